@@ -1,0 +1,72 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, wanfleet.routers contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""AnsibleModule with the collection's connection options and error handling."""
+
+from __future__ import annotations
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.wanfleet.routers.plugins.module_utils.clients import open_client
+from ansible_collections.wanfleet.routers.plugins.module_utils.connection import connection_argument_spec
+from ansible_collections.wanfleet.routers.plugins.module_utils.errors import Redactor, UnsupportedError, WanfleetError
+from ansible_collections.wanfleet.routers.plugins.module_utils.http import HAS_HTTPX, HTTPX_IMPORT_ERROR
+from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS_PYDANTIC, PYDANTIC_IMPORT_ERROR
+
+
+class WanfleetModule(AnsibleModule):
+    """A module of this collection: `platforms` are the ones it supports.
+
+    Usage:  module = WanfleetModule(argument_spec=..., platforms=(...), supports_check_mode=True)
+            module.run(lambda client: {...result...})
+    """
+
+    def __init__(self, argument_spec, platforms, **kwargs):
+        spec = connection_argument_spec()
+        spec.update(argument_spec)
+        super(WanfleetModule, self).__init__(argument_spec=spec, **kwargs)
+        if not HAS_HTTPX:
+            self.fail_json(msg=missing_required_lib("httpx"), exception=HTTPX_IMPORT_ERROR)
+        if not HAS_PYDANTIC:
+            self.fail_json(msg=missing_required_lib("pydantic"), exception=PYDANTIC_IMPORT_ERROR)
+        self.platform = self.params["platform"]
+        self.platforms = tuple(platforms)
+        self.redactor = Redactor(self.no_log_values)
+        if self.platform not in self.platforms:
+            self.fail(UnsupportedError(
+                "wanfleet.routers.%s does not support platform %s; it supports: %s"
+                % (self._name.split(".")[-1], self.platform, ", ".join(self.platforms)),
+                platform=self.platform))
+
+    def fail(self, error, **result):
+        """Fail with a WanfleetError's message and details, secrets masked."""
+        error.redacted(self.redactor)
+        result.update(error.to_result())
+        self.fail_json(msg=error.message, **result)
+
+    def run(self, operation):
+        """Open the platform client, call operation(client) -> result dict, exit.
+
+        Retries that happened on the way are reported as warnings, so a user
+        sees throttling instead of only a slow task.
+        """
+        client = None
+        try:
+            with open_client(self.params, redactor=self.redactor) as client:
+                for secret in self.redactor.secrets:
+                    self.no_log_values.add(secret)
+                result = operation(client)
+                self._warn_retries(client)
+        except WanfleetError as error:
+            if client is not None:
+                self._warn_retries(client)
+            self.fail(error)
+        for secret in self.redactor.secrets:  # tokens obtained during the run
+            self.no_log_values.add(secret)
+        self.exit_json(**result)
+
+    def _warn_retries(self, client):
+        if client.retries:
+            method, path, reason, delay = client.retries[-1]
+            self.warn("%s: %d request(s) were retried (last: %s %s, %s, waited %ss)"
+                      % (client.platform, len(client.retries), method, path, reason, delay))

@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, wanfleet.routers contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Open the platform client a module or an inventory source asks for.
+
+The platform modules are imported by name here (not dynamically) because
+Ansible packs into a module's payload only the module_utils it can see
+imported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from ansible_collections.wanfleet.routers.plugins.module_utils.connection import platform_settings, secret_values
+from ansible_collections.wanfleet.routers.plugins.module_utils.errors import Redactor
+from ansible_collections.wanfleet.routers.plugins.module_utils.http import HttpSession
+from ansible_collections.wanfleet.routers.plugins.module_utils.incontrol import InControlClient
+from ansible_collections.wanfleet.routers.plugins.module_utils.ncm import NcmClient
+from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import PeplinkRouterClient
+from ansible_collections.wanfleet.routers.plugins.module_utils.telecomx import TelecomXClient
+from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache
+
+CLIENT_CLASSES = {
+    "incontrol": InControlClient,
+    "peplink_router": PeplinkRouterClient,
+    "ncm": NcmClient,
+    "telecomx": TelecomXClient,
+}
+
+
+@contextlib.contextmanager
+def open_client(params, redactor=None, session=None):
+    """Yield the client for params['platform']; close it (router logout) and the session after.
+
+    `params` has the shape of the module arguments (SPEC section 2). Raises
+    InputError for missing credentials before any request.
+    """
+    redactor = redactor or Redactor()
+    for secret in secret_values(params):
+        redactor.add(secret)
+    settings = platform_settings(params)
+    own_session = session is None
+    if own_session:
+        session = HttpSession(timeout=params.get("timeout") or 30.0,
+                              validate_certs=params.get("validate_certs", True) is not False,
+                              ca_path=params.get("ca_path"))
+    client = CLIENT_CLASSES[params["platform"]](
+        settings, session, redactor=redactor,
+        token_cache=TokenCache(enabled=params.get("token_cache", True) is not False),
+        max_retries=params.get("max_retries", 5) if params.get("max_retries") is not None else 5,
+    )
+    try:
+        yield client
+    finally:
+        try:
+            client.close()
+        finally:
+            if own_session:
+                session.close()

@@ -1,0 +1,232 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, wanfleet.routers contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Typed errors and secret redaction shared by every platform client.
+
+Every error carries what a user needs to act on it (platform, method, redacted
+URL, status, the vendor's own message) and nothing they must not see (tokens,
+passwords, keys): the message is passed through the run's Redactor before it
+is stored.
+"""
+
+from __future__ import annotations
+
+import re
+
+MASK = "********"
+
+# Query parameters that carry credentials on these platforms: IC2 `access_token`,
+# router `accessToken`, TelecomX `token`, OAuth bodies `client_secret`/`refresh_token`.
+SECRET_PARAMS = frozenset(
+    name.lower()
+    for name in (
+        "token", "access_token", "accessToken", "refresh_token", "client_secret",
+        "clientSecret", "password", "api_key", "apikey", "secret",
+    )
+)
+SECRET_HEADERS = frozenset(("authorization", "cookie", "set-cookie", "x-cp-api-key", "x-ecm-api-key"))
+
+
+class Redactor(object):
+    """Knows every secret of the run and masks them wherever they appear."""
+
+    def __init__(self, secrets=()):
+        self._secrets = set()
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, secret):
+        # Very short values ("1", "ok") would mask ordinary words; credentials are longer.
+        if secret is not None and len(str(secret)) >= 4:
+            self._secrets.add(str(secret))
+
+    @property
+    def secrets(self):
+        return frozenset(self._secrets)
+
+    def text(self, value):
+        if value is None:
+            return None
+        text = str(value)
+        # Longest first, so a secret that contains another is masked whole.
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            text = text.replace(secret, MASK)
+        return _mask_query_secrets(text)
+
+    def data(self, value):
+        """Mask secrets inside nested structures (for error bodies and results)."""
+        value = mask_secret_keys(value)
+        if isinstance(value, dict):
+            return dict((key, self.data(item)) for key, item in value.items())
+        if isinstance(value, (list, tuple)):
+            return [self.data(item) for item in value]
+        if isinstance(value, str):
+            return self.text(value)
+        return value
+
+
+_QUERY_SECRET_RE = re.compile(
+    r"(?i)([?&](?:%s)=)[^&#\s\"']*" % "|".join(re.escape(name) for name in sorted(SECRET_PARAMS))
+)
+
+
+def _mask_query_secrets(text):
+    return _QUERY_SECRET_RE.sub(lambda match: match.group(1) + MASK, text)
+
+
+def _is_secret_key(key):
+    lowered = str(key).lower().replace("-", "_")
+    if lowered.startswith("update_"):
+        return False  # update_password / update_passphrase are policies, not secrets
+    return (lowered in SECRET_PARAMS or lowered in SECRET_HEADERS or lowered.endswith(("_key", "psk"))
+            or any(word in lowered for word in ("password", "passphrase", "secret")))
+
+
+def mask_secret_keys(value):
+    """Mask the values of secret-named keys at any depth (wifi.password5G, reserved clients, ...)."""
+    if isinstance(value, dict):
+        return dict((key, MASK if _is_secret_key(key) and item not in (None, "") else mask_secret_keys(item))
+                    for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [mask_secret_keys(item) for item in value]
+    return value
+
+
+class WanfleetError(Exception):
+    """Base of every error the collection raises on purpose."""
+
+    kind = "error"
+
+    def __init__(self, message, platform=None, method=None, url=None, status=None,
+                 vendor_message=None, body=None, retry_after=None):
+        super(WanfleetError, self).__init__(message)
+        self.message = message
+        self.platform = platform
+        self.method = method
+        self.url = url
+        self.status = status
+        self.vendor_message = vendor_message
+        self.body = body
+        self.retry_after = retry_after
+
+    def __str__(self):
+        return self.message
+
+    def redacted(self, redactor):
+        """Return the same error with every text field masked."""
+        self.message = redactor.text(self.message)
+        self.url = redactor.text(self.url)
+        self.vendor_message = redactor.text(self.vendor_message)
+        self.body = redactor.data(self.body)
+        self.args = (self.message,)
+        return self
+
+    def to_result(self):
+        """Keys for AnsibleModule.fail_json (besides msg)."""
+        result = {"error_kind": self.kind}
+        for key in ("platform", "method", "url", "status", "vendor_message", "body"):
+            value = getattr(self, key)
+            if value is not None:
+                result[key] = value
+        return result
+
+
+class InputError(WanfleetError):
+    """The user's input cannot work; raised before any request is sent."""
+
+    kind = "input"
+
+
+class UnsupportedError(InputError):
+    """The platform cannot do what the module asks."""
+
+    kind = "unsupported"
+
+
+class AmbiguousError(InputError):
+    """A name matched several objects; the message lists the candidates."""
+
+    kind = "ambiguous"
+
+
+class TransportError(WanfleetError):
+    """Connection refused or dropped, TLS failure, timeout: no HTTP answer."""
+
+    kind = "transport"
+
+
+class ApiError(WanfleetError):
+    """The API answered, and the answer is an error."""
+
+    kind = "api"
+
+
+class AuthError(ApiError):
+    kind = "auth"
+
+
+class PermissionDeniedError(ApiError):
+    kind = "permission"
+
+
+class NotFoundError(ApiError):
+    kind = "not_found"
+
+
+class RateLimitedError(ApiError):
+    kind = "rate_limited"
+
+
+class ValidationError(ApiError):
+    kind = "validation"
+
+
+class ConflictError(ValidationError):
+    kind = "conflict"
+
+
+class ServerError(ApiError):
+    kind = "server"
+
+
+class WaitTimeoutError(WanfleetError):
+    """A device did not reach the awaited state (back after reboot, provisioned) in time."""
+
+    kind = "timeout"
+
+
+class PendingError(ApiError):
+    """The platform accepted the request but has not finished it (IC2 resp_code PENDING)."""
+
+    kind = "pending"
+
+
+class MalformedResponseError(ApiError):
+    """The API answered something that is not the documented envelope (e.g. broken JSON)."""
+
+    kind = "malformed"
+
+
+class PaginationError(ApiError):
+    """A page of a listing failed: the listing is abandoned, never returned partially."""
+
+    kind = "pagination"
+
+
+def error_class_for_status(status):
+    """The typed error for an HTTP status; the platform refines it from the body."""
+    if status in (401, 407):
+        return AuthError
+    if status == 403:
+        return PermissionDeniedError
+    if status == 404:
+        return NotFoundError
+    if status == 429:
+        return RateLimitedError
+    if status == 409:
+        return ConflictError
+    if status in (400, 405, 412, 413, 415, 422):
+        return ValidationError
+    if status is not None and status >= 500 or status in (408,):
+        return ServerError
+    return ApiError

@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, wanfleet.routers contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Normalised records, so modules compare like with like across platforms.
+
+Each platform module converts its raw objects into these; the validators take
+care of what differs between vendors: integer vs string ids, MAC notations,
+status spellings, URLs standing for ids.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+
+from typing import List, Optional
+
+try:
+    from pydantic import BaseModel, ConfigDict, field_validator
+    HAS_PYDANTIC = True
+    PYDANTIC_IMPORT_ERROR = None
+except ImportError:
+    HAS_PYDANTIC = False
+    PYDANTIC_IMPORT_ERROR = traceback.format_exc()
+
+    # Let this file import without pydantic, so the module can report it with
+    # missing_required_lib() instead of a traceback.
+    class BaseModel(object):  # type: ignore[no-redef]
+        pass
+
+    def ConfigDict(**kwargs):  # type: ignore[no-redef]  # noqa: N802 - mirrors pydantic's name
+        return kwargs
+
+    def field_validator(*args, **kwargs):  # type: ignore[no-redef]
+        return lambda function: function
+
+_MAC_HEX = re.compile(r"^[0-9a-f]{12}$")
+_MAC_SEPARATORS = re.compile(r"[\s:.\-]")
+
+
+def normalize_mac(value):
+    """Any common MAC notation -> 'aa:bb:cc:dd:ee:ff'. Raises ValueError for anything else."""
+    if value is None or value == "":
+        return None
+    digits = _MAC_SEPARATORS.sub("", str(value)).lower()
+    if not _MAC_HEX.match(digits):
+        raise ValueError("%r is not a MAC address" % (value,))
+    return ":".join(digits[index:index + 2] for index in range(0, 12, 2))
+
+
+def mac_digits(value):
+    """Any common MAC notation -> 12 lower-case hex digits (TelecomX's notation)."""
+    mac = normalize_mac(value)
+    return mac.replace(":", "") if mac else None
+
+
+def id_from_url(value):
+    """NCM refers to objects by URL (…/groups/42/); compare by the id at its end."""
+    if value is None or value == "":
+        return None
+    text = str(value).rstrip("/")
+    if "/" in text:
+        text = text.rsplit("/", 1)[1]
+    return text
+
+
+_ONLINE = frozenset(("online", "on", "up", "connected", "true", "1", "active"))
+_OFFLINE = frozenset(("offline", "off", "down", "disconnected", "false", "0", "inactive"))
+
+
+def normalize_status(value):
+    """Vendor status spellings -> online / offline / unknown."""
+    if isinstance(value, bool):
+        return "online" if value else "offline"
+    text = str(value).strip().lower() if value is not None else ""
+    if text in _ONLINE:
+        return "online"
+    if text in _OFFLINE:
+        return "offline"
+    return "unknown"
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+def _as_id(value):
+    return None if value is None or value == "" else id_from_url(value)
+
+
+class WanConnection(Record):
+    id: str
+    name: Optional[str] = None
+    type: Optional[str] = None
+    status: Optional[str] = None
+    ip: Optional[str] = None
+    priority: Optional[int] = None
+    enabled: Optional[bool] = None
+
+    _id = field_validator("id", mode="before")(_as_id)
+
+class Ssid(Record):
+    id: Optional[str] = None
+    name: Optional[str] = None
+    enabled: Optional[bool] = None
+
+    _id = field_validator("id", mode="before")(_as_id)
+
+class Device(Record):
+    """The record device_info returns (SPEC section 3) and the inventory's hostvars."""
+
+    platform: str
+    id: str
+    name: Optional[str] = None
+    serial: Optional[str] = None
+    mac: Optional[str] = None
+    model: Optional[str] = None
+    firmware: Optional[str] = None
+    status: str = "unknown"
+    group: Optional[str] = None
+    group_id: Optional[str] = None
+    wan: List[WanConnection] = []
+    ssids: List[Ssid] = []
+    raw: Optional[dict] = None
+
+    _ids = field_validator("id", "group_id", mode="before")(_as_id)
+    _mac = field_validator("mac", mode="before")(normalize_mac)
+    _status = field_validator("status", mode="before")(normalize_status)
+
+    def matches(self, key):
+        """True when `key` is this device's id, serial, name or MAC (any notation)."""
+        key = str(key)
+        if key in (self.id, self.serial, self.name):
+            return True
+        try:
+            return self.mac is not None and normalize_mac(key) == self.mac
+        except ValueError:
+            return False
+
+    def record(self, include_raw=False):
+        return self.model_dump(exclude=None if include_raw else {"raw"})
+
+
+class Group(Record):
+    platform: str
+    id: str
+    name: str
+    raw: Optional[dict] = None
+
+    _id = field_validator("id", mode="before")(_as_id)

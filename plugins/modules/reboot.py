@@ -1,0 +1,180 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, wanfleet.routers contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: reboot
+short_description: Reboot a router or every router of a group, and wait until they are back
+version_added: 0.1.0
+description:
+  - Sends one reboot request per device (NetCloud Manager, a Peplink router) or per device through InControl 2,
+    and with O(wait=true) waits until every rebooted device answers again.
+  - The reboot request is never retried automatically, whatever O(max_retries) says, so a device is never
+    rebooted twice by one task.
+  - Offline devices are not sent a reboot (NetCloud Manager drops such requests); they are listed in RV(offline).
+    If every selected device is offline the task fails.
+  - The task reports C(changed=true) whenever a reboot was sent. In check mode nothing is sent, C(changed) is
+    V(false), and RV(rebooted) lists the devices that would be rebooted.
+extends_documentation_fragment:
+  - wanfleet.routers.connection
+options:
+  device:
+    description:
+      - The device to reboot, by id, serial number, name or MAC address.
+      - With O(platform=peplink_router) the device is the router at the URL.
+    type: str
+  group:
+    description:
+      - Reboot every device of this group (id or name). InControl 2 and NetCloud Manager only.
+      - With O(device), the device must be in this group.
+    type: str
+  wait:
+    description: Wait until every rebooted device is back (online again, or answering with its uptime reset).
+    type: bool
+    default: false
+  wait_timeout:
+    description: Seconds to wait for the devices to come back before failing.
+    type: int
+    default: 600
+  wait_sleep:
+    description: Seconds between two checks while waiting.
+    type: int
+    default: 10
+attributes:
+  check_mode:
+    support: full
+    description: Nothing is sent in check mode.
+  diff_mode:
+    support: none
+    description: A reboot changes no configuration.
+  platform:
+    support: full
+    platforms: [incontrol, peplink_router, ncm]
+    description: Runs on the controller and talks to the platform's API.
+notes:
+  - "O(platform=incontrol): the reboot call (C(POST .../d/<id>/tools/reboot)) is not in Peplink's published document;
+    it is inferred from public clients. See the platform page in the collection's docs."
+  - "O(platform=ncm): C(POST reboot_activity/) with the router's URL, one request per online router."
+author:
+  - wanfleet.routers contributors
+"""
+
+EXAMPLES = r"""
+- name: Reboot one NCM router and wait for it
+  wanfleet.routers.reboot:
+    platform: ncm
+    device: store-042
+    wait: true
+    wait_timeout: 900
+
+- name: Reboot every device of an InControl group
+  wanfleet.routers.reboot:
+    platform: incontrol
+    group: Warehouse
+
+- name: Reboot the router at an address
+  wanfleet.routers.reboot:
+    platform: peplink_router
+    peplink_router:
+      url: https://192.168.50.1
+    wait: true
+"""
+
+RETURN = r"""
+rebooted:
+  description: The devices a reboot was sent to (in check mode, would be sent to).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{id: "1254", name: store-042, serial: MM180012345678}]
+offline:
+  description: Selected devices that were offline and were not sent a reboot.
+  returned: always
+  type: list
+  elements: dict
+  sample: []
+elapsed:
+  description: Seconds from the first reboot request until the last device was back (0 without O(wait)).
+  returned: always
+  type: float
+  sample: 74.2
+"""
+
+import time
+
+from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
+from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError, TransportError, WaitTimeoutError, WanfleetError
+
+
+def brief(device):
+    return {"id": device.id, "name": device.name, "serial": device.serial}
+
+
+def main():
+    module = WanfleetModule(
+        argument_spec=dict(
+            device=dict(type="str"),
+            group=dict(type="str"),
+            wait=dict(type="bool", default=False),
+            wait_timeout=dict(type="int", default=600),
+            wait_sleep=dict(type="int", default=10),
+        ),
+        platforms=("incontrol", "peplink_router", "ncm"),
+        supports_check_mode=True,
+    )
+    params = module.params
+
+    def reboot(client):
+        if module.platform != "peplink_router" and not (params["device"] or params["group"]):
+            raise InputError("%s: give device or group: a reboot of every device is not done by accident" % module.platform)
+        if params["wait_timeout"] <= 0 or params["wait_sleep"] <= 0:
+            raise InputError("wait_timeout and wait_sleep must be positive")
+        targets = client.devices(device=params["device"], group=params["group"], detail=False)
+        online = [device for device in targets if device.status != "offline"]
+        offline = [brief(device) for device in targets if device.status == "offline"]
+        if not online:
+            raise InputError("%s: nothing to reboot: %s offline" % (
+                module.platform, ", ".join(device["name"] or device["id"] for device in offline) or "no device matched"))
+        if module.check_mode:
+            return {"changed": False, "rebooted": [brief(device) for device in online], "offline": offline, "elapsed": 0.0}
+        started = time.time()
+        sent = []
+        for device in online:
+            try:
+                client.reboot_device(device)
+            except WanfleetError as error:
+                error.message += "; reboots already sent: %s" % (", ".join(d["name"] or d["id"] for d in sent) or "none")
+                raise
+            sent.append(brief(device))
+        elapsed = 0.0
+        if params["wait"]:
+            waiting = list(online)
+            deadline = started + params["wait_timeout"]
+            time.sleep(min(params["wait_sleep"], params["wait_timeout"]))
+            while waiting:
+                waiting = [device for device in waiting if not _is_back(client, device, started)]
+                if not waiting:
+                    break
+                if time.time() >= deadline:
+                    raise WaitTimeoutError("%s: %d device(s) not back after %ss: %s" % (
+                        module.platform, len(waiting), params["wait_timeout"],
+                        ", ".join(device.name or device.id for device in waiting)), platform=module.platform)
+                time.sleep(params["wait_sleep"])
+            elapsed = round(time.time() - started, 1)
+        return {"changed": True, "rebooted": sent, "offline": offline, "elapsed": elapsed}
+
+    module.run(reboot)
+
+
+def _is_back(client, device, rebooted_at):
+    try:
+        return client.is_back(device, rebooted_at)
+    except TransportError:
+        return False  # still restarting
+
+
+if __name__ == "__main__":
+    main()

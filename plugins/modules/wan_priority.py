@@ -1,0 +1,158 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, wanfleet.routers contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: wan_priority
+short_description: Ensure the priority and enabled state of a router's WAN connections
+version_added: 0.1.0
+description:
+  - Sets the failover priority and the enabled state of the WAN connections listed; connections not listed, and
+    keys not given, are left as they are.
+  - Priority 1 is the most preferred. Several connections may share a priority where the platform allows it
+    (Peplink priority groups 1 to 4).
+extends_documentation_fragment:
+  - wanfleet.routers.connection
+options:
+  connections:
+    description: The WAN connections to set.
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      id:
+        description: The connection's id (Peplink connection id, NCM WAN rule id or index). Give O(connections[].id) or O(connections[].name).
+        type: str
+      name:
+        description: The connection's name (for example V(Cellular 1)).
+        type: str
+      priority:
+        description: The priority, 1 being the most preferred.
+        type: int
+      enabled:
+        description: Whether the connection is used at all.
+        type: bool
+  device:
+    description:
+      - The router, by id, serial number, name or MAC address. Required with V(incontrol) and V(ncm) unless
+        O(group) is given; with V(peplink_router) the device is the router at the URL.
+    type: str
+  group:
+    description:
+      - V(ncm) only, instead of O(device): set the priorities in the group's configuration, which its routers inherit.
+    type: str
+  apply:
+    description:
+      - "V(peplink_router) and V(incontrol): apply the change at once (C(instantActive)). With V(false) the change is
+        saved as pending configuration, to be applied later (for example by another task or the router's web admin)."
+    type: bool
+    default: true
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    support: full
+    platforms: [peplink_router, incontrol, ncm]
+    description: Runs on the controller and talks to the platform's API.
+notes:
+  - "O(platform=peplink_router): reads C(status.wan.connection) (firmware 8.0.0 or later) and writes
+    C(config.wan.connection.priority)."
+  - "O(platform=incontrol): InControl 2 documents no WAN priority call; the module sends the router API call through
+    InControl's device API proxy (C(.../devapi/config.wan.connection.priority)), which is inferred from public clients."
+  - "O(platform=ncm): the priorities live in the configuration at C(wan.rules2.<id>.priority) and
+    C(wan.rules2.<id>.disabled); the key names are inferred from the NCM configuration reference."
+author:
+  - wanfleet.routers contributors
+"""
+
+EXAMPLES = r"""
+- name: Prefer wired WAN, cellular as backup, Wi-Fi WAN off
+  wanfleet.routers.wan_priority:
+    platform: peplink_router
+    peplink_router:
+      url: https://192.168.50.1
+    connections:
+      - {name: WAN 1, priority: 1, enabled: true}
+      - {name: Cellular 1, priority: 2, enabled: true}
+      - {name: Wi-Fi WAN, enabled: false}
+
+- name: The same through InControl 2
+  wanfleet.routers.wan_priority:
+    platform: incontrol
+    device: 1824-1234-ABCD
+    connections:
+      - {id: "1", priority: 1}
+      - {id: "2", priority: 2}
+"""
+
+RETURN = r"""
+connections:
+  description: Every WAN connection after the task (predicted in check mode), most preferred first, disabled last.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {id: "1", name: WAN 1, priority: 1, enabled: true}
+    - {id: "2", name: Cellular 1, priority: 2, enabled: true}
+    - {id: "3", name: Wi-Fi WAN, priority: null, enabled: false}
+changed_keys:
+  description: V([connections]) when something changed.
+  returned: when changed
+  type: list
+  elements: str
+"""
+
+from ansible_collections.wanfleet.routers.plugins.module_utils import incontrol, ncm, peplink_router
+from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure
+
+RESOURCES = {
+    "peplink_router": peplink_router.WanPriorityResource,
+    "incontrol": incontrol.WanPriorityResource,
+    "ncm": ncm.WanPriorityResource,
+}
+
+
+def in_order(connections):
+    """{id: connection} -> list, most preferred first, disabled (or unprioritised) last."""
+    def key(item):
+        connection = item[1]
+        usable = connection.get("enabled") is not False and connection.get("priority") is not None
+        return (0 if usable else 1, connection.get("priority") or 0, item[0])
+
+    return [dict(connection, id=connection_id) for connection_id, connection in sorted(connections.items(), key=key)]
+
+
+def main():
+    module = WanfleetModule(
+        argument_spec=dict(
+            connections=dict(type="list", elements="dict", required=True, options=dict(
+                id=dict(type="str"),
+                name=dict(type="str"),
+                priority=dict(type="int"),
+                enabled=dict(type="bool"),
+            ), required_one_of=[("id", "name")]),
+            device=dict(type="str"),
+            group=dict(type="str"),
+            apply=dict(type="bool", default=True),
+        ),
+        platforms=tuple(RESOURCES),
+        mutually_exclusive=[("device", "group")],
+        supports_check_mode=True,
+    )
+
+    def converge(client):
+        result = ensure(RESOURCES[module.platform](client, module.params), "present", module.check_mode, result_key="wan")
+        result["connections"] = in_order((result.pop("wan") or {}).get("connections") or {})
+        return result
+
+    module.run(converge)
+
+
+if __name__ == "__main__":
+    main()

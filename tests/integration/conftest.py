@@ -1,0 +1,121 @@
+"""Integration fixtures: the simulator, and real ansible-playbook / ansible-inventory runs against it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+import yaml
+
+from tests.simulator.process import ROOT, Simulator
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BIN = os.path.dirname(sys.executable)
+
+
+def collections_path():
+    """A collections path holding this checkout as wanfleet.routers: make's, or one made here."""
+    for path in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep):
+        if path and os.path.realpath(os.path.join(path, "ansible_collections", "wanfleet", "routers")) == os.path.realpath(ROOT):
+            return path
+    base = tempfile.mkdtemp(prefix="wanfleet-collections-")
+    os.makedirs(os.path.join(base, "ansible_collections", "wanfleet"))
+    os.symlink(ROOT, os.path.join(base, "ansible_collections", "wanfleet", "routers"))
+    return base
+
+
+@pytest.fixture(scope="session")
+def ansible_env(tmp_path_factory):
+    env = dict(os.environ)
+    env.update({
+        "ANSIBLE_COLLECTIONS_PATH": collections_path(),
+        "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback_plugins"),
+        "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_FORCE_COLOR": "0",
+        "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        "ANSIBLE_LOCALHOST_WARNING": "0",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "WANFLEET_CACHE_DIR": str(tmp_path_factory.mktemp("token-cache")),
+        "PATH": BIN + os.pathsep + env.get("PATH", ""),
+    })
+    for name in list(env):
+        if name.startswith(("INCONTROL_", "PEPLINK_", "X_CP_", "X_ECM_", "TELECOMX_", "CP_BASE_URL", "WANFLEET_PLATFORM")):
+            del env[name]
+    return env
+
+
+@pytest.fixture(scope="session")
+def simulator():
+    with Simulator(seed="default", settings={"reboot_seconds": 2, "provisioning_seconds": 1}) as sim:
+        yield sim
+
+
+@pytest.fixture
+def sim(simulator):
+    """The session's simulator, reset to its seed before the test."""
+    simulator.reset()
+    return simulator
+
+
+def credentials(sim, serial=None):
+    """module_defaults for group/wanfleet.routers.all: credentials of every platform of the simulator."""
+    return {
+        "incontrol": {"url": sim.url, "client_id": "sim-client", "client_secret": "sim-secret", "organization": "sim-org"},
+        "peplink_router": {"url": sim.platform_url("peplink_router", serial or first_router_serial(sim)),
+                           "username": "admin", "password": "admin"},
+        "ncm": {"url": sim.platform_url("ncm"), "cp_api_id": "sim-cp-id", "cp_api_key": "sim-cp-key",
+                "ecm_api_id": "sim-ecm-id", "ecm_api_key": "sim-ecm-key"},
+        "telecomx": {"url": sim.url, "username": "manager@example.com", "password": "sim-password"},
+    }
+
+
+def first_router_serial(sim):
+    return sorted(sim.state()["peplink"]["routers"])[0]
+
+
+class PlaybookRun(object):
+    def __init__(self, process, results):
+        self.rc = process.returncode
+        self.stdout = process.stdout
+        self.stderr = process.stderr
+        self.results = results
+
+    def task(self, name):
+        """The result of the (last) task with this name."""
+        matches = [entry["result"] for entry in self.results if entry["task"] == name]
+        assert matches, "no task %r in %s\n%s" % (name, [e["task"] for e in self.results], self.stdout)
+        return matches[-1]
+
+    @property
+    def failed(self):
+        return [entry for entry in self.results if entry["status"] == "failed"]
+
+
+@pytest.fixture
+def run_playbook(ansible_env, tmp_path):
+    """run_playbook(tasks, defaults=..., check=False, diff=False, extra_args=()) -> PlaybookRun."""
+    counter = [0]
+
+    def run(tasks, defaults=None, check=False, diff=False, extra_args=(), env=None, play_vars=None):
+        counter[0] += 1
+        play = {"name": "integration", "hosts": "localhost", "connection": "local", "gather_facts": False,
+                "vars": play_vars or {}, "tasks": tasks}
+        if defaults is not None:
+            play["module_defaults"] = {"group/wanfleet.routers.all": defaults}
+        playbook = tmp_path / ("play%d.yml" % counter[0])
+        playbook.write_text(yaml.safe_dump([play], sort_keys=False))
+        results_file = tmp_path / ("results%d.jsonl" % counter[0])
+        args = [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", str(playbook)]
+        args += (["--check"] if check else []) + (["--diff"] if diff else []) + list(extra_args)
+        process_env = dict(ansible_env, WANFLEET_RESULTS_FILE=str(results_file), **(env or {}))
+        process = subprocess.run(args, env=process_env, capture_output=True, text=True, timeout=600, cwd=str(tmp_path), check=False)
+        results = [json.loads(line) for line in results_file.read_text().splitlines()] if results_file.exists() else []
+        return PlaybookRun(process, results)
+
+    return run

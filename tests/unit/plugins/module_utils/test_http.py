@@ -1,0 +1,327 @@
+"""The HTTP core: retries, backoff, Retry-After, idempotency, paging, redaction."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+
+import httpx
+import pytest
+import respx
+
+from ansible_collections.wanfleet.routers.plugins.module_utils import errors
+from ansible_collections.wanfleet.routers.plugins.module_utils.http import (
+    ApiClient,
+    HttpSession,
+    RateLimiter,
+    backoff_delay,
+    chunked,
+    parse_retry_after,
+)
+
+BASE = "https://api.example.test/v1"
+
+
+class Sleeps(list):
+    def __call__(self, seconds):
+        self.append(seconds)
+
+
+@pytest.fixture
+def session():
+    session = HttpSession(timeout=5)
+    yield session
+    session.close()
+
+
+def make_client(session, **kwargs):
+    sleeps = Sleeps()
+    client = ApiClient(BASE, session, sleep=sleeps, **kwargs)
+    client.platform = "test"
+    return client, sleeps
+
+
+@pytest.mark.parametrize("name", ["Retry-After", "retry-after", "RETRY-AFTER"])
+def test_retry_after_any_case_in_seconds(name):
+    assert parse_retry_after({name: "7"}) == 7.0
+
+
+def test_retry_after_http_date():
+    now = time.time()
+    header = email.utils.formatdate(now + 30, usegmt=True)
+    assert 28 <= parse_retry_after({"Retry-After": header}, now=now) <= 31
+
+
+def test_retry_after_in_the_past_or_garbage():
+    assert parse_retry_after({"Retry-After": "Mon, 01 Jan 1990 00:00:00 GMT"}) == 0.0
+    assert parse_retry_after({"Retry-After": "soon"}) is None
+    assert parse_retry_after({}) is None
+
+
+def test_backoff_grows_and_is_capped():
+    assert backoff_delay(0, base=1, cap=60, rand=lambda: 0) == 0.5
+    assert backoff_delay(3, base=1, cap=60, rand=lambda: 1) == 8
+    assert backoff_delay(10, base=1, cap=60, rand=lambda: 1) == 60
+    delays = {backoff_delay(2, base=1, cap=60) for _ in range(20)}
+    assert len(delays) > 1 and all(2 <= d <= 4 for d in delays)  # jittered within [ceiling/2, ceiling]
+
+
+@respx.mock
+def test_429_is_retried_honouring_retry_after(session):
+    route = respx.get(BASE + "/things").mock(side_effect=[
+        httpx.Response(429, headers={"retry-after": "3"}),
+        httpx.Response(503),
+        httpx.Response(200, json={"ok": True}),
+    ])
+    client, sleeps = make_client(session)
+    assert client.request("GET", "/things") == {"ok": True}
+    assert route.call_count == 3
+    assert sleeps[0] == 3.0 and 0.25 <= sleeps[1] <= 1.0
+    assert [entry[2] for entry in client.retries] == [429, 503]
+
+
+@respx.mock
+def test_retry_after_http_date_is_honoured(session):
+    when = email.utils.formatdate(time.time() + 20, usegmt=True)
+    respx.get(BASE + "/x").mock(side_effect=[httpx.Response(429, headers={"Retry-After": when}),
+                                             httpx.Response(200, json={})])
+    client, sleeps = make_client(session)
+    client.request("GET", "/x")
+    assert 18 <= sleeps[0] <= 21
+
+
+@respx.mock
+def test_gives_up_after_max_retries_with_typed_error(session):
+    route = respx.get(BASE + "/x").mock(return_value=httpx.Response(429, json={"message": "slow down"}))
+    client, sleeps = make_client(session, max_retries=2)
+    with pytest.raises(errors.RateLimitedError) as caught:
+        client.request("GET", "/x")
+    assert route.call_count == 3 and len(sleeps) == 2
+    assert "429" in caught.value.message and "slow down" in caught.value.message
+    assert caught.value.status == 429 and caught.value.method == "GET"
+
+
+@respx.mock
+def test_retry_after_beyond_the_cap_is_not_waited(session):
+    route = respx.get(BASE + "/x").mock(return_value=httpx.Response(429, headers={"Retry-After": "3600"}))
+    client, sleeps = make_client(session)
+    with pytest.raises(errors.RateLimitedError) as caught:
+        client.request("GET", "/x")
+    assert route.call_count == 1 and sleeps == []
+    assert caught.value.retry_after == 3600
+
+
+@respx.mock
+def test_post_is_never_resent(session):
+    route = respx.post(BASE + "/reboot").mock(return_value=httpx.Response(503))
+    client, sleeps = make_client(session)
+    with pytest.raises(errors.ServerError):
+        client.request("POST", "/reboot", json={})
+    assert route.call_count == 1 and sleeps == []
+
+
+@respx.mock
+def test_post_is_not_resent_after_a_dropped_connection(session):
+    route = respx.post(BASE + "/reboot").mock(side_effect=httpx.RemoteProtocolError("peer closed"))
+    client, _ = make_client(session)
+    with pytest.raises(errors.TransportError):
+        client.request("POST", "/reboot", json={})
+    assert route.call_count == 1
+
+
+@respx.mock
+def test_idempotent_post_opts_in_to_retries(session):
+    route = respx.post(BASE + "/config").mock(side_effect=[httpx.Response(502), httpx.Response(200, json={})])
+    client, _ = make_client(session)
+    client.request("POST", "/config", json={}, idempotent=True)
+    assert route.call_count == 2
+
+
+@respx.mock
+def test_timeouts_and_drops_are_retried_for_get(session):
+    route = respx.get(BASE + "/x").mock(side_effect=[httpx.ReadTimeout("slow"), httpx.ConnectError("refused"),
+                                                     httpx.Response(200, json=[1])])
+    client, sleeps = make_client(session)
+    assert client.request("GET", "/x") == [1]
+    assert route.call_count == 3 and len(sleeps) == 2
+
+
+@respx.mock
+def test_timeout_error_message_names_platform_and_call(session):
+    respx.get(BASE + "/x").mock(side_effect=httpx.ReadTimeout("slow"))
+    client, _ = make_client(session, max_retries=0)
+    with pytest.raises(errors.TransportError) as caught:
+        client.request("GET", "/x")
+    assert caught.value.message == "test: GET /x: timed out after 5s"
+
+
+@respx.mock
+def test_malformed_json_is_a_typed_error(session):
+    respx.get(BASE + "/x").mock(return_value=httpx.Response(200, content=b'{"data": [', headers={"content-type": "application/json"}))
+    client, _ = make_client(session)
+    with pytest.raises(errors.MalformedResponseError) as caught:
+        client.request("GET", "/x")
+    assert "not JSON" in caught.value.message
+
+
+@respx.mock
+def test_status_maps_to_error_types(session):
+    for status, cls in [(400, errors.ValidationError), (401, errors.AuthError), (403, errors.PermissionDeniedError),
+                        (404, errors.NotFoundError), (409, errors.ConflictError), (500, errors.ServerError)]:
+        respx.get(BASE + "/s%d" % status).mock(return_value=httpx.Response(status, json={"message": "m%d" % status}))
+        client, _ = make_client(session, max_retries=0)
+        with pytest.raises(cls) as caught:
+            client.request("GET", "/s%d" % status)
+        assert caught.value.vendor_message == "m%d" % status
+
+
+@respx.mock
+def test_secrets_never_appear_in_errors(session):
+    secret = "s3cr3t-token-value"
+    respx.get(url__startswith=BASE + "/x").mock(return_value=httpx.Response(
+        400, json={"message": "bad token %s" % secret, "token": secret}))
+    client, _ = make_client(session)
+    client.redactor.add(secret)
+    with pytest.raises(errors.ValidationError) as caught:
+        client.request("GET", "/x", params={"token": secret, "accessToken": "other-secret-1"})
+    exc = caught.value
+    blob = repr((exc.message, exc.url, exc.vendor_message, exc.body, str(exc)))
+    assert secret not in blob and "other-secret-1" not in blob
+    assert errors.MASK in exc.message
+
+
+def test_redactor_masks_query_parameters_and_nested_keys():
+    redactor = errors.Redactor(["abcd1234"])
+    assert redactor.text("https://h/p?a=1&access_token=zzz&token=abcd1234") == "https://h/p?a=1&access_token=********&token=********"
+    assert redactor.data({"wpa_passphrase": "hunter22", "name": "x", "list": [{"password": "p4ss"}]}) == {
+        "wpa_passphrase": errors.MASK, "name": "x", "list": [{"password": errors.MASK}]}
+
+
+@respx.mock
+def test_expired_auth_reauthenticates_once_and_resends(session):
+    class TokenClient(ApiClient):
+        platform = "test"
+        logins = 0
+
+        def authenticate(self, force=False):
+            if force or not getattr(self, "token", None):
+                TokenClient.logins += 1
+                self.token = "tok-%d" % TokenClient.logins
+                self.redactor.add(self.token)
+
+        def auth_headers(self):
+            return {"Authorization": "Bearer " + self.token}
+
+        def is_expired_auth(self, response):
+            return response.status_code == 401
+
+    route = respx.get(BASE + "/x").mock(side_effect=[httpx.Response(401), httpx.Response(200, json={"n": 1})])
+    client = TokenClient(BASE, session, sleep=Sleeps())
+    assert client.request("GET", "/x") == {"n": 1}
+    assert TokenClient.logins == 2
+    assert route.calls[1].request.headers["Authorization"] == "Bearer tok-2"
+    # A second 401 in a row is not looped on.
+    respx.get(BASE + "/y").mock(return_value=httpx.Response(401))
+    with pytest.raises(errors.AuthError):
+        client.request("GET", "/y")
+    assert TokenClient.logins == 3
+
+
+@respx.mock
+def test_paginate_next_keeps_the_next_urls_own_query(session):
+    # respx matches params by inclusion, so the more specific route goes first.
+    second = respx.get(BASE + "/items", params={"limit": "2", "offset": "2"}).mock(return_value=httpx.Response(
+        200, json={"data": [3], "next": None}))
+    first = respx.get(BASE + "/items", params={"limit": "2"}).mock(return_value=httpx.Response(
+        200, json={"data": [1, 2], "next": BASE + "/items?limit=2&offset=2"}))
+    client, _ = make_client(session)
+    items = client.paginate_next("/items", {"limit": 2}, lambda page: (page["data"], page["next"]))
+    assert items == [1, 2, 3]
+    assert first.called and second.called
+    assert dict(second.calls[0].request.url.params) == {"limit": "2", "offset": "2"}
+
+
+@respx.mock
+def test_a_failing_page_fails_the_listing(session):
+    respx.get(BASE + "/items", params={"offset": "0"}).mock(return_value=httpx.Response(
+        200, json={"data": [1, 2], "next": BASE + "/items?offset=2"}))
+    respx.get(BASE + "/items", params={"offset": "2"}).mock(return_value=httpx.Response(500))
+    client, _ = make_client(session, max_retries=1)
+    with pytest.raises(errors.ServerError) as caught:
+        client.paginate_next("/items", {"offset": 0}, lambda page: (page["data"], page["next"]))
+    assert "no partial list" in caught.value.message and "after 2 items" in caught.value.message
+
+
+@respx.mock
+def test_paginate_next_detects_a_loop(session):
+    respx.get(url__startswith=BASE + "/items").mock(return_value=httpx.Response(
+        200, json={"data": [1], "next": BASE + "/items?page=2"}))
+    client, _ = make_client(session)
+    with pytest.raises(errors.PaginationError):
+        client.paginate_next("/items", None, lambda page: (page["data"], page["next"]))
+
+
+@respx.mock
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_paginate_offset_with_total(session, concurrency):
+    data = list(range(23))
+
+    def page(request):
+        offset, limit = int(request.url.params["offset"]), int(request.url.params["limit"])
+        return httpx.Response(200, json={"items": data[offset:offset + limit], "total": len(data)})
+
+    route = respx.get(url__startswith=BASE + "/devices").mock(side_effect=page)
+    client, _ = make_client(session)
+    items = client.paginate_offset("/devices", {"full": "true"}, 5, lambda p: (p["items"], p["total"]), concurrency=concurrency)
+    assert items == data and route.call_count == 5
+
+
+@respx.mock
+def test_paginate_offset_short_listing_raises(session):
+    def page(request):
+        offset = int(request.url.params["offset"])
+        return httpx.Response(200, json={"items": [] if offset >= 10 else list(range(offset, offset + 5)), "total": 15})
+
+    respx.get(url__startswith=BASE + "/devices").mock(side_effect=page)
+    client, _ = make_client(session)
+    with pytest.raises(errors.PaginationError) as caught:
+        client.paginate_offset("/devices", None, 5, lambda p: (p["items"], p["total"]))
+    assert "10 of 15" in caught.value.message
+
+
+@respx.mock
+def test_paginate_offset_without_total_stops_at_short_page(session):
+    def page(request):
+        offset = int(request.url.params["offset"])
+        return httpx.Response(200, json={"data": list(range(offset, min(offset + 5, 12)))})
+
+    route = respx.get(url__startswith=BASE + "/routers").mock(side_effect=page)
+    client, _ = make_client(session)
+    assert client.paginate_offset("/routers", None, 5, lambda p: (p["data"], None)) == list(range(12))
+    assert route.call_count == 3
+
+
+def test_rate_limiter_spaces_requests_across_instances(tmp_path):
+    clock = [100.0]
+    sleeps = []
+
+    def sleep(seconds):
+        sleeps.append(round(seconds, 3))
+        clock[0] += seconds
+
+    state = str(tmp_path / "rate")
+    first = RateLimiter(10, state_file=state, sleep=sleep, clock=lambda: clock[0])
+    second = RateLimiter(10, state_file=state, sleep=sleep, clock=lambda: clock[0])
+    for limiter in (first, second, first, second):
+        limiter.wait()
+    assert sleeps == [0.1, 0.1, 0.1]  # the second instance sees the first one's schedule
+
+
+def test_chunked():
+    assert [len(chunk) for chunk in chunked(range(250))] == [100, 100, 50]
+    assert chunked([]) == []
+
+
+def test_tls_failure_message_is_actionable(tmp_path):
+    with pytest.raises(errors.WanfleetError):
+        HttpSession(ca_path=str(tmp_path / "missing.pem"))

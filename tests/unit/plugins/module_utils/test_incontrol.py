@@ -1,0 +1,825 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, wanfleet.routers contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""InControlClient against respx mocks of the documented (and inferred) IC2 answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.parse
+
+import httpx
+import pytest
+import respx
+
+from ansible_collections.wanfleet.routers.plugins.module_utils import incontrol
+from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
+    AmbiguousError,
+    ApiError,
+    AuthError,
+    InputError,
+    MalformedResponseError,
+    NotFoundError,
+    RateLimitedError,
+    Redactor,
+    ServerError,
+    ValidationError,
+    WanfleetError,
+)
+from ansible_collections.wanfleet.routers.plugins.module_utils.http import HttpSession
+from ansible_collections.wanfleet.routers.plugins.module_utils.incontrol import InControlClient, PendingError
+from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache
+
+URL = "https://ic.example.test"
+TOKEN_URL = URL + "/api/oauth2/token"
+CLIENT_ID = "cid-0123456789"
+CLIENT_SECRET = "csecret-very-secret-value"
+ACCESS = "access-token-AAAA1111"
+REFRESH = "refresh-token-RRRR1111"
+ORGS = [{"id": "org1", "name": "Main Org", "primary": True, "status": "active", "migrateStatus": 0},
+        {"id": "org2", "name": "Lab Org", "status": "active", "migrateStatus": 0}]
+GROUPS = [{"id": 10, "name": "Branches", "timezone": "UTC", "country": "DK"},
+          {"id": 11, "name": "Lab"},
+          {"id": 12, "name": "lab"},
+          {"id": 13, "name": "Depot"},
+          {"id": 14, "name": "Depot"}]
+
+
+def envelope(data=None, code="SUCCESS", message=""):
+    return {"resp_code": code, "caller_ref": 1, "server_ref": 2, "message": message, "data": data}
+
+
+def device_obj(**fields):
+    """A device_list_obj (held doc A.5) with the fields the client maps."""
+    item = {
+        "id": 101, "group_id": 10, "group_name": "Branches", "sn": "1111-AAAA-0001", "name": "branch-1",
+        "status": "online", "fw_ver": "8.3.0 build 5162", "lan_mac": "00-1A-DD-AA-00-01",
+        "product_name": "MAX BR1 Pro 5G", "product_code": "MAX-BR1-PRO-5GN", "tags": ["retail", "north"],
+        "interfaces": [
+            {"id": 1, "name": "WAN", "type": "ethernet", "status": "Connected", "ip": "192.0.2.10", "is_enable": True, "group": 1},
+            {"id": 2, "name": "Cellular", "type": "gobi", "virtualType": "cellular", "status": "Connected",
+             "ip": "10.0.0.2", "enable": True, "group": 2, "password": "apn-secret-pw"},
+            {"id": 3, "name": "Wi-Fi WAN", "type": "wireless", "status": "Disabled", "ip": "", "group": 3},
+            {"id": 4, "name": "USB", "msg": "Polling from device"},
+            {"id": 5, "name": "WAN 3", "type": "ethernet", "status": "Disabled", "is_enable": False, "group": 0},
+        ],
+        "ssids": [{"id": 1, "ssid": "Guest"}],
+        "ssid_profiles_applied": [
+            {"id": 5, "ssid": "Staff", "group_id": 10, "device_id": 101, "enabled": True, "icMg": True,
+             "vlan_id": 20, "wpa_passphrase": "staff-passphrase-123"},
+            {"id": 6, "ssid": "Guest", "group_id": 10, "device_id": 101, "enabled": False, "icMg": True, "vlan_id": 0},
+        ],
+    }
+    item.update(fields)
+    return item
+
+
+DEVICES = [
+    device_obj(),
+    device_obj(id=102, sn="1111-AAAA-0002", name="branch-2", status="offline", lan_mac="00:1a:dd:aa:00:02",
+               tags=["retail"], interfaces=[], ssid_profiles_applied=[], ssids=[{"id": 1, "ssid": "Guest"}]),
+    device_obj(id=103, group_id=13, group_name="Depot", sn="2222-BBBB-0003", name="twin", lan_mac="001add aa0003",
+               product_name="Balance 20X", product_code="BPL-021X", tags=[]),
+    device_obj(id=104, group_id=14, group_name="Depot", sn="2222-BBBB-0004", name="twin", lan_mac="00:1a:dd:aa:00:04",
+               product_name="Balance 20X", product_code="BPL-021X", tags=["north"]),
+    # a device named like another's id: an id match must win over the name
+    device_obj(id=105, sn="3333-CCCC-0005", name="101", lan_mac=None, status="offline", tags=None),
+]
+
+
+class FakeTime(object):
+    """A clock that only moves when slept on."""
+
+    def __init__(self):
+        self.now = 1_700_000_000.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def form(request):
+    return dict(urllib.parse.parse_qsl(request.content.decode()))
+
+
+@pytest.fixture
+def mock():
+    with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
+        yield router
+
+
+@pytest.fixture
+def session():
+    http = HttpSession()
+    yield http
+    http.close()
+
+
+@pytest.fixture
+def fake_time():
+    return FakeTime()
+
+
+@pytest.fixture
+def cache(tmp_path):
+    return TokenCache(directory=str(tmp_path / "tokens"))
+
+
+@pytest.fixture
+def make(session, cache, fake_time):
+    def factory(organization="org1", token_cache=None, **kwargs):
+        settings = {"url": URL, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                    "organization": organization, "auth": ("client_id", "client_secret")}
+        kwargs.setdefault("sleep", fake_time.sleep)
+        kwargs.setdefault("clock", fake_time.clock)
+        return InControlClient(settings, session, redactor=Redactor(), token_cache=token_cache or cache, **kwargs)
+    return factory
+
+
+@pytest.fixture
+def token_route(mock):
+    return mock.post(TOKEN_URL).mock(return_value=httpx.Response(
+        200, json={"access_token": ACCESS, "expires_in": 172799, "token_type": "Bearer", "refresh_token": REFRESH}))
+
+
+@pytest.fixture
+def orgs_route(mock):
+    return mock.get(URL + "/rest/o").mock(return_value=httpx.Response(200, json=envelope(ORGS)))
+
+
+@pytest.fixture
+def api(mock, token_route, orgs_route):
+    """Token and organization list answered; tests add the routes they exercise."""
+    mock.get(URL + "/rest/o/org1/g").mock(return_value=httpx.Response(200, json=envelope(GROUPS)))
+    return mock
+
+
+def assert_no_secrets(text):
+    for secret in (CLIENT_SECRET, ACCESS, REFRESH, "access-token-BBBB2222", "refresh-token-SSSS2222"):
+        assert secret not in text
+
+
+# ---- auth ------------------------------------------------------------------------------------
+
+
+def test_client_credentials_login_and_bearer_header(make, api, token_route):
+    route = api.get(URL + "/rest/o/org1/g/10/d/101/bandwidth").mock(return_value=httpx.Response(200, json=envelope({"sn": "x"})))
+    client = make()
+    assert client.get("g/10/d/101/bandwidth") == {"sn": "x"}
+    assert token_route.call_count == 1
+    sent = token_route.calls.last.request
+    assert sent.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert form(sent) == {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "grant_type": "client_credentials"}
+    assert route.calls.last.request.headers["Authorization"] == "Bearer " + ACCESS
+    assert "access_token" not in str(route.calls.last.request.url)
+    # the tokens are known to the redactor the moment they arrive
+    assert {ACCESS, REFRESH, CLIENT_SECRET} <= client.redactor.secrets
+
+
+def test_two_clients_share_one_login_through_the_cache(make, api, token_route, cache, tmp_path, orgs_route):
+    first = make()
+    first.organization_id()
+    second = make(token_cache=TokenCache(directory=cache.directory))  # another task of the run
+    second.organization_id()
+    assert token_route.call_count == 1
+    assert orgs_route.call_count == 2
+    assert orgs_route.calls[1].request.headers["Authorization"] == "Bearer " + ACCESS
+    files = [name for name in os.listdir(cache.directory) if name.endswith(".json")]
+    assert len(files) == 1
+    path = os.path.join(cache.directory, files[0])
+    assert os.stat(path).st_mode & 0o777 == 0o600
+    with open(path) as handle:
+        entry = json.load(handle)
+    assert entry["token"] == ACCESS and entry["refresh_token"] == REFRESH
+    import time
+    assert abs(entry["expires_at"] - (time.time() + 172799)) < 60
+    with open(path) as handle:
+        assert CLIENT_SECRET not in handle.read()
+    assert CLIENT_SECRET not in files[0]
+
+
+def test_cache_key_separates_credentials(make, api, token_route, cache, session):
+    make().organization_id()
+    other = InControlClient({"url": URL, "client_id": CLIENT_ID, "client_secret": "another-secret-xyz", "organization": "org1"},
+                            session, token_cache=TokenCache(directory=cache.directory), sleep=lambda s: None)
+    other.organization_id()
+    assert token_route.call_count == 2
+
+
+def test_expired_cached_token_is_not_used(make, api, token_route, cache):
+    client = make()
+    cache.put(client._cache_key, {"token": "stale-token-0000", "refresh_token": None, "expires_at": 1.0})
+    client.organization_id()
+    assert token_route.call_count == 1
+    assert api.routes[1].calls.last.request.headers["Authorization"] == "Bearer " + ACCESS
+
+
+def test_invalid_accessor_refreshes_with_refresh_token_and_resends_once(make, mock, orgs_route):
+    token = mock.post(TOKEN_URL).mock(side_effect=[
+        httpx.Response(200, json={"access_token": ACCESS, "expires_in": 172799, "refresh_token": REFRESH}),
+        httpx.Response(200, json={"access_token": "access-token-BBBB2222", "expires_in": 172799}),
+    ])
+    groups = mock.get(URL + "/rest/o/org1/g").mock(side_effect=[
+        httpx.Response(401, json={"error": "invalid_accessor", "error_description": "token expired"}),
+        httpx.Response(200, json=envelope(GROUPS)),
+    ])
+    client = make()
+    assert [group.name for group in client.groups()][:2] == ["Branches", "Lab"]
+    assert token.call_count == 2
+    assert form(token.calls[1].request) == {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+                                            "grant_type": "refresh_token", "refresh_token": REFRESH}
+    assert groups.calls[1].request.headers["Authorization"] == "Bearer access-token-BBBB2222"
+    # the refresh reply had no refresh token: the old one is kept (and cached)
+    assert client.token_cache.get(client._cache_key)["refresh_token"] == REFRESH
+    assert "access-token-BBBB2222" in client.redactor.secrets
+
+
+def test_failed_refresh_falls_back_to_client_credentials(make, mock, orgs_route):
+    token = mock.post(TOKEN_URL).mock(side_effect=[
+        httpx.Response(200, json={"access_token": ACCESS, "expires_in": 172799, "refresh_token": REFRESH}),
+        httpx.Response(400, json={"error": "invalid_grant", "error_description": "refresh token expired"}),
+        httpx.Response(200, json={"access_token": "access-token-BBBB2222", "expires_in": 172799,
+                                  "refresh_token": "refresh-token-SSSS2222"}),
+    ])
+    mock.get(URL + "/rest/o/org1/g").mock(side_effect=[
+        httpx.Response(401, json={"error": "invalid_accessor", "error_description": "expired"}),
+        httpx.Response(200, json=envelope(GROUPS)),
+    ])
+    client = make()
+    assert len(client.groups()) == len(GROUPS)
+    assert [form(call.request)["grant_type"] for call in token.calls] == ["client_credentials", "refresh_token", "client_credentials"]
+    assert client.token_cache.get(client._cache_key)["refresh_token"] == "refresh-token-SSSS2222"
+
+
+def test_reauthentication_happens_once(make, mock, orgs_route):
+    token = mock.post(TOKEN_URL).mock(return_value=httpx.Response(
+        200, json={"access_token": ACCESS, "expires_in": 100000, "refresh_token": REFRESH}))
+    groups = mock.get(URL + "/rest/o/org1/g").mock(return_value=httpx.Response(
+        401, json={"error": "invalid_accessor", "error_description": "token " + ACCESS + " is invalid"}))
+    with pytest.raises(AuthError) as caught:
+        make().groups()
+    assert groups.call_count == 2
+    assert token.call_count == 2
+    assert "invalid_accessor" in str(caught.value)
+    assert_no_secrets(str(caught.value))
+    assert_no_secrets(str(caught.value.vendor_message))
+
+
+def test_token_renewed_by_another_fork_is_used_without_login(make, mock, cache, orgs_route):
+    token = mock.post(TOKEN_URL).mock(return_value=httpx.Response(200, json={"access_token": "never-used-0000"}))
+    client = make()
+    cache.put(client._cache_key, {"token": "old-token-0000", "refresh_token": REFRESH, "expires_at": None})
+
+    def refused_then_renewed(request):
+        if request.headers["Authorization"] == "Bearer old-token-0000":
+            # meanwhile another fork renewed the token and cached it
+            TokenCache(directory=cache.directory).put(client._cache_key, {"token": "fork-token-1111", "expires_at": None})
+            return httpx.Response(401, json={"error": "invalid_accessor", "error_description": "expired"})
+        return httpx.Response(200, json=envelope(GROUPS))
+
+    groups = mock.get(URL + "/rest/o/org1/g").mock(side_effect=refused_then_renewed)
+    client.groups()
+    assert token.call_count == 0
+    assert groups.calls.last.request.headers["Authorization"] == "Bearer fork-token-1111"
+
+
+def test_unauthorized_is_not_retried_with_a_new_token(make, mock, token_route, orgs_route):
+    groups = mock.get(URL + "/rest/o/org1/g").mock(return_value=httpx.Response(
+        401, json={"error": "unauthorized", "error_description": "no access to this organization"}))
+    with pytest.raises(AuthError) as caught:
+        make().groups()
+    assert groups.call_count == 1 and token_route.call_count == 1
+    assert caught.value.vendor_message == "unauthorized: no access to this organization"
+    assert caught.value.status == 401
+
+
+def test_rejected_client_credentials(make, mock):
+    mock.post(TOKEN_URL).mock(return_value=httpx.Response(
+        401, json={"error": "invalid_client", "error_description": "client " + CLIENT_SECRET + " unknown"}))
+    with pytest.raises(AuthError) as caught:
+        make().organization_id()
+    message = str(caught.value)
+    assert "invalid_client" in message and "INCONTROL_CLIENT_SECRET" in message
+    assert_no_secrets(message)
+    assert_no_secrets(json.dumps(caught.value.to_result()))
+
+
+def test_token_reply_without_access_token(make, mock):
+    mock.post(TOKEN_URL).mock(return_value=httpx.Response(200, json={"refresh_token": REFRESH, "expires_in": 10}))
+    with pytest.raises(MalformedResponseError) as caught:
+        make().organization_id()
+    assert "access_token" in str(caught.value)
+    assert_no_secrets(str(caught.value) + json.dumps(caught.value.body))
+
+
+def test_token_reply_that_is_not_json_is_not_quoted(make, mock):
+    mock.post(TOKEN_URL).mock(return_value=httpx.Response(200, text="access_token=%s&expires_in=10" % ACCESS))
+    with pytest.raises(MalformedResponseError) as caught:
+        make().organization_id()
+    assert "OAuth token reply" in str(caught.value)
+    assert_no_secrets(str(caught.value))
+
+
+def test_token_request_is_resent_after_503(make, mock, orgs_route):
+    token = mock.post(TOKEN_URL).mock(side_effect=[
+        httpx.Response(503, text="busy"),
+        httpx.Response(200, json={"access_token": ACCESS, "expires_in": 172799, "refresh_token": REFRESH}),
+    ])
+    assert make().organization_id() == "org1"
+    assert token.call_count == 2
+
+
+# ---- envelope and error shapes ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code, error_class", [
+    ("INVALID_INPUT", ValidationError),
+    ("INTERNAL_ERROR", ServerError),
+    ("PENDING", PendingError),
+    ("SOMETHING_NEW", ApiError),
+])
+def test_non_success_resp_code_is_an_error(make, api, code, error_class):
+    api.get(URL + "/rest/o/org1/g/10").mock(return_value=httpx.Response(200, json=envelope(None, code, "name is too long")))
+    with pytest.raises(error_class) as caught:
+        make().get("g/10")
+    error = caught.value
+    assert isinstance(error, error_class) and error.kind == error_class.kind  # the class itself, not a relative
+    assert error.vendor_message == "%s: name is too long" % code
+    assert "GET /rest/o/org1/g/10" in error.message and "name is too long" in error.message
+    assert error.platform == "incontrol" and error.status == 200
+    if code == "PENDING":
+        assert error.kind == "pending" and "may still be applied" in error.message
+
+
+def test_success_envelope_returns_data(make, api):
+    api.get(URL + "/rest/o/org1/g/10").mock(return_value=httpx.Response(200, json=envelope({"id": 10, "name": "Branches"})))
+    api.get(URL + "/rest/o/org1/g/11").mock(return_value=httpx.Response(200, json={"resp_code": "SUCCESS", "caller_ref": 0, "server_ref": 0}))
+    client = make()
+    assert client.get("g/10") == {"id": 10, "name": "Branches"}
+    assert client.get("/rest/o/org1/g/11") is None
+
+
+@pytest.mark.parametrize("status, body, error_class, vendor", [
+    (404, {"error": "org_not_found", "error_description": "Organization not found"}, NotFoundError,
+     "org_not_found: Organization not found"),
+    (401, {"error": "unauthorized", "error_description": "Access denied"}, AuthError, "unauthorized: Access denied"),
+    (429, {"error": "rate_limit_exceeded", "error_description": "Too many requests"}, RateLimitedError,
+     "rate_limit_exceeded: Too many requests"),
+    (400, {"resp_code": "INVALID_INPUT", "message": "bad group id"}, ValidationError, "INVALID_INPUT: bad group id"),
+    (500, {"resp_code": "INTERNAL_ERROR", "message": "oops"}, ServerError, "INTERNAL_ERROR: oops"),
+    (403, {"error": "forbidden", "error_description": "read only"}, ApiError, "forbidden: read only"),
+    (200, {"error": "org_not_found", "error_description": "gone"}, NotFoundError, "org_not_found: gone"),
+])
+def test_documented_error_bodies(make, api, status, body, error_class, vendor):
+    api.get(URL + "/rest/o/org1/g/10").mock(return_value=httpx.Response(status, json=body))
+    with pytest.raises(error_class) as caught:
+        make(max_retries=0).get("g/10")
+    assert isinstance(caught.value, error_class)
+    assert caught.value.vendor_message == vendor
+    assert vendor in str(caught.value)
+
+
+def test_body_that_is_not_json(make, api):
+    api.get(URL + "/rest/o/org1/g/10").mock(return_value=httpx.Response(200, text="<html>maintenance</html>"))
+    with pytest.raises(MalformedResponseError) as caught:
+        make().get("g/10")
+    assert "maintenance" in str(caught.value)
+
+
+def test_json_without_envelope(make, api):
+    api.get(URL + "/rest/o/org1/g/10").mock(return_value=httpx.Response(200, json=[1, 2]))
+    with pytest.raises(MalformedResponseError) as caught:
+        make().get("g/10")
+    assert "resp_code" in str(caught.value)
+
+
+# ---- retries ------------------------------------------------------------------------------
+
+
+def test_429_is_retried_honouring_retry_after(make, api):
+    route = api.get(URL + "/rest/o/org1/g/10").mock(side_effect=[
+        httpx.Response(429, headers={"Retry-After": "2"}, json={"error": "rate_limit_exceeded", "error_description": "slow"}),
+        httpx.Response(429, headers={"Retry-After": "3"}, json={"error": "rate_limit_exceeded", "error_description": "slow"}),
+        httpx.Response(200, json=envelope({"id": 10})),
+    ])
+    client = make()
+    assert client.get("g/10") == {"id": 10}
+    assert route.call_count == 3
+    assert [retry[3] for retry in client.retries] == [2.0, 3.0]
+    assert [retry[2] for retry in client.retries] == [429, 429]
+
+
+def test_429_without_retry_after_backs_off_then_fails(make, api, fake_time):
+    route = api.get(URL + "/rest/o/org1/g/10").mock(return_value=httpx.Response(
+        429, json={"error": "rate_limit_exceeded", "error_description": "Error message here"}))
+    client = make(max_retries=3)
+    with pytest.raises(RateLimitedError) as caught:
+        client.get("g/10")
+    assert route.call_count == 4
+    delays = [retry[3] for retry in client.retries]
+    # jittered exponential backoff: attempt n waits between half and all of 0.5 * 2**n
+    for attempt, delay in enumerate(delays):
+        assert 0.5 * 2 ** attempt / 2 <= delay <= 0.5 * 2 ** attempt
+    assert "after 3 retries" in str(caught.value)
+    assert "rate_limit_exceeded" in str(caught.value)
+
+
+def test_post_is_never_resent(make, api):
+    route = api.post(URL + "/rest/o/org1/g/10/d/101/tools/reboot").mock(return_value=httpx.Response(
+        429, json={"error": "rate_limit_exceeded", "error_description": "slow down"}))
+    client = make()
+    with pytest.raises(RateLimitedError):
+        client.call("device_reboot", group=10, device=101)
+    assert route.call_count == 1
+    assert client.retries == []
+    dropped = api.post(URL + "/rest/o/org1/g/10/add_devices").mock(side_effect=httpx.ConnectError("connection reset"))
+    with pytest.raises(WanfleetError):
+        client.post("g/10/add_devices", {"sn": ["1111-AAAA-0001"]})
+    assert dropped.call_count == 1
+    assert client.retries == []
+
+
+def test_put_is_resent(make, api):
+    route = api.put(URL + "/rest/o/org1/g/10").mock(side_effect=[
+        httpx.Response(503, text="busy"), httpx.Response(200, json=envelope({"id": 10, "name": "New"}))])
+    client = make()
+    assert client.call("group_update", {"name": "New"}, group=10) == {"id": 10, "name": "New"}
+    assert route.call_count == 2
+    assert json.loads(route.calls.last.request.content) == {"data": {"name": "New"}}
+
+
+# ---- rate limit ---------------------------------------------------------------------------
+
+
+def test_requests_are_spaced_below_20_per_second(make, api, fake_time):
+    api.get(URL + "/rest/o/org1/g/10").mock(return_value=httpx.Response(200, json=envelope({"id": 10})))
+    client = make()
+    client.organization_id()  # token + org list
+    fake_time.now += 10  # an idle pause resets nothing but the wait
+    fake_time.sleeps[:] = []
+    for path in ["g/10"] * 5:
+        client.get(path)
+    interval = 1.0 / incontrol.RATE_LIMIT_PER_SECOND
+    assert incontrol.RATE_LIMIT_PER_SECOND < 20
+    # the first request goes at once, each next one a full interval later (the shared file keeps microseconds)
+    assert fake_time.sleeps == pytest.approx([interval] * 4, abs=1e-5)
+    assert interval > 1.0 / 20
+
+
+def test_forks_share_one_schedule_per_organization(make, api, cache, fake_time):
+    api.get(URL + "/rest/o/org1/g/10").mock(return_value=httpx.Response(200, json=envelope({"id": 10})))
+    first = make()
+    second = make(token_cache=TokenCache(directory=cache.directory))
+    first.organization_id()
+    second.organization_id()
+    fake_time.now += 10
+    fake_time.sleeps[:] = []
+    first.get("g/10")
+    second.get("g/10")  # another process: same state file, so it waits its turn
+    assert fake_time.sleeps == pytest.approx([1.0 / incontrol.RATE_LIMIT_PER_SECOND], abs=1e-5)
+    states = [name for name in os.listdir(cache.directory) if name.startswith("ratelimit-")]
+    assert len(states) == 1
+    assert first.rate_limiter.state_file == second.rate_limiter.state_file
+
+
+def test_limiter_keyed_by_resolved_organization_id(make, api, cache):
+    by_name = make(organization="Main Org")
+    by_id = make(organization="org1", token_cache=TokenCache(directory=cache.directory))
+    assert by_name.rate_limiter.state_file != by_id.rate_limiter.state_file
+    by_name.organization_id()
+    assert by_name.rate_limiter.state_file == by_id.rate_limiter.state_file
+    other = make(organization="org2", token_cache=TokenCache(directory=cache.directory))
+    assert other.rate_limiter.state_file != by_id.rate_limiter.state_file
+
+
+def test_no_state_file_without_token_cache(make, api, tmp_path):
+    client = make(token_cache=TokenCache(enabled=False, directory=str(tmp_path / "never")))
+    client.organization_id()
+    assert client.rate_limiter.state_file is None
+    assert not os.path.exists(str(tmp_path / "never"))
+
+
+# ---- organization ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("given", ["org2", "Lab Org", "lab org"])
+def test_organization_by_id_or_name(make, api, orgs_route, given):
+    client = make(organization=given)
+    assert client.organization_id() == "org2"
+    assert client.organization_id() == "org2"
+    assert orgs_route.call_count == 1  # resolved once per client
+    route = api.get(URL + "/rest/o/org2/g").mock(return_value=httpx.Response(200, json=envelope([])))
+    assert client.groups() == []
+    assert route.call_count == 1
+
+
+def test_single_organization_is_used_when_none_given(make, mock, token_route):
+    mock.get(URL + "/rest/o").mock(return_value=httpx.Response(200, json=envelope(ORGS[:1])))
+    assert make(organization=None).organization_id() == "org1"
+
+
+def test_several_organizations_and_none_given(make, api):
+    with pytest.raises(InputError) as caught:
+        make(organization=None).organization_id()
+    assert "org1 (Main Org)" in str(caught.value) and "org2 (Lab Org)" in str(caught.value)
+    assert "INCONTROL_ORG" in str(caught.value)
+
+
+def test_unknown_organization_lists_known_ones(make, api):
+    with pytest.raises(InputError) as caught:
+        make(organization="Nope").organization_id()
+    assert not isinstance(caught.value, (AmbiguousError, NotFoundError))
+    assert "'Nope' not found" in str(caught.value) and "org1 (Main Org), org2 (Lab Org)" in str(caught.value)
+
+
+def test_ambiguous_organization_name(make, mock, token_route):
+    mock.get(URL + "/rest/o").mock(return_value=httpx.Response(200, json=envelope(
+        [{"id": "a1", "name": "Shop"}, {"id": "b2", "name": "Shop"}])))
+    with pytest.raises(AmbiguousError) as caught:
+        make(organization="Shop").organization_id()
+    assert "a1" in str(caught.value) and "b2" in str(caught.value)
+
+
+# ---- groups -----------------------------------------------------------------------------------
+
+
+def test_groups_are_records(make, api):
+    groups = make().groups()
+    assert groups[0].model_dump(exclude={"raw"}) == {"platform": "incontrol", "id": "10", "name": "Branches"}
+    assert groups[0].raw["timezone"] == "UTC"
+
+
+@pytest.mark.parametrize("key, expected", [(10, "10"), ("10", "10"), ("Branches", "10"), ("branches", "10"), ("Lab", "11"), ("lab", "12")])
+def test_find_group(make, api, key, expected):
+    assert make().find_group(key).id == expected
+
+
+def test_find_group_ambiguous_and_missing(make, api):
+    client = make()
+    with pytest.raises(AmbiguousError) as caught:
+        client.find_group("Depot")
+    assert "Depot (id 13)" in str(caught.value) and "Depot (id 14)" in str(caught.value)
+    with pytest.raises(AmbiguousError):
+        client.find_group("LAB")  # two case-insensitive matches, no exact one
+    with pytest.raises(NotFoundError) as caught:
+        client.find_group("Nowhere")
+    assert "Branches (id 10)" in str(caught.value)
+    assert api.routes[2].call_count == 1  # the group list is read once per client
+
+
+# ---- devices ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def org_devices(api):
+    return api.get(URL + "/rest/o/org1/d").mock(return_value=httpx.Response(200, json=envelope(DEVICES)))
+
+
+def test_all_devices_in_one_request(make, api, org_devices):
+    devices = make().devices()
+    assert org_devices.call_count == 1
+    assert org_devices.calls.last.request.url.params["has_status"] == "true"
+    assert [device.id for device in devices] == ["101", "102", "103", "104", "105"]
+    first = devices[0].record()
+    assert first == {
+        "platform": "incontrol", "id": "101", "name": "branch-1", "serial": "1111-AAAA-0001", "mac": "00:1a:dd:aa:00:01",
+        "model": "MAX BR1 Pro 5G", "firmware": "8.3.0 build 5162", "status": "online", "group": "Branches", "group_id": "10",
+        "wan": [
+            {"id": "1", "name": "WAN", "type": "ethernet", "status": "Connected", "ip": "192.0.2.10", "priority": 1, "enabled": True},
+            {"id": "2", "name": "Cellular", "type": "cellular", "status": "Connected", "ip": "10.0.0.2", "priority": 2, "enabled": True},
+            {"id": "3", "name": "Wi-Fi WAN", "type": "wireless", "status": "Disabled", "ip": None, "priority": 3, "enabled": False},
+            {"id": "4", "name": "USB", "type": None, "status": None, "ip": None, "priority": None, "enabled": None},
+            {"id": "5", "name": "WAN 3", "type": "ethernet", "status": "Disabled", "ip": None, "priority": None, "enabled": False},
+        ],
+        "ssids": [{"id": "5", "name": "Staff", "enabled": True}, {"id": "6", "name": "Guest", "enabled": False}],
+    }
+    assert devices[1].ssids[0].model_dump() == {"id": "1", "name": "Guest", "enabled": None}
+    assert devices[1].status == "offline" and devices[2].mac == "00:1a:dd:aa:00:03" and devices[4].mac is None
+
+
+def test_raw_is_the_vendor_object_with_secrets_masked(make, api, org_devices):
+    raw = make().devices()[0].raw
+    assert raw["product_code"] == "MAX-BR1-PRO-5GN"
+    assert raw["ssid_profiles_applied"][0]["wpa_passphrase"] == "********"
+    assert raw["interfaces"][1]["password"] == "********"
+    assert "staff-passphrase-123" not in json.dumps(raw)
+
+
+def test_group_devices_use_the_group_list(make, api):
+    route = api.get(URL + "/rest/o/org1/g/13/d").mock(return_value=httpx.Response(200, json=envelope(
+        [dict(DEVICES[2], group_id=None, group_name=None)])))
+    devices = make().devices(group=13)
+    assert route.calls.last.request.url.params["has_status"] == "true"
+    assert [(device.group, device.group_id) for device in devices] == [("Depot", "13")]
+
+
+def test_basic_lists_without_detail(make, api):
+    org = api.get(URL + "/rest/o/org1/d/basic").mock(return_value=httpx.Response(200, json=envelope(
+        [{"id": 1, "sn": "S1", "name": "a", "status": "online", "product_name": "B20X", "group_id": 10, "group_name": "Branches"}])))
+    grp = api.get(URL + "/rest/o/org1/g/10/d/basic").mock(return_value=httpx.Response(200, json=envelope([])))
+    client = make()
+    assert client.devices(detail=False)[0].wan == []
+    assert "has_status" not in org.calls.last.request.url.params
+    assert client.devices(group="Branches", detail=False) == []
+    assert grp.call_count == 1
+
+
+@pytest.mark.parametrize("key, expected", [
+    ("101", "101"), (101, "101"),            # id wins over the device named "101"
+    ("1111-aaaa-0002", "102"),               # serial, any case
+    ("00:1A:DD:AA:00:03", "103"), ("001a.ddaa.0004", "104"),  # MAC, any notation
+    ("branch-2", "102"), ("BRANCH-1", "101"),
+])
+def test_one_device_by_id_serial_mac_or_name(make, api, org_devices, key, expected):
+    client = make()
+    devices = client.devices(device=key)
+    assert [device.id for device in devices] == [expected]
+    assert client.find_device(key).id == expected
+
+
+def test_ambiguous_and_missing_device(make, api, org_devices):
+    client = make()
+    with pytest.raises(AmbiguousError) as caught:
+        client.devices(device="twin")
+    message = str(caught.value)
+    assert "twin (id 103, serial 2222-BBBB-0003, group Depot)" in message and "id 104" in message
+    with pytest.raises(NotFoundError) as caught:
+        client.find_device("ghost")
+    assert "'ghost'" in str(caught.value)
+
+
+def test_device_within_a_group(make, api):
+    api.get(URL + "/rest/o/org1/g/10/d").mock(return_value=httpx.Response(200, json=envelope(DEVICES[:2])))
+    assert make().find_device("branch-2", group="Branches").serial == "1111-AAAA-0002"
+
+
+@pytest.mark.parametrize("filters, expected", [
+    ({"status": "online"}, ["101", "103", "104"]),
+    ({"status": ["offline"]}, ["102", "105"]),
+    ({"name": "branch-*"}, ["101", "102"]),
+    ({"name": ["tw?n", "101"]}, ["103", "104", "105"]),
+    ({"model": "balance*"}, ["103", "104"]),
+    ({"model": "MAX-BR1-PRO-5GN"}, ["101", "102", "105"]),
+    ({"tags": "north"}, ["101", "104"]),
+    ({"tags": ["retail", "north"]}, ["101"]),
+    ({"status": "online", "tags": ["north"], "name": None}, ["101", "104"]),
+])
+def test_client_side_filters(make, api, org_devices, filters, expected):
+    assert [device.id for device in make().devices(filters=filters)] == expected
+
+
+def test_group_filter_is_server_side(make, api):
+    route = api.get(URL + "/rest/o/org1/g/10/d").mock(return_value=httpx.Response(200, json=envelope(DEVICES[:2])))
+    assert [d.id for d in make().devices(filters={"group": "Branches", "status": "offline"})] == ["102"]
+    assert route.call_count == 1
+
+
+def test_bad_filters_fail_before_any_device_request(make, api, org_devices):
+    client = make()
+    with pytest.raises(InputError) as caught:
+        client.devices(filters={"colour": "red"})
+    assert "colour" in str(caught.value) and "tags" in str(caught.value)
+    with pytest.raises(InputError):
+        client.devices(group="Branches", filters={"group": "Depot"})
+    assert org_devices.call_count == 0
+
+
+def test_failing_device_list_returns_nothing(make, api):
+    route = api.get(URL + "/rest/o/org1/d").mock(return_value=httpx.Response(503, text="unavailable"))
+    client = make(max_retries=2)
+    with pytest.raises(ServerError):
+        client.devices()
+    assert route.call_count == 3
+
+
+def test_device_without_id_fails_loudly(make, api):
+    api.get(URL + "/rest/o/org1/d").mock(return_value=httpx.Response(200, json=envelope([DEVICES[0], {"name": "broken"}])))
+    with pytest.raises(MalformedResponseError):
+        make().devices()
+
+
+def test_device_detail(make, api):
+    route = api.get(URL + "/rest/o/org1/g/10/d/101").mock(return_value=httpx.Response(200, json=envelope(
+        dict(DEVICES[0], ssids=None))))
+    device = make().device_detail(10, 101)
+    assert device.serial == "1111-AAAA-0001" and len(device.wan) == 5
+    assert route.calls.last.request.url.params["has_status"] == "true"
+
+
+# ---- raw helpers and devapi --------------------------------------------------------------------
+
+
+def test_raw_helpers(make, api):
+    post = api.post(URL + "/rest/o/org1/g").mock(return_value=httpx.Response(200, json=envelope({"id": 20, "name": "New"})))
+    delete = api.delete(URL + "/rest/o/org1/g/20").mock(return_value=httpx.Response(200, json=envelope()))
+    tags = api.put(URL + "/rest/o/org1/device_tags").mock(return_value=httpx.Response(200, json=envelope()))
+    client = make()
+    assert client.call("group_create", {"name": "New", "timezone": "UTC"}) == {"id": 20, "name": "New"}
+    assert json.loads(post.calls.last.request.content) == {"data": {"name": "New", "timezone": "UTC"}}
+    assert client.call("group_delete", group=20) is None
+    assert delete.calls.last.request.content == b""
+    assert client.put("device_tags", {"device_ids": [101], "tag_names": ["x"]}) is None
+    assert json.loads(tags.calls.last.request.content) == {"data": {"device_ids": [101], "tag_names": ["x"]}}
+    assert client.endpoint("ssid_profile_update", group=10, ssid=5) == ("PUT", "/rest/o/org1/g/10/ssid_profiles/5")
+    assert client.org_path("/rest/o") == "/rest/o"
+
+
+def test_every_inferred_endpoint_says_so():
+    documented = {"token", "organizations", "org_devices", "org_devices_basic", "groups", "group_devices_basic"}
+    for name, (method, path, evidence) in incontrol.ENDPOINTS.items():
+        assert method in ("GET", "POST", "PUT", "DELETE")
+        assert path.startswith("/")
+        assert evidence == "documented" if name in documented else evidence.startswith("inferred: beyond-the-docs A.")
+
+
+def test_devapi_unwraps_both_envelopes(make, api, monkeypatch):
+    seen = []
+
+    def fake_unwrap(body, platform, method, url):
+        seen.append((body, platform, method, url))
+        return body["response"]
+
+    monkeypatch.setattr(incontrol, "unwrap_router_reply", fake_unwrap)
+    reply = {"stat": "ok", "response": {"order": [1], "1": {"name": "WAN"}}}
+    get = api.get(URL + "/rest/o/org1/g/10/d/101/devapi/status.wan.connection").mock(
+        return_value=httpx.Response(200, json=envelope(reply)))
+    post = api.post(URL + "/rest/o/org1/g/10/d/101/devapi/config.wan.connection.priority").mock(
+        return_value=httpx.Response(200, json=envelope({"stat": "ok", "response": {"order": [1]}})))
+    client = make()
+    assert client.devapi(10, 101, "status.wan.connection", params={"id": "1"}) == {"order": [1], "1": {"name": "WAN"}}
+    assert seen[0] == (reply, "incontrol", "GET", URL + "/rest/o/org1/g/10/d/101/devapi/status.wan.connection")
+    assert get.calls.last.request.url.params["id"] == "1"
+    body = {"instantActive": True, "list": [{"connId": 1, "priority": 1, "enable": True}]}
+    assert client.devapi(10, 101, "config.wan.connection.priority", method="POST", body=body) == {"order": [1]}
+    sent = post.calls.last.request
+    assert json.loads(sent.content) == body  # bare router JSON, no {"data": ...}
+    assert sent.headers["Content-Type"] == incontrol.DEVAPI_POST_CONTENT_TYPE
+
+
+def test_devapi_router_failure_is_typed_and_redacted(make, api, monkeypatch):
+    def failing(body, platform, method, url):
+        raise ValidationError("%s: %s %s: router says %s (token %s)" % (platform, method, url, body["message"], ACCESS),
+                              platform=platform)
+
+    monkeypatch.setattr(incontrol, "unwrap_router_reply", failing)
+    route = api.post(URL + "/rest/o/org1/g/10/d/101/devapi/cmd.system.reboot").mock(return_value=httpx.Response(
+        200, json=envelope({"stat": "fail", "code": 401, "message": "Unauthorized"})))
+    with pytest.raises(ValidationError) as caught:
+        make().devapi(10, 101, "cmd.system.reboot", method="POST")
+    assert "Unauthorized" in str(caught.value)
+    assert_no_secrets(str(caught.value))
+    assert json.loads(route.calls.last.request.content) == {}
+    assert route.call_count == 1
+
+
+def test_devapi_with_the_router_module(make, api):
+    """The agreed contract of peplink_router.unwrap_router_reply: `response` on ok, a typed error on fail."""
+    api.get(URL + "/rest/o/org1/g/10/d/101/devapi/status.lan.profile").mock(side_effect=[
+        httpx.Response(200, json=envelope({"stat": "ok", "response": {"order": [0]}})),
+        httpx.Response(200, json=envelope({"stat": "fail", "code": 999, "message": "Unsupported"})),
+    ])
+    client = make()
+    assert client.devapi(10, 101, "status.lan.profile") == {"order": [0]}
+    with pytest.raises(WanfleetError) as caught:
+        client.devapi(10, 101, "status.lan.profile")
+    assert "Unsupported" in str(caught.value)
+
+
+def test_devapi_ic2_failure_comes_first(make, api):
+    api.get(URL + "/rest/o/org1/g/10/d/101/devapi/status.wan.connection").mock(return_value=httpx.Response(
+        200, json=envelope(None, "INTERNAL_ERROR", "device offline")))
+    with pytest.raises(ServerError) as caught:
+        make().devapi(10, 101, "status.wan.connection")
+    assert "device offline" in str(caught.value)
+
+
+# ---- redaction and close ------------------------------------------------------------------------
+
+
+def test_secrets_never_in_errors(make, api):
+    echo = "client_secret=%s access_token=%s refresh %s" % (CLIENT_SECRET, ACCESS, REFRESH)
+    api.get(URL + "/rest/o/org1/g/10").mock(return_value=httpx.Response(500, json={"error": "server_error", "error_description": echo}))
+    api.get(URL + "/rest/o/org1/g/11").mock(return_value=httpx.Response(200, json=envelope(None, "INVALID_INPUT", echo)))
+    api.get(URL + "/rest/o/org1/g/12").mock(side_effect=httpx.ConnectError("refused " + ACCESS))
+    client = make(max_retries=0)
+    for path in ("g/10", "g/11", "g/12"):
+        with pytest.raises(WanfleetError) as caught:
+            client.get(path)
+        error = caught.value
+        assert_no_secrets(str(error))
+        assert_no_secrets(json.dumps(error.to_result(), default=str))
+
+
+def test_close_sends_nothing(make, api, token_route):
+    client = make()
+    client.organization_id()
+    calls = len(api.calls)
+    client.close()
+    assert len(api.calls) == calls
+    # the token stays cached for the next task
+    assert client.token_cache.get(client._cache_key)["token"] == ACCESS

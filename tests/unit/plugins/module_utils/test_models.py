@@ -1,0 +1,47 @@
+"""Normalisation of what the platforms return."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
+    Device,
+    id_from_url,
+    mac_digits,
+    normalize_mac,
+    normalize_status,
+)
+
+
+@pytest.mark.parametrize("given", ["AA:BB:CC:DD:EE:FF", "aa-bb-cc-dd-ee-ff", "aabb.ccdd.eeff", "AABBCCDDEEFF", " aa bb cc dd ee ff "])
+def test_mac_notations(given):
+    assert normalize_mac(given) == "aa:bb:cc:dd:ee:ff"
+    assert mac_digits(given) == "aabbccddeeff"
+
+
+@pytest.mark.parametrize("bad", ["aa:bb:cc:dd:ee", "gg:bb:cc:dd:ee:ff", "aa:bb:cc:dd:ee:ff:00", "router"])
+def test_bad_macs(bad):
+    with pytest.raises(ValueError):
+        normalize_mac(bad)
+
+
+def test_ids_from_urls_and_numbers():
+    assert id_from_url("https://www.cradlepointecm.com/api/v2/groups/42/") == "42"
+    assert id_from_url(42) == "42" and id_from_url(None) is None
+
+
+@pytest.mark.parametrize("given, expected", [("ONLINE", "online"), ("offline", "offline"), (True, "online"),
+                                             (False, "offline"), ("initialized", "unknown"), (None, "unknown")])
+def test_status(given, expected):
+    assert normalize_status(given) == expected
+
+
+def test_device_record_normalises_and_matches():
+    device = Device(platform="ncm", id=7, name="r1", serial="S1", mac="00-11-22-33-44-55", status="online",
+                    group_id="https://x/api/v2/groups/3/", wan=[{"id": 1, "priority": 1}], raw={"a": 1})
+    record = device.record()
+    assert record["id"] == "7" and record["group_id"] == "3" and record["mac"] == "00:11:22:33:44:55"
+    assert "raw" not in record and device.record(include_raw=True)["raw"] == {"a": 1}
+    assert record["wan"][0]["id"] == "1"
+    assert all(device.matches(key) for key in ("7", "r1", "S1", "001122334455"))
+    assert not device.matches("r2")

@@ -1,0 +1,657 @@
+"""NcmClient: headers, URLs, NCM's envelopes and error shapes, paging, retries, redaction, records."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+import respx
+
+from ansible_collections.wanfleet.routers.plugins.module_utils import errors
+from ansible_collections.wanfleet.routers.plugins.module_utils.http import HttpSession
+from ansible_collections.wanfleet.routers.plugins.module_utils.ncm import (
+    PASSWORD_MASK,
+    NcmClient,
+    config_diff,
+    config_get,
+    read_secret,
+    ssids_from_config,
+)
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN
+from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache
+
+BASE = "https://ncm.example.test/api/v2"
+SETTINGS = {
+    "url": BASE,
+    "cp_api_id": "cp-id-1111",
+    "cp_api_key": "cp-key-SECRET-2222",
+    "ecm_api_id": "ecm-id-3333",
+    "ecm_api_key": "ecm-key-SECRET-4444",
+    "auth": ("cp_api_id", "cp_api_key", "ecm_api_id", "ecm_api_key"),
+}
+SECRETS = (SETTINGS["cp_api_key"], SETTINGS["ecm_api_key"])
+HEADERS = {
+    "X-CP-API-ID": "cp-id-1111",
+    "X-CP-API-KEY": "cp-key-SECRET-2222",
+    "X-ECM-API-ID": "ecm-id-3333",
+    "X-ECM-API-KEY": "ecm-key-SECRET-4444",
+}
+
+
+class Sleeps(list):
+    def __call__(self, seconds):
+        self.append(seconds)
+
+
+@pytest.fixture
+def session():
+    session = HttpSession(timeout=5)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def client(session):
+    return make_client(session)
+
+
+def make_client(session, **kwargs):
+    return NcmClient(dict(SETTINGS), session, sleep=Sleeps(), **kwargs)
+
+
+def page(items, next_url=None, offset=0):
+    return {"data": items, "meta": {"limit": 500, "next": next_url, "offset": offset, "previous": None}}
+
+
+def query_of(call):
+    return dict((key, values[0]) for key, values in parse_qs(urlsplit(str(call.request.url)).query).items())
+
+
+def assert_no_secret(error):
+    text = " ".join(str(part) for part in (error.message, str(error), error.url, error.vendor_message, json.dumps(error.body)))
+    for secret in SECRETS:
+        assert secret not in text
+
+
+# ---- auth and URLs ------------------------------------------------------------------------
+
+@respx.mock
+def test_the_four_key_headers_go_with_every_request_and_no_login(client):
+    listing = respx.get(BASE + "/groups/").mock(return_value=httpx.Response(200, json=page([{"id": "1", "name": "a"}])))
+    reboot = respx.post(BASE + "/reboot_activity/").mock(return_value=httpx.Response(201))
+    client.groups()
+    client.reboot_router(7)
+    for call in list(listing.calls) + list(reboot.calls):
+        for name, value in HEADERS.items():
+            assert call.request.headers[name] == value
+    assert len(respx.calls) == 2  # no auth request: NCM has no token
+
+
+def test_keys_are_registered_for_redaction_and_missing_keys_fail_early(session):
+    client = make_client(session)
+    assert set(SECRETS) <= client.redactor.secrets
+    with pytest.raises(errors.InputError, match="ecm_api_key"):
+        NcmClient(dict(SETTINGS, ecm_api_key=None), session)
+
+
+def test_no_token_is_cached(session, tmp_path):
+    cache = TokenCache(directory=str(tmp_path / "tokens"))
+    make_client(session, token_cache=cache)
+    make_client(session, token_cache=cache)
+    assert not (tmp_path / "tokens").exists()
+
+
+def test_urls_always_end_with_a_slash(client):
+    assert client.resource_url("routers") == BASE + "/routers/"
+    assert client.resource_url("/routers/", 42) == BASE + "/routers/42/"
+    assert client.resource_url("groups", BASE + "/groups/9/") == BASE + "/groups/9/"
+    assert client.resource_url("alert_rules", "e81f4500-1e13-11b2-bfff-ffffffffffff") == \
+        BASE + "/alert_rules/e81f4500-1e13-11b2-bfff-ffffffffffff/"
+    assert client.url("routers/5") == BASE + "/routers/5/"
+    assert client.url("groups/5?fields=configuration") == BASE + "/groups/5/?fields=configuration"
+    next_url = "https://elsewhere.test/api/v2/routers/?offset=500"
+    assert client.url(next_url) == next_url
+
+
+@respx.mock
+def test_crud_calls_use_slashed_urls_and_json(client):
+    get = respx.get(BASE + "/routers/5/").mock(return_value=httpx.Response(200, json={"id": "5", "name": "r"}))
+    post = respx.post(BASE + "/groups/").mock(return_value=httpx.Response(201, json={"id": "9", "name": "g"}))
+    put = respx.put(BASE + "/groups/9/").mock(return_value=httpx.Response(202, json={"id": "9", "name": "h"}))
+    patch = respx.patch(BASE + "/alert_rules/abc/").mock(return_value=httpx.Response(201))
+    delete = respx.delete(BASE + "/groups/9/").mock(return_value=httpx.Response(204))
+    assert client.get("routers", 5, fields=["id", "name"]) == {"id": "5", "name": "r"}
+    assert query_of(get.calls.last) == {"fields": "id,name"}
+    body = {"name": "g", "product": client.resource_url("products", 23)}
+    assert client.create("groups", body) == {"id": "9", "name": "g"}
+    assert json.loads(post.calls.last.request.content) == {"name": "g", "product": BASE + "/products/23/"}
+    assert post.calls.last.request.headers["Content-Type"] == "application/json"
+    assert client.update("groups", 9, {"name": "h"})["name"] == "h"
+    assert put.calls.last.request.headers["Content-Type"] == "application/json"
+    assert client.patch("alert_rules", "abc", {"schedule": "hourly"}) is None  # alert_rules PATCH: 201, empty
+    assert patch.calls.last.request.headers["Content-Type"] == "application/json"
+    assert client.delete("groups", 9) is None
+
+
+@respx.mock
+def test_success_data_variant_of_the_config_appendix_is_unwrapped(client):
+    respx.get(BASE + "/configuration_managers/123/").mock(
+        return_value=httpx.Response(200, json={"success": True, "data": {"id": "123", "configuration": [{}, []]}}))
+    assert client.get("configuration_managers", 123) == {"id": "123", "configuration": [{}, []]}
+
+
+@respx.mock
+def test_a_success_body_that_is_not_json_is_malformed(client):
+    respx.get(BASE + "/routers/5/").mock(return_value=httpx.Response(200, text="<html>oops</html>"))
+    with pytest.raises(errors.MalformedResponseError):
+        client.get("routers", 5)
+
+
+# ---- error shapes ---------------------------------------------------------------------------
+
+UNAUTHORIZED = {"status_code": 401, "exception": "unauthorized",
+                "message": " Invalid Credentials i.e. missing or invalid keys.", "success": False}
+GENERIC = {"errors": [{"path": BASE + "/groups/"}, {"method": "POST"}],
+           "exception": {"message": "method not allowed", "type": "error"}}
+FORBIDDEN = {"exception": {"message": "forbidden", "type": "error"}, "errors": []}
+SERVER_ERROR = {"exception": {"message": "Expecting ',' delimiter or '}': line 3 column 2 (char 70)", "type": "server_error"},
+                "errors": []}
+VALIDATION = {"exception": {"type": "validation", "message": "bad or missing data"}, "errors": [{"foo": "no such field"}]}
+CONFIG_INVALID = {
+    "errors": [{"configuration": {"message": "cannot set foo to bar: invalid path", "reason": "invalid path", "value": "bar", "path": ["foo"]}}],
+    "exception": {"message": "bad or missing data", "type": "validation"},
+}
+
+
+@pytest.mark.parametrize("status, body, cls, expected", [
+    (401, UNAUTHORIZED, errors.AuthError, "Invalid Credentials i.e. missing or invalid keys."),
+    (405, GENERIC, errors.ValidationError, "method not allowed"),
+    (403, FORBIDDEN, errors.PermissionDeniedError, "forbidden"),
+    (500, SERVER_ERROR, errors.ServerError, "Expecting ',' delimiter"),
+    (400, VALIDATION, errors.ValidationError, "bad or missing data: foo: no such field"),
+    (400, CONFIG_INVALID, errors.ValidationError, "bad or missing data: configuration foo: invalid path"),
+    (409, CONFIG_INVALID, errors.ValidationError, "bad or missing data: configuration foo: invalid path"),
+    (404, {"exception": {"message": "not found", "type": "error"}, "errors": []}, errors.NotFoundError, "not found"),
+])
+@respx.mock
+def test_each_documented_error_shape_is_a_typed_error_with_the_vendor_message(client, status, body, cls, expected):
+    respx.post(BASE + "/groups/").mock(return_value=httpx.Response(status, json=body))
+    with pytest.raises(cls) as caught:
+        client.create("groups", {"name": "x"})
+    error = caught.value
+    assert type(error) is cls  # pylint: disable=unidiomatic-typecheck  # a 409 invalid config is "validation", not "conflict"
+    assert expected in error.vendor_message and expected in error.message
+    assert error.status == status and error.platform == "ncm" and error.method == "POST"
+    assert "/groups/" in error.message
+    assert_no_secret(error)
+
+
+def test_unauthorized_message_is_trimmed_and_names_the_options(client):
+    with respx.mock:
+        respx.get(BASE + "/routers/").mock(return_value=httpx.Response(401, json=UNAUTHORIZED))
+        with pytest.raises(errors.AuthError) as caught:
+            client.list("routers")
+    assert caught.value.vendor_message == "Invalid Credentials i.e. missing or invalid keys."
+    assert "ecm_api_key" in caught.value.message and "X_ECM_API_KEY" in caught.value.message
+
+
+@respx.mock
+def test_config_validation_never_shows_a_secret_value(client):
+    body = {"errors": [{"configuration": {"message": "cannot set wpapsk to hunter2hunter2: too short", "reason": "too short (min length=8)",
+                                          "value": "hunter2hunter2", "path": ["wlan", "radio", "0", "bss", "0", "wpapsk"]}}],
+            "exception": {"message": "bad or missing data", "type": "validation"}}
+    respx.patch(BASE + "/configuration_managers/2/").mock(return_value=httpx.Response(400, json=body))
+    with pytest.raises(errors.ValidationError) as caught:
+        client.patch_configuration(2, {"wlan": {"radio": {"0": {"bss": {"0": {"wpapsk": "hunter2hunter2"}}}}}})
+    error = caught.value
+    assert "configuration wlan.radio.0.bss.0.wpapsk: too short (min length=8)" in error.message
+    assert "hunter2hunter2" not in error.message + json.dumps(error.body)
+
+
+@respx.mock
+def test_an_html_timeout_page_is_summarised(session):
+    client = make_client(session, max_retries=0)
+    respx.get(BASE + "/routers/").mock(return_value=httpx.Response(
+        524, text="<!DOCTYPE html><html><head><title>example.test | 524: A timeout occurred</title></head><body>" + "x" * 5000))
+    with pytest.raises(errors.ServerError) as caught:
+        client.list("routers")
+    assert "524: A timeout occurred" in caught.value.message
+    assert "narrower query" in caught.value.message
+    assert len(caught.value.message) < 400
+
+
+@respx.mock
+def test_success_false_in_a_2xx_body_is_an_error(client):
+    respx.get(BASE + "/routers/5/").mock(return_value=httpx.Response(200, json={"success": False, "message": "nope"}))
+    with pytest.raises(errors.ApiError, match="nope"):
+        client.get("routers", 5)
+
+
+# ---- paging ----------------------------------------------------------------------------------
+
+@respx.mock
+def test_paging_follows_meta_next_and_keeps_its_query(client):
+    # The next links carry their own query; sending params with them would replace it (httpx).
+    next_2 = BASE + "/routers/?state=online&limit=500&offset=500"
+    next_3 = BASE + "/routers/?state=online&limit=500&offset=1000"
+    calls = []
+
+    def answer(request):
+        calls.append(str(request.url))
+        offset = request.url.params.get("offset")
+        if offset is None:
+            return httpx.Response(200, json=page([{"id": str(n)} for n in range(500)], next_2))
+        if offset == "500":
+            return httpx.Response(200, json=page([{"id": str(n)} for n in range(500, 1000)], next_3, 500))
+        return httpx.Response(200, json=page([{"id": "1000"}], None, 1000))
+
+    respx.get(BASE + "/routers/").mock(side_effect=answer)
+    items = client.list("routers", {"state": "online"})
+    assert [item["id"] for item in items] == [str(n) for n in range(1001)]
+    assert calls == [BASE + "/routers/?state=online&limit=500", next_2, next_3]
+
+
+@respx.mock
+def test_offsetless_endpoints_page_by_next_only(client):
+    cursor = BASE + "/alert_rules/?limit=500&alert_config_id__lt=e81f4500-1e13-11b2-bfff-ffffffffffff"
+    route = respx.get(BASE + "/alert_rules/").mock(side_effect=[
+        httpx.Response(200, json={"data": [{"alert_config_id": "b"}], "meta": {"limit": 500, "next": cursor}}),
+        httpx.Response(200, json={"data": [{"alert_config_id": "a"}], "meta": {"limit": 500, "next": None}}),
+    ])
+    assert [item["alert_config_id"] for item in client.list("alert_rules")] == ["b", "a"]
+    assert all("offset" not in query_of(call) for call in route.calls)
+    assert str(route.calls[1].request.url) == cursor
+
+
+@respx.mock
+def test_relative_next_links_resolve_against_the_page(client):
+    route = respx.get(BASE + "/groups/").mock(side_effect=[
+        httpx.Response(200, json=page([{"id": "1"}], "/api/v2/groups/?limit=500&offset=500")),
+        httpx.Response(200, json=page([{"id": "2"}])),
+    ])
+    assert len(client.list("groups")) == 2
+    assert str(route.calls[1].request.url) == BASE + "/groups/?limit=500&offset=500"
+
+
+@respx.mock
+def test_a_failing_second_page_fails_the_listing(session):
+    client = make_client(session, max_retries=1)
+    respx.get(BASE + "/routers/").mock(side_effect=[
+        httpx.Response(200, json=page([{"id": "1"}], BASE + "/routers/?limit=500&offset=500")),
+        httpx.Response(500, json=SERVER_ERROR),
+        httpx.Response(500, json=SERVER_ERROR),
+    ])
+    with pytest.raises(errors.ServerError) as caught:
+        client.list("routers")
+    assert "no partial list" in caught.value.message and "after 1 items" in caught.value.message
+    assert_no_secret(caught.value)
+
+
+@respx.mock
+def test_a_page_without_the_list_envelope_fails_the_listing(client):
+    respx.get(BASE + "/routers/").mock(side_effect=[
+        httpx.Response(200, json=page([{"id": "1"}], BASE + "/routers/?limit=500&offset=500")),
+        httpx.Response(200, json={"id": "2"}),
+    ])
+    with pytest.raises(errors.MalformedResponseError):
+        client.list("routers")
+
+
+@respx.mock
+def test_list_in_chunks_at_100_values(client):
+    route = respx.get(BASE + "/net_devices/").mock(
+        side_effect=lambda request: httpx.Response(200, json=page(
+            [{"id": "nd" + value, "router": value} for value in request.url.params["router__in"].split(",")])))
+    values = list(range(250)) + [3, 4]  # duplicates are asked once
+    items = client.list_in("net_devices", "router", values, params={"mode": "wan"})
+    assert len(items) == 250
+    sizes = [len(query_of(call)["router__in"].split(",")) for call in route.calls]
+    assert sizes == [100, 100, 50]
+    assert all(query_of(call)["mode"] == "wan" and query_of(call)["limit"] == "500" for call in route.calls)
+    assert client.list_in("net_devices", "router__in", []) == []
+    assert route.call_count == 3
+
+
+# ---- retries ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("status", [408, 524, 500, 429])
+@respx.mock
+def test_transient_statuses_are_retried_for_get(client, status):
+    route = respx.get(BASE + "/routers/5/").mock(side_effect=[httpx.Response(status), httpx.Response(200, json={"id": "5"})])
+    assert client.get("routers", 5) == {"id": "5"}
+    assert route.call_count == 2 and [entry[2] for entry in client.retries] == [status]
+
+
+@pytest.mark.parametrize("status", [408, 524, 503])
+@respx.mock
+def test_posts_are_never_resent(client, status):
+    reboot = respx.post(BASE + "/reboot_activity/").mock(return_value=httpx.Response(status))
+    create = respx.post(BASE + "/groups/").mock(return_value=httpx.Response(status))
+    with pytest.raises(errors.ApiError):
+        client.reboot_router(42)
+    with pytest.raises(errors.ApiError):
+        client.create("groups", {"name": "g"})
+    assert reboot.call_count == 1 and create.call_count == 1 and client.retries == []
+
+
+@respx.mock
+def test_retry_after_as_an_http_date_is_honoured(client):
+    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+    route = respx.get(BASE + "/routers/").mock(side_effect=[
+        httpx.Response(429, headers={"Retry-After": when}),
+        httpx.Response(200, json=page([])),
+    ])
+    assert client.list("routers") == []
+    assert route.call_count == 2
+    assert 27 <= client.retries[0][3] <= 31
+
+
+@respx.mock
+def test_config_patch_is_idempotent_and_retried(client):
+    route = respx.patch(BASE + "/configuration_managers/17/").mock(side_effect=[httpx.Response(504), httpx.Response(202)])
+    client.patch_configuration(17, {"system": {"gps": {"enabled": True}}})
+    assert route.call_count == 2
+    assert json.loads(route.calls.last.request.content) == {"configuration": [{"system": {"gps": {"enabled": True}}}, []]}
+
+
+# ---- redaction -------------------------------------------------------------------------------
+
+@respx.mock
+def test_keys_never_appear_in_errors(session):
+    client = make_client(session, max_retries=0)
+    echo = {"exception": {"message": "bad key %s / %s" % SECRETS, "type": "error"}, "errors": [{"key": SECRETS[1]}]}
+    respx.get(BASE + "/routers/1/").mock(return_value=httpx.Response(401, json=echo))
+    respx.get(BASE + "/routers/2/").mock(return_value=httpx.Response(502, text="upstream said " + SECRETS[0]))
+    respx.get(BASE + "/routers/3/").mock(side_effect=httpx.ConnectError("refused for " + SECRETS[1]))
+    respx.get(BASE + "/routers/").mock(side_effect=[
+        httpx.Response(200, json=page([{"id": "1"}], BASE + "/routers/?limit=500&offset=500&x=" + SECRETS[0])),
+        httpx.Response(403, json=FORBIDDEN),
+    ])
+    calls = (lambda: client.get("routers", 1), lambda: client.get("routers", 2), lambda: client.get("routers", 3),
+             lambda: client.list("routers"))
+    for call in calls:
+        with pytest.raises(errors.WanfleetError) as caught:
+            call()
+        assert_no_secret(caught.value)
+        assert "********" in caught.value.message
+
+
+# ---- configuration ---------------------------------------------------------------------------
+
+@respx.mock
+def test_router_configuration_is_looked_up_by_router(client):
+    route = respx.get(BASE + "/configuration_managers/").mock(side_effect=[
+        httpx.Response(200, json=page([{"id": "2163609", "router": BASE + "/routers/2162719/", "configuration": [{}, []]}])),
+        httpx.Response(200, json=page([])),
+    ])
+    assert client.router_configuration(2162719)["id"] == "2163609"
+    assert query_of(route.calls[0])["router"] == "2162719"
+    with pytest.raises(errors.NotFoundError):
+        client.router_configuration(1)
+
+
+def test_patch_cannot_remove_and_empty_patches_send_nothing(client):
+    with respx.mock:  # any request would fail: nothing is mocked
+        with pytest.raises(errors.InputError, match="cannot remove"):
+            client.patch_configuration(2, {"a": 1}, removals=[["wlan", "radio", 0]])
+        with pytest.raises(errors.InputError, match="cannot remove"):
+            client.patch_group_configuration(2, {}, removals=[["x"]])
+        client.patch_configuration(2, {})
+        client.patch_group_configuration(2, {})
+        assert len(respx.calls) == 0
+
+
+@respx.mock
+def test_put_configuration_replaces_with_removals(client):
+    route = respx.put(BASE + "/configuration_managers/2/").mock(
+        return_value=httpx.Response(202, json={"configuration": [{"a": 1}, [["b"]]]}))
+    assert client.put_configuration(2, {"a": 1}, [["b"]]) == {"configuration": [{"a": 1}, [["b"]]]}
+    assert json.loads(route.calls.last.request.content) == {"configuration": [{"a": 1}, [["b"]]]}
+    assert query_of(route.calls.last) == {"fields": "configuration"}
+
+
+@respx.mock
+def test_group_configuration_read_and_patch(client):
+    get = respx.get(BASE + "/groups/35/").mock(return_value=httpx.Response(
+        200, json={"configuration": [{"system": {"logging": {"level": "debug"}}}, []]}))
+    patch = respx.patch(BASE + "/groups/35/").mock(return_value=httpx.Response(202))
+    put = respx.put(BASE + "/groups/35/").mock(return_value=httpx.Response(202, json={"id": "35"}))
+    assert client.group_configuration(35) == [{"system": {"logging": {"level": "debug"}}}, []]
+    assert query_of(get.calls.last) == {"fields": "configuration"}
+    client.patch_group_configuration(35, {"system": {"gps": {"enabled": True}}})
+    assert json.loads(patch.calls.last.request.content) == {"configuration": [{"system": {"gps": {"enabled": True}}}, []]}
+    client.put_group_configuration(35, {}, [["system", "logging"]])
+    assert json.loads(put.calls.last.request.content) == {"configuration": [{}, [["system", "logging"]]]}
+
+
+def test_config_helpers():
+    radios = {
+        "0": {"bss": {"0": {"ssid": "Home", "wpapsk": "*", "enabled": True}, "1": {"ssid": "Guest", "enabled": "false"}}},
+        "1": {"bss": {"0": {"ssid": "Home-5g"}}},
+    }
+    config = [{"wlan": {"radio": radios}}, []]
+    assert config_get(config, "wlan.radio.0.bss.1.ssid") == "Guest"
+    assert config_get(config, ["wlan", "radio", 1, "bss", 0, "ssid"]) == "Home-5g"
+    assert config_get(config, "wlan.radio.2.bss.0.ssid", "none") == "none"
+    assert config_diff("wlan.radio.0.bss.0.ssid", "x") == {"wlan": {"radio": {"0": {"bss": {"0": {"ssid": "x"}}}}}}
+    assert read_secret(config_get(config, "wlan.radio.0.bss.0.wpapsk")) is UNKNOWN
+    assert read_secret("clear") == "clear" and PASSWORD_MASK == "*"
+    ssids = ssids_from_config(config)
+    assert [(s.id, s.name, s.enabled) for s in ssids] == [("0.0", "Home", True), ("0.1", "Guest", False), ("1.0", "Home-5g", None)]
+    assert ssids_from_config(None) == [] and ssids_from_config([{}, []]) == []
+
+
+# ---- reboot ----------------------------------------------------------------------------------
+
+@respx.mock
+def test_reboot_posts_full_urls(client):
+    route = respx.post(BASE + "/reboot_activity/").mock(return_value=httpx.Response(201))
+    client.reboot_router("42")
+    client.reboot_group(BASE + "/groups/24/")
+    assert [json.loads(call.request.content) for call in route.calls] == [
+        {"router": BASE + "/routers/42/"}, {"group": BASE + "/groups/24/"}]
+
+
+@respx.mock
+def test_reboot_of_an_invalid_id_is_permission_denied_with_a_hint(client):
+    respx.post(BASE + "/reboot_activity/").mock(return_value=httpx.Response(403, json=FORBIDDEN))
+    with pytest.raises(errors.PermissionDeniedError, match="does not exist or is not visible"):
+        client.reboot_router(1)
+
+
+# ---- reference data --------------------------------------------------------------------------
+
+@respx.mock
+def test_find_group_by_id_or_name(client):
+    def answer(request):
+        params = request.url.params
+        groups = [{"id": "10", "name": "Stores"}, {"id": "11", "name": "Dup"}, {"id": "12", "name": "Dup"}, {"id": "13", "name": "42"}]
+        if "id" in params:
+            groups = [g for g in groups if g["id"] == params["id"]]
+        if "name" in params:
+            groups = [g for g in groups if g["name"] == params["name"]]
+        return httpx.Response(200, json=page(groups))
+
+    route = respx.get(BASE + "/groups/").mock(side_effect=answer)
+    assert client.find_group(10).name == "Stores"
+    assert client.find_group("Stores").id == "10"
+    assert client.find_group("42").id == "13"  # not an id: then by name
+    with pytest.raises(errors.AmbiguousError) as caught:
+        client.find_group("Dup")
+    assert "Dup (id 11)" in caught.value.message and "Dup (id 12)" in caught.value.message
+    with pytest.raises(errors.NotFoundError):
+        client.find_group("nope")
+    assert all(query_of(call)["fields"].startswith("id,name") for call in route.calls)
+
+
+@respx.mock
+def test_products_firmwares_accounts_users(client):
+    products = respx.get(BASE + "/products/").mock(return_value=httpx.Response(200, json=page([
+        {"id": "23", "name": "IBR1100", "device_type": "router", "series": 3},
+        {"id": "48", "name": "AP22", "device_type": "access_point", "series": 3}])))
+    respx.get(BASE + "/firmwares/").mock(return_value=httpx.Response(200, json=page([
+        {"id": "29", "version": "7.2.0", "product": BASE + "/products/23/", "is_deprecated": False},
+        {"id": "30", "version": "7.2.0", "product": BASE + "/products/48/", "is_deprecated": False}])))
+    respx.get(BASE + "/accounts/").mock(return_value=httpx.Response(200, json=page([
+        {"id": "241", "name": "cradlepoint", "account": BASE + "/accounts/308/", "is_disabled": False}])))
+    users = respx.get(BASE + "/users/").mock(return_value=httpx.Response(200, json=page([
+        {"id": "63944", "email": "a@example.com", "username": "a", "account": BASE + "/accounts/241/"}])))
+    assert client.find_product("IBR1100")["id"] == "23"
+    assert client.find_product(BASE + "/products/48/")["name"] == "AP22"
+    assert products.call_count == 1  # listed once per client
+    assert client.find_firmware("7.2.0", "AP22")["id"] == "30"
+    assert [f["id"] for f in client.firmwares(product="IBR1100")] == ["29", "30"][:1]
+    assert client.find_account("cradlepoint") == {"id": "241", "name": "cradlepoint", "parent_id": "308", "is_disabled": False}
+    assert client.users(["a@example.com"])[0]["id"] == "63944"
+    assert query_of(users.calls.last)["email__in"] == "a@example.com"
+
+
+# ---- devices ---------------------------------------------------------------------------------
+
+ROUTERS = [
+    {"id": "861605", "name": "AP22-154", "serial_number": "WA1801AA001172", "mac": "00:30:44:24:61:54", "state": "online",
+     "group": BASE + "/groups/85136/", "product": BASE + "/products/48/", "full_product_name": "AP22",
+     "actual_firmware": BASE + "/firmwares/877/", "account": BASE + "/accounts/1/"},
+    {"id": "1437919", "name": "AP22-new", "serial_number": None, "mac": "00:30:44:24:61:55", "state": "initialized",
+     "group": None, "product": BASE + "/products/48/", "full_product_name": "unknown", "actual_firmware": None,
+     "account": BASE + "/accounts/1/"},
+]
+
+
+def mock_fleet(routers=None):
+    routers = ROUTERS if routers is None else routers
+
+    def router_answer(request):
+        params, found = request.url.params, routers
+        for field in ("id", "name", "serial_number", "mac", "state", "group"):
+            if field in params:
+                found = [r for r in found if _ref(r.get(field)) == params[field]]
+        for field in ("state", "mac"):
+            if field + "__in" in params:
+                found = [r for r in found if r[field] in params[field + "__in"].split(",")]
+        return httpx.Response(200, json=page(found))
+
+    return {
+        "routers": respx.get(BASE + "/routers/").mock(side_effect=router_answer),
+        "groups": respx.get(BASE + "/groups/").mock(return_value=httpx.Response(200, json=page([{"id": "85136", "name": "AP22 Group"}]))),
+        "products": respx.get(BASE + "/products/").mock(return_value=httpx.Response(200, json=page([{"id": "48", "name": "AP22"}]))),
+        "firmwares": respx.get(BASE + "/firmwares/").mock(return_value=httpx.Response(200, json=page([{"id": "877", "version": "7.21.40"}]))),
+        "net_devices": respx.get(BASE + "/net_devices/").mock(return_value=httpx.Response(200, json=page([
+            {"id": "32081658", "router": BASE + "/routers/861605/", "name": "mdm-c5be779", "type": "mdm", "mode": "wan",
+             "connection_state": "Connected", "ipv4_address": "10.0.0.2"},
+            {"id": "32081659", "router": BASE + "/routers/861605/", "name": "ethernet-lan", "type": "ethernet", "mode": "LAN",
+             "connection_state": "connected", "ipv4_address": "192.168.0.1"},
+            {"id": "32081660", "router": BASE + "/routers/1437919/", "name": "ethernet-wan", "type": "ethernet", "mode": "WAN",
+             "connection_state": "unplugged", "ipv4_address": None}]))),
+        "configuration_managers": respx.get(BASE + "/configuration_managers/").mock(return_value=httpx.Response(200, json=page([
+            {"router": BASE + "/routers/861605/",
+             "target": [{"wlan": {"radio": {"0": {"bss": {"0": {"ssid": "AER2200-b09-JE-Home", "wpapsk": "*"}}}}}}, []]},
+            {"router": BASE + "/routers/1437919/", "target": [{}, []]}]))),
+    }
+
+
+def _ref(value):
+    return value.rstrip("/").rsplit("/", 1)[-1] if isinstance(value, str) and "/" in value else value
+
+
+@respx.mock
+def test_devices_with_detail_one_request_per_endpoint(client):
+    routes = mock_fleet()
+    devices = client.devices()
+    assert {name: route.call_count for name, route in routes.items()} == dict.fromkeys(routes, 1)
+    first, second = devices
+    assert first.record() == {
+        "platform": "ncm", "id": "861605", "name": "AP22-154", "serial": "WA1801AA001172", "mac": "00:30:44:24:61:54",
+        "model": "AP22", "firmware": "7.21.40", "status": "online", "group": "AP22 Group", "group_id": "85136",
+        "wan": [{"id": "32081658", "name": "mdm-c5be779", "type": "mdm", "status": "connected", "ip": "10.0.0.2",
+                 "priority": None, "enabled": None}],
+        "ssids": [{"id": "0.0", "name": "AER2200-b09-JE-Home", "enabled": None}],
+    }
+    assert second.status == "unknown" and second.group is None and second.firmware is None and second.model == "AP22"
+    assert [w.name for w in second.wan] == ["ethernet-wan"]
+    assert first.raw["full_product_name"] == "AP22"
+    assert query_of(routes["net_devices"].calls.last)["router__in"] == "861605,1437919"
+    assert query_of(routes["configuration_managers"].calls.last)["router__in"] == "861605,1437919"
+    assert query_of(routes["groups"].calls.last)["id__in"] == "85136"
+    assert query_of(routes["firmwares"].calls.last)["id__in"] == "877"
+
+
+@respx.mock
+def test_devices_without_detail_ask_only_for_needed_fields(client):
+    routes = mock_fleet()
+    devices = client.devices(detail=False)
+    assert len(devices) == 2 and devices[0].wan == [] and devices[0].ssids == []
+    assert routes["net_devices"].call_count == 0 and routes["configuration_managers"].call_count == 0
+    fields = query_of(routes["routers"].calls.last)["fields"].split(",")
+    assert {"id", "name", "serial_number", "mac", "state", "group", "product", "actual_firmware"} <= set(fields)
+
+
+@pytest.mark.parametrize("key, field", [
+    ("861605", "id"), ("WA1801AA001172", "serial_number"), ("AP22-154", "name"), ("00-30-44-24-61-54", "mac__in"),
+    ("003044246154", "mac__in"),
+])
+@respx.mock
+def test_one_device_by_id_serial_name_or_mac(client, key, field):
+    routes = mock_fleet()
+    devices = client.devices(device=key, detail=False)
+    assert [d.id for d in devices] == ["861605"]
+    assert field in query_of(routes["routers"].calls.last)
+
+
+@respx.mock
+def test_a_mac_is_asked_in_both_cases(client):
+    routes = mock_fleet([dict(ROUTERS[0], mac="00:30:44:7D:A2:A6")])
+    assert [d.id for d in client.devices(device="0030447DA2A6", detail=False)] == ["861605"]
+    assert query_of(routes["routers"].calls.last)["mac__in"] == "00:30:44:7d:a2:a6,00:30:44:7D:A2:A6"
+    assert [d.mac for d in client.devices(filters={"mac": ["00:30:44:7d:a2:a6"]}, detail=False)] == ["00:30:44:7d:a2:a6"]
+
+
+@respx.mock
+def test_ambiguous_and_unknown_devices(client):
+    mock_fleet([dict(ROUTERS[0]), dict(ROUTERS[1], name="AP22-154")])
+    with pytest.raises(errors.AmbiguousError, match="861605.*1437919"):
+        client.devices(device="AP22-154")
+    with pytest.raises(errors.NotFoundError, match="no device"):
+        client.devices(device="nothing-like-it")
+
+
+@respx.mock
+def test_device_filters_are_server_side(client):
+    routes = mock_fleet()
+    filters = {"status": ["online", "offline"], "serial": "WA1801AA001172", "mac": "00-30-44-24-61-54"}
+    devices = client.devices(group="AP22 Group", filters=filters, detail=False)
+    assert [d.id for d in devices] == ["861605"] and devices[0].group == "AP22 Group"
+    assert routes["groups"].call_count == 1  # the lookup of the group; its name is not asked again
+    query = query_of(routes["routers"].calls.last)
+    assert query["group"] == "85136" and query["state__in"] == "online,offline"
+    assert query["serial_number"] == "WA1801AA001172" and query["mac__in"] == "00:30:44:24:61:54,00:30:44:24:61:54"
+
+
+@respx.mock
+def test_product_filter_is_applied_on_the_listing(client):
+    mock_fleet()
+    assert len(client.devices(filters={"model": "AP22"}, detail=False)) == 2
+    with pytest.raises(errors.NotFoundError):
+        client.devices(filters={"product": "IBR900"}, detail=False)
+
+
+def test_unknown_filters_fail_before_any_request(client):
+    with respx.mock:
+        with pytest.raises(errors.InputError, match="not a device filter"):
+            client.devices(filters={"colour": "blue"})
+        with pytest.raises(errors.InputError, match="not a MAC"):
+            client.devices(filters={"mac": "zz"})
+        assert len(respx.calls) == 0
+
+
+@respx.mock
+def test_a_long_in_filter_is_chunked(client):
+    routes = mock_fleet()
+    client.devices(filters={"id": [str(n) for n in range(150)]}, detail=False)
+    sizes = [len(query_of(call)["id__in"].split(",")) for call in routes["routers"].calls]
+    assert sizes == [100, 50]

@@ -1,0 +1,759 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, wanfleet.routers contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""PeplinkRouterClient against a mocked router (respx): auth, envelope, errors, retries, redaction, reads."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import httpx
+import pytest
+import respx
+
+from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
+    MASK,
+    ApiError,
+    AuthError,
+    InputError,
+    MalformedResponseError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+    UnsupportedError,
+    ValidationError,
+)
+from ansible_collections.wanfleet.routers.plugins.module_utils.http import HttpSession
+from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import (
+    PeplinkRouterClient,
+    router_identity,
+    ssid_update_body,
+    unwrap_router_reply,
+)
+from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache
+
+HOST = "https://sim.test"
+BASE = HOST + "/peplink/1824-ABCD-0001"
+PASSWORD = "pw-Sup3rSecret"
+CLIENT_SECRET = "cs-0396c250111dcaef"
+TOKEN = "tok-43c65216eb16d779"
+TOKEN_2 = "tok-99aa88bb77cc66dd"
+SESSION = "sess-1f2e3d4c5b6a"
+SESSION_2 = "sess-a6b5c4d3e2f1"
+
+LOGIN_SETTINGS = {"url": BASE, "username": "admin", "password": PASSWORD, "auth": ("username", "password")}
+TOKEN_SETTINGS = {"url": BASE, "client_id": "cid-0396c250", "client_secret": CLIENT_SECRET, "auth": ("client_id", "client_secret")}
+
+# Replies copied from the vendor document's examples (peplink-router-api.txt).
+WAN_REPLY = {
+    "order": [1, 2, 3],
+    "1": {"name": "WAN 1", "enable": True, "message": "Connected", "type": "ethernet", "priority": 1, "ip": "10.0.1.2", "uptime": 3600},
+    "2": {"name": "Cellular 1", "enable": True, "message": "Connected", "type": "gobi", "priority": 2, "ip": "100.64.0.9", "uptime": 120,
+          "cellular": {"sim": {"order": [1], "1": {"apn": "internet", "password": "sim-pw-123456"}}}},
+    "3": {"name": "WAN 2", "enable": False, "message": "No Cable Detected", "type": "ethernet"},
+}
+SSID_REPLY = {
+    "1": {"name": "Main SSID", "enable": True, "captivePortal": True, "incontrolManaged": False, "broadcast": True,
+          "security": {"policy": "WPA2 Personal", "wpa2Personal": {"fastTransition": True, "key": "pas53or2-main"}}},
+    "2": {"name": "Guest SSID", "enable": False, "captivePortal": False, "incontrolManaged": True, "broadcast": False, "vlanId": 20,
+          "security": {"policy": "WPA/WPA2 Personal", "wpaWpa2Personal": {"key": "guest-key-2"}}},
+    "order": [1, 2],
+}
+FIRMWARE_REPLY = {"1": {"version": "7.0.3 build 2765", "bootable": True, "inUse": False},
+                  "2": {"version": "8.1.1 build 5190", "bootable": True, "inUse": True}, "order": [1, 2]}
+
+
+def ok(response=None, **extra):
+    body = {"stat": "ok"}
+    if response is not None:
+        body["response"] = response
+    body.update(extra)
+    return httpx.Response(200, json=body)
+
+
+def fail(code, message, status=200):
+    return httpx.Response(status, json={"stat": "fail", "code": code, "message": message})
+
+
+def login_ok(session=SESSION, permission=None, cookie_name="bauth"):
+    return httpx.Response(200, json={"stat": "ok", "response": {"permission": permission or {"GET": 1, "POST": 1}}},
+                          headers={"Set-Cookie": "%s=%s; Path=/; HttpOnly; Secure" % (cookie_name, session)})
+
+
+def grant_ok(token=TOKEN, scope="api", expires_in=172800):
+    return ok({"accessToken": token, "authorizationType": 3, "scope": scope, "expiresIn": expires_in})
+
+
+def body_of(call):
+    return json.loads(call.request.content)
+
+
+@pytest.fixture
+def session():
+    http = HttpSession(timeout=5)
+    yield http
+    http.close()
+
+
+@pytest.fixture
+def sleeps():
+    return []
+
+
+@pytest.fixture
+def router():
+    with respx.mock(base_url=BASE, assert_all_called=False) as mock:
+        yield mock
+
+
+def make(session, sleeps, settings=None, **kwargs):
+    kwargs.setdefault("token_cache", TokenCache(enabled=False))
+    return PeplinkRouterClient(dict(settings or LOGIN_SETTINGS), session, sleep=sleeps.append, **kwargs)
+
+
+# ---- login (cookie) ------------------------------------------------------------------------------
+
+def test_login_sends_its_cookie_explicitly_and_close_logs_out(router, session, sleeps):
+    login = router.post("/api/login").mock(return_value=login_ok())
+    wan = router.get("/api/status.wan.connection").mock(return_value=ok(WAN_REPLY))
+    logout = router.post("/api/logout").mock(return_value=ok())
+    client = make(session, sleeps)
+
+    client.wan_connections()
+    client.wan_connections()
+
+    assert login.call_count == 1
+    assert body_of(login.calls[0]) == {"username": "admin", "password": PASSWORD, "challenge": "challenge"}
+    assert [call.request.headers["cookie"] for call in wan.calls] == ["bauth=" + SESSION] * 2
+    assert "accessToken" not in str(wan.calls[0].request.url)
+    # The shared client's jar keeps no copy that could ride along to another router.
+    assert not [cookie for cookie in session.client.cookies.jar if cookie.value == SESSION]
+    assert client.permission == {"GET": 1, "POST": 1}
+
+    client.close()
+    assert logout.call_count == 1
+    assert logout.calls[0].request.headers["cookie"] == "bauth=" + SESSION
+    client.close()  # a second close sends nothing
+    assert logout.call_count == 1
+
+
+def test_two_routers_on_one_session_each_send_their_own_cookie(session, sleeps):
+    other = HOST + "/peplink/1824-ABCD-0002"
+    with respx.mock(assert_all_called=False) as mock:
+        mock.post(BASE + "/api/login").mock(return_value=login_ok(SESSION))
+        mock.post(other + "/api/login").mock(return_value=login_ok(SESSION_2))
+        first = mock.get(BASE + "/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+        second = mock.get(other + "/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+        client_a = make(session, sleeps)
+        client_b = make(session, sleeps, settings=dict(LOGIN_SETTINGS, url=other))
+        client_a.firmware()
+        client_b.firmware()
+        client_a.firmware()
+    assert [call.request.headers["cookie"] for call in first.calls] == ["bauth=" + SESSION] * 2
+    assert [call.request.headers["cookie"] for call in second.calls] == ["bauth=" + SESSION_2]
+
+
+def test_newer_firmware_pauth_cookie_is_used(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok(cookie_name="pauth"))
+    wan = router.get("/api/status.wan.connection").mock(return_value=ok(WAN_REPLY))
+    make(session, sleeps).wan_connections()
+    assert wan.calls[0].request.headers["cookie"] == "pauth=" + SESSION
+
+
+def test_login_without_session_cookie_is_an_auth_error_that_says_why(router, session, sleeps):
+    router.post("/api/login").mock(return_value=ok({"permission": {"GET": 1, "POST": 1}}))
+    with pytest.raises(AuthError) as caught:
+        make(session, sleeps).firmware()
+    assert "no session cookie" in str(caught.value) and "https://" in str(caught.value)
+
+
+def test_wrong_password_is_an_auth_error_with_the_router_message(router, session, sleeps):
+    login = router.post("/api/login").mock(return_value=fail(401, "Invalid username or password"))
+    with pytest.raises(AuthError) as caught:
+        make(session, sleeps).firmware()
+    assert caught.value.vendor_message == "Invalid username or password"
+    assert "Invalid username or password" in str(caught.value)
+    assert login.call_count == 1  # a refused login is not retried or re-attempted
+
+
+def test_close_does_not_raise_when_the_router_is_unreachable(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+    logout = router.post("/api/logout").mock(side_effect=httpx.ConnectError("connection refused"))
+    client = make(session, sleeps)
+    client.firmware()
+    client.close()
+    assert logout.call_count == 1  # tried once, never retried
+    assert sleeps == []
+    assert "connection refused" in client.close_error
+
+
+def test_close_does_not_log_in_again_to_log_out_an_expired_session(router, session, sleeps):
+    login = router.post("/api/login").mock(return_value=login_ok())
+    router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+    logout = router.post("/api/logout").mock(return_value=fail(401, "Unauthorized"))
+    client = make(session, sleeps)
+    client.firmware()
+    client.close()
+    assert login.call_count == 1 and logout.call_count == 1
+
+
+def test_close_without_a_session_sends_nothing(router, session, sleeps):
+    logout = router.post("/api/logout").mock(return_value=ok())
+    make(session, sleeps).close()
+    make(session, sleeps, settings=TOKEN_SETTINGS).close()
+    assert logout.call_count == 0
+
+
+# ---- token grant ---------------------------------------------------------------------------------
+
+def test_token_is_granted_once_and_shared_by_two_clients_through_the_cache(router, session, sleeps, tmp_path):
+    grant = router.post("/api/auth.token.grant").mock(return_value=grant_ok())
+    wan = router.get("/api/status.wan.connection").mock(return_value=ok(WAN_REPLY))
+    login = router.post("/api/login").mock(return_value=login_ok())
+
+    # Two tasks of one run: separate processes would each build their own TokenCache on the same directory.
+    first = make(session, sleeps, settings=TOKEN_SETTINGS, token_cache=TokenCache(directory=str(tmp_path)))
+    second = make(session, sleeps, settings=TOKEN_SETTINGS, token_cache=TokenCache(directory=str(tmp_path)))
+    first.wan_connections()
+    second.wan_connections()
+    first.close()
+
+    assert grant.call_count == 1 and login.call_count == 0
+    assert body_of(grant.calls[0]) == {"clientId": "cid-0396c250", "clientSecret": CLIENT_SECRET, "scope": "api"}
+    assert [call.request.url.params["accessToken"] for call in wan.calls] == [TOKEN, TOKEN]
+    assert "cookie" not in wan.calls[0].request.headers
+    files = [name for name in os.listdir(str(tmp_path)) if name.endswith(".json")]
+    assert len(files) == 1
+    path = os.path.join(str(tmp_path), files[0])
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    with open(path) as handle:
+        text = handle.read()
+    assert CLIENT_SECRET not in text and TOKEN in text
+
+
+def test_a_token_read_from_another_tasks_cache_is_masked_too(router, session, sleeps, tmp_path):
+    grant = router.post("/api/auth.token.grant").mock(return_value=grant_ok())
+    router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+    router.get("/api/status.pepvpn").mock(return_value=fail(500, "token %s rejected" % TOKEN))
+    make(session, sleeps, settings=TOKEN_SETTINGS, token_cache=TokenCache(directory=str(tmp_path))).firmware()
+    later = make(session, sleeps, settings=TOKEN_SETTINGS, token_cache=TokenCache(directory=str(tmp_path)))
+    with pytest.raises(ServerError) as caught:
+        later.get("status.pepvpn")
+    assert grant.call_count == 1
+    _assert_clean(caught.value, TOKEN)
+
+
+def test_token_lifetime_comes_from_expires_in(router, session, sleeps, tmp_path):
+    router.post("/api/auth.token.grant").mock(return_value=grant_ok(expires_in=7200))
+    router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+    cache = TokenCache(directory=str(tmp_path))
+    client = make(session, sleeps, settings=TOKEN_SETTINGS, token_cache=cache, clock=lambda: 1000.0)
+    client.firmware()
+    with open(os.path.join(str(tmp_path), client._cache_key + ".json")) as handle:
+        assert json.load(handle)["expires_at"] == 8200.0
+
+
+def test_expired_token_is_granted_again_and_the_request_resent_once(router, session, sleeps, tmp_path):
+    grant = router.post("/api/auth.token.grant").mock(side_effect=[grant_ok(TOKEN), grant_ok(TOKEN_2)])
+    wan = router.get("/api/status.wan.connection").mock(side_effect=[fail(401, "Unauthorized"), ok(WAN_REPLY)])
+    cache = TokenCache(directory=str(tmp_path))
+    client = make(session, sleeps, settings=TOKEN_SETTINGS, token_cache=cache)
+
+    assert [wan_item.id for wan_item in client.wan_connections()] == ["1", "2", "3"]
+    assert grant.call_count == 2
+    assert [call.request.url.params["accessToken"] for call in wan.calls] == [TOKEN, TOKEN_2]
+    assert cache.get(client._cache_key)["token"] == TOKEN_2  # the next task starts with the new token
+    assert sleeps == []
+
+
+@pytest.mark.parametrize("expired", [fail(401, "Unauthorized"), httpx.Response(401, text="Unauthorized")],
+                         ids=["stat-fail-401", "http-401"])
+def test_expired_session_logs_in_again_and_resends_once(router, session, sleeps, expired):
+    login = router.post("/api/login").mock(side_effect=[login_ok(SESSION), login_ok(SESSION_2)])
+    wan = router.get("/api/status.wan.connection").mock(side_effect=[expired, ok(WAN_REPLY)])
+    client = make(session, sleeps)
+    assert len(client.wan_connections()) == 3
+    assert login.call_count == 2
+    assert [call.request.headers["cookie"] for call in wan.calls] == ["bauth=" + SESSION, "bauth=" + SESSION_2]
+
+
+def test_auth_is_renewed_only_once_per_request(router, session, sleeps):
+    login = router.post("/api/login").mock(side_effect=[login_ok(SESSION), login_ok(SESSION_2)])
+    wan = router.get("/api/status.wan.connection").mock(return_value=fail(401, "Unauthorized"))
+    with pytest.raises(AuthError) as caught:
+        make(session, sleeps).wan_connections()
+    assert login.call_count == 2 and wan.call_count == 2
+    assert caught.value.vendor_message == "Unauthorized"
+
+
+def test_expired_write_is_resent_after_login_even_when_not_idempotent(router, session, sleeps):
+    # A refused request did nothing, so resending it after a new login is safe.
+    router.post("/api/login").mock(side_effect=[login_ok(SESSION), login_ok(SESSION_2)])
+    sms = router.post("/api/cmd.sms.sendMessage").mock(side_effect=[fail(401, "Session expired"), ok()])
+    make(session, sleeps).post("cmd.sms.sendMessage", {"address": "+4512345678"})
+    assert sms.call_count == 2
+
+
+# ---- the envelope and its errors -------------------------------------------------------------------
+
+@pytest.mark.parametrize("code, message, cls", [
+    (400, "Invalid parameter: vlanId", ValidationError),
+    (404, "Profile not found", NotFoundError),
+    (403, "Permission denied", PermissionDeniedError),
+    (401, "Permission denied: read-only user", PermissionDeniedError),
+    (500, "Internal Error", ServerError),
+    (3, "invalid connId", ValidationError),
+    (405, "Method not allowed", ValidationError),
+    (429, "Too many sessions; log out unused sessions or wait for them to time out", RateLimitedError),
+    (999, "Simulated failure", ApiError),
+])
+def test_stat_fail_on_http_200_is_a_typed_error_with_the_router_message(router, session, sleeps, code, message, cls):
+    login = router.post("/api/login").mock(return_value=login_ok())
+    route = router.post("/api/config.ssid.profile").mock(return_value=fail(code, message))
+    with pytest.raises(ApiError) as caught:
+        make(session, sleeps).post("config.ssid.profile", {"action": "update", "id": 1}, idempotent=True)
+    assert isinstance(caught.value, cls) and caught.value.kind == cls.kind  # exactly this kind, not a sibling
+    assert caught.value.vendor_message == message
+    assert message in str(caught.value) and str(code) in str(caught.value)
+    assert "/api/config.ssid.profile" in str(caught.value)
+    assert caught.value.platform == "peplink_router"
+    assert route.call_count == 1  # an answered failure is not retried
+    assert login.call_count == 1  # and a read-only refusal is not taken for an expired session
+
+
+def test_read_only_login_fails_a_write_before_sending_it(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok(permission={"GET": 1, "POST": 0}))
+    write = router.post("/api/config.ssid.profile").mock(return_value=ok())
+    client = make(session, sleeps, settings=dict(LOGIN_SETTINGS, username="viewer"))
+    with pytest.raises(PermissionDeniedError) as caught:
+        client.update_ssid_profile(1, {"enabled": False})
+    assert write.call_count == 0
+    assert "read-only" in str(caught.value) and "viewer" in str(caught.value)
+
+
+def test_read_only_token_scope_fails_a_write_before_sending_it(router, session, sleeps):
+    router.post("/api/auth.token.grant").mock(return_value=grant_ok(scope="api.read-only"))
+    reboot = router.post("/api/cmd.system.reboot").mock(return_value=ok())
+    with pytest.raises(PermissionDeniedError):
+        make(session, sleeps, settings=TOKEN_SETTINGS).reboot()
+    assert reboot.call_count == 0
+
+
+def test_read_only_client_falls_back_to_a_read_only_token(router, session, sleeps):
+    refused = fail(403, "Scope exceeds the client's scope")
+    grant = router.post("/api/auth.token.grant").mock(side_effect=[refused, grant_ok(scope="api.read-only")])
+    wan = router.get("/api/status.wan.connection").mock(return_value=ok(WAN_REPLY))
+    priority = router.post("/api/config.wan.connection.priority").mock(return_value=ok())
+    client = make(session, sleeps, settings=TOKEN_SETTINGS)
+    assert len(client.wan_connections()) == 3
+    assert [body_of(call)["scope"] for call in grant.calls] == ["api", "api.read-only"]
+    with pytest.raises(PermissionDeniedError) as caught:
+        client.set_wan_priorities([{"id": 1, "priority": 1}])
+    assert priority.call_count == 0 and "api.read-only" in str(caught.value)
+    assert wan.calls[0].request.url.params["accessToken"] == TOKEN
+
+
+def test_a_client_refused_both_scopes_gets_the_permission_error(router, session, sleeps):
+    grant = router.post("/api/auth.token.grant").mock(return_value=fail(403, "Permission denied"))
+    with pytest.raises(PermissionDeniedError):
+        make(session, sleeps, settings=TOKEN_SETTINGS).firmware()
+    assert grant.call_count == 2
+
+
+def test_read_only_refusal_from_the_router_is_a_permission_error(router, session, sleeps):
+    # Permission unknown to the client (no `permission` in the login reply): the router's answer decides.
+    router.post("/api/login").mock(return_value=httpx.Response(200, json={"stat": "ok"}, headers={"Set-Cookie": "bauth=" + SESSION}))
+    router.post("/api/cmd.config.apply").mock(return_value=fail(401, "Permission denied"))
+    with pytest.raises(PermissionDeniedError) as caught:
+        make(session, sleeps).apply_config()
+    assert caught.value.vendor_message == "Permission denied"
+
+
+@pytest.mark.parametrize("reply, cls", [
+    (httpx.Response(500, json={"stat": "fail", "code": 500, "message": "Internal Error"}), ServerError),
+    (httpx.Response(404, text="<html>Not Found</html>"), NotFoundError),
+    (httpx.Response(403, json={"stat": "fail", "code": 404, "message": "No such API"}), NotFoundError),
+])
+def test_http_error_statuses(router, session, sleeps, reply, cls):
+    router.post("/api/login").mock(return_value=login_ok())
+    router.get("/api/status.pepvpn").mock(return_value=reply)
+    with pytest.raises(ApiError) as caught:
+        make(session, sleeps).get("status.pepvpn")
+    assert isinstance(caught.value, cls) and caught.value.kind == cls.kind  # exactly this kind, not a sibling
+    assert caught.value.status == reply.status_code
+
+
+@pytest.mark.parametrize("reply", [
+    httpx.Response(200, text="<html>login</html>"),
+    httpx.Response(200, json={"unexpected": True}),
+    httpx.Response(200, json={"stat": "maybe"}),
+    httpx.Response(200, content=b""),
+])
+def test_a_reply_that_is_not_the_envelope_is_malformed(router, session, sleeps, reply):
+    router.post("/api/login").mock(return_value=login_ok())
+    router.get("/api/info.firmware").mock(return_value=reply)
+    with pytest.raises(MalformedResponseError):
+        make(session, sleeps).firmware()
+
+
+def test_notice_is_passed_through_as_a_warning(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    router.get("/api/status.pepvpn").mock(return_value=ok({"profile": {"order": []}}, notice={"status": "beta"}))
+    client = make(session, sleeps)
+    assert client.get("status.pepvpn") == {"profile": {"order": []}}
+    client.get("status.pepvpn")
+    assert client.notices == ["GET /api/status.pepvpn: router notice: status=beta"]
+
+
+def test_unwrap_router_reply_shapes():
+    url = "https://ic/rest/o/x/g/1/d/2/devapi/status.wan.connection"
+    assert unwrap_router_reply({"stat": "ok", "response": {"a": 1}}, "incontrol", "GET", url) == {"a": 1}
+    assert unwrap_router_reply({"stat": "ok"}, "incontrol", "POST", url) is None
+    with pytest.raises(NotFoundError) as caught:
+        unwrap_router_reply({"stat": "fail", "code": 404, "message": "Not found"}, "incontrol", "GET", url)
+    assert str(caught.value) == "incontrol: GET %s failed: router error 404: Not found" % url
+    assert caught.value.platform == "incontrol" and caught.value.url == url
+    with pytest.raises(ApiError) as caught:
+        unwrap_router_reply({"stat": "fail"}, "incontrol", "GET", url)
+    assert "(no code) (no message)" in str(caught.value)
+    for body in (None, [], "ok", {"data": {}}):
+        with pytest.raises(MalformedResponseError):
+            unwrap_router_reply(body, "incontrol", "GET", url)
+
+
+# ---- retries -------------------------------------------------------------------------------------
+
+def test_get_retries_429_after_the_retry_after_delay(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    wan = router.get("/api/status.wan.connection").mock(
+        side_effect=[httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(429, headers={"Retry-After": "1"}), ok(WAN_REPLY)])
+    client = make(session, sleeps)
+    assert len(client.wan_connections()) == 3
+    assert wan.call_count == 3
+    assert sleeps == [3.0, 1.0]
+    assert [entry[2] for entry in client.retries] == [429, 429]
+
+
+def test_retries_give_up_after_max_retries(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    wan = router.get("/api/status.wan.connection").mock(return_value=httpx.Response(429, headers={"Retry-After": "2"}))
+    with pytest.raises(RateLimitedError) as caught:
+        make(session, sleeps, max_retries=2).wan_connections()
+    assert wan.call_count == 3 and sleeps == [2.0, 2.0]
+    assert "after 2 retries" in str(caught.value)
+
+
+def test_absolute_config_writes_are_retried(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    priority = router.post("/api/config.wan.connection.priority").mock(
+        side_effect=[httpx.Response(503), httpx.ConnectError("reset"), ok({"1": {"name": "WAN 1", "priority": 1, "enable": True}, "order": [1]})])
+    client = make(session, sleeps)
+    result = client.set_wan_priorities([{"id": 1, "priority": 1, "enabled": True}])
+    assert priority.call_count == 3 and len(sleeps) == 2
+    assert [(item.id, item.name, item.priority, item.enabled) for item in result] == [("1", "WAN 1", 1, True)]
+
+
+def test_a_non_idempotent_post_is_sent_once(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    sms = router.post("/api/cmd.sms.sendMessage").mock(return_value=httpx.Response(503))
+    with pytest.raises(ServerError):
+        make(session, sleeps).post("cmd.sms.sendMessage", {"address": "+4512345678"})
+    assert sms.call_count == 1 and sleeps == []
+
+
+@pytest.mark.parametrize("reply, cls", [
+    (httpx.Response(503, headers={"Retry-After": "1"}), ServerError),
+    (httpx.Response(429, headers={"Retry-After": "1"}), RateLimitedError),
+    (httpx.ConnectError("connection refused"), TransportError),
+    (httpx.ConnectTimeout("connect timed out"), TransportError),
+])
+def test_reboot_is_never_retried(router, session, sleeps, reply, cls):
+    router.post("/api/login").mock(return_value=login_ok())
+    reboot = router.post("/api/cmd.system.reboot").mock(side_effect=[reply, ok()])
+    with pytest.raises(cls):
+        make(session, sleeps).reboot()
+    assert reboot.call_count == 1 and sleeps == []
+
+
+def test_reboot_dropping_the_connection_counts_as_sent_and_ends_the_session(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    reboot = router.post("/api/cmd.system.reboot").mock(side_effect=httpx.ReadTimeout("read timed out"))
+    logout = router.post("/api/logout").mock(return_value=ok())
+    client = make(session, sleeps)
+    assert client.reboot(firmware_id=2) == {"connection_dropped": True}
+    assert reboot.call_count == 1 and body_of(reboot.calls[0]) == {"firmwareId": 2}
+    client.close()
+    assert logout.call_count == 0  # the reboot ended the session
+
+
+def test_reboot_accepted(router, session, sleeps):
+    login = router.post("/api/login").mock(side_effect=[login_ok(SESSION), login_ok(SESSION_2)])
+    reboot = router.post("/api/cmd.system.reboot").mock(return_value=ok())
+    firmware = router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+    client = make(session, sleeps)
+    assert client.reboot() == {"connection_dropped": False}
+    assert body_of(reboot.calls[0]) == {}
+    client.firmware()  # back after the reboot: a new session
+    assert login.call_count == 2
+    assert firmware.calls[0].request.headers["cookie"] == "bauth=" + SESSION_2
+
+
+# ---- waiting for a reboot -----------------------------------------------------------------------
+
+def test_is_up_asks_without_credentials_and_without_retries(router, session, sleeps):
+    login = router.post("/api/login").mock(return_value=login_ok())
+    probe = router.get("/api/info.firmware").mock(side_effect=[
+        httpx.ConnectError("refused"), httpx.Response(503), httpx.Response(200, text="<html>starting</html>"),
+        ok({"order": [2], "2": {"version": "8.1.1"}})])
+    client = make(session, sleeps)
+    assert [client.is_up() for attempt in range(4)] == [False, False, False, True]
+    assert probe.call_count == 4 and sleeps == [] and login.call_count == 0
+    assert "cookie" not in probe.calls[-1].request.headers
+
+
+def test_uptime_is_the_longest_wan_uptime(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    router.get("/api/status.wan.connection").mock(side_effect=[ok(WAN_REPLY), ok({"order": [1], "1": {"name": "WAN 1"}})])
+    client = make(session, sleeps)
+    assert client.uptime() == 3600
+    assert client.uptime() is None
+
+
+# ---- redaction -----------------------------------------------------------------------------------
+
+def _assert_clean(error, *secrets):
+    texts = [str(error), repr(error.args), str(error.url), str(error.vendor_message), json.dumps(error.to_result(), default=str)]
+    for secret in secrets:
+        for text in texts:
+            assert secret not in text
+
+
+def test_password_never_appears_in_a_login_error(router, session, sleeps):
+    router.post("/api/login").mock(return_value=httpx.Response(
+        200, json={"stat": "fail", "code": 401, "message": "Login failed for admin/%s" % PASSWORD, "password": PASSWORD}))
+    with pytest.raises(AuthError) as caught:
+        make(session, sleeps).firmware()
+    _assert_clean(caught.value, PASSWORD)
+    assert MASK in str(caught.value)
+
+
+def test_client_secret_never_appears_in_a_grant_error(router, session, sleeps):
+    router.post("/api/auth.token.grant").mock(return_value=fail(401, "unknown client secret %s" % CLIENT_SECRET))
+    with pytest.raises(AuthError) as caught:
+        make(session, sleeps, settings=TOKEN_SETTINGS).firmware()
+    _assert_clean(caught.value, CLIENT_SECRET)
+
+
+def test_access_token_never_appears_in_errors_or_retry_records(router, session, sleeps):
+    router.post("/api/auth.token.grant").mock(return_value=grant_ok())
+    # The token travels in the URL query, so a transport error quoting the URL would carry it.
+    router.get("/api/info.firmware").mock(side_effect=httpx.ConnectError("cannot reach %s/api/info.firmware?accessToken=%s" % (BASE, TOKEN)))
+    router.get("/api/status.pepvpn").mock(return_value=httpx.Response(
+        200, json={"stat": "fail", "code": 500, "message": "bad accessToken=%s" % TOKEN, "echo": {"accessToken": TOKEN}}))
+    client = make(session, sleeps, settings=TOKEN_SETTINGS, max_retries=2)
+    with pytest.raises(TransportError) as transport:
+        client.firmware()
+    with pytest.raises(ServerError) as server:
+        client.get("status.pepvpn")
+    for error in (transport.value, server.value):
+        _assert_clean(error, TOKEN, CLIENT_SECRET)
+    assert TOKEN not in repr(client.retries) and len(client.retries) == 2
+
+
+def test_session_cookie_and_passphrases_never_appear_in_errors(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    router.get("/api/config.ssid.profile").mock(return_value=ok(SSID_REPLY))
+    router.post("/api/config.ssid.profile").mock(return_value=fail(400, "rejected key pas53or2-main for session %s" % SESSION))
+    client = make(session, sleeps)
+    current = client.ssid_profile(1)
+    with pytest.raises(ValidationError) as caught:
+        client.update_ssid_profile(1, {"passphrase": "new-passphrase-9"}, current)
+    _assert_clean(caught.value, SESSION, "pas53or2-main", PASSWORD)
+
+
+def test_every_secret_is_registered_with_the_redactor(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    router.get("/api/config.ssid.profile").mock(return_value=ok(SSID_REPLY))
+    client = make(session, sleeps)
+    client.ssid_profiles()
+    assert {PASSWORD, SESSION, "pas53or2-main", "guest-key-2"} <= client.redactor.secrets
+
+
+# ---- reads ---------------------------------------------------------------------------------------
+
+def test_wan_connections_are_normalised(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    wan = router.get("/api/status.wan.connection").mock(return_value=ok(WAN_REPLY))
+    records = [item.model_dump() for item in make(session, sleeps).wan_connections(ids=[1, 2, 3])]
+    assert wan.calls[0].request.url.params["id"] == "1 2 3"
+    assert records == [
+        {"id": "1", "name": "WAN 1", "type": "ethernet", "status": "connected", "ip": "10.0.1.2", "priority": 1, "enabled": True},
+        {"id": "2", "name": "Cellular 1", "type": "cellular", "status": "connected", "ip": "100.64.0.9", "priority": 2, "enabled": True},
+        {"id": "3", "name": "WAN 2", "type": "ethernet", "status": "no cable detected", "ip": None, "priority": None, "enabled": False},
+    ]
+
+
+def test_ssid_profiles_are_normalised_to_snake_case(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    ssid = router.get("/api/config.ssid.profile").mock(return_value=ok(SSID_REPLY))
+    client = make(session, sleeps)
+    assert client.ssid_profiles() == [
+        {"id": 1, "name": "Main SSID", "enabled": True, "broadcast": True, "vlan_id": 0, "security": "wpa2_personal",
+         "passphrase": "pas53or2-main", "fast_transition": True, "captive_portal": True, "incontrol_managed": False},
+        {"id": 2, "name": "Guest SSID", "enabled": False, "broadcast": False, "vlan_id": 20, "security": "wpa_wpa2_personal",
+         "passphrase": "guest-key-2", "fast_transition": None, "captive_portal": False, "incontrol_managed": True},
+    ]
+    assert "id" not in ssid.calls[0].request.url.params
+
+
+def test_open_profile_and_band(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    router.get("/api/config.ssid.profile").mock(return_value=ok({"order": [3], "3": {"name": "Lobby", "enable": True, "band": "5"}}))
+    (profile,) = make(session, sleeps).ssid_profiles()
+    assert profile["security"] == "open" and profile["passphrase"] is None and profile["band"] == "5"
+
+
+def test_ssid_profile_missing_is_none(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    router.get("/api/config.ssid.profile").mock(side_effect=[fail(404, "Profile not found"), ok({"order": []})])
+    client = make(session, sleeps)
+    assert client.ssid_profile(9) is None
+    assert client.ssid_profile(9) is None
+
+
+def test_firmware(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+    assert make(session, sleeps).firmware() == {
+        "version": "8.1.1 build 5190",
+        "images": [{"id": 1, "version": "7.0.3 build 2765", "bootable": True, "in_use": False},
+                   {"id": 2, "version": "8.1.1 build 5190", "bootable": True, "in_use": True}]}
+
+
+def test_devices_returns_the_router_with_wan_and_ssids(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+    router.get("/api/status.wan.connection").mock(return_value=ok(WAN_REPLY))
+    router.get("/api/config.ssid.profile").mock(return_value=ok(SSID_REPLY))
+    (device,) = make(session, sleeps).devices(device="1824-ABCD-0001")
+    record = device.record(include_raw=True)
+    assert (record["platform"], record["id"], record["serial"], record["status"], record["firmware"]) == (
+        "peplink_router", "1824-ABCD-0001", "1824-ABCD-0001", "online", "8.1.1 build 5190")
+    assert record["name"] is None and record["model"] is None and record["mac"] is None
+    assert [item["id"] for item in record["wan"]] == ["1", "2", "3"]
+    assert record["ssids"] == [{"id": "1", "name": "Main SSID", "enabled": True}, {"id": "2", "name": "Guest SSID", "enabled": False}]
+    raw_text = json.dumps(record["raw"])
+    assert "pas53or2-main" not in raw_text and "sim-pw-123456" not in raw_text and MASK in raw_text
+
+
+def test_devices_without_detail_is_one_call(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    firmware = router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+    wan = router.get("/api/status.wan.connection").mock(return_value=ok(WAN_REPLY))
+    (device,) = make(session, sleeps).devices(detail=False)
+    assert firmware.call_count == 1 and wan.call_count == 0
+    assert device.wan == [] and device.firmware == "8.1.1 build 5190"
+
+
+@pytest.mark.parametrize("kwargs, cls", [
+    ({"device": "some-other-router"}, NotFoundError),
+    ({"group": "Branches"}, UnsupportedError),
+    ({"filters": {"colour": "blue"}}, InputError),
+])
+def test_devices_refuses_before_any_request(router, session, sleeps, kwargs, cls):
+    login = router.post("/api/login").mock(return_value=login_ok())
+    firmware = router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+    with pytest.raises(cls):
+        make(session, sleeps).devices(**kwargs)
+    assert login.call_count == 0 and firmware.call_count == 0
+
+
+def test_devices_filters_are_applied_locally(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+    client = make(session, sleeps)
+    assert len(client.devices(filters={"status": "ONLINE"}, detail=False)) == 1
+    assert client.devices(filters={"firmware": "7.0.3"}, detail=False) == []
+
+
+def test_a_real_router_is_known_by_its_host(session, sleeps):
+    url = "https://192.168.50.1:8443"
+    assert router_identity(url) == ("192.168.50.1:8443", None)
+    assert router_identity("https://admin@10.0.0.1") == ("10.0.0.1", None)
+    assert router_identity(BASE) == ("1824-ABCD-0001", "1824-ABCD-0001")
+    with respx.mock(base_url=url) as mock:
+        mock.post("/api/login").mock(return_value=login_ok())
+        mock.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+        client = make(session, sleeps, settings=dict(LOGIN_SETTINGS, url=url))
+        for name in ("192.168.50.1", "192.168.50.1:8443", url + "/"):
+            (device,) = client.devices(device=name, detail=False)
+            assert device.id == "192.168.50.1:8443" and device.serial is None
+
+
+# ---- writes --------------------------------------------------------------------------------------
+
+def test_update_ssid_profile_sends_only_the_changes(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    security = {"policy": "WPA2 Personal", "wpa2Personal": {"fastTransition": True, "key": "new-passphrase-9"}}
+    reply = {"1": dict(SSID_REPLY["1"], enable=False, security=security), "order": [1]}
+    write = router.post("/api/config.ssid.profile").mock(return_value=ok(reply))
+    client = make(session, sleeps)
+    current = {"id": 1, "security": "wpa2_personal"}
+    profile = client.update_ssid_profile(1, {"enabled": False, "passphrase": "new-passphrase-9", "vlan_id": None}, current)
+    assert body_of(write.calls[0]) == {"action": "update", "id": 1, "enable": False, "security": {"wpa2Personal": {"key": "new-passphrase-9"}}}
+    assert profile["enabled"] is False and profile["passphrase"] == "new-passphrase-9"
+    assert "new-passphrase-9" in client.redactor.secrets
+
+
+def test_ssid_update_body_rules():
+    assert ssid_update_body(2, {"security": "wpa_wpa2_personal", "passphrase": "abcdefgh", "name": "G", "broadcast": True, "vlan_id": 20}) == {
+        "action": "update", "id": 2, "name": "G", "broadcast": True, "vlanId": 20,
+        "security": {"policy": "WPA/WPA2 Personal", "wpaWpa2Personal": {"key": "abcdefgh"}}}
+    assert ssid_update_body("1", {"fast_transition": False}, {"security": "wpa2_personal"}) == {
+        "action": "update", "id": 1, "security": {"wpa2Personal": {"fastTransition": False}}}
+    for changes, current in (({"security": "open"}, None), ({"passphrase": "abcdefgh"}, {"security": "open"}),
+                             ({"fast_transition": True}, {"security": "wpa_wpa2_personal"}), ({"band": "5"}, None)):
+        with pytest.raises(InputError):
+            ssid_update_body(1, changes, current)
+
+
+def test_set_wan_priorities_body(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    write = router.post("/api/config.wan.connection.priority").mock(return_value=ok(
+        {"1": {"name": "WAN 1", "priority": 2, "enable": True}, "2": {"name": "WAN 2", "enable": False}, "order": [1, 2]}))
+    result = make(session, sleeps).set_wan_priorities([{"id": "1", "priority": 2}, {"id": 2, "enabled": False}], instant_active=True)
+    assert body_of(write.calls[0]) == {"instantActive": True, "list": [{"connId": 1, "priority": 2}, {"connId": 2, "enable": False}]}
+    assert [(item.id, item.priority, item.enabled) for item in result] == [("1", 2, True), ("2", None, False)]
+
+
+def test_apply_and_discard(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    apply = router.post("/api/cmd.config.apply").mock(side_effect=[ok(), ok({"warning": "WAN 2 has no cable"}), httpx.Response(503), ok()])
+    discard = router.post("/api/cmd.config.discard").mock(return_value=ok())
+    client = make(session, sleeps)
+    assert client.apply_config() is None
+    assert client.apply_config() == "WAN 2 has no cable"
+    assert client.apply_config() is None and apply.call_count == 4  # applying twice is harmless: retried
+    assert client.discard_config() is None and discard.call_count == 1
+    assert body_of(apply.calls[0]) == {}
+
+
+def test_api_names_are_accepted_with_or_without_prefix(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    route = router.get("/api/cmd.ap").mock(return_value=ok({"support": False}))
+    client = make(session, sleeps)
+    for name in ("cmd.ap", "/api/cmd.ap", "api/cmd.ap"):
+        assert client.get(name) == {"support": False}
+    assert route.call_count == 3
+
+
+def test_missing_credentials_are_an_input_error(session, sleeps):
+    with pytest.raises(InputError):
+        PeplinkRouterClient({"url": BASE}, session)
+    client = PeplinkRouterClient({"url": BASE, "client_id": "a", "client_secret": "b"}, session)
+    assert client.auth_mode == "token"
