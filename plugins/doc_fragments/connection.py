@@ -103,7 +103,7 @@ options:
         type: str
   telecomx:
     description:
-      - Credentials for O(platform=telecomx): O(telecomx.username) and O(telecomx.password), or a O(telecomx.token).
+      - "Credentials for O(platform=telecomx): O(telecomx.username) and O(telecomx.password), or a O(telecomx.token)."
       - Every key falls back to its environment variable.
     type: dict
     suboptions:

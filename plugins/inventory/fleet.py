@@ -10,12 +10,31 @@ short_description: Every router of InControl 2, NetCloud Manager and TelecomX as
 version_added: 0.1.0
 description:
   - Reads devices from one or more sources, each a platform with its credentials and server-side filters,
-    and adds them as hosts with their C(device_info) record under C(wanfleet_) host variables.
-  - Hosts get C(ansible_connection=local), so playbooks can target them and call this collection's modules
-    with O(wanfleet.routers.device_info#module:device=\{\{ wanfleet_id \}\}).
-  - Groups are made per platform (C(wanfleet_ncm)), per vendor group (C(wanfleet_group_<name>)), per model
-    (C(wanfleet_model_<model>)) and per online status (C(wanfleet_online), C(wanfleet_offline), C(wanfleet_unknown)).
-  - A page that still fails after retries fails the whole inventory; a partial list is never returned.
+    and adds every device as a host carrying its C(device_info) record under C(wanfleet_) host variables
+    (C(wanfleet_platform), C(wanfleet_id), C(wanfleet_name), C(wanfleet_serial), C(wanfleet_mac), C(wanfleet_model),
+    C(wanfleet_firmware), C(wanfleet_status), C(wanfleet_group), C(wanfleet_group_id)), plus C(wanfleet_source),
+    the name of the source that listed it.
+  - With O(detail=true) (or O(sources[].detail=true)) the host variables also hold C(wanfleet_wan) and C(wanfleet_ssids),
+    the lists C(device_info) returns. Without it these two variables are B(not defined) (rather than empty lists,
+    which would say "no WAN"), because they are live state that costs extra requests on NCM (see O(detail)).
+  - Hosts get C(ansible_connection=local) and C(ansible_python_interpreter={{ ansible_playbook_python }}),
+    so a play can target them and call this collection's modules, which run on the controller with the Python that runs
+    Ansible (the one with httpx and pydantic), for example with O(wanfleet.routers.device_info#module:device={{ wanfleet_id }}).
+    Override either with O(compose). C(ansible_host) is not set, since the routers are reached through their cloud API.
+  - 'Groups: per platform (C(wanfleet_incontrol), C(wanfleet_ncm), C(wanfleet_telecomx)), per vendor group
+    (C(wanfleet_group_<name>); the same group name on two platforms gives one group, intersect it with the platform
+    group to tell them apart), per model (C(wanfleet_model_<model>)) and per online status (C(wanfleet_online),
+    C(wanfleet_offline), C(wanfleet_unknown)). Names are lower case with every character other than letters, digits
+    and C(_) replaced by C(_).'
+  - Sources are read concurrently (O(concurrency)); each platform client pages as fast as its API allows (TelecomX
+    pages in parallel once the total is known; InControl lists an organization in one request and keeps to its
+    20 requests per second per organization; NCM follows its C(next) links), asks only for the fields the record needs,
+    and resolves group, model and firmware names with one listing each, never with a request per device.
+  - A page that fails after the client's retries (HTTP 429, 502, 503, 504 and, on NCM, 408, 500 and 524 are retried
+    with backoff, honouring C(Retry-After)) fails the whole inventory with a message naming the source and the request.
+    A partial list is never returned. Set C(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true) (or
+    C(ANSIBLE_INVENTORY_UNPARSED_FAILED=true) with a single source) so that C(ansible-playbook) stops instead of
+    warning and going on without these hosts; AWX sets the latter.
   - Files must be named C(*.wanfleet.yml), C(*.wanfleet.yaml) or C(wanfleet.yml).
 extends_documentation_fragment:
   - ansible.builtin.constructed
@@ -28,63 +47,188 @@ options:
     choices: [wanfleet.routers.fleet]
   sources:
     description:
-      - Where the devices come from. Each item has O(sources[].platform), that platform's credential dictionary
-        (the same keys and environment variables as the modules' connection options, for example C(ncm) with
-        C(cp_api_id)), optional transport options (C(validate_certs), C(ca_path), C(timeout), C(max_retries),
-        C(token_cache)) and O(sources[].filters).
-      - A credential left out is read from its environment variable (for example E(X_ECM_API_KEY)), which is how
-        AWX credential types inject them.
+      - Where the devices come from, in order. Each item is one platform account, with O(sources[].platform), that
+        platform's credential dictionary (the same keys and environment variables as the modules' connection options),
+        optional transport options and O(sources[].filters).
+      - A credential left out (or empty) is read from its environment variable, which is how AWX credential types
+        inject them (see C(docs/awx.md)). Environment values are used as they are, never templated.
+      - Values written in this file may be Jinja templates, for example
+        V({{ lookup('ansible.builtin.env', 'NCM_EU_CP_API_KEY') }}) for a second account of the same platform, or
+        vault-encrypted strings. Extra variables (C(-e)) are available to these templates.
+      - A device that two sources list (same platform and id) is added once, from the first source.
     type: list
     elements: dict
     required: true
     suboptions:
       platform:
-        description: The platform of this source. V(peplink_router) is not an inventory source; use V(incontrol).
+        description:
+          - The platform of this source. V(peplink_router) is not an inventory source (it is one router); list Peplink
+            routers through V(incontrol).
         type: str
         required: true
         choices: [incontrol, ncm, telecomx]
       name:
-        description: A label for messages and for the C(wanfleet_source) host variable. Defaults to the platform.
+        description:
+          - A label for messages and for the C(wanfleet_source) host variable, and a way to tell two sources of one
+            platform apart. Defaults to the platform.
         type: str
       filters:
         description:
-          - Which devices to list. Sent to the API where it can filter (NCM router fields such as C(state),
-            C(group), C(product), C(name); InControl C(group)), applied to the listing otherwise (C(status), C(model)).
+          - Which devices to list, with the keys C(wanfleet.routers.device_info) takes in its C(filters).
+          - V(ncm) sends router filters to the API (C(state), C(group) by id or name, C(name), C(serial_number),
+            C(mac), C(account), C(device_type), C(id), C(ipv4_address), C(reboot_required), the C(__in), C(__lt),
+            C(__gt) forms; a list value becomes C(__in)); C(product)/C(model) are matched on the listing.
+          - V(incontrol) lists one group server-side with C(group) (id or name) and applies C(name), C(model)
+            (shell patterns), C(status) and C(tags) to the listing (InControl documents no filter parameters).
+          - V(telecomx) sends C(customer) to the API and applies C(name), C(model), C(serial) (shell patterns),
+            C(status), C(state) and C(mac) to the listing.
+          - An unknown key fails the inventory rather than silently listing everything.
         type: dict
         default: {}
+      detail:
+        description:
+          - Overrides O(detail) for this source.
+        type: bool
+      incontrol:
+        description: Credentials when O(sources[].platform=incontrol).
+        type: dict
+        suboptions:
+          url:
+            description: Base URL (default V(https://api.ic.peplink.com)). Environment variable E(INCONTROL_URL).
+            type: str
+          client_id:
+            description: OAuth2 client id. Environment variable E(INCONTROL_CLIENT_ID).
+            type: str
+          client_secret:
+            description: OAuth2 client secret. Environment variable E(INCONTROL_CLIENT_SECRET).
+            type: str
+          organization:
+            description:
+              - Organization id or name; may be left out when the client sees one organization.
+                Environment variable E(INCONTROL_ORG).
+            type: str
+      ncm:
+        description: Credentials when O(sources[].platform=ncm).
+        type: dict
+        suboptions:
+          url:
+            description: API base URL (default V(https://www.cradlepointecm.com/api/v2)). Environment variable E(CP_BASE_URL).
+            type: str
+          cp_api_id:
+            description: C(X-CP-API-ID). Environment variable E(X_CP_API_ID).
+            type: str
+          cp_api_key:
+            description: C(X-CP-API-KEY). Environment variable E(X_CP_API_KEY).
+            type: str
+          ecm_api_id:
+            description: C(X-ECM-API-ID). Environment variable E(X_ECM_API_ID).
+            type: str
+          ecm_api_key:
+            description: C(X-ECM-API-KEY). Environment variable E(X_ECM_API_KEY).
+            type: str
+      telecomx:
+        description:
+          - Credentials when O(sources[].platform=telecomx), C(username) and C(password) or C(token).
+        type: dict
+        suboptions:
+          url:
+            description: API base URL (default V(https://api.telecomx.dk)). Environment variable E(TELECOMX_URL).
+            type: str
+          username:
+            description: Login e-mail address. Environment variable E(TELECOMX_USERNAME).
+            type: str
+          password:
+            description: Password. Environment variable E(TELECOMX_PASSWORD).
+            type: str
+          token:
+            description: An access token instead of C(username) and C(password). Environment variable E(TELECOMX_TOKEN).
+            type: str
+          customer:
+            description: The customer whose devices are listed (default the account's own). Environment variable E(TELECOMX_CUSTOMER).
+            type: str
+      validate_certs:
+        description: Verify the API's TLS certificate. Environment variable E(WANFLEET_VALIDATE_CERTS).
+        type: bool
+        default: true
+      ca_path:
+        description: A CA bundle to verify the API's certificate with. Environment variable E(WANFLEET_CA_PATH).
+        type: path
+      timeout:
+        description: Seconds to wait for an answer. Environment variable E(WANFLEET_TIMEOUT).
+        type: float
+        default: 30
+      max_retries:
+        description:
+          - How often a request that failed with a retryable status or a transport error is retried, with backoff.
+            Environment variable E(WANFLEET_MAX_RETRIES).
+        type: int
+        default: 5
+      token_cache:
+        description:
+          - Reuse access tokens (InControl, TelecomX) across the runs and tasks that share a cache directory, and
+            share InControl's per-organization rate limit with them. Environment variable E(WANFLEET_TOKEN_CACHE).
+        type: bool
+        default: true
+  detail:
+    description:
+      - Also read each device's WAN connections and SSIDs into C(wanfleet_wan) and C(wanfleet_ssids).
+      - What it costs, per platform. V(incontrol) - none in requests (the organization's device list with status,
+        one request), a larger answer. V(telecomx) - none (the full listing is read anyway, for the serial number).
+        V(ncm) - two more listings per 100 routers (C(net_devices) and C(configuration_managers)), so 200 more
+        requests for 10,000 routers.
+      - 'The default is V(false): the inventory is about which devices exist, where they are and whether they are up;
+        WAN and SSID state changes by the minute, goes stale in a cached inventory, and is what
+        C(wanfleet.routers.device_info) reads live when a play needs it.'
+    type: bool
+    default: false
   hostnames:
     description:
-      - The host name of a device is the first of these fields that has a value.
+      - The host name of a device is the first of these fields that has a value; a device with none of them is
+        named C(<platform>_<id>).
     type: list
     elements: str
     default: [name, serial, mac, id]
     choices: [name, serial, mac, id]
   duplicate_hostnames:
     description:
-      - What to do when two devices get the same host name.
-      - V(suffix) adds the device id (C(name_<id>)) to the later ones and warns; V(error) fails the inventory.
+      - What to do when devices get the same host name (router names are not unique on any of these platforms).
+      - Devices are taken in the order of O(sources), and within a source by id, so the same device keeps the plain
+        name from one run to the next whatever order the API answers in.
+      - V(suffix) names the later devices C(<name>_<id>) and gives one warning with the count and examples
+        (every rename at C(-vv)).
+      - V(error) fails the inventory, listing the clashes.
     type: str
     default: suffix
     choices: [suffix, error]
   strict_permissions:
     description:
-      - When a source answers 403 (the credential may not list devices), V(true) fails the inventory and
-        V(false) warns and leaves that source out. Any other error always fails the inventory.
+      - When a source is refused with HTTP 403 (the credential may not list devices there), V(true) fails the
+        inventory and V(false) leaves that source out with a warning.
+      - Any other error (authentication, a page that fails after retries, a malformed answer) always fails the
+        inventory, whatever this says.
     type: bool
     default: true
   concurrency:
-    description: How many sources are read at once (pages within a source are read in order).
+    description:
+      - How many sources are read at the same time. Each source's client bounds its own parallel pages.
     type: int
     default: 4
 notes:
-  - Credentials are never cached; with O(cache=true) only the device records are.
+  - Credentials are never cached. With O(cache=true) the device records are cached (before host names, groups and
+    O(compose) are applied, so changing those needs no new listing); the cache key covers the sources, their
+    non-secret credentials, filters and O(detail), so a changed source is listed anew. C(--flush-cache) and
+    C(meta) C(refresh_inventory) list anew and rewrite the cache; O(cache_timeout) expires it.
+  - 'C(ansible-inventory --list --export) (what AWX runs) holds the same host variables as C(--list), since the plugin
+    sets no group variables. API values appear as C({"__ansible_unsafe": ...}) on ansible-core 2.19 and later, as
+    they are never templated. Vendor objects (C(raw)) are never put into the inventory.'
+  - For AWX (project inventory source, credential types, C(enabled_var)), see C(docs/awx.md) in the collection.
 requirements:
   - httpx >= 0.27
   - pydantic >= 2.6
 """
 
 EXAMPLES = r"""
-# ncm.wanfleet.yml: every online NCM router of two groups, credentials from the environment
+# ncm.wanfleet.yml: every online NCM router of one group; credentials from X_CP_API_ID & co.
 plugin: wanfleet.routers.fleet
 sources:
   - platform: ncm
@@ -92,19 +236,29 @@ sources:
       state: online
       group: Stores
 
-# fleet.wanfleet.yml: several platforms, hostnames by serial, cached for an hour
+# fleet.wanfleet.yml: three platforms, host names by serial number, cached for an hour
 plugin: wanfleet.routers.fleet
 sources:
   - platform: incontrol
     incontrol:
       organization: Main
+    detail: true            # WAN and SSIDs cost InControl no extra request
   - platform: ncm
+  - name: ncm_eu            # a second NCM account: its keys from other variables
+    platform: ncm
+    ncm:
+      cp_api_id: "{{ lookup('ansible.builtin.env', 'NCM_EU_CP_API_ID') }}"
+      cp_api_key: "{{ lookup('ansible.builtin.env', 'NCM_EU_CP_API_KEY') }}"
+      ecm_api_id: "{{ lookup('ansible.builtin.env', 'NCM_EU_ECM_API_ID') }}"
+      ecm_api_key: "{{ lookup('ansible.builtin.env', 'NCM_EU_ECM_API_KEY') }}"
   - platform: telecomx
     telecomx:
       customer: "5f1c0c9d2a4e1b0012345678"
 hostnames: [serial, name]
 duplicate_hostnames: error
 keyed_groups:
+  - key: wanfleet_source
+    prefix: source
   - key: wanfleet_firmware
     prefix: firmware
 compose:
@@ -115,27 +269,90 @@ cache_connection: ~/.cache/wanfleet-inventory
 cache_timeout: 3600
 """
 
+import hashlib
+import json
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.clients import open_client
-from ansible_collections.wanfleet.routers.plugins.module_utils.connection import resolve_source
+from ansible_collections.wanfleet.routers.plugins.module_utils.connection import (
+    CREDENTIALS,
+    TRANSPORT,
+    platform_settings,
+    resolve_source,
+)
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import PermissionDeniedError, WanfleetError
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import HAS_HTTPX, HttpSession
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS_PYDANTIC
 
+try:  # ansible-core >= 2.19: plugin strings are untrusted unless marked; this one must be templated
+    from ansible.template import trust_as_template
+except ImportError:  # older cores template every plain string
+    def trust_as_template(value):
+        return value
+
+_CORE = tuple(int(part) for part in re.findall(r"\d+", ANSIBLE_CORE_VERSION)[:2])
+if _CORE < (2, 19):
+    # Before data tagging, strings from an API must be wrapped or a device named "{{ lookup('pipe', ...) }}" would be
+    # templated on the controller. Only strings that could be templates are wrapped, as community.general does: a
+    # wrapped value shows as {"__ansible_unsafe": ...} in ansible-inventory's JSON, which older AWX stores verbatim.
+    from ansible.utils.unsafe_proxy import wrap_var as _wrap_var
+    _TEMPLATE_CHARS = re.compile(r"[{}%#]")
+
+    def make_unsafe(value):
+        if isinstance(value, str):
+            return _wrap_var(value) if _TEMPLATE_CHARS.search(value) else value
+        if isinstance(value, list):
+            return [make_unsafe(item) for item in value]
+        if isinstance(value, dict):
+            return dict((key, make_unsafe(item)) for key, item in value.items())
+        return value
+else:
+    def make_unsafe(value):  # ansible-core marks everything an inventory plugin sets as untrusted
+        return value
+
 INVENTORY_PLATFORMS = ("incontrol", "ncm", "telecomx")
 FILE_NAME = re.compile(r"(^|[/\\.])wanfleet\.ya?ml$")
+PREFIX = "wanfleet_"
+# The device_info record (SPEC section 3) without `raw`; `wan` and `ssids` only with detail.
+RECORD_FIELDS = ("platform", "id", "name", "serial", "mac", "model", "firmware", "status", "group", "group_id")
+DETAIL_FIELDS = ("wan", "ssids")
+SOURCE_KEYS = frozenset(("platform", "name", "filters", "detail")) | frozenset(TRANSPORT)
+CACHE_FORMAT = 1
+# How many clashing host names the warning (or the error) shows; -vv lists every rename.
+SHOWN_CLASHES = 5
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
 
 
 def group_name(*parts):
     """A valid Ansible group name from free text (vendor group names have spaces, dashes...)."""
     return _UNSAFE.sub("_", "_".join(str(part) for part in parts)).lower()
+
+
+def _id_order(record):
+    """Sort key: numeric ids in numeric order, others (TelecomX object ids) as text."""
+    value = str(record.get("id") or "")
+    return (len(value), value) if value.isdigit() else (float("inf"), value)
+
+
+def _plain(value):
+    """Templated config values as plain Python data (a vault-encrypted string becomes its text)."""
+    if isinstance(value, dict):
+        return dict((str(key), _plain(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+class _SourceFailure(Exception):
+    """A source that could not be listed; the message names the source."""
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -154,120 +371,267 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
         self._read_config_data(path)
         if not HAS_HTTPX or not HAS_PYDANTIC:
-            raise AnsibleError("wanfleet.routers.fleet needs the Python libraries httpx and pydantic on the controller")
-        cache_key = self.get_cache_key(path)
+            raise AnsibleError("wanfleet.routers.fleet needs the Python libraries httpx and pydantic on the controller "
+                               "(pip install -r requirements.txt of the collection, or an execution environment built with it)")
+        sources = self.sources()
+        # The aws_ec2 cache flow: read the cache when allowed; list and rewrite it when it is missing, expired or
+        # bypassed (--flush-cache, meta: refresh_inventory).
+        cache_key = self.cache_key(path, sources)
         use_cache = self.get_option("cache") and cache
         update_cache = self.get_option("cache") and not cache
         records = None
         if use_cache:
             try:
-                records = self._cache[cache_key]
+                cached = self._cache[cache_key]
             except KeyError:
+                cached = None
+            if isinstance(cached, dict) and cached.get("format") == CACHE_FORMAT and isinstance(cached.get("records"), list):
+                records = cached["records"]
+                self.display.vvv("wanfleet.routers.fleet: %d devices from the cache (%s)" % (len(records), cache_key))
+            else:
                 update_cache = True
         if records is None:
-            records = self.fetch(self.sources())
+            records = self.fetch(sources)
         if update_cache:
-            self._cache[cache_key] = records
+            self._cache[cache_key] = {"format": CACHE_FORMAT, "records": records}
         self.populate(records)
 
+    # ---- configuration ----------------------------------------------------------------------
+
     def sources(self):
-        """The configured sources, checked and completed from the environment, before any request."""
-        sources = []
-        for index, given in enumerate(self.get_option("sources") or []):
+        """The configured sources, templated, checked and completed from the environment, before any request."""
+        configured = self.get_option("sources") or []
+        if not isinstance(configured, list) or not configured:
+            raise AnsibleParserError("wanfleet.routers.fleet: sources must be a non-empty list")
+        default_detail = bool(self.get_option("detail"))
+        sources, names = [], set()
+        for index, given in enumerate(configured):
             if not isinstance(given, dict):
-                raise AnsibleParserError("sources[%d] must be a dictionary" % index)
-            if given.get("platform") not in INVENTORY_PLATFORMS:
-                raise AnsibleParserError("sources[%d].platform must be one of %s, got %r"
-                                         % (index, ", ".join(INVENTORY_PLATFORMS), given.get("platform")))
-            settings = dict((key, value) for key, value in given.items() if key not in ("name", "filters"))
+                raise AnsibleParserError("wanfleet.routers.fleet: sources[%d] must be a dictionary" % index)
+            given = self._template(given, index)
+            platform = given.get("platform")
+            if platform not in INVENTORY_PLATFORMS:
+                hint = " (list Peplink routers through their InControl organization)" if platform == "peplink_router" else ""
+                raise AnsibleParserError("wanfleet.routers.fleet: sources[%d].platform must be one of %s, got %r%s"
+                                         % (index, ", ".join(INVENTORY_PLATFORMS), platform, hint))
+            unknown = sorted(set(given) - SOURCE_KEYS - {platform})
+            if unknown:
+                others = [key for key in unknown if key in CREDENTIALS]
+                raise AnsibleParserError(
+                    "wanfleet.routers.fleet: sources[%d] (%s): unknown key(s) %s%s" % (
+                        index, platform, ", ".join(unknown),
+                        "; a source is one platform: put the %s credentials in a source of its own" % others[0] if others
+                        else "; allowed: %s" % ", ".join(sorted(SOURCE_KEYS | {platform}))))
+            filters = given.get("filters") or {}
+            if not isinstance(filters, dict):
+                raise AnsibleParserError("wanfleet.routers.fleet: sources[%d].filters must be a dictionary" % index)
+            settings = dict((key, value) for key, value in given.items() if key not in ("name", "filters", "detail"))
             try:
                 resolved = resolve_source(settings)
             except WanfleetError as error:
-                raise AnsibleParserError("sources[%d]: %s" % (index, error.message))
-            resolved["name"] = given.get("name") or given["platform"]
-            resolved["filters"] = dict(given.get("filters") or {})
+                raise AnsibleParserError("wanfleet.routers.fleet: sources[%d]: %s" % (index, error.message))
+            name = str(given.get("name") or platform)
+            if name in names:
+                name = "%s_%d" % (name, index)
+            names.add(name)
+            resolved["name"] = name
+            resolved["filters"] = filters
+            resolved["detail"] = default_detail if given.get("detail") is None else bool(given["detail"])
             sources.append(resolved)
-        if not sources:
-            raise AnsibleParserError("wanfleet.routers.fleet: sources is empty")
         return sources
 
-    def fetch(self, sources):
-        """Device records of every source; sources read concurrently over one pooled HTTP client."""
-        timeout = max(source.get("timeout") or 30.0 for source in sources)
-        # One pooled session per distinct TLS setting, made before the threads start.
-        sessions = {}
-        for source in sources:
-            tls = (source.get("validate_certs") is not False, source.get("ca_path"))
-            if tls not in sessions:
-                sessions[tls] = HttpSession(timeout=timeout, validate_certs=tls[0], ca_path=tls[1])
+    def _template(self, value, index):
+        """Render the Jinja templates written in the file (lookups, vault); extra vars are available."""
         try:
-            def read(source):
-                return self._read_source(source, sessions[(source.get("validate_certs") is not False, source.get("ca_path"))])
+            self.templar.available_variables = self._vars or {}
+            return _plain(self.templar.template(value))
+        except Exception as error:  # a lookup or a syntax error: say which source
+            raise AnsibleParserError("wanfleet.routers.fleet: sources[%d]: a template could not be rendered: %s"
+                                     % (index, to_native(error)))
 
-            workers = max(1, min(int(self.get_option("concurrency") or 1), len(sources)))
+    def cache_key(self, path, sources):
+        """The file's cache key plus a fingerprint of what decides the listing (never a secret)."""
+        identity = []
+        for source in sources:
+            platform = source["platform"]
+            account = dict((option, source[platform].get(option)) for option, _env, secret in CREDENTIALS[platform]
+                           if not secret)
+            identity.append([platform, source["name"], account, source["filters"], source["detail"]])
+        digest = hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:12]
+        return "%s_%s" % (self.get_cache_key(path), digest)
+
+    # ---- listing ------------------------------------------------------------------------------
+
+    def fetch(self, sources):
+        """Device records of every source, in source order; sources are read concurrently.
+
+        Raises AnsibleError naming every source that failed; nothing is returned unless all succeeded
+        (or were left out under strict_permissions: false).
+        """
+        for source in sources:  # every credential is checked before the first request
+            try:
+                platform_settings(source)
+            except WanfleetError as error:
+                raise AnsibleParserError("wanfleet.routers.fleet: source %s: %s" % (source["name"], error.message))
+        sessions = {}
+        for source in sources:  # one pooled HTTP client per TLS setting, made before the threads start
+            tls = self._tls(source)
+            if tls not in sessions:
+                try:
+                    sessions[tls] = HttpSession(timeout=max(s.get("timeout") or 30.0 for s in sources),
+                                                validate_certs=tls[0], ca_path=tls[1])
+                except WanfleetError as error:
+                    raise AnsibleParserError("wanfleet.routers.fleet: source %s: %s" % (source["name"], error.message))
+        workers = max(1, min(int(self.get_option("concurrency") or 1), len(sources)))
+        try:
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                per_source = list(pool.map(read, sources))  # re-raises a source's error
+                futures = [pool.submit(self._read_source, source, sessions[self._tls(source)]) for source in sources]
+                wait(futures, return_when=FIRST_EXCEPTION)
+                for future in futures:
+                    future.cancel()  # a source that has not started yet is not started after a failure
+            # leaving the block waited for the sources already running
         finally:
             for session in sessions.values():
                 session.close()
-        return [record for records in per_source for record in records]
-
-    def _read_source(self, source, session):
-        try:
-            with open_client(source, session=session) as client:
-                devices = client.devices(filters=source["filters"], detail=False)
-                return [dict(device.record(), source=source["name"]) for device in devices]
-        except PermissionDeniedError as error:
-            if self.get_option("strict_permissions"):
-                raise AnsibleError("wanfleet.routers.fleet: source %s: %s" % (source["name"], error.message))
-            self.display.warning("wanfleet.routers.fleet: source %s is left out: %s (strict_permissions is false)"
-                                 % (source["name"], error.message))
-            return []
-        except WanfleetError as error:
-            raise AnsibleError("wanfleet.routers.fleet: source %s: %s" % (source["name"], error.message))
-
-    def populate(self, records):
-        names = {}
-        strict = self.get_option("strict")
-        for record in records:
-            hostname = self._hostname(record, names)
-            self.inventory.add_host(hostname)
-            hostvars = dict(("wanfleet_%s" % key, value) for key, value in record.items())
-            hostvars["ansible_connection"] = "local"
-            for key, value in hostvars.items():
-                self.inventory.set_variable(hostname, key, value)
-            for group in self._groups_of(record):
-                self.inventory.add_group(group)
-                self.inventory.add_child(group, hostname)
-            self._set_composite_vars(self.get_option("compose"), hostvars, hostname, strict=strict)
-            self._add_host_to_composed_groups(self.get_option("groups"), hostvars, hostname, strict=strict)
-            self._add_host_to_keyed_groups(self.get_option("keyed_groups"), hostvars, hostname, strict=strict)
-
-    def _hostname(self, record, names):
-        for field in self.get_option("hostnames"):
-            if record.get(field):
-                hostname = to_native(record[field])
-                break
-        else:
-            hostname = "%s_%s" % (record["platform"], record["id"])
-        owner = names.get(hostname)
-        if owner is not None and owner != (record["platform"], record["id"]):
-            if self.get_option("duplicate_hostnames") == "error":
-                raise AnsibleError("wanfleet.routers.fleet: host name %s is used by %s %s and %s %s; choose other "
-                                   "hostnames or set duplicate_hostnames: suffix"
-                                   % (hostname, owner[0], owner[1], record["platform"], record["id"]))
-            unique = "%s_%s" % (hostname, record["id"])
-            self.display.warning("wanfleet.routers.fleet: host name %s is taken by %s %s; %s %s is added as %s"
-                                 % (hostname, owner[0], owner[1], record["platform"], record["id"], unique))
-            hostname = unique
-        names[hostname] = (record["platform"], record["id"])
-        return hostname
+        failures = [(source, future.exception()) for source, future in zip(sources, futures)
+                    if not future.cancelled() and future.exception() is not None]
+        for source, error in failures:
+            if not isinstance(error, _SourceFailure):  # a bug, not an API answer: keep its traceback (-vvv)
+                raise AnsibleError("wanfleet.routers.fleet: source %s: unexpected %s: %s"
+                                   % (source["name"], type(error).__name__, to_native(error))) from error
+        if failures:
+            raise AnsibleError("wanfleet.routers.fleet: the fleet could not be listed, so no host is added: %s"
+                               % "; ".join(str(error) for _source, error in failures))
+        records, seen = [], set()
+        for future in futures:
+            source_records, warnings = future.result()
+            for warning in warnings:
+                self.display.warning(warning)
+            for record in source_records:
+                identity = (record["platform"], record["id"])
+                if identity in seen:
+                    self.display.vv("wanfleet.routers.fleet: %s %s is listed again by source %s; kept from the first source"
+                                    % (record["platform"], record["id"], record["source"]))
+                    continue
+                seen.add(identity)
+                records.append(record)
+        return records
 
     @staticmethod
-    def _groups_of(record):
-        groups = ["wanfleet_%s" % record["platform"], "wanfleet_%s" % (record.get("status") or "unknown")]
-        if record.get("group"):
-            groups.append(group_name("wanfleet_group", record["group"]))
-        if record.get("model"):
-            groups.append(group_name("wanfleet_model", record["model"]))
-        return groups
+    def _tls(source):
+        return (source.get("validate_certs") is not False, source.get("ca_path"))
+
+    def _read_source(self, source, session):
+        """(records, warnings) of one source; raises _SourceFailure. Runs in a worker thread: no display here."""
+        name, platform, detail = source["name"], source["platform"], source["detail"]
+        # Client messages start with the platform ("ncm: GET /routers/ ..."); name the source when that is not enough.
+        label = "" if name == platform else "source %s: " % name
+        try:
+            with open_client(source, session=session) as client:
+                # TelecomX: the condensed listing has no serial number; the full one costs no extra request.
+                devices = client.devices(filters=source["filters"], detail=detail or platform == "telecomx")
+                retries = list(getattr(client, "retries", []))
+        except PermissionDeniedError as error:
+            if self.get_option("strict_permissions"):
+                raise _SourceFailure("%s%s (set strict_permissions: false to leave a refused source out)"
+                                     % (label, error.message))
+            return [], ["wanfleet.routers.fleet: source %s is left out (strict_permissions is false): %s" % (name, error.message)]
+        except WanfleetError as error:
+            raise _SourceFailure(label + error.message)
+        fields = RECORD_FIELDS + DETAIL_FIELDS if detail else RECORD_FIELDS
+        records = []
+        for device in devices:
+            data = device.record()
+            record = dict((field, data.get(field)) for field in fields)
+            record["source"] = name
+            records.append(record)
+        records.sort(key=_id_order)
+        warnings = []
+        if retries:
+            reasons = {}
+            for _method, _url, reason, _delay in retries:
+                reasons[str(reason)] = reasons.get(str(reason), 0) + 1
+            warnings.append("wanfleet.routers.fleet: source %s: %d request(s) were retried (%s); the listing is complete"
+                            % (name, len(retries), ", ".join("%s x%d" % item for item in sorted(reasons.items()))))
+        return records, warnings
+
+    # ---- hosts and groups ------------------------------------------------------------------------
+
+    def hostnames(self, records):
+        """[(host name, record)] with duplicate_hostnames applied (one warning, or one error listing the clashes)."""
+        preference = self.get_option("hostnames") or ["name", "serial", "mac", "id"]
+        owners, named, clashes = {}, [], []
+        for record in records:
+            hostname = None
+            for field in preference:
+                if record.get(field) not in (None, ""):
+                    hostname = to_native(record[field])
+                    break
+            if hostname is None:
+                hostname = "%s_%s" % (record["platform"], record["id"])
+            if hostname in owners:
+                unique = "%s_%s" % (hostname, record["id"])
+                if unique in owners:
+                    unique = "%s_%s_%s" % (hostname, record["platform"], record["id"])
+                clashes.append((hostname, owners[hostname], record, unique))
+                hostname = unique
+            owners[hostname] = record
+            named.append((hostname, record))
+        if clashes:
+            def describe(clash):
+                hostname, owner, record, unique = clash
+                return "%s (%s %s, also %s %s)" % (hostname, record["platform"], record["id"], owner["platform"], owner["id"])
+            shown = ", ".join(describe(clash) for clash in clashes[:SHOWN_CLASHES])
+            more = " and %d more" % (len(clashes) - SHOWN_CLASHES) if len(clashes) > SHOWN_CLASHES else ""
+            if self.get_option("duplicate_hostnames") == "error":
+                raise AnsibleError("wanfleet.routers.fleet: %d device(s) would get a host name another device has: %s%s; "
+                                   "choose other hostnames (e.g. [serial, name]) or set duplicate_hostnames: suffix"
+                                   % (len(clashes), shown, more))
+            self.display.warning("wanfleet.routers.fleet: %d device(s) got a host name another device already had and were "
+                                 "added as <name>_<id>: %s%s (-vv lists every rename)"
+                                 % (len(clashes), ", ".join("%s -> %s" % (clash[0], clash[3]) for clash in clashes[:SHOWN_CLASHES]),
+                                    more))
+            for hostname, owner, record, unique in clashes:
+                self.display.vv("wanfleet.routers.fleet: %s %s is %s: %s is %s %s"
+                                % (record["platform"], record["id"], unique, hostname, owner["platform"], owner["id"]))
+        return named
+
+    def populate(self, records):
+        inventory = self.inventory
+        compose = self.get_option("compose")
+        composed_groups = self.get_option("groups")
+        keyed_groups = self.get_option("keyed_groups")
+        strict = self.get_option("strict")
+        interpreter = trust_as_template("{{ ansible_playbook_python }}")
+        group_names = {}  # (kind, value) -> sanitised name, made once
+        made = set()
+
+        def group(kind, value):
+            key = (kind, value)
+            name = group_names.get(key)
+            if name is None:
+                name = group_names[key] = group_name(PREFIX + kind, value) if kind else PREFIX + str(value)
+            if name not in made:
+                inventory.add_group(name)
+                made.add(name)
+            return name
+
+        for hostname, record in self.hostnames(records):
+            inventory.add_host(hostname)
+            hostvars = dict((PREFIX + key, make_unsafe(value)) for key, value in record.items())
+            hostvars["ansible_connection"] = "local"
+            hostvars["ansible_python_interpreter"] = interpreter
+            for key, value in hostvars.items():
+                inventory.set_variable(hostname, key, value)
+            inventory.add_child(group(None, record["platform"]), hostname)
+            inventory.add_child(group(None, record.get("status") or "unknown"), hostname)
+            if record.get("group"):
+                inventory.add_child(group("group", record["group"]), hostname)
+            if record.get("model"):
+                inventory.add_child(group("model", record["model"]), hostname)
+            if compose:
+                self._set_composite_vars(compose, hostvars, hostname, strict=strict)
+            if composed_groups:
+                self._add_host_to_composed_groups(composed_groups, hostvars, hostname, strict=strict)
+            if keyed_groups:
+                self._add_host_to_keyed_groups(keyed_groups, hostvars, hostname, strict=strict)

@@ -5,7 +5,17 @@
 
 from __future__ import annotations
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+# Every task is a new Python process, and pydantic looks for plugins (entry points of the group
+# "pydantic") by reading the metadata of every installed distribution when the first model is built:
+# about 25 ms of each task on a controller with a hundred packages. No module uses pydantic plugins,
+# so a module process skips the search, unless the user set PYDANTIC_DISABLE_PLUGINS. This file is
+# imported by modules only (never by the inventory plugin, which runs inside the controller), and it
+# must run before models.py builds its models.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.clients import open_client
 from ansible_collections.wanfleet.routers.plugins.module_utils.connection import connection_argument_spec
@@ -56,16 +66,18 @@ class WanfleetModule(AnsibleModule):
                 for secret in self.redactor.secrets:
                     self.no_log_values.add(secret)
                 result = operation(client)
-                self._warn_retries(client)
+                self._report_warnings(client)
         except WanfleetError as error:
             if client is not None:
-                self._warn_retries(client)
+                self._report_warnings(client)
             self.fail(error)
         for secret in self.redactor.secrets:  # tokens obtained during the run
             self.no_log_values.add(secret)
         self.exit_json(**result)
 
-    def _warn_retries(self, client):
+    def _report_warnings(self, client):
+        for notice in getattr(client, "notices", None) or ():
+            self.warn("%s: %s" % (client.platform, notice))
         if client.retries:
             method, path, reason, delay = client.retries[-1]
             self.warn("%s: %d request(s) were retried (last: %s %s, %s, waited %ss)"

@@ -15,10 +15,21 @@ import http.cookiejar
 import os
 import random
 import ssl
+import sys
 import threading
 import time
 import traceback
 
+# httpx's __init__ imports its command-line client, httpx._main, whenever rich and click are
+# installed (ansible-lint brings them into many controller environments); it falls back to a stub
+# `httpx.main` when that import fails. No module uses the CLI, and every task is a new process:
+# loading it cost each task about 75 ms of CPU (bench/bench_task_cost.py). So the first import
+# of httpx in a process is made with httpx._main blocked; the block is lifted right after, so an
+# explicit `import httpx._main` still works.
+_HTTPX_CLI = "httpx._main"
+_BLOCK_HTTPX_CLI = "httpx" not in sys.modules and _HTTPX_CLI not in sys.modules
+if _BLOCK_HTTPX_CLI:
+    sys.modules[_HTTPX_CLI] = None  # type: ignore[assignment]  # makes `from ._main import main` raise ImportError
 try:
     import httpx
     HAS_HTTPX = True
@@ -26,6 +37,9 @@ try:
 except ImportError:
     HAS_HTTPX = False
     HTTPX_IMPORT_ERROR = traceback.format_exc()
+finally:
+    if _BLOCK_HTTPX_CLI and sys.modules.get(_HTTPX_CLI, False) is None:
+        del sys.modules[_HTTPX_CLI]
 
 try:
     import fcntl

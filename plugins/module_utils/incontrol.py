@@ -36,6 +36,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     RateLimitedError,
     Redactor,
     ServerError,
+    TransportError,
     UnsupportedError,
     ValidationError,
     WanfleetError,
@@ -43,6 +44,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import DEFAULT_MAX_RETRIES, ApiClient, RateLimiter
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import Device, Group, Ssid, WanConnection, normalize_mac
+from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import FIRMWARE as ROUTER_FIRMWARE
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import WAN_PRIORITY as ROUTER_WAN_PRIORITY
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import WAN_STATUS as ROUTER_WAN_STATUS
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import unwrap_router_reply
@@ -132,6 +134,8 @@ SSID_RADIO_SELECT = {"2.4": "1", "5": "2", "both": "3"}
 # named once in peplink_router.py (router doc: status.wan.connection 8.0.0+, config.wan.connection.priority).
 DEVAPI_WAN_STATUS = ROUTER_WAN_STATUS
 DEVAPI_WAN_PRIORITY = ROUTER_WAN_PRIORITY
+# inferred (A.9 pattern): the router call that shows the router answers again after a reboot (is_back)
+DEVAPI_ALIVE = ROUTER_FIRMWARE
 # inferred: Peplink priority groups 1 to 4 (a public client sends 1-4; the router doc gives no range)
 WAN_PRIORITY_RANGE = (1, 4)
 
@@ -476,7 +480,7 @@ class InControlClient(ApiClient):
             return build()
         except ValueError as exc:  # pydantic's ValidationError is a ValueError
             raise MalformedResponseError("%s: %s %s does not fit the documented model: %s" % (self.platform, what, raw.get("id"), exc),
-                                         platform=self.platform, body=self.redactor.data(raw))
+                                         platform=self.platform, body=self.redactor.data(raw)) from exc
 
     # ---- devices -----------------------------------------------------------------
 
@@ -542,16 +546,22 @@ class InControlClient(ApiClient):
     def is_back(self, device, rebooted_at):
         """True once the device detail shows it online with an uptime that began after `rebooted_at`.
 
-        When IC2 gives no uptime, seeing the device offline and then online again counts.
+        When IC2 gives no uptime, the router API (through devapi) decides: the device is back when it
+        answers again after it was seen down (offline in IC2, or devapi failing).
         """
         current = self.device_detail(device.group_id, device.id)
         if current.status != "online":
             self._down.add(device.id)
             return False
         uptime = _int_or_none((current.raw or {}).get("uptime"))
-        if uptime is None:
-            return device.id in self._down
-        return time.time() - uptime >= rebooted_at - REBOOT_UPTIME_SLACK
+        if uptime is not None:
+            return time.time() - uptime >= rebooted_at - REBOOT_UPTIME_SLACK
+        try:
+            self.devapi(device.group_id, device.id, DEVAPI_ALIVE)
+        except (ServerError, TransportError, PendingError):
+            self._down.add(device.id)  # IC2 still shows it online, but the router does not answer
+            return False
+        return device.id in self._down
 
     def _device_list(self, group, detail):
         params = {"has_status": "true"} if detail else None
@@ -770,14 +780,14 @@ def check_timezone(value, platform=PLATFORM):
         return
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         try:
             known = zoneinfo.available_timezones()
         except Exception:  # pylint: disable=broad-except
             known = set()
         if known:  # without a database on the controller, InControl decides
             raise InputError("%s: timezone %r is not a known time zone; use an IANA name such as Europe/Copenhagen"
-                             % (platform, value), platform=platform)
+                             % (platform, value), platform=platform) from exc
 
 
 def _as_api_id(value):
@@ -852,17 +862,19 @@ class GroupResource(Resource):
         groups = self.client.groups()
         if params.get("id") is not None:
             found = next((group for group in groups if str(group.id) == str(params["id"])), None)
+            target = params.get("new_name") or params.get("name")
         else:
             found = _by_name(groups, params["name"], "group", PLATFORM)
             if found is None and params.get("new_name"):
                 found = _by_name(groups, params["new_name"], "group", PLATFORM)  # renamed already
-            elif found is not None and params.get("new_name") and params["new_name"] != params["name"]:
-                clash = _by_name(groups, params["new_name"], "group", PLATFORM)
-                if clash is not None:
-                    raise InputError("%s: cannot rename group %r to %r: a group of that name exists already (id %s)"
-                                     % (PLATFORM, params["name"], params["new_name"], clash.id), platform=PLATFORM)
+            target = params.get("new_name")
         if found is None:
             return None
+        if target and target != found.name:
+            clash = _by_name([group for group in groups if group.id != found.id], target, "group", PLATFORM)
+            if clash is not None:
+                raise InputError("%s: cannot rename group %r to %r: a group of that name exists already (id %s)"
+                                 % (PLATFORM, found.name, target, clash.id), platform=PLATFORM)
         return self._record(found.raw or {}, found.id)
 
     def _record(self, raw, group_id):
@@ -1034,7 +1046,7 @@ class SsidProfileResource(Resource):
         security = raw.get(SSID_PROFILE_FIELDS["security"])
         passphrase = raw.get(SSID_PROFILE_FIELDS["passphrase"])
         if security == SSID_SECURITY["open"]:
-            passphrase = None
+            passphrase = ""  # none; "" (not None) so that securing the profile shows as a passphrase change
         elif not passphrase:
             passphrase = UNKNOWN  # hidden for read-only users (held doc)
         else:
@@ -1189,7 +1201,8 @@ class WanPriorityResource(Resource):
 
     def desired(self, current):
         known = current["connections"]
-        listing = ", ".join("%s (%s)" % (conn_id, item.get("name")) for conn_id, item in sorted(known.items())) or "none"
+        listing = ", ".join("%s (%s)" % (conn_id, known[conn_id].get("name"))
+                            for conn_id in sorted(known, key=lambda key: (len(key), key))) or "none"
         wanted = {}
         for item in self.params["connections"]:
             conn_id = self._connection_id(item, known, listing)
@@ -1226,6 +1239,12 @@ class WanPriorityResource(Resource):
                 return hits[0]
         raise InputError("%s: device %s has no WAN connection named %r; it has: %s"
                          % (PLATFORM, self._device.name, item["name"], listing), platform=PLATFORM)
+
+    def create(self, desired):
+        raise UnsupportedError("%s: WAN connections cannot be created" % PLATFORM, platform=PLATFORM)
+
+    def delete(self, current):
+        raise UnsupportedError("%s: WAN connections cannot be deleted" % PLATFORM, platform=PLATFORM)
 
     def update(self, current, desired, changes):
         items = []

@@ -34,6 +34,7 @@ except ImportError:
     def field_validator(*args, **kwargs):  # type: ignore[no-redef]
         return lambda function: function
 
+
 _MAC_HEX = re.compile(r"^[0-9a-f]{12}$")
 _MAC_SEPARATORS = re.compile(r"[\s:.\-]")
 
@@ -99,12 +100,14 @@ class WanConnection(Record):
 
     _id = field_validator("id", mode="before")(_as_id)
 
+
 class Ssid(Record):
     id: Optional[str] = None
     name: Optional[str] = None
     enabled: Optional[bool] = None
 
     _id = field_validator("id", mode="before")(_as_id)
+
 
 class Device(Record):
     """The record device_info returns (SPEC section 3) and the inventory's hostvars."""

@@ -32,6 +32,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     NotFoundError,
     PermissionDeniedError,
     ServerError,
+    UnsupportedError,
     ValidationError,
     error_class_for_status,
 )
@@ -49,7 +50,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
     id_from_url,
     normalize_mac,
 )
-from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, Resource, merged
 
 # ---- documented ------------------------------------------------------------------
 
@@ -1029,3 +1030,865 @@ def _default_tree(body):
     if isinstance(body, dict) and set(body) & {"data", "success"} and isinstance(body.get("data"), (dict, list)):
         return _default_tree(body["data"])
     return body if isinstance(body, dict) else {}
+
+
+# ---- modules: the Resources of group, ssid_profile, wan_priority and alert_rule -----------------------
+
+_PASSPHRASE_TEXT = re.compile(r"^[\x20-\x7e]{8,63}$")
+_PASSPHRASE_HEX = re.compile(r"^[0-9a-fA-F]{64}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ALERT_TYPE = re.compile(r"^[a-z0-9_]+$")
+_SLOT = re.compile(r"^\s*(\d+)\s*\.\s*(\d+)\s*$")
+# documented: L1375-1407, these alert types need `settings` for an existing data plan.
+PDP_ALERT_TYPES = ("pdp_router_overage", "pdp_account_overage")
+
+
+def _input(module, message, cls=InputError):
+    """An input error naming the platform and the module."""
+    return cls("ncm: %s: %s" % (module, message), platform="ncm")
+
+
+def _id_order(value):
+    text = str(value)
+    return (0, int(text), text) if text.isdigit() else (1, 0, text)
+
+
+def _listing(items, limit=20):
+    """A readable, bounded list of choices for an error message."""
+    items = list(items)
+    shown = ", ".join(str(item) for item in items[:limit])
+    return shown + (", ... (%d in all)" % len(items) if len(items) > limit else "") if items else "none"
+
+
+def _priority_value(value):
+    """A WAN rule's float priority as the module shows it: an int when it is one."""
+    number = _number(value)
+    if number is None:
+        return None
+    return int(number) if number == int(number) else number
+
+
+class _ConfigScope(object):
+    """A router's or a group's configuration: where ssid_profile and wan_priority read and PATCH.
+
+    A router is read through its configuration manager's `target` (its own settings layered over its
+    group's, §3.1), so a value the group already gives counts as set; writes go to the router's own
+    layer. A group is read and written through its `configuration` (§3.5). Both are laid over the
+    firmware's defaults (FIRMWARE_DEFAULTS_PATH), since a diff lists only what differs from them.
+    """
+
+    ROUTER_FIELDS = ("id", "name", "group", "product", "actual_firmware", "target_firmware")
+
+    def __init__(self, client, device, group):
+        self.client = client
+        self.device = device
+        self.group = group
+        self.label = None
+        self.diff = [{}, []]
+        self.effective = {}
+        self._write = None
+
+    def load(self):
+        client = self.client
+        if self.device not in (None, ""):
+            router = client.find_router(self.device, fields=self.ROUTER_FIELDS)
+            router_id = _ref_id(router.get("id"))
+            manager = client.router_configuration(router_id, fields=("id", "router", "target"))
+            manager_id = _ref_id(manager.get("id"))
+            self.label = "router %s (id %s)" % (router.get("name"), router_id)
+            self.diff = manager.get("target") or [{}, []]
+            firmware = router.get("target_firmware") or router.get("actual_firmware")
+            self._write = lambda updates: client.patch_configuration(manager_id, updates)
+        else:
+            group = client.find_group_raw(self.group, fields=GROUP_FIELDS + ("configuration",))
+            group_id = _ref_id(group.get("id"))
+            self.label = "group %s (id %s)" % (group.get("name"), group_id)
+            self.diff = group.get("configuration") or [{}, []]
+            firmware = group.get("target_firmware")
+            self._write = lambda updates: client.patch_group_configuration(group_id, updates)
+        self.effective = config_effective(client.default_configuration(firmware), self.diff)
+        return self
+
+    def configured(self, path):
+        """True when the diff (not only the defaults) sets `path`."""
+        return config_get(self.diff, path) is not None
+
+    def patch(self, updates):
+        self._write(updates)
+
+
+def _require_scope(module, params):
+    if params.get("device") in (None, "") and params.get("group") in (None, ""):
+        raise _input(module, "give device (a router's own configuration) or group (the group's configuration, "
+                             "which its routers inherit)")
+
+
+class SsidProfileResource(Resource):
+    """One BSS of wlan.radio.<r>.bss.<b> in a router's or group's configuration (id = "<r>.<b>").
+
+    NCM has a fixed set of BSS slots, so "absent" disables (can_delete False). A slot counts as an
+    existing SSID when it is enabled or the configuration names it; without `id`, the SSID is found by
+    name (on the `band`'s radio if given), else the first unused slot of the `band`'s radio is taken.
+    """
+
+    MODULE = "ssid_profile"
+    secret_keys = ("passphrase",)
+    can_delete = False
+
+    def __init__(self, client, params):
+        super(SsidProfileResource, self).__init__(client, params)
+        self.scope = _ConfigScope(client, params.get("device"), params.get("group"))
+        self.slot = None
+        self.slot_record = None
+
+    def validate(self):
+        params, module = self.params, self.MODULE
+        _require_scope(module, params)
+        name = params.get("name")
+        if name is None or not 1 <= len(name.encode("utf-8")) <= 32:
+            raise _input(module, "name (the SSID) must be 1 to 32 bytes long")
+        slot = params.get("id")
+        if slot not in (None, "") and not _SLOT.match(str(slot)):
+            raise _input(module, "id must be <radio>.<bss>, for example 0.1 (radio 0, BSS 1); got %r" % (slot,))
+        band = params.get("band")
+        if band not in (None, "") and band not in BAND_RADIOS:
+            raise _input(module, "band %s has no known radio index in the NCM configuration; give id (<radio>.<bss>) "
+                                 "instead (known bands: %s)" % (band, ", ".join(sorted(BAND_RADIOS))), UnsupportedError)
+        if band and slot not in (None, ""):
+            radio = _SLOT.match(str(slot)).group(1)
+            if str(int(radio)) != BAND_RADIOS[band]:
+                raise _input(module, "id %s is on radio %s, but band %s GHz is radio %s" % (slot, radio, band, BAND_RADIOS[band]))
+        vlan = params.get("vlan_id")
+        if vlan is not None and not 0 <= vlan <= 4094:
+            raise _input(module, "vlan_id must be 1 to 4094 (0 = untagged); got %s" % vlan)
+        for option in sorted(SSID_UNSUPPORTED_OPTIONS):
+            if params.get(option) is not None:
+                raise _input(module, "%s is not supported on platform ncm: %s" % (option, SSID_UNSUPPORTED_OPTIONS[option]),
+                             UnsupportedError)
+        security = params.get("security")
+        if security not in (None, "") and security not in SECURITY_AUTHMODES:
+            raise _input(module, "security %s is not supported on platform ncm; use one of: %s"
+                         % (security, ", ".join(sorted(SECURITY_AUTHMODES))), UnsupportedError)
+        passphrase = params.get("passphrase")
+        if passphrase is not None:
+            if security == "open":
+                raise _input(module, "passphrase is not allowed with security open")
+            if not (_PASSPHRASE_TEXT.match(passphrase) or _PASSPHRASE_HEX.match(passphrase)):
+                raise _input(module, "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits")
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    def _slots(self):
+        """[(slot, radio, bss dict)] of the effective configuration, radio by radio."""
+        slots = []
+        for radio_key, radio in _children(config_get(self.scope.effective, WLAN_RADIO_PATH)):
+            for bss_key, bss in _children(radio.get("bss") if isinstance(radio, dict) else None):
+                if isinstance(bss, dict):
+                    slots.append((ssid_slot(radio_key, bss_key), str(radio_key), bss))
+        return slots
+
+    def _record(self, slot, radio, bss):
+        authmode = bss.get(SSID_AUTHMODE_KEY)
+        hidden = _as_bool(bss.get(SSID_HIDDEN_KEY))
+        passphrase = bss.get(SSID_PASSPHRASE_KEY)
+        bands = dict((value, key) for key, value in BAND_RADIOS.items())
+        return {
+            "id": slot,
+            "name": bss.get(SSID_NAME_KEY),
+            "enabled": _as_bool(bss.get(SSID_ENABLED_KEY)),
+            "broadcast": None if hidden is None else not hidden,
+            "security": dict((value, key) for key, value in SECURITY_AUTHMODES.items()).get(authmode, authmode),
+            # "" = no passphrase in the configuration (readable, unlike "*"), so on_create sets one
+            "passphrase": read_secret(passphrase) if passphrase not in (None, "") else "",
+            "band": bands.get(radio),
+        }
+
+    def _exists(self, entry):
+        """An SSID exists when its slot is enabled or the configuration names it."""
+        slot, bss = entry[0], entry[2]
+        radio_key, bss_key = slot.split(".")
+        return (_as_bool(bss.get(SSID_ENABLED_KEY)) is True
+                or self.scope.configured(WLAN_RADIO_PATH + (radio_key, "bss", bss_key, SSID_NAME_KEY)))
+
+    def read(self):
+        params, module = self.params, self.MODULE
+        self.scope.load()
+        slots = self._slots()
+        band = params.get("band")
+        band_radio = BAND_RADIOS.get(band) if band else None
+        wanted = params.get("id")
+        if wanted not in (None, ""):
+            match = _SLOT.match(str(wanted))
+            wanted = ssid_slot(int(match.group(1)), int(match.group(2)))
+            entries = [entry for entry in slots if entry[0] == wanted]
+            if not entries:
+                raise _input(module, "%s has no SSID slot %s; its slots: %s"
+                             % (self.scope.label, wanted, _listing(entry[0] for entry in slots)))
+            entry = entries[0]
+        else:
+            matches = [entry for entry in slots if entry[2].get(SSID_NAME_KEY) == params["name"]
+                       and (band_radio is None or entry[1] == band_radio)]
+            if len(matches) > 1:
+                used = [entry for entry in matches if self._exists(entry)]
+                if len(used) != 1:
+                    raise _input(module, "SSID %r is on several slots of %s: %s; give id (<radio>.<bss>) or band"
+                                 % (params["name"], self.scope.label, ", ".join(entry[0] for entry in used or matches)),
+                                 AmbiguousError)
+                matches = used
+            entry = matches[0] if matches else None
+            if entry is None:
+                if params.get("state") == "absent":
+                    return None
+                if band_radio is None:
+                    raise _input(module, "%s has no SSID named %r; give id (<radio>.<bss>) or band to choose a free slot"
+                                 % (self.scope.label, params["name"]))
+                free = [item for item in slots if item[1] == band_radio and not self._exists(item)]
+                if not free:
+                    raise _input(module, "%s has no unused SSID slot on the %s GHz radio; give id to reuse one of: %s"
+                                 % (self.scope.label, band, _listing(item[0] for item in slots if item[1] == band_radio)))
+                entry = free[0]
+        self.slot = entry[0]
+        self.slot_record = self._record(*entry)
+        return self.slot_record if self._exists(entry) else None
+
+    def desired(self, current):
+        params = self.params
+        desired = {
+            "id": self.slot,
+            "name": params["name"],
+            "enabled": params.get("enabled"),
+            "broadcast": params.get("broadcast"),
+            "security": params.get("security"),
+            "passphrase": params.get("passphrase"),
+            "band": params.get("band") or None,
+        }
+        if current is None:
+            if desired["enabled"] is None:
+                desired["enabled"] = True  # an SSID that is made to exist is switched on unless told otherwise
+            security = desired["security"] or self.slot_record["security"]
+            if security != "open" and desired["passphrase"] is None and self.slot_record["passphrase"] == "":
+                raise _input(self.MODULE, "passphrase is required to set up the secured SSID %r in slot %s of %s"
+                             % (params["name"], self.slot, self.scope.label))
+        return desired
+
+    # ---- writing -----------------------------------------------------------------------------
+
+    def _write(self, values):
+        updates = {}
+        if values.get("name") is not None:
+            updates[SSID_NAME_KEY] = values["name"]
+        if values.get("enabled") is not None:
+            updates[SSID_ENABLED_KEY] = values["enabled"]
+        if values.get("broadcast") is not None:
+            updates[SSID_HIDDEN_KEY] = not values["broadcast"]
+        if values.get("security") is not None:
+            updates[SSID_AUTHMODE_KEY] = SECURITY_AUTHMODES[values["security"]]
+        if values.get("passphrase") not in (None, UNKNOWN):
+            updates[SSID_PASSPHRASE_KEY] = values["passphrase"]
+        if updates:
+            radio, bss = self.slot.split(".")
+            self.scope.patch(config_diff(WLAN_RADIO_PATH + (radio, "bss", bss), updates))
+
+    def create(self, desired):
+        self._write(desired)
+        return merged(self.slot_record, dict((key, value) for key, value in desired.items() if value is not None))
+
+    def delete(self, current):
+        raise _input(self.MODULE, "NCM SSID slots cannot be deleted; absent disables them")
+
+    def update(self, current, desired, changes):
+        self._write(changes)
+        return merged(current, changes)
+
+
+class WanPriorityResource(Resource):
+    """The priority and enabled state of the WAN rules (wan.rules2.<_id_>) of a router's or group's
+    configuration. Priorities are NCM's own numbers (lower is preferred); see the INFERRED block."""
+
+    MODULE = "wan_priority"
+
+    def __init__(self, client, params):
+        super(WanPriorityResource, self).__init__(client, params)
+        self.scope = _ConfigScope(client, params.get("device"), params.get("group"))
+        self.order = []
+
+    def validate(self):
+        params, module = self.params, self.MODULE
+        _require_scope(module, params)
+        if params.get("apply") is False:
+            raise _input(module, "apply: false is not supported on platform ncm: NCM sends a configuration change to "
+                                 "the router itself (configuration sync)", UnsupportedError)
+        connections = params.get("connections") or []
+        if not connections:
+            raise _input(module, "connections must list at least one WAN connection")
+        for index, item in enumerate(connections):
+            where = "connections[%d] (%s)" % (index, item.get("id") or item.get("name"))
+            rule_id = item.get("id")
+            if rule_id not in (None, "") and not (_UUID.match(str(rule_id)) or str(rule_id).isdigit()):
+                raise _input(module, "%s: id must be a WAN rule _id_ (a UUID) or its index (0, 1, ...)" % where)
+            if item.get("id") in (None, "") and item.get("name") in (None, ""):
+                raise _input(module, "%s: give id or name" % where)
+            if item.get("priority") is None and item.get("enabled") is None:
+                raise _input(module, "%s: give priority or enabled (or both)" % where)
+            if item.get("priority") is not None and item["priority"] < 1:
+                raise _input(module, "%s: priority must be 1 or more (1 is the most preferred); got %s" % (where, item["priority"]))
+
+    def read(self):
+        self.scope.load()
+        rules = config_get(self.scope.effective, WAN_RULES_PATH)
+        connections = {}
+        self.order = []
+        for key, rule in (rules.items() if isinstance(rules, dict) else _children(rules)):
+            if not isinstance(rule, dict):
+                continue
+            rule_id = str(rule.get("_id_") or key)
+            disabled = _as_bool(rule.get(WAN_RULE_DISABLED_KEY))
+            connections[rule_id] = {"name": rule.get(WAN_RULE_NAME_KEY), "priority": _priority_value(rule.get(WAN_RULE_PRIORITY_KEY)),
+                                    "enabled": not disabled}
+            self.order.append(rule_id)
+        return {"connections": connections}
+
+    def _known(self, connections):
+        return _listing("%s (id %s)" % (connections[rule_id].get("name"), rule_id) for rule_id in self.order)
+
+    def _resolve(self, index, item, connections):
+        module = self.MODULE
+        rule_id, name = item.get("id"), item.get("name")
+        if rule_id not in (None, ""):
+            rule_id = str(rule_id).strip()
+            if rule_id.isdigit():
+                if int(rule_id) >= len(self.order):
+                    raise _input(module, "connections[%d]: %s has no WAN rule with index %s; its rules: %s"
+                                 % (index, self.scope.label, rule_id, self._known(connections)))
+                found = self.order[int(rule_id)]
+            else:
+                matches = [known for known in self.order if known.lower() == rule_id.lower()]
+                if not matches:
+                    raise _input(module, "connections[%d]: %s has no WAN rule %s; its rules: %s"
+                                 % (index, self.scope.label, rule_id, self._known(connections)))
+                found = matches[0]
+            if name not in (None, "") and str(connections[found].get("name") or "").casefold() != name.casefold():
+                raise _input(module, "connections[%d]: WAN rule %s is named %r, not %r"
+                             % (index, found, connections[found].get("name"), name))
+            return found
+        matches = [known for known in self.order if connections[known].get("name") == name]
+        if not matches:
+            matches = [known for known in self.order if str(connections[known].get("name") or "").casefold() == name.casefold()]
+        if len(matches) > 1:
+            raise _input(module, "connections[%d]: several WAN rules of %s are named %r: %s; give id"
+                         % (index, self.scope.label, name, ", ".join(matches)), AmbiguousError)
+        if not matches:
+            raise _input(module, "connections[%d]: %s has no WAN rule named %r; its rules: %s"
+                         % (index, self.scope.label, name, self._known(connections)))
+        return matches[0]
+
+    def desired(self, current):
+        connections = (current or {}).get("connections") or {}
+        wanted = {}
+        for index, item in enumerate(self.params["connections"]):
+            rule_id = self._resolve(index, item, connections)
+            if rule_id in wanted:
+                raise _input(self.MODULE, "connections[%d] names WAN rule %s (%s) a second time"
+                             % (index, rule_id, connections[rule_id].get("name")))
+            entry = {}
+            if item.get("priority") is not None:
+                entry["priority"] = item["priority"]
+            if item.get("enabled") is not None:
+                entry["enabled"] = item["enabled"]
+            wanted[rule_id] = entry
+        return {"connections": wanted}
+
+    def create(self, desired):
+        raise _input(self.MODULE, "NCM WAN rules cannot be created by this module")
+
+    def update(self, current, desired, changes):
+        rules = {}
+        for rule_id, wanted in changes["connections"].items():
+            have = current["connections"].get(rule_id) or {}
+            entry = {}
+            if wanted.get("priority") is not None and wanted["priority"] != have.get("priority"):
+                entry[WAN_RULE_PRIORITY_KEY] = float(wanted["priority"])
+            if wanted.get("enabled") is not None and wanted["enabled"] != have.get("enabled"):
+                entry[WAN_RULE_DISABLED_KEY] = not wanted["enabled"]
+            if entry:
+                if _UUID.match(rule_id):
+                    entry["_id_"] = rule_id  # an element keyed by UUID must carry it (L9507-9520)
+                rules[rule_id] = entry
+        if rules:
+            self.scope.patch(config_diff(WAN_RULES_PATH, rules))
+        return merged(current, changes)
+
+    def delete(self, current):
+        raise _input(self.MODULE, "NCM WAN rules cannot be deleted by this module")
+
+
+class GroupResource(Resource):
+    """An NCM group (groups/): name, product, target firmware, account, and its member routers."""
+
+    MODULE = "group"
+    unordered_keys = ("devices",)
+    ROUTER_FIELDS = ("id", "name", "serial_number", "mac", "product", "group")
+
+    def __init__(self, client, params):
+        super(GroupResource, self).__init__(client, params)
+        self.raw = None
+        self._firmware_versions = {}
+        self._ids = {}
+
+    def validate(self):
+        params, module = self.params, self.MODULE
+        for option in ("timezone", "country"):
+            if params.get(option) not in (None, ""):
+                raise _input(module, "%s is an InControl 2 option; NCM groups have none" % option, UnsupportedError)
+        if params.get("id") not in (None, "") and not str(params["id"]).strip().isdigit():
+            raise _input(module, "id must be the group's numeric id; got %r" % (params["id"],))
+        for option in ("name", "new_name", "product", "target_firmware", "account"):
+            if params.get(option) is not None and not str(params[option]).strip():
+                raise _input(module, "%s must not be empty" % option)
+        devices = params.get("devices")
+        if devices is not None and any(str(device or "").strip() == "" for device in devices):
+            raise _input(module, "devices must not contain empty entries")
+        if params.get("purge_devices") and devices is None:
+            raise _input(module, "purge_devices needs devices: the members to keep (an empty list removes every member)")
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    def _by_name(self, name):
+        found = self.client.list("groups", {"name": name}, fields=GROUP_FIELDS)
+        if len(found) > 1:
+            raise _input(self.MODULE, "several groups are named %r: %s; give id"
+                         % (name, ", ".join("id %s" % _ref_id(item.get("id")) for item in found)), AmbiguousError)
+        return found[0] if found else None
+
+    def read(self):
+        params, client = self.params, self.client
+        if params.get("id") not in (None, ""):
+            found = client.list("groups", {"id": str(params["id"]).strip()}, fields=GROUP_FIELDS)
+            group = found[0] if found else None
+        else:
+            group = self._by_name(params["name"])
+            new_name = params.get("new_name")
+            if group is None and new_name:
+                group = self._by_name(new_name)  # renamed by an earlier run
+            elif group is not None and new_name and new_name != params["name"] and params.get("state") != "absent":
+                other = self._by_name(new_name)
+                if other is not None:
+                    raise _input(self.MODULE, "cannot rename group %r to %r: group id %s already has that name"
+                                 % (params["name"], new_name, _ref_id(other.get("id"))))
+        if group is None:
+            return None
+        self.raw = group
+        group_id = _ref_id(group.get("id"))
+        members = client.list("routers", {"group": group_id}, fields=("id",))
+        return {
+            "id": group_id,
+            "name": group.get("name"),
+            "product": self._product_name(group.get("product")),
+            "target_firmware": self._firmware_version(group.get("target_firmware")),
+            "account": self._account_name(group.get("account")),
+            "devices": sorted((_ref_id(item.get("id")) for item in members), key=_id_order),
+        }
+
+    def _product_name(self, reference):
+        product_id = _ref_id(reference)
+        names = dict((item["id"], item["name"]) for item in self.client.products())
+        return names.get(product_id, product_id)
+
+    def _firmware_version(self, reference):
+        firmware_id = _ref_id(reference)
+        if firmware_id is None:
+            return None
+        if firmware_id not in self._firmware_versions:
+            found = self.client.list("firmwares", {"id": firmware_id}, fields=("id", "version", "product"))
+            self._firmware_versions[firmware_id] = found[0].get("version") if found else firmware_id
+        return self._firmware_versions[firmware_id]
+
+    def _account_name(self, reference):
+        account_id = _ref_id(reference)
+        names = dict((item["id"], item["name"]) for item in self.client.all_accounts())
+        return names.get(account_id, account_id)
+
+    # ---- the user's options, resolved --------------------------------------------------------
+
+    def _resolve_product(self, key):
+        key = _filter_value(key).strip()
+        products = self.client.products()
+        matches = [item for item in products if key in (item["id"], item["name"])]
+        if not matches:
+            matches = [item for item in products if str(item["name"]).casefold() == key.casefold()]
+        if len(matches) != 1:
+            raise _input(self.MODULE, "unknown product %r; NCM products: %s"
+                         % (key, _listing(sorted(set(str(item["name"]) for item in products)), limit=60)))
+        return matches[0]
+
+    def _resolve_firmware(self, key, product):
+        key = _filter_value(key).strip()
+        current_id = _ref_id((self.raw or {}).get("target_firmware"))
+        if current_id is not None and key in (current_id, self._firmware_versions.get(current_id)):
+            return {"id": current_id, "version": self._firmware_version(current_id)}
+        params = {"id": key} if key.isdigit() else {"version": key}
+        found = [item for item in self.client.list("firmwares", params, fields=("id", "version", "product"))
+                 if _ref_id(item.get("product")) == product["id"]]
+        if len(found) == 1:
+            return {"id": _ref_id(found[0].get("id")), "version": found[0].get("version")}
+        versions = sorted(set(item["version"] for item in self.client.firmwares(product=product["id"])))
+        raise _input(self.MODULE, "unknown target_firmware %r for product %s; its firmware versions: %s"
+                     % (key, product["name"], _listing(versions, limit=40)))
+
+    def _resolve_account(self, key):
+        key = _filter_value(key).strip()
+        accounts = self.client.all_accounts()
+        matches = [item for item in accounts if key in (item["id"], item["name"])]
+        if len(matches) > 1:
+            raise _input(self.MODULE, "several accounts are named %r: %s; give the id"
+                         % (key, ", ".join(item["id"] for item in matches)), AmbiguousError)
+        if not matches:
+            raise _input(self.MODULE, "unknown account %r; accounts: %s"
+                         % (key, _listing("%s (id %s)" % (item["name"], item["id"]) for item in accounts)))
+        return matches[0]
+
+    def desired(self, current):
+        params, module = self.params, self.MODULE
+        if current is None and params.get("id") not in (None, ""):
+            raise _input(module, "no group has the id %s; to create a group give its name (NCM assigns the id)" % params["id"])
+        desired = {"name": params.get("new_name") or params.get("name"), "product": None, "target_firmware": None,
+                   "account": None, "devices": None}
+        if params.get("product") not in (None, ""):
+            product = self._resolve_product(params["product"])
+            if current is not None and product["name"] != current["product"]:
+                raise _input(module, "the product of group %r is %s and cannot be changed (asked: %s)"
+                             % (current["name"], current["product"], product["name"]))
+            desired["product"] = product["name"]
+        elif current is None:
+            raise _input(module, "product is required to create group %r (the model of its routers, for example IBR900)"
+                         % desired["name"])
+        else:
+            product = {"id": _ref_id(self.raw.get("product")), "name": current["product"]}
+        if params.get("target_firmware") not in (None, ""):
+            firmware = self._resolve_firmware(params["target_firmware"], product)
+            desired["target_firmware"] = firmware["version"]
+            self._ids["target_firmware"] = firmware["id"]
+        elif current is None:
+            raise _input(module, "target_firmware is required to create group %r: the NCOS version its routers run "
+                                 "(for example 7.24.10)" % desired["name"])
+        if params.get("account") not in (None, ""):
+            account = self._resolve_account(params["account"])
+        elif current is None:
+            account = self.client.keys_account()
+        else:
+            account = None
+        if account is not None:
+            desired["account"] = account["name"]
+            self._ids["account"] = account["id"]
+        if params.get("devices") is not None:
+            routers = self.client.find_routers(params["devices"], fields=self.ROUTER_FIELDS) if params["devices"] else {}
+            names = dict((item["id"], item["name"]) for item in self.client.products())
+            wrong = ["%s (id %s) is %s" % (router.get("name"), _ref_id(router.get("id")),
+                                           names.get(_ref_id(router.get("product")), _ref_id(router.get("product"))))
+                     for router in routers.values() if _ref_id(router.get("product")) != product["id"]]
+            if wrong:
+                raise _input(module, "only %s routers can join group %r (every router of an NCM group is the same "
+                                     "product): %s" % (product["name"], desired["name"], "; ".join(wrong)))
+            wanted = set(_ref_id(router.get("id")) for router in routers.values())
+            if not params.get("purge_devices") and current is not None:
+                wanted |= set(current["devices"])
+            desired["devices"] = sorted(wanted, key=_id_order)
+        return desired
+
+    # ---- writing -----------------------------------------------------------------------------
+
+    def _move(self, router_ids, group_id):
+        """PUT routers/<id>/ {"group": <group URL> or null} per router (ROUTER_GROUP_FIELD)."""
+        reference = self.client.resource_url("groups", group_id) if group_id is not None else None
+        for router_id in router_ids:
+            self.client.update("routers", router_id, {ROUTER_GROUP_FIELD: reference}, fields=("id", "group"))
+
+    def create(self, desired):
+        client = self.client
+        product = self._resolve_product(desired["product"])
+        created = client.create("groups", {
+            "name": desired["name"],
+            "product": client.resource_url("products", product["id"]),
+            "target_firmware": client.resource_url("firmwares", self._ids["target_firmware"]),
+            "account": client.resource_url("accounts", self._ids["account"]),
+        })
+        group_id = _ref_id((created or {}).get("id"))
+        if group_id is None:
+            raise MalformedResponseError("ncm: POST groups/ answered without the new group's id", platform=client.platform)
+        devices = desired.get("devices") or []
+        self._move(devices, group_id)
+        return dict(desired, id=group_id, devices=list(devices))
+
+    def update(self, current, desired, changes):
+        client = self.client
+        body = {}
+        if "name" in changes:
+            body["name"] = changes["name"]
+        if "target_firmware" in changes:
+            body["target_firmware"] = client.resource_url("firmwares", self._ids["target_firmware"])
+        if "account" in changes:
+            body["account"] = client.resource_url("accounts", self._ids["account"])
+        if body:
+            client.update("groups", current["id"], body, fields=GROUP_FIELDS)
+        if "devices" in changes:
+            wanted, have = set(changes["devices"]), set(current["devices"])
+            self._move(sorted(wanted - have, key=_id_order), current["id"])
+            self._move(sorted(have - wanted, key=_id_order), None)
+        return merged(current, changes)
+
+    def delete(self, current):
+        try:
+            self.client.delete("groups", current["id"])
+        except NotFoundError:
+            pass  # gone already (a resent DELETE after a lost answer)
+
+
+class AlertRuleResource(Resource):
+    """An NCM alert rule (alert_rules/, keyed by alert_config_id). Rules have no name: without `id`
+    the rule is the one whose alert types and groups are exactly the ones given (no groups = [])."""
+
+    MODULE = "alert_rule"
+    unordered_keys = ("alert_types", "groups", "accounts", "email_recipients", "http_destinations")
+
+    def __init__(self, client, params):
+        super(AlertRuleResource, self).__init__(client, params)
+        self.raw = None
+        self._groups = {}        # id -> name
+        self._users = {}         # id -> email
+        self._destinations = None
+        self._ids = {}           # option -> [ids] of the user's values
+
+    def validate(self):
+        params, module = self.params, self.MODULE
+        rule_id = params.get("id")
+        if rule_id is not None and not _UUID.match(str(rule_id).strip()):
+            raise _input(module, "id must be the rule's alert_config_id (a UUID such as "
+                                 "e81f4500-1e13-11b2-bfff-ffffffffffff); got %r" % (rule_id,))
+        types = params.get("alert_types")
+        if types is not None:
+            if not types:
+                raise _input(module, "alert_types must list at least one alert type")
+            bad = [item for item in types if not _ALERT_TYPE.match(str(item))]
+            if bad:
+                raise _input(module, "alert_types: %s not an alert type name (lower case letters, digits and "
+                                     "underscores, for example connection_state)" % ", ".join(repr(item) for item in bad))
+            data_plan = [item for item in types if item in PDP_ALERT_TYPES]
+            if data_plan:
+                raise _input(module, "alert types %s need data-plan settings (carrier and thresholds), which this module "
+                                     "does not manage" % ", ".join(data_plan), UnsupportedError)
+        for email in params.get("email_recipients") or []:
+            if not _EMAIL.match(str(email or "")):
+                raise _input(module, "email_recipients: %r is not an e-mail address" % (email,))
+        for option in ("groups", "accounts", "http_destinations"):
+            if any(str(item or "").strip() == "" for item in params.get(option) or []):
+                raise _input(module, "%s must not contain empty entries" % option)
+
+    # ---- resolution of names and ids -----------------------------------------------------------
+
+    def _group_ids(self):
+        """The ids of the user's groups (names or ids), resolved once."""
+        if "groups" not in self._ids:
+            keys = [_filter_value(key).strip() for key in self.params.get("groups") or []]
+            found = []
+            digits = [key for key in keys if key.isdigit()]
+            names = [key for key in keys if not key.isdigit()]
+            if digits:
+                found += self.client.list_in("groups", "id", digits, fields=("id", "name"))
+            if names:
+                found += self.client.list_in("groups", "name", [key for key in names if "," not in key], fields=("id", "name"))
+                for key in [key for key in names if "," in key]:
+                    found += self.client.list("groups", {"name": key}, fields=("id", "name"))
+            for item in found:
+                self._groups[_ref_id(item.get("id"))] = item.get("name")
+            ids = []
+            for key in keys:
+                matches = [group_id for group_id, name in self._groups.items() if key in (group_id, name)]
+                if len(matches) > 1:
+                    raise _input(self.MODULE, "several groups are named %r: %s; give the id" % (key, ", ".join(matches)),
+                                 AmbiguousError)
+                if not matches:
+                    known = [item.name for item in self.client.groups()]
+                    raise _input(self.MODULE, "unknown group %r; groups: %s" % (key, _listing(sorted(known))))
+                ids.append(matches[0])
+            self._ids["groups"] = ids
+        return self._ids["groups"]
+
+    def _account_ids(self):
+        accounts = self.client.all_accounts()
+        ids = []
+        for key in [_filter_value(key).strip() for key in self.params.get("accounts") or []]:
+            matches = [item["id"] for item in accounts if key in (item["id"], item["name"])]
+            if len(matches) > 1:
+                raise _input(self.MODULE, "several accounts are named %r: %s; give the id" % (key, ", ".join(matches)),
+                             AmbiguousError)
+            if not matches:
+                raise _input(self.MODULE, "unknown account %r; accounts: %s"
+                             % (key, _listing("%s (id %s)" % (item["name"], item["id"]) for item in accounts)))
+            ids.append(matches[0])
+        return ids
+
+    def _user_ids(self):
+        emails = list(self.params.get("email_recipients") or [])
+        if not emails:
+            return []
+        users = [{"id": user_id, "email": email} for user_id, email in self._users.items()]  # the rule's own
+
+        def missing():
+            return [email for email in emails
+                    if not any(str(user["email"] or "").casefold() == email.casefold() for user in users)]
+
+        if missing():
+            users += self.client.users(missing())
+        if missing():  # the filter is exact: look again without regard to case
+            users += self.client.users()
+        ids = []
+        for email in emails:
+            matches = [user for user in users if user["email"] == email] or \
+                [user for user in users if str(user["email"] or "").casefold() == email.casefold()]
+            if not matches:
+                raise _input(self.MODULE, "email_recipients: no NCM user has the e-mail address %r (alert e-mails go to "
+                                          "NCM users)" % email)
+            self._users[matches[0]["id"]] = matches[0]["email"]
+            ids.append(matches[0]["id"])
+        return ids
+
+    def _destination_list(self):
+        if self._destinations is None:
+            self._destinations = [{"id": str(item.get("destination_config_id")), "name": item.get("name")}
+                                  for item in self.client.list("alert_push_destinations",
+                                                               fields=("destination_config_id", "name"))]
+        return self._destinations
+
+    def _destination_ids(self):
+        destinations = self._destination_list()
+        ids = []
+        for key in [str(key).strip() for key in self.params.get("http_destinations") or []]:
+            matches = [item["id"] for item in destinations if key.lower() == item["id"].lower()] or \
+                [item["id"] for item in destinations if key == item["name"]]
+            if len(matches) > 1:
+                raise _input(self.MODULE, "several HTTP push destinations are named %r: %s; give the destination_config_id"
+                             % (key, ", ".join(matches)), AmbiguousError)
+            if not matches:
+                raise _input(self.MODULE, "unknown http_destinations entry %r; push destinations: %s"
+                             % (key, _listing("%s (%s)" % (item["name"], item["id"]) for item in destinations)))
+            ids.append(matches[0])
+        return ids
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    def read(self):
+        params = self.params
+        if params.get("id") not in (None, ""):
+            found = self.client.list("alert_rules", {"alert_config_id": str(params["id"]).strip()})
+            rule = found[0] if found else None
+        else:
+            types = set(params["alert_types"])
+            groups = set(self._group_ids())
+            matches = [item for item in self.client.list("alert_rules")
+                       if set((item.get("filter_criteria") or {}).get("alert_type__in") or []) == types
+                       and set(_ref_id(group) for group in item.get("associated_groups") or []) == groups]
+            if len(matches) > 1:
+                raise _input(self.MODULE, "%d alert rules have the alert types %s and groups %s: %s; give id"
+                             % (len(matches), ", ".join(sorted(types)), ", ".join(params.get("groups") or []) or "(none)",
+                                ", ".join(str(item.get("alert_config_id")) for item in matches)), AmbiguousError)
+            rule = matches[0] if matches else None
+        if rule is None:
+            return None
+        self.raw = rule
+        return self._record(rule)
+
+    def _record(self, rule):
+        group_ids = [_ref_id(item) for item in rule.get("associated_groups") or []]
+        unknown = [group_id for group_id in group_ids if group_id not in self._groups]
+        if unknown:
+            for item in self.client.list_in("groups", "id", unknown, fields=("id", "name")):
+                self._groups[_ref_id(item.get("id"))] = item.get("name")
+        user_ids = [_ref_id(item) for item in rule.get("email_destinations") or []]
+        unknown = [user_id for user_id in user_ids if user_id not in self._users]
+        if unknown:
+            for user in self._users_by_id(unknown):
+                self._users[user["id"]] = user["email"]
+        accounts = dict((item["id"], item["name"]) for item in self.client.all_accounts()) \
+            if rule.get("associated_accounts") else {}
+        destinations = dict((item["id"], item["name"]) for item in self._destination_list()) \
+            if rule.get("http_destinations") else {}
+        schedule = rule.get("schedule")
+        return {
+            "id": str(rule.get("alert_config_id")),
+            "alert_types": sorted((rule.get("filter_criteria") or {}).get("alert_type__in") or []),
+            "groups": [self._groups.get(group_id, group_id) for group_id in group_ids],
+            "accounts": [accounts.get(_ref_id(item), _ref_id(item)) for item in rule.get("associated_accounts") or []],
+            "email_recipients": [self._users.get(user_id, user_id) for user_id in user_ids],
+            "http_destinations": [destinations.get(str(item), str(item)) for item in rule.get("http_destinations") or []],
+            "schedule": str(schedule).lower() if schedule not in (None, "", "None") else "none",
+        }
+
+    def _users_by_id(self, ids):
+        fields = ("id", "email")
+        return [{"id": _ref_id(item.get("id")), "email": item.get("email")}
+                for item in self.client.list_in("users", "id", ids, fields=fields)]
+
+    def desired(self, current):
+        params = self.params
+        if current is None and params.get("id") not in (None, ""):
+            raise _input(self.MODULE, "no alert rule has the id %s" % params["id"])
+        desired = {"alert_types": sorted(params["alert_types"]) if params.get("alert_types") is not None else None,
+                   "groups": None, "accounts": None, "email_recipients": None, "http_destinations": None,
+                   "schedule": params.get("schedule")}
+        if params.get("groups") is not None:
+            desired["groups"] = [self._groups[group_id] for group_id in self._group_ids()]
+        if params.get("accounts") is not None:
+            self._ids["accounts"] = self._account_ids()
+            names = dict((item["id"], item["name"]) for item in self.client.all_accounts())
+            desired["accounts"] = [names[account_id] for account_id in self._ids["accounts"]]
+        if params.get("email_recipients") is not None:
+            self._ids["email_recipients"] = self._user_ids()
+            desired["email_recipients"] = [self._users[user_id] for user_id in self._ids["email_recipients"]]
+        if params.get("http_destinations") is not None:
+            self._ids["http_destinations"] = self._destination_ids()
+            names = dict((item["id"], item["name"]) for item in self._destination_list())
+            desired["http_destinations"] = [names[destination] for destination in self._ids["http_destinations"]]
+        return desired
+
+    # ---- writing -----------------------------------------------------------------------------
+
+    def _body(self, values):
+        body = {}
+        if values.get("alert_types") is not None:
+            criteria = dict((self.raw or {}).get("filter_criteria") or {})  # keeps external_id__in
+            criteria["alert_type__in"] = list(values["alert_types"])
+            body["filter_criteria"] = criteria
+        for option, field in (("groups", "associated_groups"), ("accounts", "associated_accounts"),
+                              ("email_recipients", "email_destinations")):
+            if values.get(option) is not None:
+                body[field] = [int(item) for item in self._ids[option]]
+        if values.get("http_destinations") is not None:
+            body["http_destinations"] = list(self._ids["http_destinations"])
+        if values.get("schedule") is not None:
+            body["schedule"] = None if values["schedule"] == "none" else values["schedule"]
+        return body
+
+    def create(self, desired):
+        body = self._body(desired)
+        body.setdefault("http_destinations", [])  # required on POST (L1097)
+        body.setdefault("schedule", None)         # required on POST (L1098)
+        created = self.client.create("alert_rules", body) or {}
+        rule_id = created.get("alert_config_id")
+        if not rule_id:
+            raise MalformedResponseError("ncm: POST alert_rules/ answered without the new rule's alert_config_id",
+                                         platform=self.client.platform)
+        record = dict((key, value) for key, value in desired.items() if value is not None)
+        for key in ("groups", "accounts", "email_recipients", "http_destinations"):
+            record.setdefault(key, [])
+        record.setdefault("schedule", "none")
+        return dict(record, id=str(rule_id))
+
+    def update(self, current, desired, changes):
+        self.client.patch("alert_rules", current["id"], self._body(changes))
+        return merged(current, changes)
+
+    def delete(self, current):
+        try:
+            self.client.delete("alert_rules", current["id"])
+        except NotFoundError:
+            pass  # gone already (a resent DELETE after a lost answer)

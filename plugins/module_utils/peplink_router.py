@@ -126,6 +126,7 @@ PRIORITY_RANGE = (1, 4)
 # priority and enable are optional per item. So a POST whose items carry only connId (and no
 # instantActive) changes nothing and answers the *saved* (pending) values: the only way to read
 # config not applied yet. Used only by wan_priority with apply=false (saved_wan_priorities()).
+SAVED_WAN_READ_ITEM_KEYS = ("connId",)
 # inferred: the document's SSID_Profile_Obj has no band; an SSID profile covers every radio.
 # vlanId: absent means the LAN (documented); 0 is what the module calls untagged, and is sent as 0
 # to move a profile back onto the LAN (inferred: the document shows no way to remove vlanId).
@@ -133,31 +134,34 @@ UNTAGGED_VLAN = 0
 VLAN_RANGE = (1, 4094)          # as status.lan.profile's vlanId [1, 4094]
 SSID_NAME_MAX = 32              # inferred: the 802.11 SSID limit (32 octets); the document gives none
 # inferred: a WAN's `uptime` of 0 means "not connected", not "just restarted" (the document's
-# example shows uptime only for connected WANs), so is_back() ignores it.
+# example shows uptime only for connected WANs), so is_back() cannot tell a restart from it.
+UPTIME_NOT_CONNECTED = 0
 
 
 # ---- The envelope (shared with incontrol.py, whose device-API proxy returns router replies) ----
 
-def unwrap_router_reply(body, platform, method, url):
+def unwrap_router_reply(body, platform, method, url, shown=None):
     """The `response` of a router reply, or the typed error of a `stat: fail` one.
 
     A failure is `{"stat": "fail", "code": <int>, "message": <str>}`, usually with HTTP 200,
-    so the status code cannot be trusted. `platform`, `method` and `url` only word the error;
-    the caller redacts it. Raises MalformedResponseError when `body` is not a router reply.
+    so the status code cannot be trusted. `platform`, `method` and `url` only word the error
+    (`shown`, if given, is how the message names the URL, e.g. its path); the caller redacts it.
+    Raises MalformedResponseError when `body` is not a router reply.
     """
+    shown = shown or url
     stat = str(body.get("stat")).lower() if isinstance(body, dict) else None
     if stat == "ok":
         return body.get("response")
     if stat != "fail":
         raise MalformedResponseError(
             "%s: %s %s answered something that is not a router reply ({\"stat\": ...}): %s"
-            % (platform, method, url, str(body)[:200]),
+            % (platform, method, shown, str(body)[:200]),
             platform=platform, method=method, url=url, body=body)
     code = _as_int(body.get("code"))
     message = body.get("message")
     message = str(message) if message not in (None, "") else None
     cls = router_error_class(code, message)
-    text = "%s: %s %s failed: router error %s" % (platform, method, url, body.get("code", "(no code)"))
+    text = "%s: %s %s failed: router error %s" % (platform, method, shown, body.get("code", "(no code)"))
     text += ": %s" % message if message else " (no message)"
     raise cls(text, platform=platform, method=method, url=url, vendor_message=message, body=body)
 
@@ -277,7 +281,7 @@ class PeplinkRouterClient(ApiClient):
             text = "%s %s: router notice: %s" % (method, self._path(url), notice)
             if text not in self.notices:
                 self.notices.append(text)
-        return unwrap_router_reply(body, self.platform, method, url)
+        return unwrap_router_reply(body, self.platform, method, url, shown=self._path(url))
 
     # ---- calls ----------------------------------------------------------------------------------
 
@@ -383,7 +387,7 @@ class PeplinkRouterClient(ApiClient):
         if tracked["seen_down"]:
             return True
         uptime = self.uptime()  # logs in again: the reboot ended the session
-        return bool(uptime) and uptime < self._clock() - rebooted_at
+        return uptime is not None and uptime > UPTIME_NOT_CONNECTED and uptime < self._clock() - rebooted_at
 
     # ---- reads ----------------------------------------------------------------------------------
 
@@ -473,7 +477,8 @@ class PeplinkRouterClient(ApiClient):
         connIds only, which changes nothing and answers the saved values (see the INFERRED block).
         `priority` is None for a disabled connection, as status.wan.connection reports it.
         """
-        response = self.post(WAN_PRIORITY, {"list": [{"connId": int(wan_id)} for wan_id in ids]}, idempotent=True)
+        items = [dict((key, int(wan_id)) for key in SAVED_WAN_READ_ITEM_KEYS) for wan_id in ids]
+        response = self.post(WAN_PRIORITY, {"list": items}, idempotent=True)
         return dict((str(wan_id), _wan_config_record(item)) for wan_id, item in _keyed_items(response, WAN_PRIORITY))
 
     def set_wan_priorities(self, connections, instant_active=False):

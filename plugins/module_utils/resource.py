@@ -37,6 +37,9 @@ class Resource(object):
     # False where the platform has a fixed set of these objects (SSID slots): "absent" then means
     # disabled, converged like any other change.
     can_delete = True
+    # Set by ensure(): a resource whose read() must itself send a request (Peplink pending config)
+    # checks it to send nothing in check mode.
+    check_mode = False
 
     def __init__(self, client, params):
         self.client = client
@@ -113,6 +116,7 @@ def masked(record, keys, secret_keys):
 
 def ensure(resource, state, check_mode, update_secrets="always", result_key="object"):
     """Converge `resource` to `state` ('present' or 'absent'); return the module result."""
+    resource.check_mode = check_mode
     resource.validate()
     current = resource.read()
     secret_keys = resource.secret_keys

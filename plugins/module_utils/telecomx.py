@@ -1011,9 +1011,10 @@ def dhcp_input(dhcp):
     return given
 
 
-def check_dhcp_pool(dhcp, current=False):
+def check_dhcp_pool(dhcp, complete=False, current=False):
     """The relations between the DHCP values that are known: pool in order and in one subnet,
-    reservations inside it, a pool when the server is on (`current`: some values are the device's)."""
+    reservations inside it; with `complete` (every value is known: the given ones laid over the
+    device's, or a new device's), a pool when the server is on. `current`: some values are the device's."""
     start, end = dhcp.get("ip_pool_start"), dhcp.get("ip_pool_end")
     whose = " (with the device's current values)" if current else ""
     if start and end:
@@ -1029,8 +1030,8 @@ def check_dhcp_pool(dhcp, current=False):
             if client.get("ip") and ipaddress.IPv4Address(client["ip"]) not in subnet:
                 raise _input_error("dhcp.reserved_clients[%d].ip %s is outside the DHCP pool's subnet %s%s"
                                    % (index, client["ip"], subnet, whose))
-    if dhcp.get("enable") and current and not (start and end):
-        raise _input_error("dhcp.enable needs dhcp.ip_pool_start and dhcp.ip_pool_end (the device has none)")
+    if complete and dhcp.get("enable") and not (start and end):
+        raise _input_error("dhcp.enable needs dhcp.ip_pool_start and dhcp.ip_pool_end%s" % (" (the device has none)" if current else ""))
 
 
 def _reservations_against(wanted, have):
@@ -1187,7 +1188,7 @@ class TelecomXDeviceResource(Resource):
         have = ((current or {}).get("dhcp") or {}) if current is not None else {}
         if "reserved_clients" in dhcp:
             dhcp["reserved_clients"] = _reservations_against(dhcp["reserved_clients"], have.get("reserved_clients"))
-        check_dhcp_pool(dict(have, **dhcp), current=True)
+        check_dhcp_pool(dict(have, **dhcp), complete=True, current=current is not None)
         return dhcp
 
     def _check_fixed(self, current, desired):
@@ -1260,7 +1261,7 @@ class SsidProfileResource(Resource):
         if not params.get("band"):
             raise _input_error("ssid_profile needs band (2.4, 5 or 6): each band of a TelecomX device has its own SSID")
         if self._band() is None:
-            raise _input_error("ssid_profile band must be one of %s, got %r" % (", ".join(band for band, _, _, _ in WIFI_BANDS), params["band"]))
+            raise _input_error("ssid_profile band must be one of %s, got %r" % (", ".join(spec[0] for spec in WIFI_BANDS), params["band"]))
         check_ssid(params.get("name"), "name")
         check_passphrase(params.get("passphrase"), "passphrase")
         if security == SECURITY_OPEN and params.get("passphrase") is not None:
@@ -1315,9 +1316,12 @@ class SsidProfileResource(Resource):
     def create(self, desired):
         raise UnsupportedError("telecomx: a device's SSIDs are its bands; they are not created", platform="telecomx")
 
+    def delete(self, current):
+        raise UnsupportedError("telecomx: a device's SSIDs are its bands; state=absent disables one", platform="telecomx")
+
     def update(self, current, desired, changes):
-        band, enabled, ssid, password = self._band()
-        known = set(api for _, api in WIFI_FIELDS)
+        enabled, ssid, password = self._band()[1:]
+        known = set(field[1] for field in WIFI_FIELDS)
         # The whole current wifi object with this band's keys changed: the request does not
         # depend on whether the API merges nested objects (inferred, see update_device).
         wifi = dict((key, value) for key, value in (self._raw.get("wifi") or {}).items() if key in known)

@@ -54,8 +54,10 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Sends no write request; the result predicts the change.
   diff_mode:
     support: full
+    description: Shows the options that change, before and after; secrets are masked.
   platform:
     support: full
     platforms: [ncm]
@@ -63,7 +65,7 @@ attributes:
 notes:
   - Only O(platform=ncm) has alert rules in its API; other platforms fail before any request.
 author:
-  - wanfleet.routers contributors
+  - wanfleet.routers contributors (@wanfleet)
 """
 
 EXAMPLES = r"""

@@ -59,7 +59,7 @@ notes:
   - "O(platform=ncm): WAN connections come from C(net_devices) and SSIDs from the router's configuration, both
     read in bulk (one request per 100 routers), never one request per router."
 author:
-  - wanfleet.routers contributors
+  - wanfleet.routers contributors (@wanfleet)
 """
 
 EXAMPLES = r"""

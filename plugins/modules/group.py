@@ -70,8 +70,10 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Sends no write request; the result predicts the change.
   diff_mode:
     support: full
+    description: Shows the options that change, before and after; secrets are masked.
   platform:
     support: full
     platforms: [incontrol, ncm]
@@ -83,7 +85,7 @@ notes:
   - "O(platform=incontrol): the group write calls (create, update, delete, add devices) are not in Peplink's
     published document; they are inferred from public clients. See the platform page in the collection's docs."
 author:
-  - wanfleet.routers contributors
+  - wanfleet.routers contributors (@wanfleet)
 """
 
 EXAMPLES = r"""

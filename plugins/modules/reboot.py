@@ -59,7 +59,7 @@ notes:
     it is inferred from public clients. See the platform page in the collection's docs."
   - "O(platform=ncm): C(POST reboot_activity/) with the router's URL, one request per online router."
 author:
-  - wanfleet.routers contributors
+  - wanfleet.routers contributors (@wanfleet)
 """
 
 EXAMPLES = r"""

@@ -91,8 +91,10 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Sends no write request; the result predicts the change.
   diff_mode:
     support: full
+    description: Shows the options that change, before and after; secrets are masked.
     details: Passphrases are shown as C(********).
   platform:
     support: full
@@ -106,8 +108,11 @@ notes:
     from public clients (see the platform page in the collection's docs)."
   - "O(platform=ncm): the SSID lives in the configuration tree at C(wlan.radio.<radio>.bss.<bss>) and is changed with
     a PATCH of C([updates, removals]); NetCloud Manager reads passwords back as C(*)."
+  - "O(platform=telecomx): O(device) and O(band) are required; O(security) is V(open) or V(wpa2_personal); O(id),
+    O(vlan_id), O(broadcast) and O(fast_transition) are refused. Passwords are read back, so both O(update_passphrase)
+    values behave alike. O(state=absent) turns the band off only when it carries O(name)."
 author:
-  - wanfleet.routers contributors
+  - wanfleet.routers contributors (@wanfleet)
 """
 
 EXAMPLES = r"""

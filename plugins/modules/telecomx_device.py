@@ -116,7 +116,8 @@ options:
             default: true
   update_password:
     description:
-      - V(always) sends a Wi-Fi password that differs from the device's; V(on_create) sets passwords only on a new device.
+      - V(always) sends a Wi-Fi password that differs from the device's; V(on_create) sets passwords only on a new
+        device, or on a band that has none yet.
     type: str
     default: always
     choices: [always, on_create]
@@ -126,7 +127,9 @@ options:
     default: present
     choices: [present, absent]
   wait:
-    description: Wait until provisioning is done after a change.
+    description:
+      - Wait until provisioning is done after a change; after O(state=absent), wait until the device is gone
+        (so its MAC address can be used again at once).
     type: bool
     default: false
   wait_timeout:
@@ -136,8 +139,10 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Sends no write request; the result predicts the change.
   diff_mode:
     support: full
+    description: Shows the options that change, before and after; secrets are masked.
     details: Wi-Fi passwords are shown as C(********).
   platform:
     support: full
@@ -148,7 +153,7 @@ notes:
     (C(DELETE /network/device/<id>)) and waiting on C(jobs) are inferred; see the platform page in the collection's docs."
   - A VIEWER account can read but not write; the module fails before sending a write with such an account.
 author:
-  - wanfleet.routers contributors
+  - wanfleet.routers contributors (@wanfleet)
 """
 
 EXAMPLES = r"""
@@ -180,8 +185,8 @@ device:
   description: The device after the task (predicted in check mode), passwords masked; null after O(state=absent).
   returned: always
   type: dict
-  sample: {id: 5f1c0c9d2a4e1b0012345678, name: Aarhus office, mac_address: "00:11:22:33:44:55", model: XVS-200,
-           state: ACTIVE, jobs: 0, wifi: {enabled: true, ssid: Office, password: "********"}}
+  sample: {id: 5f1c0c9d2a4e1b0012345678, name: Aarhus office, mac_address: "00:11:22:33:44:55", model: 5f1c0c9d2a4e1b00000000a1,
+           model_brand: TP-LINK, model_type: ROUTER, state: ACTIVE, jobs: 0, wifi: {enabled: true, ssid: Office, password: "********"}}
 changed_keys:
   description: The options that changed.
   returned: when changed

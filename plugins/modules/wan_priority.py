@@ -53,21 +53,24 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Sends no write request; the result predicts the change.
   diff_mode:
     support: full
+    description: Shows the options that change, before and after; secrets are masked.
   platform:
     support: full
     platforms: [peplink_router, incontrol, ncm]
     description: Runs on the controller and talks to the platform's API.
 notes:
   - "O(platform=peplink_router): reads C(status.wan.connection) (firmware 8.0.0 or later) and writes
-    C(config.wan.connection.priority)."
+    C(config.wan.connection.priority). With O(apply=false) the saved (pending) values are read back with a
+    C(config.wan.connection.priority) request that carries only the connection ids; see the platform page."
   - "O(platform=incontrol): InControl 2 documents no WAN priority call; the module sends the router API call through
     InControl's device API proxy (C(.../devapi/config.wan.connection.priority)), which is inferred from public clients."
   - "O(platform=ncm): the priorities live in the configuration at C(wan.rules2.<id>.priority) and
     C(wan.rules2.<id>.disabled); the key names are inferred from the NCM configuration reference."
 author:
-  - wanfleet.routers contributors
+  - wanfleet.routers contributors (@wanfleet)
 """
 
 EXAMPLES = r"""

@@ -158,6 +158,11 @@ def wait_for(predicate, timeout=8.0, step=0.05):
     raise AssertionError("timed out waiting")
 
 
+def wait_until(fetch, ready, timeout=8.0):
+    """fetch() again until ready(value); return that value."""
+    return wait_for(lambda: next((value for value in [fetch()] if ready(value)), None), timeout)
+
+
 def ungrouped_online(api):
     return next(r for r in api.get("/routers/", params={"state": "online", "limit": 500}).json()["data"]
                 if r["group"] is None)
@@ -419,8 +424,7 @@ def test_adding_a_router_to_a_group_upgrades_it(api):
     moved = api.put("/routers/%s/" % r["id"], json={"group": group["resource_url"]}).json()
     if moved["actual_firmware"] != group["target_firmware"]:
         assert moved["upgrade_pending"] is True
-        done = wait_for(lambda: (lambda x: x if x["state"] == "online" and not x["upgrade_pending"] else None)(
-            router(api, id=r["id"])))
+        done = wait_until(lambda: router(api, id=r["id"]), lambda x: x["state"] == "online" and not x["upgrade_pending"])
         assert done["actual_firmware"] == group["target_firmware"]
 
 
@@ -614,7 +618,7 @@ def test_config_syncs_to_an_online_router(api):
     assert pending["synched"] is False and router(api, id=r["id"])["config_status"] == "pending"
     assert pending["pending"][0]["system"] == {"timezone": "Europe/Copenhagen"}
     assert pending["pending"][0]["ecm"] == {"config_version": pending["version_number"]}  # L9600-9612
-    synched = wait_for(lambda: (lambda c: c if c["synched"] else None)(api.get(url).json()))
+    synched = wait_until(lambda: api.get(url).json(), lambda c: c["synched"])
     assert synched["pending"] == [{}, []]
     assert synched["actual"][0]["system"]["timezone"] == "Europe/Copenhagen"
     assert synched["actual"][0]["ecm"] == {"config_version": synched["version_number"]}
@@ -626,7 +630,7 @@ def test_actual_keys_id_arrays_by_index(api):
     r = ungrouped_online(api)
     url = "/configuration_managers/%s/" % cm_of(api, r["id"])["id"]
     api.put(url, json=PRIMARY_LAN)
-    cm = wait_for(lambda: (lambda c: c if c["synched"] else None)(api.get(url).json()))
+    cm = wait_until(lambda: api.get(url).json(), lambda c: c["synched"])
     assert cm["target"][0]["lan"] == PRIMARY_LAN["configuration"][0]["lan"]
     assert cm["actual"][0]["lan"] == {"0": {"ip_address": "192.168.30.1"}}
 
@@ -650,7 +654,7 @@ def test_device_rejects_remote_admin_without_port(api):
     url = "/configuration_managers/%s/" % cm_of(api, r["id"])["id"]
     body = {"configuration": [{"firewall": {"remote_admin": {"enabled": True, "secure_only": False}}}, []]}
     assert api.patch(url, json=body).status_code == 202
-    cm = wait_for(lambda: (lambda c: c if c["suspended"] else None)(api.get(url).json()))
+    cm = wait_until(lambda: api.get(url).json(), lambda c: c["suspended"])
     assert cm["synched"] is False and router(api, id=r["id"])["config_status"] == "suspended"
 
 
@@ -700,9 +704,9 @@ def test_reboot_online_router_goes_offline_and_back(api):
     assert hostnames() == {r["name"]}  # L8707-8711: the hostname changes only with a reboot
     response = api.post("/reboot_activity/", json={"router": r["resource_url"]})
     assert response.status_code == 201
-    down = wait_for(lambda: (lambda x: x if x["state"] == "offline" else None)(router(api, id=r["id"])))
+    down = wait_until(lambda: router(api, id=r["id"]), lambda x: x["state"] == "offline")
     assert down["state_updated_at"] > r["state_updated_at"]
-    up = wait_for(lambda: (lambda x: x if x["state"] == "online" else None)(router(api, id=r["id"])))
+    up = wait_until(lambda: router(api, id=r["id"]), lambda x: x["state"] == "online")
     assert up["state_updated_at"] > down["state_updated_at"]
     assert hostnames() == {"renamed-%s" % r["id"]}
     samples = api.get("/router_state_samples/", params={"router": r["id"]}).json()

@@ -52,7 +52,8 @@ def ansible_env(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def simulator():
-    with Simulator(seed="default", settings={"reboot_seconds": 2, "provisioning_seconds": 1}) as sim:
+    with Simulator(seed="default", settings={"reboot_seconds": 2, "telecomx_provision_seconds": 1,
+                                                 "telecomx_delete_seconds": 1}) as sim:
         yield sim
 
 

@@ -37,7 +37,7 @@ def parse_args(argv=None):
 def _settings(pairs):
     settings = {}
     for pair in pairs:
-        name, _, value = pair.partition("=")
+        name, value = pair.split("=", 1) if "=" in pair else (pair, "")
         try:
             settings[name] = float(value)
         except ValueError:

@@ -11,8 +11,8 @@ from tests.simulator.world import platform_modules
 
 def build_app(world):
     routes = control.routes()
-    for _, module in platform_modules():
-        routes.extend(module.routes())
+    for platform in platform_modules():
+        routes.extend(platform[1].routes())
     app = Starlette(routes=routes)
     app.state.world = world
     return FaultMiddleware(app, world)

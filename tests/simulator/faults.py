@@ -150,7 +150,7 @@ class FaultMiddleware(object):
             # Promise a body, send part of it, stop: the client sees the connection die mid-answer.
             entry["status"] = "dropped"
             await send({"type": "http.response.start", "status": 200,
-                               "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
             await send({"type": "http.response.body", "body": b'{"partial": ', "more_body": True})
             raise ConnectionAbortedError("simulated dropped connection")
         if spec.get("malformed_json"):

@@ -654,7 +654,7 @@ class Query(object):
 
     def _add_filter(self, name, value):
         field, op = name, "exact"
-        head, _, tail = name.rpartition("__")
+        head, tail = name.rsplit("__", 1) if "__" in name else ("", name)
         if head and tail in OPS:
             field, op = head, tail
         spec = self.kind.filters.get(field)
@@ -1371,7 +1371,7 @@ class State(object):
     def tick(self):
         now = self.world.now()
         while self.events and self.events[0][0] <= now:
-            _, _, action, args = heapq.heappop(self.events)
+            action, args = heapq.heappop(self.events)[2:]
             action(*args)
 
     # ---- config changes ---------------------------------------------------------------------

@@ -228,7 +228,7 @@ class State(object):
     def settle(self, now):
         """Remove the deleted devices whose de-provisioning has finished."""
         while self._deleting and self._deleting[0][0] <= now:
-            _, device_id = heapq.heappop(self._deleting)
+            device_id = heapq.heappop(self._deleting)[1]
             device = self.devices.pop(device_id)
             del self.by_customer[device.doc["customer"]][device_id]
             del self.macs[device.doc["macAddress"]]
@@ -557,7 +557,7 @@ def _merge_wifi(value, current):
                 merged[key] = item
             else:
                 merged[key] = _string(value, key, minimum=8, maximum=63, path=path)
-    for enabled, ssid, _, _ in WIFI_BANDS:
+    for enabled, ssid in (band[:2] for band in WIFI_BANDS):
         if merged[enabled] and not merged[ssid]:
             raise ApiError(400, "wifi." + ssid, "wifi.%s is required when wifi.%s is true" % (ssid, enabled))
     return merged
@@ -571,7 +571,7 @@ def _check_capabilities(wifi, model):
     caps = model["capabilities"]
     if not caps["wifi"]:
         raise _type_error("wifi", "null: model %s has no wifi" % model["name"])
-    for enabled, _, _, cap in WIFI_BANDS:
+    for enabled, cap in ((band[0], band[3]) for band in WIFI_BANDS):
         if wifi[enabled] and not caps[cap]:
             raise _type_error("wifi." + enabled, "false: model %s has no %s radio" % (model["name"], cap[4:]))
 
@@ -652,7 +652,7 @@ def api(levels=None):
 
 
 @api()
-async def login(request, state, _, now):
+async def login(request, state, user, now):
     # documented: btd.md:L151 (POST with a JSON body, or GET with query parameters), L152-158 (fields).
     params = await _json_body(request) if request.method == "POST" else dict(request.query_params)
     username, password = params.get("username"), params.get("password")
@@ -686,7 +686,7 @@ def _identity(state, user, extended):
 
 
 @api()
-async def logout(request, state, _, now):
+async def logout(request, state, user, now):
     # documented: btd.md:L178 -- GET, invalidates ALL valid tokens of the user, replies {success: true};
     # 401 credentials_invalid / expired for a bad token.
     token = state.authenticate(request, now)
@@ -696,7 +696,7 @@ async def logout(request, state, _, now):
 
 
 @api()
-async def validate_token(request, state, _, now):
+async def validate_token(request, state, user, now):
     # documented: btd.md:L180-184 (simple: 403 or 200; extend: name, language, customer extras;
     # reply success, employee, customer, accessLevel). inferred: `ip` is ignored (tokens are not
     # bound to addresses here); the simple replies carry our usual bodies.

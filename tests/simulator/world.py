@@ -38,7 +38,7 @@ class World(object):
             setattr(self, name, module.State(self))
 
     def states(self):
-        return dict((name, getattr(self, name)) for name, _ in PLATFORM_MODULES)
+        return dict((entry[0], getattr(self, entry[0])) for entry in PLATFORM_MODULES)
 
     def dump(self):
         return dict((name, state.dump()) for name, state in self.states().items())

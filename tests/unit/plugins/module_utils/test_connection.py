@@ -97,8 +97,8 @@ def test_doc_fragment_documents_exactly_the_argument_spec():
     spec = connection.connection_argument_spec()
     assert set(doc) == set(spec)
     for platform, options in connection.CREDENTIALS.items():
-        assert set(doc[platform]["suboptions"]) == set(name for name, _, _ in options)
-        for name, env, _ in options:
+        assert set(doc[platform]["suboptions"]) == set(option[0] for option in options)
+        for name, env in (option[:2] for option in options):
             assert "E(%s)" % env in " ".join(doc[platform]["suboptions"][name]["description"])
     for name, (kind, env, default) in connection.TRANSPORT.items():
         assert doc[name]["type"] == kind

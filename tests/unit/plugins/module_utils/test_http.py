@@ -62,7 +62,7 @@ def test_backoff_grows_and_is_capped():
     assert backoff_delay(0, base=1, cap=60, rand=lambda: 0) == 0.5
     assert backoff_delay(3, base=1, cap=60, rand=lambda: 1) == 8
     assert backoff_delay(10, base=1, cap=60, rand=lambda: 1) == 60
-    delays = {backoff_delay(2, base=1, cap=60) for _ in range(20)}
+    delays = {backoff_delay(2, base=1, cap=60) for attempt in range(20)}
     assert len(delays) > 1 and all(2 <= d <= 4 for d in delays)  # jittered within [ceiling/2, ceiling]
 
 
@@ -123,7 +123,7 @@ def test_post_is_never_resent(session):
 @respx.mock
 def test_post_is_not_resent_after_a_dropped_connection(session):
     route = respx.post(BASE + "/reboot").mock(side_effect=httpx.RemoteProtocolError("peer closed"))
-    client, _ = make_client(session)
+    client = make_client(session)[0]
     with pytest.raises(errors.TransportError):
         client.request("POST", "/reboot", json={})
     assert route.call_count == 1
@@ -132,7 +132,7 @@ def test_post_is_not_resent_after_a_dropped_connection(session):
 @respx.mock
 def test_idempotent_post_opts_in_to_retries(session):
     route = respx.post(BASE + "/config").mock(side_effect=[httpx.Response(502), httpx.Response(200, json={})])
-    client, _ = make_client(session)
+    client = make_client(session)[0]
     client.request("POST", "/config", json={}, idempotent=True)
     assert route.call_count == 2
 
@@ -149,7 +149,7 @@ def test_timeouts_and_drops_are_retried_for_get(session):
 @respx.mock
 def test_timeout_error_message_names_platform_and_call(session):
     respx.get(BASE + "/x").mock(side_effect=httpx.ReadTimeout("slow"))
-    client, _ = make_client(session, max_retries=0)
+    client = make_client(session, max_retries=0)[0]
     with pytest.raises(errors.TransportError) as caught:
         client.request("GET", "/x")
     assert caught.value.message == "test: GET /x: timed out after 5s"
@@ -158,7 +158,7 @@ def test_timeout_error_message_names_platform_and_call(session):
 @respx.mock
 def test_malformed_json_is_a_typed_error(session):
     respx.get(BASE + "/x").mock(return_value=httpx.Response(200, content=b'{"data": [', headers={"content-type": "application/json"}))
-    client, _ = make_client(session)
+    client = make_client(session)[0]
     with pytest.raises(errors.MalformedResponseError) as caught:
         client.request("GET", "/x")
     assert "not JSON" in caught.value.message
@@ -169,7 +169,7 @@ def test_status_maps_to_error_types(session):
     for status, cls in [(400, errors.ValidationError), (401, errors.AuthError), (403, errors.PermissionDeniedError),
                         (404, errors.NotFoundError), (409, errors.ConflictError), (500, errors.ServerError)]:
         respx.get(BASE + "/s%d" % status).mock(return_value=httpx.Response(status, json={"message": "m%d" % status}))
-        client, _ = make_client(session, max_retries=0)
+        client = make_client(session, max_retries=0)[0]
         with pytest.raises(cls) as caught:
             client.request("GET", "/s%d" % status)
         assert caught.value.vendor_message == "m%d" % status
@@ -180,7 +180,7 @@ def test_secrets_never_appear_in_errors(session):
     secret = "s3cr3t-token-value"
     respx.get(url__startswith=BASE + "/x").mock(return_value=httpx.Response(
         400, json={"message": "bad token %s" % secret, "token": secret}))
-    client, _ = make_client(session)
+    client = make_client(session)[0]
     client.redactor.add(secret)
     with pytest.raises(errors.ValidationError) as caught:
         client.request("GET", "/x", params={"token": secret, "accessToken": "other-secret-1"})
@@ -234,7 +234,7 @@ def test_paginate_next_keeps_the_next_urls_own_query(session):
         200, json={"data": [3], "next": None}))
     first = respx.get(BASE + "/items", params={"limit": "2"}).mock(return_value=httpx.Response(
         200, json={"data": [1, 2], "next": BASE + "/items?limit=2&offset=2"}))
-    client, _ = make_client(session)
+    client = make_client(session)[0]
     items = client.paginate_next("/items", {"limit": 2}, lambda page: (page["data"], page["next"]))
     assert items == [1, 2, 3]
     assert first.called and second.called
@@ -246,7 +246,7 @@ def test_a_failing_page_fails_the_listing(session):
     respx.get(BASE + "/items", params={"offset": "0"}).mock(return_value=httpx.Response(
         200, json={"data": [1, 2], "next": BASE + "/items?offset=2"}))
     respx.get(BASE + "/items", params={"offset": "2"}).mock(return_value=httpx.Response(500))
-    client, _ = make_client(session, max_retries=1)
+    client = make_client(session, max_retries=1)[0]
     with pytest.raises(errors.ServerError) as caught:
         client.paginate_next("/items", {"offset": 0}, lambda page: (page["data"], page["next"]))
     assert "no partial list" in caught.value.message and "after 2 items" in caught.value.message
@@ -256,7 +256,7 @@ def test_a_failing_page_fails_the_listing(session):
 def test_paginate_next_detects_a_loop(session):
     respx.get(url__startswith=BASE + "/items").mock(return_value=httpx.Response(
         200, json={"data": [1], "next": BASE + "/items?page=2"}))
-    client, _ = make_client(session)
+    client = make_client(session)[0]
     with pytest.raises(errors.PaginationError):
         client.paginate_next("/items", None, lambda page: (page["data"], page["next"]))
 
@@ -271,7 +271,7 @@ def test_paginate_offset_with_total(session, concurrency):
         return httpx.Response(200, json={"items": data[offset:offset + limit], "total": len(data)})
 
     route = respx.get(url__startswith=BASE + "/devices").mock(side_effect=page)
-    client, _ = make_client(session)
+    client = make_client(session)[0]
     items = client.paginate_offset("/devices", {"full": "true"}, 5, lambda p: (p["items"], p["total"]), concurrency=concurrency)
     assert items == data and route.call_count == 5
 
@@ -283,7 +283,7 @@ def test_paginate_offset_short_listing_raises(session):
         return httpx.Response(200, json={"items": [] if offset >= 10 else list(range(offset, offset + 5)), "total": 15})
 
     respx.get(url__startswith=BASE + "/devices").mock(side_effect=page)
-    client, _ = make_client(session)
+    client = make_client(session)[0]
     with pytest.raises(errors.PaginationError) as caught:
         client.paginate_offset("/devices", None, 5, lambda p: (p["items"], p["total"]))
     assert "10 of 15" in caught.value.message
@@ -296,7 +296,7 @@ def test_paginate_offset_without_total_stops_at_short_page(session):
         return httpx.Response(200, json={"data": list(range(offset, min(offset + 5, 12)))})
 
     route = respx.get(url__startswith=BASE + "/routers").mock(side_effect=page)
-    client, _ = make_client(session)
+    client = make_client(session)[0]
     assert client.paginate_offset("/routers", None, 5, lambda p: (p["data"], None)) == list(range(12))
     assert route.call_count == 3
 

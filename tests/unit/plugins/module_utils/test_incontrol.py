@@ -24,11 +24,13 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     RateLimitedError,
     Redactor,
     ServerError,
+    UnsupportedError,
     ValidationError,
     WanfleetError,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import HttpSession
 from ansible_collections.wanfleet.routers.plugins.module_utils.incontrol import InControlClient, PendingError
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, ensure
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache
 
 URL = "https://ic.example.test"
@@ -185,12 +187,17 @@ def test_two_clients_share_one_login_through_the_cache(make, api, token_route, c
     first = make()
     first.organization_id()
     second = make(token_cache=TokenCache(directory=cache.directory))  # another task of the run
-    second.organization_id()
+    assert second.organization_id() == "org1"
+    assert second.get("g") == GROUPS
     assert token_route.call_count == 1
-    assert orgs_route.call_count == 2
-    assert orgs_route.calls[1].request.headers["Authorization"] == "Bearer " + ACCESS
+    assert orgs_route.call_count == 1  # the organization's resolution is reused too
+    assert api.calls.last.request.headers["Authorization"] == "Bearer " + ACCESS
     files = [name for name in os.listdir(cache.directory) if name.endswith(".json")]
-    assert len(files) == 1
+    assert len(files) == 2  # the token and the organization id
+    for name in files:
+        with open(os.path.join(cache.directory, name)) as handle:
+            if "refresh_token" in json.load(handle):
+                files = [name]
     path = os.path.join(cache.directory, files[0])
     assert os.stat(path).st_mode & 0o777 == 0o600
     with open(path) as handle:
@@ -823,3 +830,472 @@ def test_close_sends_nothing(make, api, token_route):
     assert len(api.calls) == calls
     # the token stays cached for the next task
     assert client.token_cache.get(client._cache_key)["token"] == ACCESS
+
+
+# ---- module support: organization cache, reboot ---------------------------------------------------
+
+
+def test_cached_organization_is_forgotten_when_ic2_does_not_know_it(make, api, orgs_route, cache):
+    make().organization_id()
+    api.get(URL + "/rest/o/org1/g/10").mock(return_value=httpx.Response(404, json={"error": "org_not_found"}))
+    second = make(token_cache=TokenCache(directory=cache.directory))
+    assert second.organization_id() == "org1" and orgs_route.call_count == 1
+    with pytest.raises(NotFoundError):
+        second.get("g/10")
+    make(token_cache=TokenCache(directory=cache.directory)).organization_id()
+    assert orgs_route.call_count == 2  # resolved afresh
+
+
+def basic_device(**fields):
+    item = {"id": 101, "group_id": 10, "group_name": "Branches", "sn": "1111-AAAA-0001", "name": "branch-1",
+            "status": "online", "uptime": 86400}
+    item.update(fields)
+    return item
+
+
+def test_reboot_device_posts_once_and_is_never_resent(make, api):
+    route = api.post(URL + "/rest/o/org1/g/10/d/101/tools/reboot").mock(side_effect=[
+        httpx.Response(200, json=envelope()), httpx.Response(503, json={"error": "busy"})])
+    client = make()
+    device = client._device(basic_device(), None)
+    assert client.reboot_device(device) is None
+    assert route.calls.last.request.content == b""
+    with pytest.raises(ServerError):
+        client.reboot_device(device)
+    assert route.call_count == 2  # the 503 was not retried
+
+
+def test_is_back_needs_an_uptime_that_began_after_the_reboot(make, api, monkeypatch):
+    answers = []
+    api.get(URL + "/rest/o/org1/g/10/d/101").mock(side_effect=lambda request: httpx.Response(200, json=envelope(answers.pop(0))))
+    monkeypatch.setattr(incontrol.time, "time", lambda: 1_000_000.0)
+    client = make()
+    device = client._device(basic_device(), None)
+    rebooted_at = 1_000_000.0 - 30
+    answers.extend([basic_device(uptime=86400),             # not down yet
+                    basic_device(status="offline", uptime=0),
+                    basic_device(uptime=10)])               # booted 10 s ago: after the reboot
+    assert client.is_back(device, rebooted_at) is False
+    assert client.is_back(device, rebooted_at) is False
+    assert client.is_back(device, rebooted_at) is True
+
+
+def test_is_back_without_uptime_asks_the_router(make, api):
+    """No uptime in IC2: back once the router answers through devapi after it was seen down."""
+    answers = []
+    api.get(URL + "/rest/o/org1/g/10/d/101").mock(side_effect=lambda request: httpx.Response(200, json=envelope(answers.pop(0))))
+    alive = api.get(URL + "/rest/o/org1/g/10/d/101/devapi/info.firmware").mock(side_effect=[
+        httpx.Response(200, json=envelope({"stat": "ok", "response": {"order": [1]}})),   # not down yet
+        httpx.Response(200, json=envelope(None, "INTERNAL_ERROR", "Device is offline")),  # IC2 lags: still "online"
+        httpx.Response(200, json=envelope({"stat": "ok", "response": {"order": [1]}})),   # answers again
+    ])
+    client = make(max_retries=0)
+    device = client._device(basic_device(), None)
+    answers.extend([basic_device(uptime=None)] * 3)
+    assert [client.is_back(device, 0.0) for attempt in range(3)] == [False, False, True]
+    assert alive.call_count == 3
+    client = make(max_retries=0)
+    answers.extend([basic_device(status="offline", uptime=None), basic_device(uptime=None)])
+    alive.side_effect = None
+    alive.return_value = httpx.Response(200, json=envelope({"stat": "ok", "response": {"order": [1]}}))
+    assert [client.is_back(device, 0.0) for attempt in range(2)] == [False, True]
+
+
+# ---- input checks ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["12345678", "x" * 63, "a b c d e f", "0123456789abcdefABCDEF0123456789abcdef0123456789abcdef0123456789"])
+def test_passphrases_accepted(value):
+    incontrol.check_passphrase(value)
+
+
+@pytest.mark.parametrize("value, words", [
+    ("1234567", "8 to 63 characters"), ("x" * 65, "8 to 63 characters"), ("g" * 64, "hexadecimal"),
+    ("pass\u00e9word", "printable ASCII"), ("tab\there", "printable ASCII"),
+])
+def test_passphrases_refused(value, words):
+    with pytest.raises(InputError) as caught:
+        incontrol.check_passphrase(value)
+    assert words in str(caught.value) and value not in str(caught.value)
+
+
+def test_timezones():
+    incontrol.check_timezone("Europe/Copenhagen")
+    for bad in ("Mars/Olympus_Mons", "", "  "):
+        with pytest.raises(InputError):
+            incontrol.check_timezone(bad)
+
+
+# ---- GroupResource --------------------------------------------------------------------------------
+
+def group_params(**params):
+    base = dict(name=None, id=None, new_name=None, state="present", product=None, target_firmware=None, account=None,
+                timezone=None, country=None, devices=None, purge_devices=False)
+    base.update(params)
+    return base
+
+
+@pytest.fixture
+def basic_devices(api):
+    return api.get(URL + "/rest/o/org1/d/basic").mock(return_value=httpx.Response(200, json=envelope(DEVICES)))
+
+
+def writes(mock):
+    return [(call.request.method, call.request.url.path, json.loads(call.request.content) if call.request.content else None)
+            for call in mock.calls if call.request.method != "GET" and "oauth2" not in call.request.url.path]
+
+
+@pytest.mark.parametrize("params, words", [
+    (dict(name="G", product="IBR900"), "option product is NetCloud Manager only"),
+    (dict(name="G", account="Main"), "option account is NetCloud Manager only"),
+    (dict(name="G", country="Denmark"), "two-letter country code"),
+    (dict(name="G", timezone="Nowhere/Land"), "not a known time zone"),
+    (dict(name="G", purge_devices=True), "purge_devices needs devices"),
+    (dict(id="abc"), "id must be a group id"),
+    (dict(name="G", new_name="H", state="absent"), "cannot be combined with state=absent"),
+    (dict(name="G", devices=["ok", " "]), "empty names"),
+])
+def test_group_validation_sends_nothing(make, mock, params, words):
+    with pytest.raises(InputError) as caught:
+        ensure(incontrol.GroupResource(make(), group_params(**params)), params.get("state", "present"), False)
+    assert words in str(caught.value)
+    assert len(mock.calls) == 0
+
+
+def test_group_unchanged_reads_groups_and_devices_only(make, api, basic_devices):
+    params = group_params(name="Branches", timezone="UTC", country="dk", devices=["branch-1", "1111-AAAA-0002"])
+    result = ensure(incontrol.GroupResource(make(), params), "present", False, result_key="group")
+    assert result["changed"] is False
+    assert result["group"] == {"id": "10", "name": "Branches", "timezone": "UTC", "country": "DK",
+                               "devices": ["101", "102", "105"]}
+    assert writes(api) == [] and basic_devices.call_count == 1
+
+
+def test_group_update_sends_changed_fields_and_moves_devices(make, api, basic_devices):
+    put = api.put(URL + "/rest/o/org1/g/10").mock(return_value=httpx.Response(200, json=envelope(
+        dict(GROUPS[0], timezone="Europe/Copenhagen"))))
+    move = api.post(URL + "/rest/o/org1/g/10/add_devices").mock(return_value=httpx.Response(200, json=envelope()))
+    params = group_params(id="10", timezone="Europe/Copenhagen", country="DK", devices=["2222-BBBB-0003"])
+    result = ensure(incontrol.GroupResource(make(), params), "present", False, result_key="group")
+    assert result["changed_keys"] == ["devices", "timezone"]
+    assert result["diff"]["before"] == {"devices": ["101", "102", "105"], "timezone": "UTC"}
+    assert result["diff"]["after"] == {"devices": ["101", "102", "103", "105"], "timezone": "Europe/Copenhagen"}
+    assert json.loads(put.calls.last.request.content) == {"data": {"timezone": "Europe/Copenhagen"}}
+    assert json.loads(move.calls.last.request.content) == {"data": {"device_ids": [103]}}
+    assert result["group"]["devices"] == ["101", "102", "103", "105"]
+
+
+def test_group_check_mode_sends_no_write(make, api, basic_devices):
+    params = group_params(name="New", timezone="UTC", devices=["twin"])
+    with pytest.raises(AmbiguousError):  # two devices named twin: candidates listed
+        ensure(incontrol.GroupResource(make(), params), "present", True)
+    params = group_params(name="New", timezone="UTC", devices=["2222-BBBB-0004"])
+    result = ensure(incontrol.GroupResource(make(), params), "present", True, result_key="group")
+    assert result["changed"] is True
+    assert result["group"] == {"name": "New", "timezone": "UTC", "country": None, "devices": ["104"]}
+    assert writes(api) == []
+
+
+def test_group_create_then_members(make, api, basic_devices):
+    api.post(URL + "/rest/o/org1/g").mock(return_value=httpx.Response(200, json=envelope(
+        {"id": 30, "name": "New", "timezone": "UTC", "country": "DK"})))
+    api.post(URL + "/rest/o/org1/g/30/add_devices").mock(return_value=httpx.Response(200, json=envelope()))
+    params = group_params(name="New", timezone="UTC", country="dk", devices=["branch-1"])
+    result = ensure(incontrol.GroupResource(make(), params), "present", False, result_key="group")
+    assert result["group"] == {"id": "30", "name": "New", "timezone": "UTC", "country": "DK", "devices": ["101"]}
+    assert writes(api) == [("POST", "/rest/o/org1/g", {"data": {"name": "New", "timezone": "UTC", "country": "DK"}}),
+                           ("POST", "/rest/o/org1/g/30/add_devices", {"data": {"device_ids": [101]}})]
+
+
+def test_group_rename_is_idempotent_and_refuses_a_taken_name(make, api):
+    api.put(URL + "/rest/o/org1/g/11").mock(return_value=httpx.Response(200, json=envelope()))
+    result = ensure(incontrol.GroupResource(make(), group_params(name="Old name", new_name="Branches")), "present", False)
+    assert result["changed"] is False and result["object"]["id"] == "10"  # renamed already
+    with pytest.raises(InputError) as caught:
+        ensure(incontrol.GroupResource(make(), group_params(name="Lab", new_name="Branches")), "present", False)
+    assert "a group of that name exists already (id 10)" in str(caught.value)
+    with pytest.raises(InputError) as caught:
+        ensure(incontrol.GroupResource(make(), group_params(id="11", new_name="Branches")), "present", False)
+    assert "cannot rename group 'Lab' to 'Branches'" in str(caught.value)
+    with pytest.raises(InputError) as caught:
+        ensure(incontrol.GroupResource(make(), group_params(name="Nope", new_name="Nope 2")), "present", False)
+    assert "nothing to rename" in str(caught.value)
+    result = ensure(incontrol.GroupResource(make(), group_params(id="11", name="Lab 2")), "present", False)
+    assert result["changed_keys"] == ["name"]
+    assert result["object"]["name"] == "Lab 2"
+    assert writes(api) == [("PUT", "/rest/o/org1/g/11", {"data": {"name": "Lab 2"}})]
+
+
+def test_group_purge_that_would_remove_fails_before_any_write(make, api, basic_devices):
+    params = group_params(name="Branches", devices=["branch-1"], purge_devices=True)
+    with pytest.raises(UnsupportedError) as caught:
+        ensure(incontrol.GroupResource(make(), params), "present", False)
+    assert "would remove 2 device(s) from group 'Branches' (branch-2 (id 102), 101 (id 105))" in str(caught.value)
+    assert writes(api) == []
+    params = group_params(name="Branches", devices=["101", "102", "105"], purge_devices=True)
+    assert ensure(incontrol.GroupResource(make(), params), "present", False)["changed"] is False
+
+
+def test_group_delete(make, api):
+    route = api.delete(URL + "/rest/o/org1/g/13").mock(return_value=httpx.Response(200, json=envelope()))
+    assert ensure(incontrol.GroupResource(make(), group_params(id="13", state="absent")), "absent", True)["changed"] is True
+    assert route.call_count == 0
+    result = ensure(incontrol.GroupResource(make(), group_params(id="13", state="absent")), "absent", False)
+    assert result["changed"] is True and route.call_count == 1 and route.calls.last.request.content == b""
+    assert ensure(incontrol.GroupResource(make(), group_params(id="99", state="absent")), "absent", False)["changed"] is False
+
+
+# ---- SsidProfileResource -----------------------------------------------------------------------------
+
+PROFILES = [
+    {"id": 5, "ssid": "Staff", "enabled": True, "broadcast": True, "vlan_id": 20, "security": "wpa2_personal",
+     "wpa_passphrase": "staff-passphrase-123", "fast_transition": True, "radio_select": "3", "portal_enabled": False},
+    {"id": 6, "ssid": "Guest", "enabled": False, "broadcast": True, "vlan_id": 0, "security": "open",
+     "wpa_passphrase": "", "fast_transition": False, "radio_select": "1"},
+    {"id": 7, "ssid": "Hidden key", "enabled": True, "broadcast": False, "vlan_id": 30, "security": "wpa_wpa2_personal",
+     "fast_transition": False, "radio_select": "2"},  # read-only credentials: no wpa_passphrase
+]
+
+
+def ssid_params(**params):
+    base = dict(name="Staff", id=None, device=None, group="Branches", enabled=None, broadcast=None, vlan_id=None,
+                security=None, passphrase=None, update_passphrase="always", fast_transition=None, band=None, state="present")
+    base.update(params)
+    return base
+
+
+@pytest.fixture
+def profiles(api):
+    return api.get(URL + "/rest/o/org1/g/10/ssid_profiles").mock(return_value=httpx.Response(200, json=envelope(PROFILES)))
+
+
+def ssid_ensure(client, update_passphrase="always", check=False, **params):
+    params = ssid_params(update_passphrase=update_passphrase, **params)
+    return ensure(incontrol.SsidProfileResource(client, params), params["state"], check,
+                  update_secrets=update_passphrase, result_key="profile")
+
+
+def test_ssid_profiles_are_normalised(make, api, profiles):
+    client = make()
+    resource = incontrol.SsidProfileResource(client, ssid_params())
+    assert resource.read() == {"id": "5", "name": "Staff", "enabled": True, "broadcast": True, "vlan_id": 20,
+                               "security": "wpa2_personal", "passphrase": "staff-passphrase-123",
+                               "fast_transition": True, "band": "both"}
+    assert "staff-passphrase-123" in client.redactor.secrets
+    guest = incontrol.SsidProfileResource(client, ssid_params(name="Guest")).read()
+    assert (guest["security"], guest["passphrase"], guest["band"]) == ("open", "", "2.4")
+    hidden = incontrol.SsidProfileResource(client, ssid_params(name="x", id="7")).read()
+    assert hidden["passphrase"] is UNKNOWN and hidden["band"] == "5"
+    assert incontrol.SsidProfileResource(client, ssid_params(name="Nope")).read() is None
+
+
+def test_ssid_unchanged_when_equal_including_the_passphrase(make, api, profiles):
+    result = ssid_ensure(make(), vlan_id=20, passphrase="staff-passphrase-123", security="wpa2_personal", band=None)
+    assert result["changed"] is False and result["profile"]["passphrase"] == "********"
+    assert writes(api) == []
+
+
+def test_ssid_unreadable_passphrase(make, api, profiles):
+    put = api.put(URL + "/rest/o/org1/g/10/ssid_profiles/7").mock(return_value=httpx.Response(200, json=envelope()))
+    assert ssid_ensure(make(), name="Hidden key", passphrase="new-passphrase", update_passphrase="on_create")["changed"] is False
+    result = ssid_ensure(make(), name="Hidden key", passphrase="new-passphrase")
+    assert result["changed_keys"] == ["passphrase"] and result["diff"]["before"] == {"passphrase": "********"}
+    assert json.loads(put.calls.last.request.content) == {"data": {"wpa_passphrase": "new-passphrase"}}
+
+
+def test_ssid_update_body_uses_ic2_names(make, api, profiles):
+    put = api.put(URL + "/rest/o/org1/g/10/ssid_profiles/5").mock(return_value=httpx.Response(200, json=envelope(
+        dict(PROFILES[0], vlan_id=0, radio_select="2", enabled=False, ssid="Staff 2"))))
+    result = ssid_ensure(make(), id="5", name="Staff 2", vlan_id=0, band="5", enabled=False)
+    assert result["changed_keys"] == ["band", "enabled", "name", "vlan_id"]
+    assert json.loads(put.calls.last.request.content) == {"data": {"ssid": "Staff 2", "enabled": False, "vlan_id": 0,
+                                                                   "radio_select": "2"}}
+    assert result["profile"]["name"] == "Staff 2" and result["profile"]["band"] == "5"
+
+
+def test_ssid_security_change_carries_the_key_and_drops_fast_transition(make, api, profiles):
+    put = api.put(URL + "/rest/o/org1/g/10/ssid_profiles/5").mock(return_value=httpx.Response(200, json=envelope()))
+    result = ssid_ensure(make(), security="wpa_wpa2_personal", passphrase="staff-passphrase-123")
+    assert result["changed_keys"] == ["security"]
+    assert json.loads(put.calls.last.request.content) == {"data": {"security": "wpa_wpa2_personal",
+                                                                   "wpa_passphrase": "staff-passphrase-123",
+                                                                   "fast_transition": False}}
+    assert result["profile"]["fast_transition"] is False
+    # securing an open profile: the passphrase is part of the change even with on_create
+    api.put(URL + "/rest/o/org1/g/10/ssid_profiles/6").mock(return_value=httpx.Response(200, json=envelope()))
+    result = ssid_ensure(make(), name="Guest", security="wpa2_personal", passphrase="guest-passphrase",
+                         update_passphrase="on_create")
+    assert result["changed_keys"] == ["passphrase", "security"]
+    assert result["diff"]["before"] == {"passphrase": "", "security": "open"}
+    assert result["diff"]["after"] == {"passphrase": "********", "security": "wpa2_personal"}
+
+
+def test_ssid_create_and_delete(make, api, profiles):
+    post = api.post(URL + "/rest/o/org1/g/10/ssid_profiles").mock(return_value=httpx.Response(200, json=envelope(
+        {"id": 9, "ssid": "New", "enabled": True, "broadcast": True, "vlan_id": 40, "security": "wpa2_personal",
+         "wpa_passphrase": "new-passphrase", "fast_transition": False, "radio_select": "3"})))
+    result = ssid_ensure(make(), name="New", passphrase="new-passphrase", vlan_id=40)
+    assert result["profile"]["id"] == "9" and result["profile"]["passphrase"] == "********"
+    assert json.loads(post.calls.last.request.content) == {"data": {"ssid": "New", "vlan_id": 40,
+                                                                    "security": "wpa2_personal",
+                                                                    "wpa_passphrase": "new-passphrase"}}
+    delete = api.delete(URL + "/rest/o/org1/g/10/ssid_profiles/6").mock(return_value=httpx.Response(200, json=envelope()))
+    assert ssid_ensure(make(), name="Guest", state="absent", check=True)["changed"] is True and delete.call_count == 0
+    assert ssid_ensure(make(), name="Guest", state="absent")["changed"] is True and delete.call_count == 1
+    assert ssid_ensure(make(), name="Gone", state="absent")["changed"] is False
+
+
+@pytest.mark.parametrize("params, error, words", [
+    (dict(passphrase="short"), InputError, "8 to 63 characters"),
+    (dict(vlan_id=4095), InputError, "vlan_id must be 1 to 4094, or 0"),
+    (dict(vlan_id=-1), InputError, "vlan_id must be 1 to 4094, or 0"),
+    (dict(security="wpa3_personal"), UnsupportedError, "security wpa3_personal is not available"),
+    (dict(band="6"), UnsupportedError, "band 6 is not available"),
+    (dict(device="branch-1", group=None), UnsupportedError, "give group instead of device"),
+    (dict(group=None), InputError, "group is required"),
+    (dict(security="open", passphrase="12345678"), InputError, "passphrase cannot be set with security=open"),
+    (dict(security="wpa_wpa2_personal", fast_transition=True), InputError, "fast_transition needs security=wpa2_personal"),
+    (dict(name="x" * 33), InputError, "1 to 32 bytes"),
+    (dict(id="first"), InputError, "id must be an SSID profile id"),
+])
+def test_ssid_validation_sends_nothing(make, mock, params, error, words):
+    with pytest.raises(error) as caught:
+        ssid_ensure(make(), **params)
+    assert words in str(caught.value)
+    assert len(mock.calls) == 0
+
+
+@pytest.mark.parametrize("params, words", [
+    (dict(name="New"), "give security"),
+    (dict(name="Guest", passphrase="guest-passphrase"), "is open: set security"),
+    (dict(name="Guest", security="wpa2_personal"), "needs a passphrase"),
+    (dict(name="Guest", fast_transition=True), "fast_transition needs security=wpa2_personal (the profile has open)"),
+    (dict(id="42", name="Staff"), "has no SSID profile with id 42; its profiles: Staff (id 5), Guest (id 6), Hidden key (id 7)"),
+])
+def test_ssid_checks_against_the_current_profile_send_no_write(make, api, profiles, params, words):
+    with pytest.raises(WanfleetError) as caught:
+        ssid_ensure(make(), **params)
+    assert words in str(caught.value)
+    assert writes(api) == []
+
+
+# ---- WanPriorityResource -----------------------------------------------------------------------------
+
+WAN_STATUS = {"order": [1, 2, 3], "1": {"name": "WAN", "enable": True, "priority": 1, "message": "Connected"},
+              "2": {"name": "Cellular", "enable": True, "priority": 2, "message": "Connected"},
+              "3": {"name": "Wi-Fi WAN", "enable": False, "message": "Disabled"}}
+
+
+def wan_params(connections, **params):
+    base = dict(connections=[dict(dict(id=None, name=None, priority=None, enabled=None), **item) for item in connections],
+                device="branch-1", group=None, apply=True)
+    base.update(params)
+    return base
+
+
+@pytest.fixture
+def wan(api, basic_devices):
+    api.get(URL + "/rest/o/org1/g/10/d/101/devapi/status.wan.connection").mock(return_value=httpx.Response(
+        200, json=envelope({"stat": "ok", "response": WAN_STATUS})))
+    return api.post(URL + "/rest/o/org1/g/10/d/101/devapi/config.wan.connection.priority").mock(
+        side_effect=lambda request: httpx.Response(200, json=envelope({"stat": "ok", "response": dict(
+            [("order", [item["connId"] for item in json.loads(request.content)["list"]])]
+            + [(str(item["connId"]), {"name": WAN_STATUS[str(item["connId"])]["name"],
+                                      "priority": item.get("priority", WAN_STATUS[str(item["connId"])].get("priority", 1)),
+                                      "enable": item.get("enable", WAN_STATUS[str(item["connId"])]["enable"])})
+               for item in json.loads(request.content)["list"]])})))
+
+
+def wan_ensure(client, connections, check=False, **params):
+    return ensure(incontrol.WanPriorityResource(client, wan_params(connections, **params)), "present", check, result_key="wan")
+
+
+def test_wan_state_is_read_from_the_router_through_devapi(make, api, wan):
+    resource = incontrol.WanPriorityResource(make(), wan_params([{"id": "1"}]))
+    assert resource.read() == {"connections": {"1": {"name": "WAN", "priority": 1, "enabled": True},
+                                               "2": {"name": "Cellular", "priority": 2, "enabled": True},
+                                               "3": {"name": "Wi-Fi WAN", "priority": None, "enabled": False}}}
+    assert resource.desired(resource.read()) == {"connections": {"1": {}}}
+
+
+def test_wan_unchanged_sends_nothing(make, api, wan):
+    result = wan_ensure(make(), [{"name": "cellular", "priority": 2}, {"id": "3", "enabled": False}, {"name": "WAN"}])
+    assert result["changed"] is False and wan.call_count == 0
+
+
+def test_wan_update_sends_only_what_differs(make, api, wan):
+    result = wan_ensure(make(), [{"name": "Cellular", "priority": 1}, {"id": "1", "priority": 2, "enabled": True},
+                                 {"name": "Wi-Fi WAN", "enabled": True, "priority": 3}])
+    assert json.loads(wan.calls.last.request.content) == {"list": [{"connId": 1, "priority": 2},
+                                                                   {"connId": 2, "priority": 1},
+                                                                   {"connId": 3, "priority": 3, "enable": True}],
+                                                          "instantActive": True}
+    assert wan.calls.last.request.headers["Content-Type"] == incontrol.DEVAPI_POST_CONTENT_TYPE
+    assert result["wan"]["connections"]["3"] == {"name": "Wi-Fi WAN", "priority": 3, "enabled": True}
+    assert result["diff"]["before"]["connections"]["2"]["priority"] == 2
+    assert result["diff"]["after"]["connections"]["2"]["priority"] == 1
+
+
+def test_wan_apply_false_and_disable(make, api, wan):
+    result = wan_ensure(make(), [{"id": "2", "enabled": False}], apply=False)
+    assert json.loads(wan.calls.last.request.content) == {"list": [{"connId": 2, "enable": False}]}
+    assert result["wan"]["connections"]["2"] == {"name": "Cellular", "priority": None, "enabled": False}
+
+
+def test_wan_check_mode(make, api, wan):
+    result = wan_ensure(make(), [{"id": "2", "priority": 1}], check=True)
+    assert result["changed"] is True and result["wan"]["connections"]["2"]["priority"] == 1
+    assert wan.call_count == 0
+
+
+@pytest.mark.parametrize("connections, params, words", [
+    ([{"id": "1", "priority": 5}], {}, "connection 1: priority must be 1 to 4"),
+    ([{"id": "1", "priority": 0}], {}, "priority must be 1 to 4"),
+    ([{"name": "WAN", "priority": 1, "enabled": False}], {}, "a disabled connection has no priority"),
+    ([{"id": "1"}, {"id": "1"}], {}, "listed twice"),
+    ([{"id": "one"}], {}, "connection id must be a number"),
+    ([{"id": "1", "priority": 1}], {"device": None}, "device is required"),
+    ([{"id": "1", "priority": 1}], {"device": None, "group": "Branches"}, "NetCloud Manager only"),
+    ([], {}, "at least one WAN connection"),
+])
+def test_wan_validation_sends_nothing(make, mock, connections, params, words):
+    with pytest.raises(InputError) as caught:
+        wan_ensure(make(), connections, **params)
+    assert words in str(caught.value)
+    assert len(mock.calls) == 0
+
+
+@pytest.mark.parametrize("connections, words", [
+    ([{"name": "Starlink", "priority": 1}], "no WAN connection named 'Starlink'; it has: 1 (WAN), 2 (Cellular), 3 (Wi-Fi WAN)"),
+    ([{"id": "9", "priority": 1}], "no WAN connection with id 9"),
+    ([{"id": "1", "name": "Cellular"}], "WAN connection 1 of device branch-1 is named 'WAN', not 'Cellular'"),
+    ([{"id": "3", "priority": 1}], "connection 3 (Wi-Fi WAN) is disabled on device branch-1"),
+    ([{"id": "2", "priority": 1}, {"name": "cellular", "enabled": True}], "listed twice"),
+])
+def test_wan_checks_against_the_router_send_no_write(make, api, wan, connections, words):
+    with pytest.raises(InputError) as caught:
+        wan_ensure(make(), connections)
+    assert words in str(caught.value)
+    assert wan.call_count == 0
+
+
+def test_wan_offline_device_fails_clearly(make, api, basic_devices):
+    with pytest.raises(ApiError) as caught:
+        wan_ensure(make(), [{"id": "1", "priority": 1}], device="branch-2")
+    assert "device branch-2 (id 102) is offline" in str(caught.value)
+
+
+def test_wan_old_firmware_is_read_from_the_device_detail(make, api, basic_devices):
+    api.get(URL + "/rest/o/org1/g/10/d/101/devapi/status.wan.connection").mock(return_value=httpx.Response(
+        200, json=envelope({"stat": "fail", "code": 404, "message": "API not found"})))
+    api.get(URL + "/rest/o/org1/g/10/d/101").mock(return_value=httpx.Response(200, json=envelope(DEVICES[0])))
+    state = incontrol.WanPriorityResource(make(), wan_params([{"id": "1"}])).read()
+    assert state["connections"]["1"] == {"name": "WAN", "priority": 1, "enabled": True}
+    assert state["connections"]["3"] == {"name": "Wi-Fi WAN", "priority": None, "enabled": False}
+
+
+def test_wan_ic2_errors_are_not_taken_for_old_firmware(make, api, basic_devices):
+    api.get(URL + "/rest/o/org1/g/10/d/101/devapi/status.wan.connection").mock(return_value=httpx.Response(
+        404, json={"error": "org_not_found", "error_description": "gone"}))
+    with pytest.raises(NotFoundError):
+        incontrol.WanPriorityResource(make(), wan_params([{"id": "1"}])).read()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import re
 import time
 
 from urllib.parse import parse_qs, urlsplit
@@ -14,15 +15,21 @@ import respx
 
 from ansible_collections.wanfleet.routers.plugins.module_utils import errors
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import HttpSession
+from ansible_collections.wanfleet.routers.plugins.module_utils.models import Device
 from ansible_collections.wanfleet.routers.plugins.module_utils.ncm import (
     PASSWORD_MASK,
+    AlertRuleResource,
+    GroupResource,
     NcmClient,
+    SsidProfileResource,
+    WanPriorityResource,
     config_diff,
+    config_effective,
     config_get,
     read_secret,
     ssids_from_config,
 )
-from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, changes_between, ensure
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache
 
 BASE = "https://ncm.example.test/api/v2"
@@ -135,7 +142,7 @@ def test_crud_calls_use_slashed_urls_and_json(client):
     assert put.calls.last.request.headers["Content-Type"] == "application/json"
     assert client.patch("alert_rules", "abc", {"schedule": "hourly"}) is None  # alert_rules PATCH: 201, empty
     assert patch.calls.last.request.headers["Content-Type"] == "application/json"
-    assert client.delete("groups", 9) is None
+    assert client.delete("groups", 9) is None and delete.call_count == 1
 
 
 @respx.mock
@@ -655,3 +662,365 @@ def test_a_long_in_filter_is_chunked(client):
     client.devices(filters={"id": [str(n) for n in range(150)]}, detail=False)
     sizes = [len(query_of(call)["id__in"].split(",")) for call in routes["routers"].calls]
     assert sizes == [100, 50]
+
+
+# ---- the modules' Resources ----------------------------------------------------------------------
+
+RULE_ETH = "00000000-a81d-3590-93ca-8b1fcfeb8e14"
+RULE_LTE = "00000002-a81d-3590-93ca-8b1fcfeb8e14"
+
+
+class FakeNcm(object):
+    """A tiny NCM behind respx: GET listings filtered by `field=` / `field__in=`, writes recorded."""
+
+    def __init__(self, **tables):
+        self.tables = tables
+        self.writes = []
+        self.sub = {}  # path -> body for GETs of sub-resources (default_configuration)
+
+    def __call__(self, request):
+        path = request.url.path[len("/api/v2/"):].strip("/")
+        if request.method != "GET":
+            body = json.loads(request.content) if request.content else None
+            self.writes.append((request.method, path, body))
+            if request.method == "POST":
+                return httpx.Response(201, json=dict(body, id="900", alert_config_id="1a5faaf8-6649-11eb-9823-42edcb7bf284"))
+            return httpx.Response(202 if request.method != "DELETE" else 204)
+        if path in self.sub:
+            return httpx.Response(200, json=self.sub[path])
+        items = list(self.tables.get(path, []))
+        for name, value in request.url.params.multi_items():
+            if name in ("limit", "fields", "offset"):
+                continue
+            field, _, operator = name.partition("__")
+            wanted = value.split(",") if operator == "in" else [value]
+            items = [item for item in items if str(item.get(field)).rstrip("/").rsplit("/", 1)[-1] in wanted]
+        return httpx.Response(200, json=page(items))
+
+
+def fake_api(fake):
+    respx.route(url__startswith=BASE + "/").mock(side_effect=fake)
+    return fake
+
+
+def wlan(*slots):
+    """A wlan.radio tree from (radio, bss, {keys})."""
+    radios = {}
+    for radio, index, keys in slots:
+        radios.setdefault(str(radio), {"bss": {}})["bss"][str(index)] = keys
+    return {"wlan": {"radio": radios}}
+
+
+DEFAULTS = dict(wlan(
+    (0, 0, {"ssid": "IBR900", "enabled": True, "hidden": False, "authmode": "wpa2psk", "wpapsk": "*"}),
+    (0, 1, {"ssid": "IBR900-1", "enabled": False, "hidden": False, "authmode": "wpa2psk"}),
+    (1, 0, {"ssid": "IBR900", "enabled": True, "hidden": False, "authmode": "wpa2psk", "wpapsk": "*"}),
+    (1, 1, {"ssid": "IBR900-1", "enabled": False, "hidden": False, "authmode": "wpa2psk"})),
+    wan={"rules2": dict((rule, {"_id_": rule, "trigger_name": name, "priority": priority, "disabled": False})
+                        for rule, name, priority in ((RULE_ETH, "Ethernet", 0.0), (RULE_LTE, "LTE", 1.1)))})
+
+
+def router_fake(target):
+    fake = FakeNcm(
+        routers=[{"id": "42", "name": "store-1", "serial_number": "MM1", "mac": "00:30:44:00:00:01", "group": None,
+                  "product": BASE + "/products/46/", "actual_firmware": BASE + "/firmwares/7/", "target_firmware": None,
+                  "state": "online"}],
+        configuration_managers=[{"id": "1042", "router": BASE + "/routers/42/", "target": target}],
+    )
+    fake.sub["firmwares/7/default_configuration"] = DEFAULTS
+    return fake
+
+
+def ssid_params(**params):
+    base = dict(name=None, id=None, device="store-1", group=None, enabled=None, broadcast=None, vlan_id=None, security=None,
+                passphrase=None, update_passphrase="always", fast_transition=None, band=None, state="present")
+    base.update(params)
+    return base
+
+
+def test_config_effective_applies_removals_then_updates_and_rekeys_id_arrays():
+    defaults = {"wan": {"rules2": {"0": {"_id_": RULE_ETH, "priority": 0.0}, "1": {"_id_": RULE_LTE, "priority": 1.1}}},
+                "wlan": {"radio": {"0": {"bss": {"0": {"ssid": "a"}, "1": {"ssid": "b"}}}}}}
+    diff = [{"wan": {"rules2": {RULE_LTE: {"_id_": RULE_LTE, "priority": 2.0}}}, "lan": ["x", "y"]},
+            [["wlan", "radio", 0, "bss", 1]]]
+    effective = config_effective(defaults, diff)
+    assert effective["wan"]["rules2"] == {RULE_ETH: {"_id_": RULE_ETH, "priority": 0.0}, RULE_LTE: {"_id_": RULE_LTE, "priority": 2.0}}
+    assert effective["wlan"]["radio"]["0"]["bss"] == {"0": {"ssid": "a"}}
+    assert effective["lan"] == {"0": "x", "1": "y"}  # a list in a diff replaces the array
+    assert defaults["wan"]["rules2"]["1"]["priority"] == 1.1  # the defaults are not changed
+
+
+@pytest.mark.parametrize("params, message", [
+    (dict(passphrase="short"), "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits"),
+    (dict(passphrase="x" * 64), "passphrase must be 8 to 63"),
+    (dict(passphrase="caf\u00e9-caf\u00e9-caf\u00e9"), "passphrase must be 8 to 63"),
+    (dict(vlan_id=5000), "vlan_id must be 1 to 4094"),
+    (dict(vlan_id=20), "vlan_id is not supported on platform ncm"),
+    (dict(fast_transition=False), "fast_transition is not supported on platform ncm"),
+    (dict(band="6"), "band 6 has no known radio index"),
+    (dict(id="1"), "id must be <radio>.<bss>"),
+    (dict(id="0.1", band="5"), "id 0.1 is on radio 0, but band 5 GHz is radio 1"),
+    (dict(security="open", passphrase="long enough"), "passphrase is not allowed with security open"),
+    (dict(device=None), "give device"),
+    (dict(name="\u00e9" * 17), "name (the SSID) must be 1 to 32 bytes"),
+])
+def test_ssid_validate_refuses_bad_input_before_any_request(params, message):
+    resource = SsidProfileResource(None, ssid_params(**dict(dict(name="Guest", band="2.4"), **params)))
+    with pytest.raises(errors.InputError) as caught:
+        resource.validate()
+    assert message in caught.value.message and caught.value.message.startswith("ncm: ssid_profile: ")
+    assert "long enough" not in caught.value.message
+
+
+@pytest.mark.parametrize("passphrase", ["12345678", "a" * 63, "0123456789abcdef" * 4, "with spaces & symbols!"])
+def test_ssid_validate_accepts_good_passphrases(passphrase):
+    SsidProfileResource(None, ssid_params(name="Guest", band="2.4", security="wpa2_personal", passphrase=passphrase)).validate()
+
+
+@respx.mock
+def test_ssid_read_layers_the_target_over_the_firmware_defaults(client):
+    fake_api(router_fake([wlan((0, 0, {"ssid": "Corp", "hidden": True, "authmode": "wpa1wpa2psk", "wpapsk": "*"})), []]))
+    resource = SsidProfileResource(client, ssid_params(name="Corp"))
+    current = resource.read()
+    assert current == {"id": "0.0", "name": "Corp", "enabled": True, "broadcast": False, "security": "wpa_wpa2_personal",
+                       "passphrase": UNKNOWN, "band": "2.4"}
+    # on_create leaves an unreadable passphrase alone; always sends it
+    desired = resource.desired(current)
+    assert changes_between(dict(desired, passphrase="new-secret"), current, ("passphrase",), update_secrets="on_create") == {}
+    assert changes_between(dict(desired, passphrase="new-secret"), current, ("passphrase",)) == {"passphrase": "new-secret"}
+
+
+@respx.mock
+def test_ssid_takes_the_first_unused_slot_of_the_band_and_writes_ncos_keys(client):
+    fake = fake_api(router_fake([{}, []]))
+    resource = SsidProfileResource(client, ssid_params(name="Guest", band="5", security="open", broadcast=False))
+    result = ensure(resource, "present", check_mode=False, result_key="profile")
+    assert result["changed"] is True and result["profile"]["id"] == "1.1"
+    assert fake.writes == [("PATCH", "configuration_managers/1042", {"configuration": [
+        wlan((1, 1, {"ssid": "Guest", "enabled": True, "hidden": True, "authmode": "none"})), []]})]
+
+
+@respx.mock
+def test_ssid_a_slot_without_passphrase_gets_one_even_with_on_create(client):
+    fake = fake_api(router_fake([{}, []]))
+    resource = SsidProfileResource(client, ssid_params(name="IBR900-1", id="0.1", enabled=True, passphrase="first-secret"))
+    result = ensure(resource, "present", check_mode=False, update_secrets="on_create")
+    assert result["changed"] is True and "passphrase" in result["diff"]["after"]
+    assert fake.writes[0][2]["configuration"][0]["wlan"]["radio"]["0"]["bss"]["1"]["wpapsk"] == "first-secret"
+
+
+@respx.mock
+def test_ssid_same_name_on_two_radios_is_ambiguous_without_band(client):
+    fake_api(router_fake([wlan((0, 0, {"ssid": "Corp"}), (1, 0, {"ssid": "Corp"})), []]))
+    with pytest.raises(errors.AmbiguousError, match=r"on several slots of router store-1 \(id 42\): 0.0, 1.0"):
+        SsidProfileResource(client, ssid_params(name="Corp")).read()
+    assert SsidProfileResource(client, ssid_params(name="Corp", band="5")).read()["id"] == "1.0"
+
+
+def wan_params(connections, **params):
+    base = dict(connections=connections, device="store-1", group=None, apply=True)
+    base.update(params)
+    return base
+
+
+@respx.mock
+def test_wan_read_normalises_priorities_and_resolves_names_ids_and_indexes(client):
+    fake_api(router_fake([{"wan": {"rules2": {RULE_LTE: {"_id_": RULE_LTE, "disabled": True}}}}, []]))
+    resource = WanPriorityResource(client, wan_params([{"name": "lte", "priority": 2, "id": None, "enabled": None},
+                                                       {"id": "0", "enabled": False, "name": None, "priority": None}]))
+    current = resource.read()
+    assert current == {"connections": {RULE_ETH: {"name": "Ethernet", "priority": 0, "enabled": True},
+                                       RULE_LTE: {"name": "LTE", "priority": 1.1, "enabled": False}}}
+    assert resource.desired(current) == {"connections": {RULE_LTE: {"priority": 2}, RULE_ETH: {"enabled": False}}}
+
+
+@respx.mock
+def test_wan_update_sends_only_what_differs_with_the_rule_id(client):
+    fake = fake_api(router_fake([{}, []]))
+    resource = WanPriorityResource(client, wan_params([{"id": RULE_LTE, "priority": 2, "enabled": True, "name": None},
+                                                       {"name": "Ethernet", "priority": 0 + 1, "enabled": None, "id": None}]))
+    result = ensure(resource, "present", check_mode=False, result_key="wan")
+    assert result["changed"] is True
+    assert fake.writes == [("PATCH", "configuration_managers/1042", {"configuration": [{"wan": {"rules2": {
+        RULE_LTE: {"_id_": RULE_LTE, "priority": 2.0}, RULE_ETH: {"_id_": RULE_ETH, "priority": 1.0}}}}, []]})]
+
+
+@pytest.mark.parametrize("connections, params, message", [
+    ([{"name": "LTE", "priority": 0}], {}, "priority must be 1 or more"),
+    ([{"name": "LTE"}], {}, "give priority or enabled"),
+    ([{"id": "wan-1", "priority": 1}], {}, "id must be a WAN rule _id_"),
+    ([{"name": "LTE", "priority": 1}], {"apply": False}, "apply: false is not supported"),
+    ([], {}, "connections must list at least one"),
+])
+def test_wan_validate(connections, params, message):
+    connections = [dict({"id": None, "name": None, "priority": None, "enabled": None}, **item) for item in connections]
+    with pytest.raises(errors.InputError, match=re.escape(message)):
+        WanPriorityResource(None, wan_params(connections, **params)).validate()
+
+
+def group_params(**params):
+    base = dict(name="Stores", id=None, new_name=None, state="present", product=None, target_firmware=None, account=None,
+                timezone=None, country=None, devices=None, purge_devices=False)
+    base.update(params)
+    return base
+
+
+def group_fake():
+    return FakeNcm(
+        groups=[{"id": "87", "name": "Stores", "account": BASE + "/accounts/1/", "product": BASE + "/products/46/",
+                 "target_firmware": BASE + "/firmwares/7/"}],
+        products=[{"id": "46", "name": "IBR900"}, {"id": "41", "name": "AER2200"}],
+        firmwares=[{"id": "7", "version": "7.24.10", "product": BASE + "/products/46/"},
+                   {"id": "8", "version": "7.23.40", "product": BASE + "/products/46/"},
+                   {"id": "9", "version": "7.24.10", "product": BASE + "/products/41/"}],
+        accounts=[{"id": "1", "name": "root", "account": BASE + "/accounts/1/"}],
+        routers=[{"id": "5", "name": "store-5", "serial_number": "S5", "mac": None, "product": BASE + "/products/46/", "group": BASE + "/groups/87/"},
+                 {"id": "6", "name": "store-6", "serial_number": "S6", "mac": None, "product": BASE + "/products/46/", "group": None},
+                 {"id": "7", "name": "depot-7", "serial_number": "S7", "mac": None, "product": BASE + "/products/41/", "group": None}],
+    )
+
+
+@respx.mock
+def test_group_devices_are_added_to_the_members_unless_purged(client):
+    fake_api(group_fake())
+    resource = GroupResource(client, group_params(devices=["store-6"]))
+    current = resource.read()
+    assert current == {"id": "87", "name": "Stores", "product": "IBR900", "target_firmware": "7.24.10", "account": "root",
+                       "devices": ["5"]}
+    assert resource.desired(current)["devices"] == ["5", "6"]
+    purge = GroupResource(client, group_params(devices=["S6"], purge_devices=True))
+    assert purge.desired(purge.read())["devices"] == ["6"]
+
+
+@respx.mock
+def test_group_membership_writes_put_the_router_group_url_or_null(client):
+    fake = fake_api(group_fake())
+    result = ensure(GroupResource(client, group_params(devices=["6"], purge_devices=True, target_firmware="7.23.40")),
+                    "present", check_mode=False, result_key="group")
+    assert result["changed_keys"] == ["devices", "target_firmware"]
+    assert fake.writes == [("PUT", "groups/87", {"target_firmware": BASE + "/firmwares/8/"}),
+                           ("PUT", "routers/6", {"group": BASE + "/groups/87/"}),
+                           ("PUT", "routers/5", {"group": None})]
+
+
+@respx.mock
+def test_group_refuses_routers_of_another_product_before_any_write(client):
+    fake = fake_api(group_fake())
+    with pytest.raises(errors.InputError, match=r"only IBR900 routers can join group 'Stores'.*depot-7 \(id 7\) is AER2200"):
+        ensure(GroupResource(client, group_params(devices=["store-6", "depot-7"])), "present", check_mode=False)
+    assert fake.writes == []
+
+
+@respx.mock
+def test_group_create_resolves_names_to_urls_and_needs_product_and_firmware(client):
+    fake = fake_api(group_fake())
+    with pytest.raises(errors.InputError, match="target_firmware is required to create group 'Shops'"):
+        ensure(GroupResource(client, group_params(name="Shops", product="IBR900")), "present", check_mode=False)
+    with pytest.raises(errors.InputError, match="unknown product 'IBR9'; NCM products: AER2200, IBR900"):
+        ensure(GroupResource(client, group_params(name="Shops", product="IBR9")), "present", check_mode=False)
+    result = ensure(GroupResource(client, group_params(name="Shops", product="46", target_firmware="7.24.10")),
+                    "present", check_mode=False, result_key="group")
+    assert result["group"]["id"] == "900" and result["group"]["account"] == "root"
+    assert fake.writes == [("POST", "groups", {"name": "Shops", "product": BASE + "/products/46/",
+                                               "target_firmware": BASE + "/firmwares/7/", "account": BASE + "/accounts/1/"})]
+
+
+def alert_params(**params):
+    base = dict(id=None, alert_types=None, groups=None, accounts=None, email_recipients=None, http_destinations=None,
+                schedule=None, state="present")
+    base.update(params)
+    return base
+
+
+def alert_fake(*rules):
+    return FakeNcm(
+        alert_rules=list(rules),
+        groups=[{"id": "87", "name": "Stores"}],
+        users=[{"id": "63944", "email": "ada@example.com"}],
+        alert_push_destinations=[{"destination_config_id": "1cf2c024-64e5-11eb-be7d-42edcb7bf284", "name": "noc"}],
+        accounts=[{"id": "1", "name": "root", "account": BASE + "/accounts/1/"}],
+    )
+
+
+RULE = {"alert_config_id": "e81f4500-1e13-11b2-bfff-ffffffffffff", "associated_accounts": [], "associated_groups": [87],
+        "email_destinations": [63944],
+        "filter_criteria": {"alert_type__in": ["failover_event", "connection_state"], "external_id__in": ["x"]},
+        "http_destinations": [], "schedule": "Daily"}
+
+
+@respx.mock
+def test_alert_rule_is_matched_by_types_and_groups_and_normalised(client):
+    fake_api(alert_fake(RULE, dict(RULE, alert_config_id="f81f4500-1e13-11b2-bfff-ffffffffffff", associated_groups=[])))
+    resource = AlertRuleResource(client, alert_params(alert_types=["connection_state", "failover_event"], groups=["Stores"]))
+    assert resource.read() == {"id": RULE["alert_config_id"], "alert_types": ["connection_state", "failover_event"],
+                               "groups": ["Stores"], "accounts": [], "email_recipients": ["ada@example.com"],
+                               "http_destinations": [], "schedule": "daily"}
+
+
+@respx.mock
+def test_alert_rule_update_patches_ids_and_keeps_external_ids(client):
+    fake = fake_api(alert_fake(RULE))
+    resource = AlertRuleResource(client, alert_params(alert_types=["connection_state", "failover_event"], groups=["87"],
+                                                      email_recipients=["ADA@example.com"], http_destinations=["noc"],
+                                                      schedule="none"))
+    result = ensure(resource, "present", check_mode=False, result_key="rule")
+    assert result["changed_keys"] == ["http_destinations", "schedule"]
+    assert fake.writes == [("PATCH", "alert_rules/" + RULE["alert_config_id"],
+                            {"http_destinations": ["1cf2c024-64e5-11eb-be7d-42edcb7bf284"], "schedule": None})]
+
+
+@respx.mock
+def test_alert_rule_create_sends_the_required_fields(client):
+    fake = fake_api(alert_fake())
+    result = ensure(AlertRuleResource(client, alert_params(alert_types=["config_rejected"])), "present", check_mode=False,
+                    result_key="rule")
+    assert result["rule"]["id"] == "1a5faaf8-6649-11eb-9823-42edcb7bf284" and result["rule"]["schedule"] == "none"
+    assert fake.writes == [("POST", "alert_rules", {"filter_criteria": {"alert_type__in": ["config_rejected"]},
+                                                    "http_destinations": [], "schedule": None})]
+
+
+@pytest.mark.parametrize("params, message", [
+    (dict(alert_types=[]), "alert_types must list at least one alert type"),
+    (dict(alert_types=["Connection State"]), "not an alert type name"),
+    (dict(alert_types=["pdp_account_overage"]), "need data-plan settings"),
+    (dict(id="42"), "id must be the rule's alert_config_id"),
+    (dict(alert_types=["connection_state"], email_recipients=["noc"]), "'noc' is not an e-mail address"),
+    (dict(alert_types=["connection_state"], groups=[""]), "groups must not contain empty entries"),
+])
+def test_alert_rule_validate(params, message):
+    with pytest.raises(errors.InputError, match=re.escape(message)):
+        AlertRuleResource(None, alert_params(**params)).validate()
+
+
+@respx.mock
+def test_is_back_needs_a_state_change_or_a_wan_restart_after_the_reboot(client):
+    device = Device(platform="ncm", id="42", name="store-1")
+    rebooted_at = 1700000000.0
+    routers = respx.get(BASE + "/routers/")
+    net_devices = respx.get(BASE + "/net_devices/")
+
+    def state(value, changed_at):
+        return httpx.Response(200, json=page([{"id": "42", "state": value, "state_updated_at": changed_at}]))
+
+    routers.mock(return_value=state("offline", "2023-11-14T22:13:30+00:00"))
+    assert client.is_back(device, rebooted_at) is False
+    routers.mock(return_value=state("online", "2023-11-14T22:13:30.5+00:00"))
+    assert client.is_back(device, rebooted_at) is True
+    # still online from before the reboot: back only once a WAN connection restarted after it
+    routers.mock(return_value=state("online", "2023-11-01T00:00:00+00:00"))
+    net_devices.mock(return_value=httpx.Response(200, json=page([
+        {"id": "1", "mode": "wan", "uptime": 5000.0, "updated_at": "2023-11-14T22:14:00+00:00"}])))
+    assert client.is_back(device, rebooted_at) is False
+    net_devices.mock(return_value=httpx.Response(200, json=page([
+        {"id": "1", "mode": "lan", "uptime": 1.0, "updated_at": "2023-11-14T22:14:00+00:00"},
+        {"id": "2", "mode": "wan", "uptime": 20.0, "updated_at": "2023-11-14T22:14:00+00:00"}])))
+    assert client.is_back(device, rebooted_at) is True
+
+
+@respx.mock
+def test_reboot_device_posts_the_router_url_once(client):
+    reboot = respx.post(BASE + "/reboot_activity/").mock(return_value=httpx.Response(500))
+    with pytest.raises(errors.ServerError):
+        client.reboot_device(Device(platform="ncm", id="42"))
+    assert reboot.call_count == 1  # never resent
+    assert json.loads(reboot.calls.last.request.content) == {"router": BASE + "/routers/42/"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import types
 
 import httpx
 import pytest
@@ -15,6 +16,7 @@ import respx
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     MASK,
+    AmbiguousError,
     ApiError,
     AuthError,
     InputError,
@@ -28,12 +30,17 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     ValidationError,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import HttpSession
+from ansible_collections.wanfleet.routers.plugins.module_utils.models import Device
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import (
     PeplinkRouterClient,
+    SsidProfileResource,
+    WanPriorityResource,
+    passphrase_problem,
     router_identity,
     ssid_update_body,
     unwrap_router_reply,
 )
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache
 
 HOST = "https://sim.test"
@@ -231,7 +238,7 @@ def test_token_is_granted_once_and_shared_by_two_clients_through_the_cache(route
     assert len(files) == 1
     path = os.path.join(str(tmp_path), files[0])
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    with open(path) as handle:
+    with open(path, encoding="utf-8") as handle:
         text = handle.read()
     assert CLIENT_SECRET not in text and TOKEN in text
 
@@ -254,7 +261,7 @@ def test_token_lifetime_comes_from_expires_in(router, session, sleeps, tmp_path)
     cache = TokenCache(directory=str(tmp_path))
     client = make(session, sleeps, settings=TOKEN_SETTINGS, token_cache=cache, clock=lambda: 1000.0)
     client.firmware()
-    with open(os.path.join(str(tmp_path), client._cache_key + ".json")) as handle:
+    with open(os.path.join(str(tmp_path), client._cache_key + ".json"), encoding="utf-8") as handle:
         assert json.load(handle)["expires_at"] == 8200.0
 
 
@@ -757,3 +764,358 @@ def test_missing_credentials_are_an_input_error(session, sleeps):
         PeplinkRouterClient({"url": BASE}, session)
     client = PeplinkRouterClient({"url": BASE, "client_id": "a", "client_secret": "b"}, session)
     assert client.auth_mode == "token"
+
+
+# ---- ssid_profile: SsidProfileResource through ensure() ------------------------------------------
+
+def ssid_params(**options):
+    params = dict(name="Main SSID", id=None, device=None, group=None, enabled=None, broadcast=None, vlan_id=None, security=None,
+                  passphrase=None, update_passphrase="always", fast_transition=None, band=None, state="present")
+    params.update(options)
+    return params
+
+
+def ssid_resource(session, sleeps, **options):
+    return SsidProfileResource(make(session, sleeps), ssid_params(**options))
+
+
+@pytest.mark.parametrize("options, cls, message", [
+    (dict(passphrase="short"), InputError, "passphrase must be 8 to 63 characters (or 64 hexadecimal digits), got 5"),
+    (dict(passphrase="z" * 64), InputError, "passphrase of 64 characters must be hexadecimal digits"),
+    (dict(passphrase="caf\u00e9-latte"), InputError, "passphrase must be printable ASCII characters"),
+    (dict(vlan_id=4095), InputError, "vlan_id must be 1 to 4094, or 0 for untagged (the LAN); got 4095"),
+    (dict(vlan_id=-1), InputError, "vlan_id must be 1 to 4094"),
+    (dict(security="wpa2_wpa3_personal"), UnsupportedError,
+     "security wpa2_wpa3_personal is not supported by the router API; it supports open, wpa2_personal, wpa_wpa2_personal"),
+    (dict(band="2.4"), UnsupportedError, "band cannot be set"),
+    (dict(security="open", passphrase="abcdefgh"), InputError, "passphrase cannot be used with security open"),
+    (dict(security="wpa_wpa2_personal", fast_transition=False), InputError, "fast_transition can be set only with security wpa2_personal"),
+    (dict(name="x" * 33), InputError, "name (the SSID) must be 1 to 32 characters, got 33"),
+    (dict(id="0"), InputError, "id must be an SSID profile number"),
+    (dict(id="guest"), InputError, "id must be an SSID profile number"),
+    (dict(group="Branches"), UnsupportedError, "a router has no groups"),
+    (dict(device="another-router"), InputError, "device 'another-router' is not the router at"),
+])
+def test_ssid_validate_refuses_before_any_request(router, session, sleeps, options, cls, message):
+    resource = ssid_resource(session, sleeps, **options)
+    with pytest.raises(cls) as caught:
+        ensure(resource, "present", check_mode=False)
+    assert message in str(caught.value)
+    assert not router.calls
+
+
+def test_passphrase_rules():
+    assert passphrase_problem("abcdefgh") is None and passphrase_problem("a" * 63) is None
+    assert passphrase_problem("0123456789abcdefABCDEF" + "0" * 42) is None  # 64 hex digits: a raw key
+    assert passphrase_problem("a" * 7) and passphrase_problem("a" * 65) and passphrase_problem("g" * 64)
+    assert passphrase_problem("tab\tinside") == "must be printable ASCII characters"
+
+
+def ssid_router(router, reply=None, write_reply=None):
+    router.post("/api/login").mock(return_value=login_ok())
+    get = router.get("/api/config.ssid.profile").mock(return_value=ok(reply or SSID_REPLY))
+    write = router.post("/api/config.ssid.profile").mock(return_value=ok(write_reply or {"order": []}))
+    apply = router.post("/api/cmd.config.apply").mock(return_value=ok())
+    discard = router.post("/api/cmd.config.discard").mock(return_value=ok())
+    return types.SimpleNamespace(get=get, write=write, apply=apply, discard=discard)
+
+
+def test_ssid_no_change_sends_no_write_and_masks_the_passphrase(router, session, sleeps):
+    routes = ssid_router(router)
+    result = ensure(ssid_resource(session, sleeps, id="1", enabled=True, vlan_id=0, passphrase="pas53or2-main", security="wpa2_personal",
+                                  fast_transition=True), "present", check_mode=False, result_key="profile")
+    assert result["changed"] is False and result["profile"]["passphrase"] == MASK and result["profile"]["vlan_id"] == 0
+    assert routes.get.call_count == 1 and routes.write.call_count == 0 and routes.apply.call_count == 0
+
+
+def test_ssid_update_writes_then_applies(router, session, sleeps):
+    reply = {"order": [2], "2": dict(SSID_REPLY["2"], incontrolManaged=False)}
+    written = {"order": [2], "2": dict(reply["2"], vlanId=30, security={"policy": "WPA/WPA2 Personal", "wpaWpa2Personal": {"key": "new-key-123"}})}
+    routes = ssid_router(router, reply, written)
+    result = ensure(ssid_resource(session, sleeps, name="Guest SSID", vlan_id=30, passphrase="new-key-123"), "present",
+                    check_mode=False, result_key="profile")
+    assert result["changed"] is True and result["changed_keys"] == ["passphrase", "vlan_id"]
+    assert body_of(routes.write.calls[0]) == {"action": "update", "id": 2, "vlanId": 30, "security": {"wpaWpa2Personal": {"key": "new-key-123"}}}
+    assert routes.apply.call_count == 1 and routes.discard.call_count == 0
+    assert result["diff"] == {"before": {"passphrase": MASK, "vlan_id": 20}, "after": {"passphrase": MASK, "vlan_id": 30}}
+    assert result["profile"]["vlan_id"] == 30
+
+
+def test_ssid_check_mode_predicts_without_writing(router, session, sleeps):
+    routes = ssid_router(router)
+    result = ensure(ssid_resource(session, sleeps, id="1", name="Staff", broadcast=False), "present", check_mode=True, result_key="profile")
+    assert result["changed"] is True and result["profile"]["name"] == "Staff" and result["profile"]["broadcast"] is False
+    assert routes.write.call_count == 0 and routes.apply.call_count == 0
+
+
+def test_ssid_absent_disables(router, session, sleeps):
+    routes = ssid_router(router)
+    result = ensure(ssid_resource(session, sleeps, id="1", state="absent"), "absent", check_mode=False, result_key="profile")
+    assert result["changed"] is True and result["diff"] == {"before": {"enabled": True}, "after": {"enabled": False}}
+    assert body_of(routes.write.calls[0]) == {"action": "update", "id": 1, "enable": False}
+    # Absent by a name no profile has: nothing to disable.
+    result = ensure(ssid_resource(session, sleeps, name="Nope", state="absent"), "absent", check_mode=False, result_key="profile")
+    assert result["changed"] is False and routes.write.call_count == 1
+
+
+def test_ssid_profile_not_found_lists_the_existing_ones(router, session, sleeps):
+    ssid_router(router)
+    for options in (dict(name="Lobby"), dict(id="5", name="Lobby"), dict(id="5", name="Lobby", state="absent")):
+        with pytest.raises(InputError) as caught:
+            ensure(ssid_resource(session, sleeps, **options), options.get("state", "present"), check_mode=True)
+        assert "cannot create profiles, only update these: 1 (Main SSID), 2 (Guest SSID)" in str(caught.value)
+
+
+def test_ssid_name_matching_several_profiles_is_ambiguous(router, session, sleeps):
+    twins = {"order": [1, 2], "1": dict(SSID_REPLY["1"], name="Twin"), "2": dict(SSID_REPLY["2"], name="Twin")}
+    ssid_router(router, twins)
+    with pytest.raises(AmbiguousError) as caught:
+        ensure(ssid_resource(session, sleeps, name="Twin"), "present", check_mode=True)
+    assert "ids 1, 2; give id" in str(caught.value)
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(id="1", security="open"), "cannot turn an SSID's security off"),
+    (dict(id="2", name="Guest SSID", fast_transition=True), "fast_transition can be set only with security wpa2_personal; profile 2 is "
+                                                            "wpa_wpa2_personal"),
+    (dict(id="3", name="Lobby", passphrase="abcdefgh"), "a passphrase needs security wpa2_personal or wpa_wpa2_personal; profile 3 is open"),
+    (dict(id="3", name="Lobby", security="wpa2_personal"), "profile 3 has no passphrase yet: give passphrase to turn on wpa2_personal"),
+])
+def test_ssid_security_rules_that_need_the_current_profile(router, session, sleeps, options, message):
+    reply = dict(SSID_REPLY, order=[1, 2, 3])
+    reply["3"] = {"name": "Lobby", "enable": True, "broadcast": True}
+    routes = ssid_router(router, reply)
+    with pytest.raises(InputError) as caught:
+        ensure(ssid_resource(session, sleeps, **options), "present", check_mode=False)
+    assert message in str(caught.value)
+    assert routes.write.call_count == 0
+
+
+def test_ssid_open_profile_becomes_wpa2_with_a_passphrase(router, session, sleeps):
+    reply = {"order": [3], "3": {"name": "Lobby", "enable": True, "broadcast": True}}
+    routes = ssid_router(router, reply)
+    result = ensure(ssid_resource(session, sleeps, id="3", name="Lobby", security="wpa2_personal", passphrase="abcdefgh"), "present",
+                    check_mode=False)
+    assert result["changed_keys"] == ["passphrase", "security"]
+    assert body_of(routes.write.calls[0])["security"] == {"policy": "WPA2 Personal", "wpa2Personal": {"key": "abcdefgh"}}
+
+
+def test_ssid_managed_by_incontrol_is_refused_only_when_it_would_change(router, session, sleeps):
+    routes = ssid_router(router, dict(SSID_REPLY, **{"2": dict(SSID_REPLY["2"], enable=True)}))
+    # Profile 2 has incontrolManaged: true.
+    result = ensure(ssid_resource(session, sleeps, id="2", name="Guest SSID", vlan_id=20), "present", check_mode=False)
+    assert result["changed"] is False
+    for state in ("present", "absent"):
+        with pytest.raises(InputError) as caught:
+            ensure(ssid_resource(session, sleeps, id="2", name="Guest SSID", vlan_id=30, state=state), state, check_mode=True)
+        assert "is managed by InControl" in str(caught.value) and "platform incontrol" in str(caught.value)
+    assert routes.write.call_count == 0
+
+
+def test_ssid_failed_apply_discards_and_says_so(router, session, sleeps):
+    routes = ssid_router(router)
+    routes.apply.mock(return_value=fail(500, "Apply failed"))
+    with pytest.raises(ServerError) as caught:
+        ensure(ssid_resource(session, sleeps, id="1", broadcast=False), "present", check_mode=False)
+    assert routes.write.call_count == 1 and routes.discard.call_count == 1
+    assert str(caught.value).endswith("the pending change was discarded (cmd.config.discard), so the router keeps its previous configuration")
+
+
+def test_ssid_failed_discard_is_reported_with_the_original_error(router, session, sleeps):
+    routes = ssid_router(router)
+    routes.apply.mock(return_value=fail(500, "Apply failed"))
+    routes.discard.mock(side_effect=httpx.ConnectError("refused"))
+    with pytest.raises(ServerError) as caught:
+        ensure(ssid_resource(session, sleeps, id="1", broadcast=False), "present", check_mode=False)
+    assert "Apply failed" in str(caught.value) and "discarding the pending change failed too" in str(caught.value)
+
+
+def test_ssid_read_only_user_is_refused_before_any_write_and_nothing_is_discarded(router, session, sleeps):
+    routes = ssid_router(router)
+    router.post("/api/login").mock(return_value=login_ok(permission={"GET": 1, "POST": 0}))
+    with pytest.raises(PermissionDeniedError) as caught:
+        ensure(ssid_resource(session, sleeps, id="1", broadcast=False), "present", check_mode=False)
+    assert "read-only access" in str(caught.value) and "discarded" not in str(caught.value)
+    assert routes.write.call_count == 0 and routes.discard.call_count == 0
+
+
+# ---- wan_priority: WanPriorityResource through ensure() ------------------------------------------
+
+def wan_params(connections, **options):
+    params = dict(connections=[dict(dict(id=None, name=None, priority=None, enabled=None), **item) for item in connections],
+                  device=None, group=None, apply=True)
+    params.update(options)
+    return params
+
+
+def wan_router(router, saved=None, written=None):
+    router.post("/api/login").mock(return_value=login_ok())
+    status = router.get("/api/status.wan.connection").mock(return_value=ok(WAN_REPLY))
+    replies = []
+    if saved is not None:
+        replies.append(ok(saved))
+    replies.append(ok(written or {"order": []}))
+    write = router.post("/api/config.wan.connection.priority").mock(side_effect=replies)
+    discard = router.post("/api/cmd.config.discard").mock(return_value=ok())
+    return types.SimpleNamespace(status=status, write=write, discard=discard)
+
+
+def wan_resource(session, sleeps, connections, **options):
+    return WanPriorityResource(make(session, sleeps), wan_params(connections, **options))
+
+
+@pytest.mark.parametrize("connections, options, cls, message", [
+    ([{"id": "1", "priority": 5}], {}, InputError, "connections[0]: priority must be 1 (most preferred) to 4, got 5"),
+    ([{"id": "1", "priority": 0}], {}, InputError, "priority must be 1 (most preferred) to 4, got 0"),
+    ([{"id": "wan1", "priority": 1}], {}, InputError, "connections[0]: id must be a WAN connection number (1, 2, ...), got 'wan1'"),
+    ([{"name": "WAN 1"}], {}, InputError, "connections[0]: give priority and/or enabled"),
+    ([{"name": "WAN 1", "priority": 1}, {"name": "WAN 1", "enabled": True}], {}, InputError,
+     "connections[0] and connections[1] name the same connection WAN 1"),
+    ([], {}, InputError, "connections is empty"),
+    ([{"id": "1", "priority": 1}], {"group": "Branches"}, UnsupportedError, "a router has no groups"),
+    ([{"id": "1", "priority": 1}], {"device": "10.1.1.1"}, InputError, "device '10.1.1.1' is not the router at"),
+])
+def test_wan_validate_refuses_before_any_request(router, session, sleeps, connections, options, cls, message):
+    with pytest.raises(cls) as caught:
+        ensure(wan_resource(session, sleeps, connections, **options), "present", check_mode=False)
+    assert message in str(caught.value)
+    assert not router.calls
+
+
+def test_wan_names_resolve_to_ids_and_unknown_ones_list_the_known(router, session, sleeps):
+    wan_router(router)
+    resource = wan_resource(session, sleeps, [{"name": "cellular 1", "priority": 1}, {"id": "1", "name": "WAN 1", "priority": 2}])
+    current = resource.read()
+    assert current == {"connections": {"1": {"name": "WAN 1", "priority": 1, "enabled": True},
+                                       "2": {"name": "Cellular 1", "priority": 2, "enabled": True},
+                                       "3": {"name": "WAN 2", "priority": None, "enabled": False}}}
+    assert resource.desired(current) == {"connections": {"2": {"priority": 1}, "1": {"priority": 2}}}
+    for connections, message in (([{"name": "LTE", "priority": 1}], "no WAN connection named 'LTE'; it has 1 (WAN 1), 2 (Cellular 1), 3 (WAN 2)"),
+                                 ([{"id": "7", "priority": 1}], "no WAN connection 7; it has 1 (WAN 1), 2 (Cellular 1), 3 (WAN 2)"),
+                                 ([{"id": "1", "name": "WAN 2", "priority": 1}], "connection 1 is named 'WAN 1', not 'WAN 2'"),
+                                 ([{"id": "3", "enabled": True}, {"name": "WAN 2", "priority": 1}], "are the same connection 3")):
+        with pytest.raises(InputError) as caught:
+            wan_resource(session, sleeps, connections).read()
+        assert message in str(caught.value)
+
+
+def test_wan_change_sends_only_what_differs_and_applies_at_once(router, session, sleeps):
+    routes = wan_router(router, written={"order": [2], "2": {"name": "Cellular 1", "priority": 1, "enable": True}})
+    result = ensure(wan_resource(session, sleeps, [{"name": "Cellular 1", "priority": 1, "enabled": True}, {"id": "1", "priority": 1}]),
+                    "present", check_mode=False, result_key="wan")
+    assert result["changed"] is True
+    assert body_of(routes.write.calls[0]) == {"instantActive": True, "list": [{"connId": 2, "priority": 1}]}
+    assert result["wan"]["connections"]["2"] == {"name": "Cellular 1", "priority": 1, "enabled": True}
+    assert routes.status.call_count == 1 and routes.discard.call_count == 0
+
+
+def test_wan_no_change_and_check_mode_send_no_write(router, session, sleeps):
+    routes = wan_router(router)
+    assert ensure(wan_resource(session, sleeps, [{"id": "1", "priority": 1, "enabled": True}]), "present", False)["changed"] is False
+    result = ensure(wan_resource(session, sleeps, [{"id": "1", "priority": 3}]), "present", True, result_key="wan")
+    assert result["changed"] is True and result["wan"]["connections"]["1"]["priority"] == 3
+    assert routes.write.call_count == 0
+
+
+def test_wan_priority_of_a_disabled_connection_is_sent_along_but_not_compared(router, session, sleeps):
+    routes = wan_router(router, written={"order": [1], "1": {"name": "WAN 1", "priority": 3, "enable": False}})
+    # WAN 2 is disabled: the router does not report its priority, so 4 cannot be compared: no change.
+    assert ensure(wan_resource(session, sleeps, [{"id": "3", "priority": 4}]), "present", False)["changed"] is False
+    assert ensure(wan_resource(session, sleeps, [{"id": "3", "priority": 4, "enabled": False}]), "present", False)["changed"] is False
+    result = ensure(wan_resource(session, sleeps, [{"id": "1", "priority": 3, "enabled": False}]), "present", False, result_key="wan")
+    assert result["changed"] is True
+    assert body_of(routes.write.calls[0]) == {"instantActive": True, "list": [{"connId": 1, "enable": False, "priority": 3}]}
+    assert result["wan"]["connections"]["1"] == {"name": "WAN 1", "priority": None, "enabled": False}
+
+
+def test_wan_apply_false_reads_the_saved_config_when_the_running_one_differs(router, session, sleeps):
+    saved = {"order": [1], "1": {"name": "WAN 1", "priority": 3, "enable": True}}
+    routes = wan_router(router, saved=saved)
+    result = ensure(wan_resource(session, sleeps, [{"id": "1", "priority": 3}], apply=False), "present", False, result_key="wan")
+    assert result["changed"] is False and result["wan"]["connections"]["1"]["priority"] == 3  # already pending
+    assert body_of(routes.write.calls[0]) == {"list": [{"connId": 1}]}  # the read: no values, no instantActive
+    assert routes.write.call_count == 1
+
+
+def test_wan_apply_false_writes_pending_config_without_instant_active(router, session, sleeps):
+    saved = {"order": [1], "1": {"name": "WAN 1", "priority": 1, "enable": True}}
+    written = {"order": [1], "1": {"name": "WAN 1", "priority": 3, "enable": True}}
+    routes = wan_router(router, saved=saved, written=written)
+    result = ensure(wan_resource(session, sleeps, [{"id": "1", "priority": 3}], apply=False), "present", False, result_key="wan")
+    assert result["changed"] is True and result["wan"]["connections"]["1"]["priority"] == 3
+    assert [body_of(call) for call in routes.write.calls] == [{"list": [{"connId": 1}]}, {"list": [{"connId": 1, "priority": 3}]}]
+
+
+def test_wan_apply_false_reads_nothing_more_when_running_matches_or_in_check_mode(router, session, sleeps):
+    routes = wan_router(router)
+    assert ensure(wan_resource(session, sleeps, [{"id": "1", "priority": 1}], apply=False), "present", False)["changed"] is False
+    resource = wan_resource(session, sleeps, [{"id": "1", "priority": 3}], apply=False)
+    resource.check_mode = True  # what ensure() sets once the core passes check mode on
+    assert ensure(resource, "present", True)["changed"] is True
+    assert routes.write.call_count == 0
+
+
+def test_wan_apply_true_compares_the_running_state_even_when_something_is_pending(router, session, sleeps):
+    # Running: WAN 1 has priority 1. A pending priority 3 (saved) must not make apply=true think it is done.
+    routes = wan_router(router, written={"order": [1], "1": {"name": "WAN 1", "priority": 3, "enable": True}})
+    result = ensure(wan_resource(session, sleeps, [{"id": "1", "priority": 3}]), "present", False)
+    assert result["changed"] is True and routes.write.call_count == 1
+    assert body_of(routes.write.calls[0]) == {"instantActive": True, "list": [{"connId": 1, "priority": 3}]}
+
+
+def test_wan_read_only_user_with_apply_false_is_refused_without_any_post(router, session, sleeps):
+    routes = wan_router(router)
+    router.post("/api/login").mock(return_value=login_ok(permission={"GET": 1, "POST": 0}))
+    with pytest.raises(PermissionDeniedError):
+        ensure(wan_resource(session, sleeps, [{"id": "1", "priority": 3}], apply=False), "present", False)
+    assert routes.write.call_count == 0 and routes.discard.call_count == 0
+
+
+def test_wan_failed_write_is_discarded(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    router.get("/api/status.wan.connection").mock(return_value=ok(WAN_REPLY))
+    router.post("/api/config.wan.connection.priority").mock(return_value=fail(400, "Invalid priority: 3"))
+    discard = router.post("/api/cmd.config.discard").mock(return_value=ok())
+    with pytest.raises(ValidationError) as caught:
+        ensure(wan_resource(session, sleeps, [{"id": "1", "priority": 3}]), "present", False)
+    assert discard.call_count == 1 and "discarded" in str(caught.value)
+
+
+# ---- reboot: reboot_device() and is_back() ------------------------------------------------------
+
+def this_router():
+    return Device(platform="peplink_router", id="1824-ABCD-0001", serial="1824-ABCD-0001", status="online")
+
+
+def test_reboot_device_refuses_another_device_before_sending(router, session, sleeps):
+    with pytest.raises(InputError):
+        make(session, sleeps).reboot_device(Device(platform="peplink_router", id="other", status="online"))
+    assert not router.calls
+
+
+def test_is_back_after_being_seen_down(router, session, sleeps):
+    router.post("/api/login").mock(return_value=login_ok())
+    router.post("/api/cmd.system.reboot").mock(return_value=ok())
+    router.get("/api/info.firmware").mock(side_effect=[httpx.ConnectError("refused"), ok(FIRMWARE_REPLY)])
+    status = router.get("/api/status.wan.connection").mock(return_value=ok(WAN_REPLY))
+    client = make(session, sleeps, clock=lambda: 1000.0)
+    client.reboot_device(this_router())
+    assert client.is_back(this_router(), 990.0) is False  # down
+    assert client.is_back(this_router(), 990.0) is True   # up again after being down
+    assert status.call_count == 0
+
+
+@pytest.mark.parametrize("uptimes, back", [
+    ((3600, 120), False),  # up the whole time: not gone down yet
+    ((5, None), True),     # the WANs restarted after the reboot was sent
+    ((0, 0), False),       # no WAN up: cannot tell yet
+])
+def test_is_back_by_uptime_when_the_down_time_was_missed(router, session, sleeps, uptimes, back):
+    router.post("/api/login").mock(return_value=login_ok())
+    router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+    reply = {"order": [1, 2], "1": {"name": "WAN 1", "uptime": uptimes[0]}, "2": {"name": "WAN 2"}}
+    if uptimes[1] is not None:
+        reply["2"]["uptime"] = uptimes[1]
+    router.get("/api/status.wan.connection").mock(return_value=ok(reply))
+    client = make(session, sleeps, clock=lambda: 1000.0)
+    assert client.is_back(this_router(), 970.0) is back

@@ -741,7 +741,7 @@ def test_wait_provisioned_polls_until_active_without_jobs(session, mock):
                        httpx.Response(200, json=api_device(1, _id=DEVICE_ID, state="ACTIVE", jobs=0))]
     device = make_client(session, clock=clock).wait_provisioned(DEVICE_ID, timeout=60, sleep=5)
     assert device["state"] == "ACTIVE" and device["jobs"] == 0
-    assert clock.sleeps == [5.0, 5.0] and get.call_count == 3
+    assert clock.sleeps == [1.0, 2.0] and get.call_count == 3  # quick first polls, doubling up to `sleep`
 
 
 def test_wait_provisioned_times_out_clearly(session, mock):
@@ -751,7 +751,7 @@ def test_wait_provisioned_times_out_clearly(session, mock):
     with pytest.raises(WaitTimeoutError) as info:
         make_client(session, clock=clock).wait_provisioned(DEVICE_ID, timeout=12, sleep=5)
     assert "not provisioned within 12s (state PROVISIONING, 1 job(s) in progress)" in str(info.value)
-    assert clock.sleeps == [5.0, 5.0, 2.0]
+    assert clock.sleeps == [1.0, 2.0, 4.0, 5.0]
 
 
 def test_wait_provisioned_stops_on_deleting(logged_in, mock):
@@ -759,3 +759,398 @@ def test_wait_provisioned_stops_on_deleting(logged_in, mock):
     with pytest.raises(ApiError) as info:
         logged_in.wait_provisioned(DEVICE_ID)
     assert "being deleted" in str(info.value)
+
+
+# ---- the modules' input checks -----------------------------------------------------------------
+
+from ansible_collections.wanfleet.routers.plugins.module_utils.errors import MASK  # noqa: E402
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure  # noqa: E402
+
+CAP_MODELS = [
+    {"_id": MODEL_ID, "brand": "TP-LINK", "name": "XVS-200", "type": "ROUTER",
+     "capabilities": {"wifi": True, "wifi2G": True, "wifi5G": True, "wifi6G": False, "simSupport": True}},
+    {"_id": "12345678901234567890aaab", "brand": "TP-LINK", "name": "XVS-700", "type": "ROUTER",
+     "capabilities": {"wifi": True, "wifi2G": True, "wifi5G": True, "wifi6G": True, "simSupport": False}},
+    {"_id": "12345678901234567890aaac", "brand": "NETGEAR", "name": "XS-108", "type": "SWITCH",
+     "capabilities": {"wifi": False, "wifi2G": False, "wifi5G": False, "wifi6G": False, "simSupport": False}},
+]
+
+
+@pytest.mark.parametrize("value", ["12345678", "x" * 63, "ABCDEF0123456789" * 4, None])
+def test_passphrases_that_pass(value):
+    telecomx.check_passphrase(value, "wifi.password")
+
+
+@pytest.mark.parametrize("value", ["short7!", "x" * 64, "g" * 64, ""])
+def test_passphrases_that_fail_without_showing_the_value(value):
+    with pytest.raises(InputError) as info:
+        telecomx.check_passphrase(value, "wifi.password_5g")
+    assert "wifi.password_5g must be 8 to 63 characters or 64 hexadecimal digits" in str(info.value)
+    assert not value or value not in str(info.value)
+
+
+def test_ssid_length_counts_utf8_bytes():
+    telecomx.check_ssid("x" * 32, "name")
+    for value in ("x" * 33, "æ" * 17, ""):
+        with pytest.raises(InputError) as info:
+            telecomx.check_ssid(value, "wifi.ssid")
+        assert "wifi.ssid must be 1 to 32 characters" in str(info.value)
+
+
+def test_dhcp_input_normalises_what_is_given():
+    dhcp = telecomx.dhcp_input({"enable": True, "ip_pool_start": " 10.1.2.100", "ip_pool_end": "10.1.2.200", "lease_time": 60,
+                                "primary_dns_server": "1.1.1.1", "reserved_clients": [{"mac": "02-AA-BB-CC-DD-EE", "ip": "10.1.2.5"}]})
+    assert dhcp == {"enable": True, "ip_pool_start": "10.1.2.100", "ip_pool_end": "10.1.2.200", "lease_time": 60,
+                    "primary_dns_server": "1.1.1.1",
+                    "reserved_clients": [{"mac": "02:aa:bb:cc:dd:ee", "ip": "10.1.2.5", "enable": True}]}
+    assert telecomx.dhcp_input({"lease_time": None, "enable": None}) == {}
+
+
+@pytest.mark.parametrize("dhcp, words", [
+    ({"ip_pool_start": "10.0.0.300"}, "dhcp.ip_pool_start must be an IPv4 address"),
+    ({"primary_dns_server": "dns.example.com"}, "dhcp.primary_dns_server must be an IPv4 address"),
+    ({"ip_pool_start": "10.0.0.200", "ip_pool_end": "10.0.0.100"}, "dhcp.ip_pool_start 10.0.0.200 is above dhcp.ip_pool_end 10.0.0.100"),
+    ({"ip_pool_start": "10.0.0.100", "ip_pool_end": "10.0.1.100"}, "are not in one /24 subnet"),
+    ({"lease_time": 0}, "dhcp.lease_time is in minutes and must be at least 1"),
+    ({"ip_pool_start": "10.0.0.100", "reserved_clients": [{"mac": "020000000001", "ip": "10.0.9.5"}]},
+     "dhcp.reserved_clients[0].ip 10.0.9.5 is outside the DHCP pool's subnet 10.0.0.0/24"),
+    ({"reserved_clients": [{"mac": "02:00:00:00:00:0g", "ip": "10.0.0.5"}]}, "dhcp.reserved_clients[0].mac: '02:00:00:00:00:0g' is not a MAC"),
+    ({"reserved_clients": [{"mac": "020000000001", "ip": "10.0.0.5"}, {"mac": "02:00:00:00:00:01", "ip": "10.0.0.6"}]},
+     "dhcp.reserved_clients[1].mac 02:00:00:00:00:01 is already reserved by dhcp.reserved_clients[0]"),
+    ({"reserved_clients": [{"mac": "020000000001", "ip": "10.0.0.5"}, {"mac": "020000000002", "ip": "10.0.0.5"}]},
+     "dhcp.reserved_clients[1].ip 10.0.0.5 is already reserved"),
+])
+def test_dhcp_input_refuses(dhcp, words):
+    with pytest.raises(InputError) as info:
+        telecomx.dhcp_input(dhcp)
+    assert words in str(info.value)
+
+
+def test_reservations_compare_as_a_set_and_keep_the_device_ids():
+    have = [{"mac": "02:00:00:00:00:01", "ip": "10.0.0.5", "enable": True, "id": "r1"},
+            {"mac": "02:00:00:00:00:02", "ip": "10.0.0.6", "enable": True, "id": "r2"}]
+    same = [{"mac": "02:00:00:00:00:02", "ip": "10.0.0.6", "enable": True}, {"mac": "02:00:00:00:00:01", "ip": "10.0.0.5", "enable": True}]
+    assert telecomx._reservations_against(same, have) == have  # same set, other order: the device's list, unchanged
+    moved = [{"mac": "02:00:00:00:00:01", "ip": "10.0.0.9", "enable": True}, {"mac": "02:00:00:00:00:03", "ip": "10.0.0.7", "enable": True}]
+    assert telecomx._reservations_against(moved, have) == [dict(moved[0], id="r1"), moved[1]]
+
+
+# ---- TelecomXDeviceResource -------------------------------------------------------------------
+
+def device_params(**options):
+    params = dict.fromkeys(("id", "mac_address", "name", "model", "customer", "serial_number", "mvno_account", "notes", "wifi", "dhcp"))
+    params.update(update_password="always", state="present", wait=False, wait_timeout=300)
+    params.update(options)
+    return params
+
+
+def wifi_option(**keys):
+    wifi = dict.fromkeys(("enabled", "ssid", "password", "enabled_5g", "ssid_5g", "password_5g", "enabled_6g", "ssid_6g",
+                          "password_6g", "band_steering"))
+    wifi.update(keys)
+    return wifi
+
+
+def dhcp_option(**keys):
+    dhcp = dict.fromkeys(("enable", "ip_pool_start", "ip_pool_end", "lease_time", "primary_dns_server", "reserved_clients"))
+    dhcp.update(keys)
+    return dhcp
+
+
+@pytest.fixture
+def fleet(mock):
+    """Device 1 (XVS-200: 2.4 + 5 GHz) listed; models with capabilities; updates echo the merged body."""
+    devices = {1: api_device(1)}
+
+    def listing(request):
+        return httpx.Response(200, json=list_reply(list(devices.values()), len(devices)))
+
+    def update(request):
+        body = json.loads(request.content)
+        device = dict(devices[1])
+        for key, value in body.items():
+            device[key] = dict(device.get(key) or {}, **value) if isinstance(value, dict) else value
+        devices[1] = device
+        return httpx.Response(200, json=device)
+
+    mock.get("/network/device").mock(side_effect=listing)
+    mock.get("/network/device/model").respond(json={"total": 3, "networkDevices": CAP_MODELS})
+    mock.post("/network/device/%024x" % 1).mock(side_effect=update)
+    return devices
+
+
+def posts(mock):
+    return [call for call in mock.calls if call.request.method != "GET" and not call.request.url.path.startswith("/auth/")]
+
+
+def test_device_unchanged_sends_no_write_and_masks_every_password(logged_in, mock, fleet):
+    params = device_params(mac_address="02:C0:DE:00:00:01", name="site-1", model="XVS-200",
+                           wifi=wifi_option(ssid="Shop", password="wifi-pass-24", password_5g="wifi-pass-five"),
+                           dhcp=dhcp_option(lease_time=10, reserved_clients=[{"mac": "12:34:56:78:90:13", "ip": "192.168.0.10", "enable": True}]))
+    result = ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", False, result_key="device")
+    assert result["changed"] is False and not posts(mock)
+    assert result["device"]["wifi"]["password"] == result["device"]["wifi"]["password_5g"] == MASK
+    assert "wifi-pass" not in json.dumps(result)
+
+
+def test_device_update_sends_only_the_changed_properties_merged(logged_in, mock, fleet):
+    params = device_params(mac_address="02c0de000001", wifi=wifi_option(ssid_5g="Shop-new", password_5g="another-secret"),
+                           dhcp=dhcp_option(lease_time=10))
+    result = ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", False, result_key="device")
+    (call,) = posts(mock)
+    body = json.loads(call.request.content)
+    assert list(body) == ["wifi"]  # dhcp unchanged, name not managed
+    assert body["wifi"]["ssid5G"] == "Shop-new" and body["wifi"]["password5G"] == "another-secret"
+    assert body["wifi"]["ssid"] == "Shop" and body["wifi"]["password"] == "wifi-pass-24"  # merged key by key
+    assert result["changed_keys"] == ["wifi"]
+    assert result["diff"]["before"]["wifi"]["ssid_5g"] == "Shop-5G" and result["diff"]["after"]["wifi"]["ssid_5g"] == "Shop-new"
+    assert result["diff"]["after"]["wifi"]["password_5g"] == MASK
+    text = json.dumps(result)
+    assert "another-secret" not in text and "wifi-pass" not in text
+
+
+def test_update_password_on_create_leaves_existing_passwords_alone(logged_in, mock, fleet):
+    params = device_params(mac_address="02c0de000001", update_password="on_create", wifi=wifi_option(password="changed-elsewhere"))
+    result = ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", False, "on_create", result_key="device")
+    assert result["changed"] is False and not posts(mock)
+    always = device_params(mac_address="02c0de000001", wifi=wifi_option(password="changed-elsewhere"))
+    assert ensure(telecomx.TelecomXDeviceResource(logged_in, always), "present", True, result_key="device")["changed"] is True
+
+
+def test_update_password_on_create_sets_a_band_that_has_none(logged_in, mock, fleet):
+    fleet[1]["wifi"] = dict(fleet[1]["wifi"], password5G=None)
+    params = device_params(mac_address="02c0de000001", update_password="on_create",
+                           wifi=wifi_option(password="not-sent-again", password_5g="first-password"))
+    result = ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", False, "on_create", result_key="device")
+    body = json.loads(posts(mock)[0].request.content)
+    assert body["wifi"]["password5G"] == "first-password" and body["wifi"]["password"] == "wifi-pass-24"
+    assert result["changed"] is True
+
+
+@pytest.mark.parametrize("wifi, words", [
+    (wifi_option(enabled_6g=True, ssid_6g="Six"), "model TP-LINK XVS-200 has no 6 GHz radio, so wifi.enabled_6g cannot be set (its bands: 2.4 GHz, 5 GHz)"),
+    (wifi_option(password_6g="abcdefgh"), "wifi.password_6g cannot be set"),
+    (wifi_option(enabled_5g=True, ssid_5g=None), None),  # the device has a 5 GHz SSID already: fine
+])
+def test_device_wifi_is_held_to_the_model_capabilities(logged_in, mock, fleet, wifi, words):
+    resource = telecomx.TelecomXDeviceResource(logged_in, device_params(mac_address="02c0de000001", wifi=wifi))
+    if words is None:
+        ensure(resource, "present", True, result_key="device")
+        return
+    with pytest.raises(UnsupportedError) as info:
+        ensure(resource, "present", False, result_key="device")
+    assert words in str(info.value) and not posts(mock)
+
+
+def test_device_enabled_band_needs_an_ssid(logged_in, mock, fleet):
+    fleet[1]["wifi"] = dict(fleet[1]["wifi"], ssid5G=None, enabled5G=False)
+    resource = telecomx.TelecomXDeviceResource(logged_in, device_params(mac_address="02c0de000001", wifi=wifi_option(enabled_5g=True)))
+    with pytest.raises(InputError) as info:
+        ensure(resource, "present", False, result_key="device")
+    assert "wifi.enabled_5g is true but the 5 GHz band has no SSID: give wifi.ssid_5g" in str(info.value) and not posts(mock)
+
+
+def test_device_dhcp_is_checked_with_the_device_values(logged_in, mock, fleet):
+    resource = telecomx.TelecomXDeviceResource(logged_in, device_params(mac_address="02c0de000001", dhcp=dhcp_option(ip_pool_end="192.168.0.50")))
+    with pytest.raises(InputError) as info:
+        ensure(resource, "present", False, result_key="device")
+    assert "dhcp.ip_pool_start 192.168.0.100 is above dhcp.ip_pool_end 192.168.0.50 (with the device's current values)" in str(info.value)
+    assert not posts(mock)
+
+
+def test_dhcp_server_needs_a_pool_from_the_task_or_the_device(logged_in, mock, fleet):
+    enable_only = device_params(mac_address="02c0de000001", dhcp=dhcp_option(enable=True))
+    assert ensure(telecomx.TelecomXDeviceResource(logged_in, enable_only), "present", True)["changed"] is False  # the device has a pool
+    fleet[1]["dhcp"] = None
+    with pytest.raises(InputError) as info:
+        ensure(telecomx.TelecomXDeviceResource(logged_in, enable_only), "present", True)
+    assert "dhcp.enable needs dhcp.ip_pool_start and dhcp.ip_pool_end (the device has none)" in str(info.value)
+    new = device_params(mac_address="02c0de0000ff", name="n", model="XVS-200", dhcp=dhcp_option(enable=True, ip_pool_start="10.0.0.5"))
+    with pytest.raises(InputError) as info:
+        ensure(telecomx.TelecomXDeviceResource(logged_in, new), "present", True)
+    assert str(info.value).endswith("dhcp.enable needs dhcp.ip_pool_start and dhcp.ip_pool_end") and not posts(mock)
+
+
+def test_device_reserved_clients_in_another_order_are_no_change(logged_in, mock, fleet):
+    fleet[1]["dhcp"] = dict(fleet[1]["dhcp"], reservedClients=[
+        {"mac": "020000000001", "ip": "192.168.0.11", "enable": True, "id": "r1"},
+        {"mac": "020000000002", "ip": "192.168.0.12", "enable": "false", "id": "r2"}])
+    wanted = [{"mac": "02:00:00:00:00:02", "ip": "192.168.0.12", "enable": False}, {"mac": "020000000001", "ip": "192.168.0.11", "enable": True}]
+    params = device_params(mac_address="02c0de000001", dhcp=dhcp_option(reserved_clients=wanted))
+    assert ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", False, result_key="device")["changed"] is False
+    wanted[0]["ip"] = "192.168.0.13"
+    ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", False, result_key="device")
+    sent = json.loads(posts(mock)[0].request.content)["dhcp"]["reservedClients"]
+    assert sent == [{"mac": "020000000002", "ip": "192.168.0.13", "enable": False, "id": "r2"},
+                    {"mac": "020000000001", "ip": "192.168.0.11", "enable": True, "id": "r1"}]
+
+
+@pytest.mark.parametrize("option, value", [("serial_number", "OTHER"), ("model", "XVS-700"), ("customer", "f" * 24)])
+def test_device_properties_the_update_cannot_change_fail_before_the_write(logged_in, mock, fleet, option, value):
+    resource = telecomx.TelecomXDeviceResource(logged_in, device_params(mac_address="02c0de000001", **{option: value}))
+    with pytest.raises(UnsupportedError) as info:
+        ensure(resource, "present", True, result_key="device")  # check mode too: no false prediction
+    assert "the %s of an existing device cannot be changed" % option in str(info.value) and not posts(mock)
+
+
+def test_device_create_needs_name_model_and_mac(logged_in, mock, fleet):
+    with pytest.raises(InputError) as info:
+        ensure(telecomx.TelecomXDeviceResource(logged_in, device_params(mac_address="02c0de0000ff", name="new")), "present", False)
+    assert "no device has MAC address 02:c0:de:00:00:ff; creating it needs name, model and mac_address (missing: model)" in str(info.value)
+    assert not posts(mock)
+
+
+def test_device_create_in_check_mode_and_for_real(logged_in, mock, fleet):
+    create = mock.post("/network/device").respond(json=api_device(9, macAddress="02c0de0000ff", state="PROVISIONING", jobs=1))
+    params = device_params(mac_address="02-c0-de-00-00-ff", name="new", model="XVS-200", wifi=wifi_option(ssid="N", password="new-secret-1"))
+    predicted = ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", True, result_key="device")
+    assert predicted["changed"] is True and not create.called
+    assert predicted["device"]["model"] == MODEL_ID and predicted["device"]["wifi"]["password"] == MASK
+    result = ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", False, result_key="device")
+    body = json.loads(create.calls.last.request.content)
+    assert body["macAddress"] == "02c0de0000ff" and body["model"] == MODEL_ID and body["wifi"] == {"ssid": "N", "password": "new-secret-1"}
+    assert result["device"]["id"] == "%024x" % 9 and "new-secret-1" not in json.dumps(result)
+
+
+def test_device_create_waits_for_provisioning(session, mock):
+    mock.post("/auth/login").respond(json=login_reply())
+    mock.get("/network/device").respond(json=list_reply([], 0))
+    mock.get("/network/device/model").respond(json={"total": 3, "networkDevices": CAP_MODELS})
+    mock.post("/network/device").respond(json=api_device(9, state="PROVISIONING", jobs=1))
+    polls = [httpx.Response(200, json=api_device(9, state="PROVISIONING", jobs=1)), httpx.Response(200, json=api_device(9))]
+    mock.get("/network/device/%024x" % 9).mock(side_effect=polls)
+    clock = Clock()
+    params = device_params(mac_address="02c0de000009", name="n", model="XVS-200", wait=True, wait_timeout=30)
+    result = ensure(telecomx.TelecomXDeviceResource(make_client(session, clock=clock), params), "present", False, result_key="device")
+    assert result["device"]["state"] == "ACTIVE" and clock.sleeps == [1.0]
+
+
+def test_device_being_deleted_counts_as_absent_and_blocks_a_create(logged_in, mock, fleet):
+    fleet[1] = api_device(1, state="DELETING", jobs=1)
+    delete = mock.delete("/network/device/%024x" % 1)
+    params = device_params(mac_address="02c0de000001", name="site-1", model="XVS-200")
+    assert ensure(telecomx.TelecomXDeviceResource(logged_in, params), "absent", False)["changed"] is False and not delete.called
+    with pytest.raises(ConflictError) as info:
+        ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", False)
+    assert "is being deleted (state DELETING) and its MAC address stays in use" in str(info.value) and not posts(mock)
+
+
+def test_device_by_unknown_id(logged_in, mock):
+    mock.get("/network/device/%s" % DEVICE_ID).respond(404, json={"error": "id"})
+    params = device_params(id=DEVICE_ID, name="x")
+    assert ensure(telecomx.TelecomXDeviceResource(logged_in, params), "absent", False)["changed"] is False
+    with pytest.raises(NotFoundError) as info:
+        ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", False)
+    assert "no network device with id %s; TelecomX assigns ids" % DEVICE_ID in str(info.value)
+
+
+def test_device_delete(logged_in, mock, fleet):
+    delete = mock.delete("/network/device/%024x" % 1).respond(json={"success": True})
+    result = ensure(telecomx.TelecomXDeviceResource(logged_in, device_params(mac_address="02c0de000001")), "absent", False, result_key="device")
+    assert result["changed"] is True and result["device"] is None and delete.called
+    assert result["diff"]["before"]["wifi"]["password"] == MASK and "wifi-pass" not in json.dumps(result)
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"mac_address": "00:11:22:33:44"}, "mac_address: '00:11:22:33:44' is not a MAC address"),
+    ({"id": "1234"}, "id must be a TelecomX id (24 hexadecimal digits)"),
+    ({"mac_address": "001122334455", "customer": "acme"}, "customer must be a TelecomX id"),
+    ({"mac_address": "001122334455", "wifi": wifi_option(password="short")}, "wifi.password must be 8 to 63 characters"),
+    ({"mac_address": "001122334455", "wifi": wifi_option(ssid_5g="x" * 33)}, "wifi.ssid_5g must be 1 to 32 characters"),
+    ({"mac_address": "001122334455", "dhcp": dhcp_option(ip_pool_start="192.168.1.50", ip_pool_end="192.168.1.10")}, "is above"),
+    ({}, "telecomx_device needs id or mac_address"),
+])
+def test_device_input_is_refused_before_any_request(session, mock, options, words):
+    with pytest.raises(InputError) as info:
+        ensure(telecomx.TelecomXDeviceResource(make_client(session), device_params(**options)), "present", False)
+    assert words in str(info.value) and not mock.calls
+
+
+def test_viewer_fails_before_the_write_but_may_run_check_mode(session, mock, fleet):
+    mock.post("/auth/login").respond(json=login_reply(level="VIEWER"))
+    params = device_params(mac_address="02c0de000001", name="renamed")
+    assert ensure(telecomx.TelecomXDeviceResource(make_client(session), params), "present", True)["changed"] is True
+    with pytest.raises(PermissionDeniedError) as info:
+        ensure(telecomx.TelecomXDeviceResource(make_client(session), params), "present", False)
+    assert "has access level VIEWER, which cannot update network devices" in str(info.value) and not posts(mock)
+
+
+# ---- SsidProfileResource -----------------------------------------------------------------------
+
+def ssid_params(**options):
+    params = dict.fromkeys(("id", "group", "enabled", "broadcast", "vlan_id", "security", "passphrase", "fast_transition"))
+    params.update(name="Shop-5G", device="site-1", band="5", update_passphrase="always", state="present")
+    params.update(options)
+    return params
+
+
+@pytest.mark.parametrize("options, cls, words", [
+    ({"vlan_id": 20}, UnsupportedError, "ssid_profile option vlan_id is not supported on platform telecomx"),
+    ({"broadcast": False}, UnsupportedError, "ssid_profile option broadcast is not supported"),
+    ({"fast_transition": True}, UnsupportedError, "ssid_profile option fast_transition is not supported"),
+    ({"id": "1"}, UnsupportedError, "one SSID per band: choose it with band"),
+    ({"group": "shops", "device": None}, UnsupportedError, "TelecomX has no device groups"),
+    ({"security": "wpa3_personal"}, UnsupportedError, "ssid_profile security wpa3_personal is not supported"),
+    ({"security": "open", "passphrase": "abcdefgh"}, InputError, "passphrase is not allowed with security=open"),
+    ({"passphrase": "1234567"}, InputError, "passphrase must be 8 to 63 characters"),
+    ({"band": None}, InputError, "ssid_profile needs band (2.4, 5 or 6)"),
+    ({"device": None}, InputError, "ssid_profile needs device"),
+    ({"name": "n" * 33}, InputError, "name must be 1 to 32 characters"),
+])
+def test_ssid_input_is_refused_before_any_request(session, mock, options, cls, words):
+    with pytest.raises(cls) as info:
+        ensure(telecomx.SsidProfileResource(make_client(session), ssid_params(**options)), "present", False)
+    assert words in str(info.value) and not mock.calls
+
+
+def test_ssid_unchanged_and_masked(logged_in, mock, fleet):
+    params = ssid_params(enabled=True, security="wpa2_personal", passphrase="wifi-pass-five")
+    result = ensure(telecomx.SsidProfileResource(logged_in, params), "present", False, result_key="profile")
+    assert result["changed"] is False and not posts(mock)
+    assert result["profile"] == {"device": "%024x" % 1, "device_name": "site-1", "band": "5", "name": "Shop-5G", "enabled": True,
+                                 "security": "wpa2_personal", "passphrase": MASK, "band_steering": False}
+
+
+def test_ssid_change_sends_the_band_keys_in_the_whole_wifi_object(logged_in, mock, fleet):
+    result = ensure(telecomx.SsidProfileResource(logged_in, ssid_params(name="Guest", passphrase="guest-pass-1")), "present", False,
+                    result_key="profile")
+    body = json.loads(posts(mock)[0].request.content)
+    assert body == {"wifi": dict(api_device(1)["wifi"], ssid5G="Guest", password5G="guest-pass-1")}
+    assert result["changed_keys"] == ["name", "passphrase"]
+    assert result["diff"] == {"before": {"name": "Shop-5G", "passphrase": MASK}, "after": {"name": "Guest", "passphrase": MASK}}
+    assert "guest-pass-1" not in json.dumps(result) and "wifi-pass" not in json.dumps(result)
+
+
+def test_ssid_open_removes_the_password_and_a_passphrase_sets_it_back(logged_in, mock, fleet):
+    ensure(telecomx.SsidProfileResource(logged_in, ssid_params(security="open")), "present", False)
+    assert json.loads(posts(mock)[0].request.content)["wifi"]["password5G"] is None
+    result = ensure(telecomx.SsidProfileResource(logged_in, ssid_params(security="open")), "present", False, result_key="profile")
+    assert result["changed"] is False and result["profile"]["security"] == "open" and result["profile"]["passphrase"] == ""
+    with pytest.raises(InputError) as info:
+        ensure(telecomx.SsidProfileResource(logged_in, ssid_params(security="wpa2_personal")), "present", False)
+    assert "security=wpa2_personal needs a passphrase: the 5 GHz band of device site-1 has none" in str(info.value)
+    # on_create: an open band has no password to leave alone, so the given one is set
+    result = ensure(telecomx.SsidProfileResource(logged_in, ssid_params(passphrase="now-secured", update_passphrase="on_create")),
+                    "present", False, "on_create", result_key="profile")
+    assert result["changed_keys"] == ["passphrase", "security"] and fleet[1]["wifi"]["password5G"] == "now-secured"
+
+
+def test_ssid_absent_disables_the_band_only_when_it_carries_this_ssid(logged_in, mock, fleet):
+    other = ensure(telecomx.SsidProfileResource(logged_in, ssid_params(name="Elsewhere", state="absent")), "absent", False)
+    assert other["changed"] is False and not posts(mock)
+    result = ensure(telecomx.SsidProfileResource(logged_in, ssid_params(state="absent")), "absent", False, result_key="profile")
+    assert result["changed"] is True and result["profile"]["enabled"] is False
+    assert json.loads(posts(mock)[0].request.content)["wifi"]["enabled5G"] is False
+    again = ensure(telecomx.SsidProfileResource(logged_in, ssid_params(state="absent")), "absent", False)
+    assert again["changed"] is False and len(posts(mock)) == 1
+
+
+@pytest.mark.parametrize("model, band, words", [
+    (MODEL_ID, "6", "device site-1 (model TP-LINK XVS-200) has no 6 GHz radio; its bands: 2.4, 5"),
+    ("12345678901234567890aaac", "2.4", "device site-1 (model NETGEAR XS-108) has no Wi-Fi"),
+])
+def test_ssid_band_the_model_lacks(logged_in, mock, fleet, model, band, words):
+    fleet[1] = api_device(1, model=model)
+    with pytest.raises(UnsupportedError) as info:
+        ensure(telecomx.SsidProfileResource(logged_in, ssid_params(band=band)), "present", False)
+    assert words in str(info.value) and not posts(mock)
