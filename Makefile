@@ -149,9 +149,15 @@ changelog: venv
 	cd $(CHANGELOG_ROOT) && antsibull-changelog release --version $(VERSION) --date "$$(date +%F)"
 	@echo "--- $(VERSION) release notes (dry run):"; sed -n '/^<a id="v/,$$p' $(CHANGELOG_ROOT)/CHANGELOG.md
 
-# Build the artifact, check it keeps what execution environments need, install
-# it into an empty collections path and list its plugins from there.
-BUILD_MUST_HAVE := meta/runtime.yml meta/execution-environment.yml requirements.txt bindep.txt LICENSE README.md
+# Build the artifact, check it keeps what execution environments and users need, install it into an empty
+# collections path and list its plugins from there; show what ansible-builder finds in the installed
+# collection (the introspection an EE build runs), and write the EE build context for
+# docs/awx/execution-environment.yml into .build/ee (`ansible-builder create`: offline, no container engine;
+# `ansible-builder build` on that context needs podman or docker).
+BUILD_MUST_HAVE := meta/runtime.yml meta/execution-environment.yml requirements.txt bindep.txt LICENSE README.md \
+                   playbooks/site.yml playbooks/fleet_report.yml roles/site_provision/meta/argument_specs.yml \
+                   docs/awx/execution-environment.yml
+EE_DEFINITION := docs/awx/execution-environment.yml
 build: venv
 	ansible-galaxy collection build --force --output-path $(BUILD)/dist .
 	@listing=$$(tar -tzf $(TARBALL)); for f in $(BUILD_MUST_HAVE); do \
@@ -159,17 +165,28 @@ build: venv
 	done
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; export ANSIBLE_COLLECTIONS_PATH="$$tmp"; \
 	ansible-galaxy collection install --offline -p "$$tmp" $(TARBALL); \
-	ansible-doc -l $(NAMESPACE).$(NAME)
+	ansible-doc -l $(NAMESPACE).$(NAME); \
+	ansible-doc -t role -l $(NAMESPACE).$(NAME); \
+	ansible-builder introspect --sanitize "$$tmp"
+	@rm -rf $(BUILD)/ee
+	ansible-builder create -f $(EE_DEFINITION) -c $(BUILD)/ee --output-filename Containerfile -v 1
+	@echo "build: $(TARBALL); execution environment build context: $(BUILD)/ee"
 
 ## Other -------------------------------------------------------------------
 
-# Lint the plugin docs, then build the HTML docsite: antsibull-docs writes a
-# Sphinx project and the RST pages, sphinx-build renders them. We are offline:
-# intersphinx is switched off, so links into docs.ansible.com stay unresolved
-# (a few "undefined label" warnings; hence no -W).
+# Lint the plugin docs, check that every module, the inventory plugin and the role render with ansible-doc,
+# then build the HTML docsite: antsibull-docs writes a Sphinx project and the RST pages, sphinx-build renders
+# them. We are offline: intersphinx is switched off, so links into docs.ansible.com stay unresolved (a few
+# "undefined label" warnings; hence no -W). The guides are Markdown in docs/ (index: docs/index.md); the
+# docsite links to them (docs/docsite/links.yml).
 DOCS := $(BUILD)/docs
 docs: venv collection-layout
 	antsibull-docs lint-collection-docs --plugin-docs .
+	@modules=$$(ansible-doc -l $(NAMESPACE).$(NAME) | awk '{print $$1}'); \
+	ansible-doc -t module $$modules >/dev/null; \
+	ansible-doc -t inventory $(NAMESPACE).$(NAME).fleet >/dev/null; \
+	ansible-doc -t role $(NAMESPACE).$(NAME).site_provision >/dev/null; \
+	echo "ansible-doc renders:" $$modules $(NAMESPACE).$(NAME).fleet $(NAMESPACE).$(NAME).site_provision
 	@rm -rf $(DOCS); mkdir -p $(DOCS)/rst; chmod og-w $(DOCS)/rst
 	antsibull-docs sphinx-init --use-current --dest-dir $(DOCS) $(NAMESPACE).$(NAME) >/dev/null
 	echo 'intersphinx_mapping = {}  # offline build (make docs)' >> $(DOCS)/conf.py

@@ -47,6 +47,8 @@ def environment(sim, cache_dir):
         "TELECOMX_URL": sim.url, "TELECOMX_USERNAME": "manager@example.com", "TELECOMX_PASSWORD": "sim-password",
         "PEPLINK_USERNAME": "admin", "PEPLINK_PASSWORD": "admin",
         "WANFLEET_CACHE_DIR": cache_dir,
+        "ANSIBLE_LOCAL_TEMP": os.path.join(os.path.dirname(cache_dir), "ansible-local"),
+        "ANSIBLE_REMOTE_TMP": os.path.join(os.path.dirname(cache_dir), "ansible-remote"),
         "ANSIBLE_LOCALHOST_WARNING": "0", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0", "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
         "PATH": BIN + os.pathsep + os.environ.get("PATH", ""),
@@ -173,14 +175,17 @@ def print_summary(runs, report, served, elapsed):
     print("Changes per site (objects created, changed or rebooted; from the role's summary):")
     print("  %-20s %-15s %-12s %6s %6s" % ("site", "platform", "--check", "run 1", "run 2"))
     agree = True
+    any_pending = False
     for host in hosts:
         predicted, pending = changes(check[host])
         applied = dict((key, status) for key, status in changes(first[host])[0].items() if key not in pending)
         agree = agree and predicted == applied
+        any_pending = any_pending or bool(pending)
         print("  %-20s %-15s %-12s %6d %6d" % (host, first[host]["platform"],
                                               "%d%s" % (len(predicted), " (+%d)" % len(pending) if pending else ""),
                                               len(changes(first[host])[0]), len(changes(second[host])[0])))
-    print("  (+N): settings of a group that does not exist yet; check mode cannot read them")
+    if any_pending:
+        print("  (+N): settings of a group that does not exist yet; check mode cannot read them")
     print()
     print("What run 1 did:")
     for host in hosts:

@@ -50,7 +50,6 @@ except ImportError:  # pragma: no cover - Windows controllers are not supported 
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     MalformedResponseError,
     PaginationError,
-    RateLimitedError,
     Redactor,
     TransportError,
     WanfleetError,
@@ -68,6 +67,9 @@ DEFAULT_MAX_RETRIES = 5
 BACKOFF_BASE = 0.5
 # A Retry-After longer than this is not waited out: the run fails with the hint instead.
 RETRY_MAX_WAIT = 60.0
+# Transport failures that happen before a request leaves (no connection): anything else (a read
+# timeout, a connection closed mid-answer) may come after the platform received the request.
+NOT_SENT_ERRORS = frozenset(("ConnectError", "ConnectTimeout", "PoolTimeout", "UnsupportedProtocol", "ProxyError"))
 
 
 def parse_retry_after(headers, now=None):
@@ -300,17 +302,18 @@ class ApiClient(object):
                 if idempotent and attempt < self.max_retries:
                     attempt = self._pause(method, url, "timeout", attempt, None)
                     continue
-                raise self._transport_error(method, url, exc, "timed out after %.0fs" % self.session.timeout)
+                raise self._transport_error(method, url, exc, "timed out after %gs" % self.session.timeout, idempotent)
             except httpx.TransportError as exc:
                 if idempotent and attempt < self.max_retries and not _is_tls_error(exc):
                     attempt = self._pause(method, url, type(exc).__name__, attempt, None)
                     continue
-                raise self._transport_error(method, url, exc)
+                raise self._transport_error(method, url, exc, idempotent=idempotent)
             if auth and not reauthenticated and self.is_expired_auth(response):
                 # The request was refused before it did anything: resending is safe.
                 reauthenticated = True
                 self.authenticate(force=True)
                 continue
+            wait = None
             if idempotent and attempt < self.max_retries and self.is_retryable(response):
                 wait = parse_retry_after(response.headers)
                 if wait is None or wait <= self.retry_max_wait:
@@ -319,8 +322,12 @@ class ApiClient(object):
             try:
                 return self.unwrap(response, method, url) if unwrap else response
             except WanfleetError as exc:
-                if isinstance(exc, RateLimitedError) and attempt:
+                if attempt:
                     exc.message += " (after %d retries)" % attempt
+                if wait is not None and wait > self.retry_max_wait:
+                    exc.message += ("; the platform asks to retry after %.0fs, longer than a task waits (%.0fs): "
+                                    "run it again later" % (wait, self.retry_max_wait))
+                exc.args = (exc.message,)
                 raise exc.redacted(self.redactor)
 
     def _send(self, method, url, params, json, data, headers):
@@ -335,11 +342,16 @@ class ApiClient(object):
         self._sleep(delay)
         return attempt + 1
 
-    def _transport_error(self, method, url, exc, detail=None):
+    def _transport_error(self, method, url, exc, detail=None, idempotent=True):
         detail = detail or str(exc) or type(exc).__name__
         if _is_tls_error(exc):
             detail = ("TLS certificate verification failed (%s); give the CA with ca_path, "
                       "or set validate_certs: false for a self-signed device" % detail)
+        elif not idempotent and type(exc).__name__ not in NOT_SENT_ERRORS:
+            # The answer was lost, not the request: the platform may have carried it out (a reboot
+            # under way, an object created), so it is not resent, and the user must know that.
+            detail += ("; the request was sent and may have been carried out, so it is not resent: "
+                       "check the outcome before running the task again")
         error = TransportError("%s: %s %s: %s" % (self.platform, method, self._path(url), detail),
                                platform=self.platform, method=method, url=url)
         error.cause = type(exc).__name__  # e.g. ReadTimeout vs ConnectError: sent or never connected

@@ -136,7 +136,8 @@ def ensure(resource, state, check_mode, update_secrets="always", result_key="obj
     desired = resource.desired(current)
     if current is None:
         keys = sorted(key for key, value in desired.items() if value is not None)
-        after = desired if check_mode else _apply(resource, resource.create, desired)
+        predicted = dict((key, desired[key]) for key in keys)
+        after = predicted if check_mode else _apply(resource, resource.create, desired)
         return {"changed": True, result_key: _visible(after, secret_keys),
                 "diff": {"before": {}, "after": masked(desired, keys, secret_keys)}}
 

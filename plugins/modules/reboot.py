@@ -14,8 +14,8 @@ description:
     and with O(wait=true) waits until every rebooted device answers again.
   - The reboot request is never retried automatically, whatever O(max_retries) says, so a device is never
     rebooted twice by one task.
-  - Offline devices are not sent a reboot (NetCloud Manager drops such requests); they are listed in RV(offline).
-    If every selected device is offline the task fails.
+  - Devices that are not online (offline, or never connected) are not sent a reboot (NetCloud Manager drops such
+    requests); they are listed in RV(offline). If no selected device is online the task fails.
   - The task reports C(changed=true) whenever a reboot was sent. In check mode nothing is sent, C(changed) is
     V(false), and RV(rebooted) lists the devices that would be rebooted.
 extends_documentation_fragment:
@@ -91,7 +91,7 @@ rebooted:
   elements: dict
   sample: [{id: "1254", name: store-042, serial: MM180012345678}]
 offline:
-  description: Selected devices that were offline and were not sent a reboot.
+  description: Selected devices that were not online (offline or never connected) and were not sent a reboot.
   returned: always
   type: list
   elements: dict
@@ -133,8 +133,9 @@ def main():
         if params["wait_timeout"] <= 0 or params["wait_sleep"] <= 0:
             raise InputError("wait_timeout and wait_sleep must be positive")
         targets = client.devices(device=params["device"], group=params["group"], detail=False)
-        online = [device for device in targets if device.status != "offline"]
-        offline = [brief(device) for device in targets if device.status == "offline"]
+        # Only a device the platform reports online can take a reboot (NCM drops the others' requests).
+        online = [device for device in targets if device.status == "online"]
+        offline = [brief(device) for device in targets if device.status != "online"]
         if not online:
             raise InputError("%s: nothing to reboot: %s offline" % (
                 module.platform, ", ".join(device["name"] or device["id"] for device in offline) or "no device matched"))

@@ -108,6 +108,9 @@ notes:
     from public clients (see the platform page in the collection's docs)."
   - "O(platform=ncm): the SSID lives in the configuration tree at C(wlan.radio.<radio>.bss.<bss>) and is changed with
     a PATCH of C([updates, removals]); NetCloud Manager reads passwords back as C(*)."
+  - "O(platform=ncm): O(vlan_id) and O(fast_transition) are not supported. O(band) V(2.4) and V(5) select radio 0 and 1
+    (inferred). Without O(id), the first unused slot of the band's radio is set up and switched on.
+    O(state=absent) disables the slot."
   - "O(platform=telecomx): O(device) and O(band) are required; O(security) is V(open) or V(wpa2_personal); O(id),
     O(vlan_id), O(broadcast) and O(fast_transition) are refused. Passwords are read back, so both O(update_passphrase)
     values behave alike. O(state=absent) turns the band off only when it carries O(name)."

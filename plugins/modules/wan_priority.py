@@ -42,7 +42,7 @@ options:
     type: str
   group:
     description:
-      - V(ncm) only, instead of O(device): set the priorities in the group's configuration, which its routers inherit.
+      - "V(ncm) only, instead of O(device): set the priorities in the group's configuration, which its routers inherit."
     type: str
   apply:
     description:
@@ -68,7 +68,10 @@ notes:
   - "O(platform=incontrol): InControl 2 documents no WAN priority call; the module sends the router API call through
     InControl's device API proxy (C(.../devapi/config.wan.connection.priority)), which is inferred from public clients."
   - "O(platform=ncm): the priorities live in the configuration at C(wan.rules2.<id>.priority) and
-    C(wan.rules2.<id>.disabled); the key names are inferred from the NCM configuration reference."
+    C(wan.rules2.<id>.disabled); the key names are inferred from the NCM configuration reference.
+    Priorities are NCM's own numbers (lower is preferred; connections not listed keep theirs, which may be
+    fractional such as 1.1, and are returned as such). O(connections[].name) is the WAN rule's C(trigger_name).
+    O(apply=false) is not supported."
 author:
   - wanfleet.routers contributors (@wanfleet)
 """

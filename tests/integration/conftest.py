@@ -52,8 +52,8 @@ def ansible_env(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def simulator():
-    with Simulator(seed="default", settings={"reboot_seconds": 2, "telecomx_provision_seconds": 1,
-                                                 "telecomx_delete_seconds": 1}) as sim:
+    settings = {"reboot_seconds": 2, "telecomx_provision_seconds": 1, "telecomx_delete_seconds": 1}
+    with Simulator(seed="default", settings=settings) as sim:
         yield sim
 
 
@@ -114,7 +114,10 @@ def run_playbook(ansible_env, tmp_path):
         results_file = tmp_path / ("results%d.jsonl" % counter[0])
         args = [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", str(playbook)]
         args += (["--check"] if check else []) + (["--diff"] if diff else []) + list(extra_args)
-        process_env = dict(ansible_env, WANFLEET_RESULTS_FILE=str(results_file), **(env or {}))
+        # Own temp dirs per run: parallel runs sharing ~/.ansible/tmp have collided.
+        process_env = dict(ansible_env, WANFLEET_RESULTS_FILE=str(results_file),
+                           ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"), ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"),
+                           **(env or {}))
         process = subprocess.run(args, env=process_env, capture_output=True, text=True, timeout=600, cwd=str(tmp_path), check=False)
         results = [json.loads(line) for line in results_file.read_text().splitlines()] if results_file.exists() else []
         return PlaybookRun(process, results)

@@ -183,8 +183,8 @@ def test_ssid_profile_bad_input_sends_nothing(sim, play):
         ("open with passphrase", dict(device=ibr, name="Guest", band="2.4", security="open", passphrase="{{ psk }}"),
          "passphrase is not allowed with security open"),
     ]
-    run = play([task(name, "ssid_profile", ignore_errors=True, **args) for name, args, _ in cases])
-    for name, _, message in cases:
+    run = play([task(name, "ssid_profile", ignore_errors=True, **args) for name, args, message in cases])
+    for name, args, message in cases:
         assert message in failed(run, name), name
         assert "ncm" in failed(run, name)
     assert sim.requests() == []
@@ -251,8 +251,8 @@ def test_wan_priority_bad_input(sim, play):
         ("bad id", dict(device=ibr, connections=[{"id": "wan1", "priority": 2}]), "id must be a WAN rule _id_ (a UUID) or its index"),
         ("nothing to set", dict(device=ibr, connections=[{"name": "LTE"}]), "give priority or enabled"),
     ]
-    run = play([task(name, "wan_priority", ignore_errors=True, **args) for name, args, _ in cases])
-    for name, _, message in cases:
+    run = play([task(name, "wan_priority", ignore_errors=True, **args) for name, args, message in cases])
+    for name, args, message in cases:
         assert message in failed(run, name), name
     assert sim.requests() == []
 
@@ -348,8 +348,8 @@ def test_group_bad_input(sim, play):
         ("purge without devices", dict(name="Stores", purge_devices=True), "purge_devices needs devices"),
         ("bad id", dict(id="stores"), "id must be the group's numeric id"),
     ]
-    run = play([task(name, "group", ignore_errors=True, **args) for name, args, _ in cases])
-    for name, _, message in cases:
+    run = play([task(name, "group", ignore_errors=True, **args) for name, args, message in cases])
+    for name, args, message in cases:
         assert message in failed(run, name), name
     assert sim.requests() == []
 
@@ -443,8 +443,8 @@ def test_alert_rule_bad_input(sim, play):
         ("bad id", dict(id="42"), "id must be the rule's alert_config_id"),
         ("bad type", dict(alert_types=["Connection State"]), "'Connection State' not an alert type name"),
     ]
-    run = play([task(name, "alert_rule", ignore_errors=True, **args) for name, args, _ in cases])
-    for name, _, message in cases:
+    run = play([task(name, "alert_rule", ignore_errors=True, **args) for name, args, message in cases])
+    for name, args, message in cases:
         assert message in failed(run, name), name
     assert sim.requests() == []
 

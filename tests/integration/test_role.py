@@ -46,7 +46,9 @@ class SiteRun(object):
         """The message of the first task that failed on a host."""
         failed = [entry for entry in self.results if entry["host"] == host and entry["status"] == "failed"]
         assert failed, "nothing failed on %s:\n%s" % (host, self.stdout[-3000:])
-        return failed[0]["result"]["msg"]
+        result = failed[0]["result"]
+        items = [item["msg"] for item in result.get("results", []) if item.get("failed")]
+        return "; ".join(items) if items else result["msg"]
 
     def statuses(self, site):
         """{(target, kind, name): status} from the role's summary of a site."""
@@ -66,7 +68,10 @@ def site(ansible_env, tmp_path):
         results = tmp_path / ("results%d.jsonl" % counter[0])
         variables = dict(extra_vars or {}, wanfleet_summary_path=str(summary))
         command = [os.path.join(BIN, "ansible-playbook"), "-i", str(inventory), SITE, "-e", json.dumps(variables)] + list(args)
-        process = subprocess.run(command, env=dict(ansible_env, WANFLEET_RESULTS_FILE=str(results), **(env or {})),
+        # Own Ansible temp dirs per run, as the harness's run_playbook: parallel runs sharing ~/.ansible/tmp collide.
+        process_env = dict(ansible_env, WANFLEET_RESULTS_FILE=str(results), ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
+                           ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"), **(env or {}))
+        process = subprocess.run(command, env=process_env,
                                  capture_output=True, text=True, timeout=900, cwd=str(tmp_path), check=False)
         recorded = [json.loads(line) for line in results.read_text().splitlines()] if results.exists() else []
         summaries = dict((entry["site"], entry) for entry in json.loads(summary.read_text())) if summary.exists() else {}

@@ -3,6 +3,13 @@
 A fault rule matches the next `count` requests by method and path (a regular
 expression searched in the path) and replaces or delays their answer. Control
 calls under /_sim/ are never logged, delayed or faulted.
+
+What each fault means for the request itself: `status`, `malformed_json`,
+`stat_fail` and `drop` answer instead of the platform, so the request is not
+carried out; `delay` reads the request, waits, then lets the platform carry it
+out and answer (late: past the client's timeout, the answer is lost but the
+change is made); `expire_tokens` expires the platform's tokens, then the
+platform answers (refusing the now-expired token).
 """
 
 from __future__ import annotations
@@ -117,6 +124,24 @@ async def _send_json(send, status, body, headers=()):
     await send({"type": "http.response.body", "body": payload})
 
 
+async def _buffered(receive):
+    """Read the request body now; return a `receive` that hands it to the app later."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break  # the client went away before sending everything: the app sees an empty body
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    pending = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+
+    async def replay():
+        return pending.pop() if pending else await receive()
+
+    return replay
+
+
 class FaultMiddleware(object):
     def __init__(self, app, world):
         self.app = app
@@ -145,6 +170,10 @@ class FaultMiddleware(object):
         if spec.get("expire_tokens"):
             world.expire_tokens(entry["platform"])
         if spec.get("delay"):
+            # The server has the whole request before it is slow, so a request whose answer comes
+            # after the client's read timeout is still carried out, as on a real server: the case
+            # that makes resending a non-idempotent request (a reboot, a create) dangerous.
+            receive = await _buffered(receive)
             await asyncio.sleep(float(spec["delay"]))
         if spec.get("drop"):
             # Promise a body, send part of it, stop: the client sees the connection die mid-answer.

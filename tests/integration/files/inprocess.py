@@ -59,9 +59,18 @@ def run_module(module, args, check=False, diff=False):
         return {"failed": True, "crashed": True, "msg": crash, "stdout": out.getvalue()}
     text = out.getvalue().strip()
     try:
-        return json.loads(text[text.index("{"):])
+        result = json.loads(text[text.index("{"):])
     except ValueError:
         return {"failed": True, "crashed": True, "msg": "not a module result: %r" % text[:2000]}
+    # ansible-core 2.19 modules return warnings as WarningSummary objects; the controller shows their text.
+    result["warnings"] = [_text(warning) for warning in result.get("warnings") or ()]
+    return result
+
+
+def _text(warning):
+    if isinstance(warning, dict):
+        return (warning.get("event") or {}).get("msg") or warning.get("msg") or json.dumps(warning)
+    return warning
 
 
 @contextlib.contextmanager

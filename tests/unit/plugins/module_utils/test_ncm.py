@@ -692,7 +692,7 @@ class FakeNcm(object):
         for name, value in request.url.params.multi_items():
             if name in ("limit", "fields", "offset"):
                 continue
-            field, _, operator = name.partition("__")
+            field, operator = name.split("__", 1) if "__" in name else (name, "")
             wanted = value.split(",") if operator == "in" else [value]
             items = [item for item in items if str(item.get(field)).rstrip("/").rsplit("/", 1)[-1] in wanted]
         return httpx.Response(200, json=page(items))
