@@ -169,7 +169,8 @@ def changes(summary):
 
 
 def print_summary(runs, report, served, elapsed):
-    (_, _, check), (_, _, first), (_, second_recap, second) = runs
+    check, first, second = [summaries for label, recap, summaries in runs]
+    second_recap = runs[2][1]
     hosts = sorted(first)
     print()
     print("Changes per site (objects created, changed or rebooted; from the role's summary):")
@@ -181,9 +182,9 @@ def print_summary(runs, report, served, elapsed):
         applied = dict((key, status) for key, status in changes(first[host])[0].items() if key not in pending)
         agree = agree and predicted == applied
         any_pending = any_pending or bool(pending)
-        print("  %-20s %-15s %-12s %6d %6d" % (host, first[host]["platform"],
-                                              "%d%s" % (len(predicted), " (+%d)" % len(pending) if pending else ""),
-                                              len(changes(first[host])[0]), len(changes(second[host])[0])))
+        predicted_text = "%d%s" % (len(predicted), " (+%d)" % len(pending) if pending else "")
+        counts = (len(changes(first[host])[0]), len(changes(second[host])[0]))
+        print("  %-20s %-15s %-12s %6d %6d" % ((host, first[host]["platform"], predicted_text) + counts))
     if any_pending:
         print("  (+N): settings of a group that does not exist yet; check mode cannot read them")
     print()

@@ -322,6 +322,7 @@ PREFIX = "wanfleet_"
 # The device_info record (SPEC section 3) without `raw`; `wan` and `ssids` only with detail.
 RECORD_FIELDS = ("platform", "id", "name", "serial", "mac", "model", "firmware", "status", "group", "group_id")
 DETAIL_FIELDS = ("wan", "ssids")
+HOSTNAME_FIELDS = ("name", "serial", "mac", "id")
 SOURCE_KEYS = frozenset(("platform", "name", "filters", "detail")) | frozenset(TRANSPORT)
 CACHE_FORMAT = 1
 # How many clashing host names the warning (or the error) shows; -vv lists every rename.
@@ -559,7 +560,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def hostnames(self, records):
         """[(host name, record)] with duplicate_hostnames applied (one warning, or one error listing the clashes)."""
-        preference = self.get_option("hostnames") or ["name", "serial", "mac", "id"]
+        preference = self.get_option("hostnames") or list(HOSTNAME_FIELDS)
+        unknown = [field for field in preference if field not in HOSTNAME_FIELDS]
+        if unknown:
+            raise AnsibleParserError("wanfleet.routers.fleet: hostnames: %s is not one of %s"
+                                     % (", ".join(map(str, unknown)), ", ".join(HOSTNAME_FIELDS)))
         owners, named, clashes = {}, [], []
         for record in records:
             hostname = None

@@ -48,6 +48,20 @@ class WanfleetModule(AnsibleModule):
                 % (self._name.split(".")[-1], self.platform, ", ".join(self.platforms)),
                 platform=self.platform))
 
+    def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
+        """fail_json; an argument-validation failure names every problem, each with its option.
+
+        ansible-core reports the first validation error only, and for a string given where a
+        dict (or list of dicts) is expected that first error is a bare "dictionary requested,
+        could not parse JSON or key=value" without the option's name; the errors after it name it.
+        """
+        validation = getattr(self, "validation_result", None)
+        if getattr(self, "platform", None) is None and validation is not None and validation.error_messages \
+                and msg == validation.errors.msg:
+            messages = list(dict.fromkeys(validation.error_messages))
+            msg = "; ".join(text for text in messages if not any(text != other and text in other for other in messages))
+        super(WanfleetModule, self).fail_json(msg=msg, **kwargs)
+
     def fail(self, error, **result):
         """Fail with a WanfleetError's message and details, secrets masked."""
         error.redacted(self.redactor)

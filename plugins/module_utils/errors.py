@@ -11,6 +11,7 @@ is stored.
 
 from __future__ import annotations
 
+import functools
 import re
 
 MASK = "********"
@@ -32,13 +33,15 @@ class Redactor(object):
 
     def __init__(self, secrets=()):
         self._secrets = set()
+        self._pattern = None  # every secret, longest first, as one regular expression (built when needed)
         for secret in secrets:
             self.add(secret)
 
     def add(self, secret):
         # Very short values ("1", "ok") would mask ordinary words; credentials are longer.
-        if secret is not None and len(str(secret)) >= 4:
+        if secret is not None and len(str(secret)) >= 4 and str(secret) not in self._secrets:
             self._secrets.add(str(secret))
+            self._pattern = None
 
     @property
     def secrets(self):
@@ -48,16 +51,20 @@ class Redactor(object):
         if value is None:
             return None
         text = str(value)
-        # Longest first, so a secret that contains another is masked whole.
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            text = text.replace(secret, MASK)
-        return _mask_query_secrets(text)
+        if self._secrets:
+            if self._pattern is None:
+                # Longest first, so a secret that contains another is masked whole.
+                self._pattern = re.compile("|".join(re.escape(secret) for secret in sorted(self._secrets, key=len, reverse=True)))
+            text = self._pattern.sub(MASK, text)
+        return _mask_query_secrets(text) if "=" in text else text
 
     def data(self, value):
-        """Mask secrets inside nested structures (for error bodies and results)."""
-        value = mask_secret_keys(value)
+        """Mask secrets inside nested structures (for error bodies and results): the values of
+        secret-named keys at any depth, and every known secret inside any string. One pass: device
+        listings of thousands of records go through here."""
         if isinstance(value, dict):
-            return dict((key, self.data(item)) for key, item in value.items())
+            return dict((key, MASK if _is_secret_key(key) and item not in (None, "") else self.data(item))
+                        for key, item in value.items())
         if isinstance(value, (list, tuple)):
             return [self.data(item) for item in value]
         if isinstance(value, str):
@@ -74,6 +81,7 @@ def _mask_query_secrets(text):
     return _QUERY_SECRET_RE.sub(lambda match: match.group(1) + MASK, text)
 
 
+@functools.lru_cache(maxsize=4096)
 def _is_secret_key(key):
     lowered = str(key).lower().replace("-", "_")
     if lowered.startswith("update_"):

@@ -21,10 +21,11 @@ import os
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 import yaml
 
-from tests.integration.conftest import BIN, credentials, first_router_serial
+from tests.integration.conftest import BIN, credentials
 from tests.integration.files.inprocess import peplink_named, run_module
 from tests.simulator.process import ROOT
 
@@ -38,8 +39,9 @@ def ncm_router(sim, product="IBR900"):
     return next(item for item in sim.state()["ncm"]["routers"] if item["product"] == product)["name"]
 
 
-def ncm_router_ids(sim):
-    return [str(router["id"]) for router in sim.state()["ncm"]["routers"]]
+def router_001(sim):
+    """The peplink_router options of router-001 (its SSID profiles are local, not pushed by InControl)."""
+    return credentials(sim, peplink_named(sim.state(), "router-001"))["peplink_router"]
 
 
 # (id, module, platform, arguments: (sim) -> dict, fragment of the message)
@@ -66,6 +68,11 @@ MODULE_CASES = [
     ("psk-non-ascii-telecomx", "ssid_profile", "telecomx",
      lambda sim: dict(device="tx-site-0001", band="5", name="Guest", security="wpa2_personal", passphrase="p\u00e6ssw\u00f8rd-123"),
      "passphrase"),
+    ("psk-non-ascii-ncm", "ssid_profile", "ncm",
+     lambda sim: dict(device=ncm_router(sim), name="Guest", band="2.4", security="wpa2_personal", passphrase="p\u00e6ssw\u00f8rd-123"),
+     "passphrase"),
+    ("psk-control-character-incontrol", "ssid_profile", "incontrol",
+     lambda sim: dict(group="Branches", name="Branch WiFi", passphrase="tab\there-123"), "passphrase"),
     ("wifi-password-short-telecomx-device", "telecomx_device", "telecomx",
      lambda sim: dict(mac_address="00:11:22:33:44:55", name="Aarhus office", model="XVS-200",
                       wifi={"enabled": True, "ssid": "Office", "password": "short"}), "password"),
@@ -132,8 +139,11 @@ MODULE_CASES = [
     # -- ambiguous names (made ambiguous before the test; the log is cleared after)
     ("ambiguous-device-ncm", "reboot", "ncm", lambda sim: dict(device="twin"), "twin"),
     ("ambiguous-device-ncm-info", "device_info", "ncm", lambda sim: dict(device="twin"), "twin"),
-    ("ambiguous-wan-name-router", "wan_priority", "peplink_router",
-     lambda sim: dict(connections=[{"name": "Cellular", "priority": 1}, {"id": "2", "priority": 2}]), "connection"),
+    ("ambiguous-group-ncm-alert", "alert_rule", "ncm",
+     lambda sim: dict(alert_types=["failover_event"], groups=["twin group"]), "twin group"),
+    ("ambiguous-group-ncm", "group", "ncm", lambda sim: dict(name="twin group", target_firmware="7.24.10"), "twin group"),
+    ("same-wan-by-name-and-id-router", "wan_priority", "peplink_router",
+     lambda sim: dict(connections=[{"name": "Cellular", "priority": 1}, {"id": "2", "priority": 2}]), "same connection 2"),
     ("duplicate-wan-router", "wan_priority", "peplink_router",
      lambda sim: dict(connections=[{"id": "1", "priority": 1}, {"id": "1", "priority": 2}]), "same connection"),
     # -- wrong types and values the argument spec refuses
@@ -189,8 +199,8 @@ MODULE_CASES = [
     ("ncm-wrong-key", "reboot", "ncm",
      lambda sim: dict(ncm=dict(credentials(sim)["ncm"], cp_api_key="not-the-key"), device=ncm_router(sim)), "401"),
     ("router-read-only-user", "ssid_profile", "peplink_router",
-     lambda sim: dict(peplink_router=dict(credentials(sim)["peplink_router"], username="viewer", password="viewer"),
-                      id="1", name="Branch WiFi", enabled=False), "read-only"),
+     lambda sim: dict(peplink_router=dict(router_001(sim), username="viewer", password="viewer"),
+                      id="2", name="Guest SSID", enabled=False), "read-only"),
     ("telecomx-viewer", "telecomx_device", "telecomx",
      lambda sim: dict(telecomx=dict(credentials(sim)["telecomx"], username="viewer@example.com"),
                       mac_address="00:11:22:33:44:55", name="x", model="XVS-200"), "VIEWER"),
@@ -216,13 +226,14 @@ def module_case_ids():
 
 
 def make_ambiguous(sim):
-    """Two NCM routers named "twin", and a second WAN of the first router named like another."""
-    import httpx
-    ids = ncm_router_ids(sim)[:2]
+    """Two NCM routers named "twin" and two NCM groups named "twin group" (renamed through the API)."""
     headers = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key", "X-ECM-API-ID": "sim-ecm-id", "X-ECM-API-KEY": "sim-ecm-key"}
+    state = sim.state()["ncm"]
     with httpx.Client(base_url=sim.platform_url("ncm"), headers=headers, timeout=30) as client:
-        for router_id in ids:
-            client.put("/routers/%s/" % router_id, json={"name": "twin"}).raise_for_status()
+        for router in state["routers"][:2]:
+            client.put("/routers/%s/" % router["id"], json={"name": "twin"}).raise_for_status()
+        for group in state["groups"][:2]:
+            client.put("/groups/%s/" % group["id"], json={"name": "twin group"}).raise_for_status()
 
 
 def module_args(sim, platform, arguments):
@@ -237,7 +248,7 @@ def module_args(sim, platform, arguments):
 @pytest.mark.parametrize("case", MODULE_CASES, ids=module_case_ids())
 def test_module_bad_input(sim, case):
     name, module, platform, arguments, fragment = case
-    if name.startswith("ambiguous-device"):
+    if name.startswith("ambiguous-"):
         make_ambiguous(sim)
     sim.clear_requests()
     result = run_module(module, module_args(sim, platform, arguments))
@@ -246,3 +257,156 @@ def test_module_bad_input(sim, case):
     msg = result["msg"]
     assert fragment in msg, msg
     assert sim.writes() == [], "a write went out: %s (%s)" % (sim.writes(), msg)
+
+
+# ---- the same through ansible-playbook (a sample: the in-process runs above are the matrix) -------------
+
+PLAYBOOK_SAMPLE = ("psk-7-chars-router", "vlan-5000-ncm", "mac-not-hex", "unknown-device-incontrol", "ambiguous-device-ncm",
+                   "connections-not-a-list", "telecomx-no-password", "group-on-telecomx", "router-read-only-user")
+
+
+def test_module_bad_input_through_ansible_playbook(sim, run_playbook):
+    make_ambiguous(sim)
+    sim.clear_requests()
+    cases = dict((case[0], case) for case in MODULE_CASES)
+    tasks = []
+    for name in PLAYBOOK_SAMPLE:
+        module, platform, arguments = cases[name][1:4]
+        args = module_args(sim, platform, arguments)
+        tasks.append({"name": name, "wanfleet.routers." + module: args, "ignore_errors": True})
+    run = run_playbook(tasks)
+    assert run.rc == 0, run.stdout[-3000:]
+    for name in PLAYBOOK_SAMPLE:
+        entry = [item for item in run.results if item["task"] == name][-1]
+        assert entry["status"] == "failed", (name, entry["result"])
+        assert cases[name][4] in entry["result"]["msg"], entry["result"]["msg"]
+        assert "MODULE FAILURE" not in entry["result"]["msg"] and "Traceback" not in json.dumps(entry["result"])
+    assert sim.writes() == []
+
+
+# ---- the inventory: ansible-inventory, as AWX runs it (an unparsed source fails the update) -------------
+
+INVENTORY_CASES = [
+    # (id, configuration: (sim) -> the file's content, fragment of the message)
+    ("no-sources", lambda sim: {"sources": []}, "sources must be a non-empty list"),
+    ("source-not-a-dict", lambda sim: {"sources": ["ncm"]}, "sources[0] must be a dictionary"),
+    ("unknown-platform", lambda sim: {"sources": [{"platform": "meraki"}]}, "sources[0].platform must be one of"),
+    ("router-platform", lambda sim: {"sources": [{"platform": "peplink_router"}]}, "through their InControl organization"),
+    ("missing-credentials", lambda sim: {"sources": [{"platform": "ncm", "ncm": {"url": sim.platform_url("ncm")}}]},
+     "credentials are missing"),
+    ("unknown-credential-option", lambda sim: {"sources": [{"platform": "incontrol",
+                                                             "incontrol": dict(credentials(sim)["incontrol"], secret="x")}]},
+     "unknown option(s) secret"),
+    ("credentials-of-another-platform", lambda sim: {"sources": [{"platform": "ncm", "ncm": credentials(sim)["ncm"],
+                                                                   "telecomx": credentials(sim)["telecomx"]}]},
+     "a source is one platform"),
+    ("filters-not-a-dict", lambda sim: {"sources": [{"platform": "telecomx", "telecomx": credentials(sim)["telecomx"],
+                                                     "filters": ["online"]}]}, "filters must be a dictionary"),
+    ("unknown-filter", lambda sim: {"sources": [{"platform": "telecomx", "telecomx": credentials(sim)["telecomx"],
+                                                 "filters": {"colour": "blue"}}]}, "colour"),
+    ("timeout-not-a-number", lambda sim: {"sources": [{"platform": "ncm", "ncm": credentials(sim)["ncm"], "timeout": "fast"}]},
+     "timeout must be of type float"),
+    ("unknown-hostname-key", lambda sim: {"hostnames": ["nickname"],
+                                          "sources": [{"platform": "ncm", "ncm": credentials(sim)["ncm"]}]}, "nickname"),
+    ("unknown-duplicate-policy", lambda sim: {"duplicate_hostnames": "merge",
+                                              "sources": [{"platform": "ncm", "ncm": credentials(sim)["ncm"]}]}, "merge"),
+    ("wrong-client-secret", lambda sim: {"sources": [{"platform": "incontrol",
+                                                      "incontrol": dict(credentials(sim)["incontrol"], client_secret="not-it")}]},
+     "client authentication failed"),
+    ("wrong-organization", lambda sim: {"sources": [{"platform": "incontrol",
+                                                     "incontrol": dict(credentials(sim)["incontrol"], organization="no-such-org")}]},
+     "no-such-org"),
+]
+AWX_ENV = {"ANSIBLE_INVENTORY_UNPARSED_FAILED": "True", "ANSIBLE_INVENTORY_ENABLED": "wanfleet.routers.fleet"}
+
+
+def test_inventory_bad_input(sim, ansible_env, tmp_path):
+    """Each bad file in its own ansible-inventory run, four at a time."""
+
+    def run(case):
+        name, config = case[:2]
+        path = tmp_path / ("%s.wanfleet.yml" % name)
+        path.write_text(yaml.safe_dump(dict({"plugin": "wanfleet.routers.fleet"}, **config(sim)), sort_keys=False))
+        command = [os.path.join(BIN, "ansible-inventory"), "-i", str(path), "--list"]
+        return subprocess.run(command, env=dict(ansible_env, **AWX_ENV), capture_output=True, text=True, timeout=300,
+                              cwd=str(tmp_path), check=False)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        processes = list(pool.map(run, INVENTORY_CASES))
+    problems = []
+    for case, process in zip(INVENTORY_CASES, processes):
+        name, fragment = case[0], case[2]
+        output = " ".join((process.stdout + process.stderr).split())  # the warning may wrap lines
+        if process.returncode == 0 or fragment not in output or "Traceback" in output or "not-it" in output:
+            problems.append((name, process.returncode, output[-600:]))
+    assert problems == []
+    assert sim.writes() == []
+
+
+# ---- the role, through playbooks/site.yml: one run, one inventory host per bad site ---------------------
+
+def role_cases(sim):
+    conn = credentials(sim)
+    return {
+        "bad-platform": ({"site_provision_platform": "meraki"}, "site_provision_platform"),
+        "ssid-vlan-not-a-number": ({"site_provision_platform": "ncm", "site_provision_connection": conn,
+                                    "site_provision_group": {"name": "Retail IBR900"},
+                                    "site_provision_ssids": [{"name": "Guest", "vlan_id": "ten"}]}, "vlan_id"),
+        "ssids-not-a-list": ({"site_provision_platform": "incontrol", "site_provision_connection": conn,
+                              "site_provision_ssids": "Guest"}, "site_provision_ssids"),
+        "wan-without-connections": ({"site_provision_platform": "incontrol", "site_provision_connection": conn,
+                                     "site_provision_wan": [{"device": "router-001"}]}, "connections"),
+        "group-on-router-site": ({"site_provision_platform": "peplink_router", "site_provision_connection": conn,
+                                  "site_provision_group": {"name": "x"}}, "has no group"),
+        "alert-rules-on-incontrol": ({"site_provision_platform": "incontrol", "site_provision_connection": conn,
+                                      "site_provision_alert_rules": [{"alert_types": ["failover_event"]}]},
+                                     "only ncm has alert rules"),
+        "short-passphrase": ({"site_provision_platform": "ncm", "site_provision_connection": conn,
+                              "site_provision_group": {"name": "Retail IBR900"},
+                              "site_provision_ssids": [{"name": "Retail-Corp", "id": "0.0", "passphrase": "Sh0rt!"}]},
+                             "passphrase must be 8 to 63"),
+        "vlan-out-of-range": ({"site_provision_platform": "incontrol", "site_provision_connection": conn,
+                               "site_provision_group": {"name": "Branches"},
+                               "site_provision_ssids": [{"name": "Branch WiFi", "vlan_id": 4095}]}, "vlan_id must be 1 to 4094"),
+        "unknown-member": ({"site_provision_platform": "incontrol", "site_provision_connection": conn,
+                            "site_provision_group": {"name": "Staging"}, "site_provision_devices": ["no-such-router"]},
+                           "no-such-router"),
+        "unknown-wan-device": ({"site_provision_platform": "ncm", "site_provision_connection": conn,
+                                "site_provision_wan": [{"device": "no-such-router", "connections": [{"id": "0", "priority": 1}]}]},
+                               "no-such-router"),
+        "missing-credentials": ({"site_provision_platform": "telecomx",
+                                 "site_provision_ssids": [{"name": "Guest", "device": "tx-site-0001", "band": "5"}]},
+                                "credentials are missing"),
+        "unknown-security": ({"site_provision_platform": "telecomx", "site_provision_connection": conn,
+                              "site_provision_ssids": [{"name": "Guest", "device": "tx-site-0001", "band": "5",
+                                                        "security": "wep"}]}, "security"),
+    }
+
+
+def test_role_bad_input(sim, ansible_env, tmp_path):
+    cases = role_cases(sim)
+    hosts = dict((name, dict(case[0], ansible_connection="local")) for name, case in cases.items())
+    inventory = tmp_path / "sites.yml"
+    inventory.write_text(yaml.safe_dump({"wanfleet_sites": {"hosts": hosts}}))
+    results = tmp_path / "results.jsonl"
+    command = [os.path.join(BIN, "ansible-playbook"), "-i", str(inventory), os.path.join(ROOT, "playbooks", "site.yml"),
+               "--forks", "12"]
+    process = subprocess.run(command, env=dict(ansible_env, WANFLEET_RESULTS_FILE=str(results)), capture_output=True,
+                             text=True, timeout=600, cwd=str(tmp_path), check=False)
+    assert process.returncode != 0
+    recorded = [json.loads(line) for line in results.read_text().splitlines()] if results.exists() else []
+    problems = []
+    for name, case in cases.items():
+        fragment = case[1]
+        failed = [entry for entry in recorded if entry["host"] == name and entry["status"] == "failed"]
+        message = json.dumps(failed[0]["result"]) if failed else None  # a loop's items carry their own msg
+        if not failed or fragment not in message or "MODULE FAILURE" in message:
+            problems.append((name, message))
+    assert problems == [], process.stdout[-3000:]
+    assert "Sh0rt!" not in json.dumps(recorded) + process.stdout + process.stderr
+    assert sim.writes() == []
+
+
+def test_matrix_size(sim):
+    """The issue asks for at least 60 invalid inputs across the modules, the inventory and the role."""
+    assert len(MODULE_CASES) + len(INVENTORY_CASES) + len(role_cases(sim)) >= 60

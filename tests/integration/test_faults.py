@@ -31,6 +31,7 @@ the change is made); token expiry expires the platform's tokens before it answer
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -39,10 +40,11 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.incontrol import 
 from ansible_collections.wanfleet.routers.plugins.module_utils.ncm import NcmClient
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import PeplinkRouterClient
 from ansible_collections.wanfleet.routers.plugins.module_utils.telecomx import TelecomXClient
-from tests.integration.conftest import HERE, credentials
+from tests.integration.conftest import HERE
 from tests.integration.files.inprocess import (
     CASES,
     CASES_BY_ID,
+    PASSPHRASE,
     configuration,
     differences,
     instant_retries,
@@ -59,6 +61,8 @@ LATE = 1.2               # how late the simulator answers in those cases
 CLIENTS = {"peplink_router": PeplinkRouterClient, "incontrol": InControlClient, "ncm": NcmClient,
            "telecomx": TelecomXClient}
 AUTH_PATHS = ("/api/oauth2/token", "/api/login", "/api/auth.token.grant", "/auth/login")
+# The simulator's credentials and the passphrase the cases set: never in a result, whatever failed.
+SECRETS = ("sim-secret", "sim-cp-key", "sim-ecm-key", "sim-password", PASSPHRASE)
 
 # name -> the fault rule (for the next request matching the target; count 1 unless given)
 FAULTS = {
@@ -78,7 +82,7 @@ FAULTS = {
     "429-retry-after-too-long": {"status": 429, "retry_after": 120},
 }
 # A module's reads share one request loop; their part of the matrix keeps the faults that differ.
-READ_FAULTS = ("429-retry-after-date", "500", "dropped-connection", "malformed-json", "token-expiry", "503-persistent")
+READ_FAULTS = ("429-retry-after-date", "500", "dropped-connection", "malformed-json", "token-expiry", "stat-fail", "503-persistent")
 
 # Known bugs: (case id, target) whose failures leave a half-applied change. Each has its own failing
 # test below (test_bug_*); here they are strict xfails, so the matrix stays readable and flags the fix.
@@ -237,6 +241,7 @@ def test_fault(sim, undisturbed, case_id, target_name, fault):
     outcome = "failed" if result.get("failed") else "ok"
     expected = expected_outcome(case, target, fault)
     assert outcome == expected, result.get("msg")
+    assert [secret for secret in SECRETS if secret in json.dumps(result)] == [], "a secret in the result"
 
     check_sent(case, target, fault, requests, outcome, len(hits(clean_log, target)))
     if outcome == "ok":
@@ -350,7 +355,7 @@ def test_faults_through_ansible_playbook(sim, run_playbook, undisturbed):
     clean_logs = dict((case_id, undisturbed(CASES_BY_ID[case_id])[3]) for case_id in expected_configs)
     sim.reset()
     tasks = []
-    for title, case_id, target_name, fault, _outcome in PLAYBOOK_CASES:
+    for title, case_id, target_name, fault, outcome in PLAYBOOK_CASES:
         case = CASES_BY_ID[case_id]
         target = next(item for item in case.targets if item.name == target_name)
         rule = dict({"method": target.method, "path": target.path, "count": 1}, **FAULTS[fault])

@@ -73,7 +73,7 @@ def test_the_tarball_holds_what_users_and_execution_environments_need(installed)
 
 
 def test_the_installed_modules_import_and_document_themselves(installed):
-    _, path, env = installed
+    path, env = installed[1:]
     root = os.path.join(path, "ansible_collections", "wanfleet", "routers")
     assert os.path.isfile(os.path.join(root, "plugins", "modules", "device_info.py"))
     script = "; ".join("import ansible_collections.wanfleet.routers.plugins.modules.%s" % module for module in MODULES)
@@ -97,7 +97,7 @@ def test_the_installed_modules_import_and_document_themselves(installed):
 
 def test_the_demo_playbooks_run_from_the_installed_collection(installed, tmp_path):
     """make demo's site.yml (as wanfleet.routers.site) and the report, from the installed artifact only."""
-    _, path, env = installed
+    env = installed[2]
     with Simulator(seed="demo", settings={"reboot_seconds": 1}) as sim:
         env = dict(env, INCONTROL_URL=sim.url, INCONTROL_CLIENT_ID="sim-client", INCONTROL_CLIENT_SECRET="sim-secret",
                    INCONTROL_ORG="sim-org", CP_BASE_URL=sim.platform_url("ncm"), X_CP_API_ID="sim-cp-id", X_CP_API_KEY="sim-cp-key",

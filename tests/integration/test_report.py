@@ -156,7 +156,7 @@ def test_report_with_explicit_sources_and_a_group(sim, ansible_env, tmp_path):
     creds = credentials(sim)
     sources = [{"platform": "ncm", "ncm": creds["ncm"], "group": "Retail IBR900", "label": "NCM retail"}]
     process, path = run_report(ansible_env, tmp_path, "-e", json.dumps({"wanfleet_report_sources": sources}))
-    _, page = parse(path)
+    page = parse(path)[1]
     retail = [router for router in sim.state()["ncm"]["routers"]
               if router["group"] == [group for group in sim.state()["ncm"]["groups"] if group["name"] == "Retail IBR900"][0]["id"]]
     assert [row[1] for row in page.tables["devices"][1:]] == sorted(router["name"] for router in retail)
@@ -169,8 +169,8 @@ def test_report_from_the_inventory_plugin(sim, ansible_env, tmp_path):
     config.write_text(yaml.safe_dump({"plugin": "wanfleet.routers.fleet", "detail": True,
                                       "sources": [{"platform": "ncm", "ncm": creds["ncm"]}]}))
     sim.clear_requests()
-    _, path = run_report(ansible_env, tmp_path, "-e", "wanfleet_report_from_inventory=true", inventory=str(config))
-    _, page = parse(path)
+    path = run_report(ansible_env, tmp_path, "-e", "wanfleet_report_from_inventory=true", inventory=str(config))[1]
+    page = parse(path)[1]
     ncm = sim.state()["ncm"]["routers"]
     rows = dict((row[0], row[1:4]) for row in page.tables["platforms"][1:])
     assert rows["NetCloud Manager"] == [str(len(ncm)), str(sum(1 for r in ncm if r["state"] == "online")),

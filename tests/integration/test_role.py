@@ -224,10 +224,10 @@ BAD_SITES = {
 
 
 def test_bad_input_fails_with_a_clear_message_before_any_request(sim, site):
-    run = site(dict((name, variables) for name, (variables, _) in BAD_SITES.items()))
+    run = site(dict((name, case[0]) for name, case in BAD_SITES.items()))
     assert run.rc != 0
-    for name, (_, message) in BAD_SITES.items():
-        assert message in run.failure(name), name
+    for name, case in BAD_SITES.items():
+        assert case[1] in run.failure(name), name
         assert run.recap(name)["failed"] == 1
     assert sim.requests() == []
 
@@ -266,3 +266,44 @@ def test_sites_given_as_variables_and_credentials_from_the_environment(sim, site
     wrong = site({}, extra_vars={"wanfleet_sites": [dict(sites[0], site_provision_ssid=[])]}, env=environment)
     assert wrong.rc != 0
     assert "unknown: site_provision_ssid" in wrong.failure("localhost")
+
+    none = site({}, env=environment)
+    assert none.rc != 0
+    assert "No sites to provision: give an inventory whose group wanfleet_sites holds the sites" in none.failure("localhost")
+
+
+def test_ncm_reboots_each_router_once_after_group_and_device_changes(sim, site):
+    """A group SSID change reboots the group's routers; a WAN change on one of them does not reboot it again."""
+    router = ncm_router(sim, "IBR900")
+    retail = ncm_group(sim, "Retail IBR900")
+    assert retail["routers"] == [router["id"]]
+    sites = {"retail": {
+        "site_provision_platform": "ncm",
+        "site_provision_connection": connection(sim),
+        "site_provision_group": {"name": "Retail IBR900"},
+        "site_provision_ssids": [{"name": "Retail-Corp", "id": "0.0", "broadcast": False}],
+        "site_provision_wan": [{"device": router["name"], "connections": [{"name": "LTE", "priority": 2}]}],
+        "site_provision_reboot_on": ["ssid", "wan"],
+        "site_provision_reboot_sleep": 1,
+        "site_provision_reboot_timeout": 120,
+    }}
+    check = site(sites, "--check")
+    assert check.rc == 0, check.output
+    assert sim.writes() == []
+    assert check.statuses("retail") == {
+        ("group Retail IBR900", "group", "Retail IBR900"): "unchanged",
+        ("group Retail IBR900", "SSID", "Retail-Corp"): "changed",
+        ("device " + router["name"], "WAN priorities", ""): "changed",
+        ("device " + router["name"], "reboot", ""): "rebooted",
+    }
+
+    apply = site(sites)
+    assert apply.rc == 0, apply.output
+    assert apply.summaries["retail"]["rebooted"] == [router["name"]]
+    reboots = [entry for entry in sim.requests() if entry["method"] == "POST" and "reboot_activity" in entry["path"]]
+    assert len(reboots) == 1
+
+    sim.clear_requests()
+    again = site(sites)
+    assert again.rc == 0 and again.recap("retail")["changed"] == 0, again.output
+    assert sim.writes() == []

@@ -93,6 +93,12 @@ def test_hostnames_follow_the_precedence_list():
     assert hostnames(plugin) == ["S1", "b", "ncm_3"]  # the last has none of the fields
 
 
+def test_unknown_hostnames_field():
+    plugin = make_plugin(hostnames=["name", "hostname"])
+    with pytest.raises(AnsibleParserError, match="hostnames: hostname is not one of name, serial, mac, id"):
+        plugin.populate([record(name="a")])
+
+
 def test_duplicates_get_the_id_suffix_and_one_warning():
     plugin = make_plugin()
     records = [record("incontrol", "7", name="shop")] + [record("ncm", str(i), name="shop") for i in (1, 2, 3)]
