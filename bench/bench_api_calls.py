@@ -49,6 +49,7 @@ LOGINS = ("/api/oauth2/token", "/api/login", "/api/auth.token.grant", "/auth/log
 LOGOUTS = ("/api/logout", "/auth/logout")
 PASSPHRASE = "Bench-passphrase-2026"
 REBOOT_SECONDS = 1  # how long a simulated device stays down after a reboot
+NCM_HEADERS = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key", "X-ECM-API-ID": "sim-ecm-id", "X-ECM-API-KEY": "sim-ecm-key"}
 
 
 # ---- the cases: module, platform, arguments from the seed --------------------------------------
@@ -231,7 +232,7 @@ def measure_case(sim, runner, case):
     runner.fresh_token_cache()
     for check in (False, module == "reboot"):
         if check:
-            time.sleep(REBOOT_SECONDS + 2)  # the rebooted device is back: check mode reboots only online devices
+            wait_until_back(sim, platform, args)  # check mode reboots online devices only
         sim.clear_requests()
         entries = runner.run([task_entry(module, platform, module, args)], defaults, check=check)
         log = sim.requests()
@@ -243,6 +244,22 @@ def measure_case(sim, runner, case):
         row["runs"].append({"changed": bool(entries[-1]["result"].get("changed")), "reads": reads, "writes": writes,
                             "auth": auth, "check": check, "total": len(log)})
     return row
+
+
+def wait_until_back(sim, platform, args, timeout=30):
+    """Wait until every simulated router is online again after a reboot."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        time.sleep(REBOOT_SECONDS)
+        if platform == "ncm":
+            # NCM's simulated events (back online) advance when its API is called
+            httpx.get(sim.platform_url("ncm") + "/routers/", params={"name": args["device"]}, headers=NCM_HEADERS, timeout=30)
+            back = all(item["state"] == "online" for item in sim.state()["ncm"]["routers"] if item["name"] == args["device"])
+        else:
+            back = all(item["online"] for item in sim.state()["peplink"]["routers"].values())
+        if back:
+            return
+    raise RuntimeError("the rebooted device did not come back within %ss" % timeout)
 
 
 def verdict(row):

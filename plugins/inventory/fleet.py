@@ -236,6 +236,7 @@ sources:
       state: online
       group: Stores
 
+---
 # fleet.wanfleet.yml: three platforms, host names by serial number, cached for an hour
 plugin: wanfleet.routers.fleet
 sources:

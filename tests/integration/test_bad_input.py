@@ -65,7 +65,11 @@ MODULE_CASES = [
     ("psk-7-chars-telecomx", "ssid_profile", "telecomx",
      lambda sim: dict(device="tx-site-0001", band="5", name="Guest", security="wpa2_personal", passphrase="1234567"),
      "passphrase"),
-    ("psk-non-ascii-telecomx", "ssid_profile", "telecomx",
+    # BUG (fails until fixed): telecomx.check_passphrase checks only the length, so a passphrase with
+    # non-ASCII characters is sent (and written); WPA passphrases are 8-63 printable ASCII characters, as
+    # the three other platforms check. Fix: in plugins/module_utils/telecomx.py check_passphrase, also
+    # refuse any character outside " " to "~" (as peplink_router.passphrase_problem does).
+    ("bug-psk-non-ascii-telecomx", "ssid_profile", "telecomx",
      lambda sim: dict(device="tx-site-0001", band="5", name="Guest", security="wpa2_personal", passphrase="p\u00e6ssw\u00f8rd-123"),
      "passphrase"),
     ("psk-non-ascii-ncm", "ssid_profile", "ncm",
@@ -294,11 +298,11 @@ INVENTORY_CASES = [
     ("router-platform", lambda sim: {"sources": [{"platform": "peplink_router"}]}, "through their InControl organization"),
     ("missing-credentials", lambda sim: {"sources": [{"platform": "ncm", "ncm": {"url": sim.platform_url("ncm")}}]},
      "credentials are missing"),
-    ("unknown-credential-option", lambda sim: {"sources": [{"platform": "incontrol",
-                                                             "incontrol": dict(credentials(sim)["incontrol"], secret="x")}]},
+    ("unknown-credential-option",
+     lambda sim: {"sources": [{"platform": "incontrol", "incontrol": dict(credentials(sim)["incontrol"], secret="x")}]},
      "unknown option(s) secret"),
-    ("credentials-of-another-platform", lambda sim: {"sources": [{"platform": "ncm", "ncm": credentials(sim)["ncm"],
-                                                                   "telecomx": credentials(sim)["telecomx"]}]},
+    ("credentials-of-another-platform",
+     lambda sim: {"sources": [{"platform": "ncm", "ncm": credentials(sim)["ncm"], "telecomx": credentials(sim)["telecomx"]}]},
      "a source is one platform"),
     ("filters-not-a-dict", lambda sim: {"sources": [{"platform": "telecomx", "telecomx": credentials(sim)["telecomx"],
                                                      "filters": ["online"]}]}, "filters must be a dictionary"),

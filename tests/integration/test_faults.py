@@ -21,7 +21,9 @@ fault below is armed for that request, the module runs, and:
 The matrix runs each module's main() in this process (inprocess.py says why), with the retry pauses
 computed but not slept. A second part runs a dozen cases, one per fault kind, through
 ansible-playbook with real pauses and with the fault armed by a controller-side action plugin
-(tests/integration/files/action_plugins/sim_control.py), so no module process is spent on control.
+(tests/integration/files/action_plugins/sim_control.py), so no module process is spent on control;
+a third runs the inventory (ansible-inventory) with faults on its listings. The test_bug_* tests show
+bugs found here (each says what to fix); they fail until the fix lands.
 
 Fault semantics in the simulator (tests/simulator/faults.py): status codes, malformed JSON, stat: fail
 and a dropped connection answer in the platform's place (the request is not carried out); a delay
@@ -33,14 +35,16 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 
 import pytest
+import yaml
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.incontrol import InControlClient
 from ansible_collections.wanfleet.routers.plugins.module_utils.ncm import NcmClient
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import PeplinkRouterClient
 from ansible_collections.wanfleet.routers.plugins.module_utils.telecomx import TelecomXClient
-from tests.integration.conftest import HERE
+from tests.integration.conftest import BIN, HERE, credentials
 from tests.integration.files.inprocess import (
     CASES,
     CASES_BY_ID,
@@ -328,6 +332,27 @@ def test_bug_ncm_504_on_a_write_suggests_a_narrower_query(sim):
     assert "narrower query" not in result["msg"], result["msg"]
 
 
+@pytest.mark.parametrize("case_id", ["reboot-incontrol", "reboot-ncm"])
+def test_bug_reboot_lost_answer_says_none_sent(sim, case_id):
+    """A reboot whose answer is lost must not be reported as "reboots already sent: none".
+
+    The platform received the reboot (the simulator carries it out after the client's timeout), the
+    request loop says it "was sent and may have been carried out", and plugins/modules/reboot.py then
+    appends "reboots already sent: none": a user re-running on that word reboots the router twice.
+    Fix (reboot.py, the except around client.reboot_device): when the error is a TransportError whose
+    `cause` is not in http.NOT_SENT_ERRORS, name the device as possibly rebooting, e.g. "; reboot of
+    router-001 sent, its answer was lost (it may be rebooting); reboots sent before it: none".
+    """
+    case = CASES_BY_ID[case_id]
+    target = next(item for item in case.targets if item.name == "reboot")
+    sim.fault(method=target.method, path=target.path, delay=LATE)
+    result = run_module(case.module, case.module_args(sim, sim.state(), max_retries=MAX_RETRIES, timeout=TIMEOUT))
+    wait_until_answered(sim)
+    assert result.get("failed") and "may have been carried out" in result["msg"], result
+    assert [entry["status"] for entry in hits(sim.requests(), target)] in ([200], [201])  # it was carried out
+    assert "reboots already sent: none" not in result["msg"], result["msg"]
+
+
 # ---- through ansible-playbook: one case per fault kind, real pauses --------------------------------------
 
 ACTION_PLUGINS = os.path.join(HERE, "files", "action_plugins")
@@ -394,3 +419,45 @@ def test_faults_through_ansible_playbook(sim, run_playbook, undisturbed):
             check_message(case, target, fault, result, captured["requests"])
             assert result["msg"] in run.stdout, "the message is not shown to the user"
             assert after in (old, new), (title, differences(old, after))
+
+
+# ---- the inventory under faults --------------------------------------------------------------------------
+
+def test_inventory_under_faults(sim, ansible_env, tmp_path):
+    """Transient faults on the listings are retried and the inventory is complete; one that is not
+    (malformed JSON) fails the inventory, with no partial host list."""
+    conn = credentials(sim)
+    config = {"plugin": "wanfleet.routers.fleet", "detail": True,
+              "sources": [{"platform": name, name: conn[name], "max_retries": MAX_RETRIES, "timeout": TIMEOUT + 1.0}
+                          for name in ("incontrol", "ncm", "telecomx")]}
+    path = tmp_path / "faults.wanfleet.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+
+    def inventory():
+        process = subprocess.run([os.path.join(BIN, "ansible-inventory"), "-i", str(path), "--list"],
+                                 env=dict(ansible_env, ANSIBLE_INVENTORY_UNPARSED_FAILED="True"), capture_output=True,
+                                 text=True, timeout=300, cwd=str(tmp_path), check=False)
+        hosts = json.loads(process.stdout)["_meta"]["hostvars"] if process.returncode == 0 else None
+        return process, hosts
+
+    clean, expected = inventory()
+    assert clean.returncode == 0, clean.stderr[-2000:]
+    sim.reset()
+    for rule in ({"method": "GET", "path": r"^/rest/o/[^/]+/d$", "status": 429, "retry_after_date": 1},
+                 {"method": "GET", "path": r"^/api/v2/routers/$", "drop": True},
+                 {"method": "GET", "path": r"^/api/v2/firmwares/$", "delay": TIMEOUT + 1.5},
+                 {"method": "GET", "path": r"^/network/device$", "expire_tokens": True},
+                 {"method": "GET", "path": r"^/network/device/model$", "status": 503}):
+        sim.fault(**rule)
+    faulted, hosts = inventory()
+    assert faulted.returncode == 0, faulted.stderr[-2000:]
+    assert sorted(hosts) == sorted(expected)
+    assert "retried" in faulted.stderr
+
+    sim.reset()
+    sim.fault(method="GET", path=r"^/network/device$", malformed_json=True)
+    broken, hosts = inventory()
+    assert broken.returncode != 0 and hosts is None
+    text = " ".join(broken.stderr.split())
+    assert "telecomx: GET /network/device answered HTTP 200 with a body that is not JSON" in text, text[-2000:]
+    assert not [secret for secret in SECRETS if secret in broken.stdout + broken.stderr + faulted.stderr]

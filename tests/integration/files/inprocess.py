@@ -21,8 +21,10 @@ import contextlib
 import importlib
 import io
 import json
+import os
 import re
 import traceback
+from unittest import mock
 
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
@@ -30,6 +32,7 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.wanfleet.routers.plugins.module_utils import http as wanfleet_http
 
 MODULES = "ansible_collections.wanfleet.routers.plugins.modules."
+CREDENTIAL_ENV = ("INCONTROL_", "PEPLINK_", "X_CP_", "X_ECM_", "TELECOMX_", "CP_BASE_URL", "WANFLEET_")
 PASSPHRASE = "Fault-matrix-passphrase-1"
 
 
@@ -48,7 +51,10 @@ def run_module(module, args, check=False, diff=False):
                        _ansible_check_mode=check, _ansible_diff=diff)
     out = io.StringIO()
     crash = None
-    with patch_module_args(module_args), contextlib.redirect_stdout(out):
+    # As under ansible-playbook in these tests: no credentials from the environment (env fallbacks).
+    environment = dict((name, value) for name, value in os.environ.items()
+                       if not name.startswith(CREDENTIAL_ENV) or name == "WANFLEET_CACHE_DIR")
+    with patch_module_args(module_args), contextlib.redirect_stdout(out), mock.patch.dict(os.environ, environment, clear=True):
         try:
             code.main()
         except SystemExit:
@@ -234,9 +240,8 @@ CASES = [
          [Target("read", "GET", r"/devapi/status\.wan\.connection$", True, write=False),
           Target("write", "POST", r"/devapi/config\.wan\.connection\.priority$", True)]),
     Case("wan_priority", "ncm",
-         lambda state: dict(device=ncm_router(state), connections=[{"name": "LTE", "priority": 2},
-                                                                  {"name": "WiFi as WAN", "enabled": False},
-                                                                  {"id": "0", "priority": 1}]),
+         lambda state: dict(device=ncm_router(state), connections=[
+             {"name": "LTE", "priority": 2}, {"name": "WiFi as WAN", "enabled": False}, {"id": "0", "priority": 1}]),
          [Target("read", "GET", r"^/api/v2/configuration_managers/$", True, write=False),
           Target("write", "PATCH", r"^/api/v2/configuration_managers/\d+/$", True)]),
     # -- group
