@@ -174,6 +174,21 @@ def run_clients(sim, state, work):
     return outcomes, wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def server_priority(sim):
+    """Run the simulator ahead of the controller's processes where allowed (nice -10).
+
+    It stands for InControl's servers, which do not share the controller's CPU. On a small, busy
+    machine a starved simulator handles a backlog of requests at once, and its one-second window (it
+    stamps requests when it handles them, not when they arrive) then counts requests the client had
+    spaced out: 429s the real service would not send.
+    """
+    try:
+        os.setpriority(os.PRIO_PROCESS, sim.process.pid, -10)
+    except (AttributeError, OSError):
+        return "unchanged (not permitted)"
+    return "nice -10"
+
+
 def measure(sim, state, org_id, label, runner, work):
     sim.reset()
     sim.clear_requests()
@@ -206,10 +221,11 @@ def main():
     work = tempfile.mkdtemp(prefix="wanfleet-bench-ratelimit-")
     try:
         with Simulator(fleet=DEVICES) as sim:
+            priority = server_priority(sim)
             state = sim.state()
             org_id = state["incontrol"]["organizations"][0]["id"]
             print("fleet: %d InControl 2 devices (one organization), forks %d, limit %d requests/s per organization; "
-                  "machine: %d CPUs" % (DEVICES, FORKS, LIMIT, os.cpu_count()))
+                  "machine: %d CPUs; simulator priority: %s" % (DEVICES, FORKS, LIMIT, os.cpu_count(), priority))
             clients_ok, clients_fraction = measure(sim, state, org_id, "module code in %d processes, no ansible-playbook" % FORKS,
                                                    run_clients, work)
             playbook_ok, playbook_fraction = True, 0.0

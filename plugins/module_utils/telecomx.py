@@ -930,13 +930,15 @@ def _input_error(message):
 
 
 def check_passphrase(value, where):
-    """A Wi-Fi password: 8 to 63 characters, or 64 hex digits (the value never appears in the message)."""
+    """A Wi-Fi password: 8 to 63 printable ASCII characters, or 64 hex digits (the value never appears in the message)."""
     if value is None:
         return
     text = str(value)
-    if _HEX64.match(text) or PASSPHRASE_MIN <= len(text) <= PASSPHRASE_MAX:
+    printable = all(" " <= char <= "~" for char in text)
+    if _HEX64.match(text) or (printable and PASSPHRASE_MIN <= len(text) <= PASSPHRASE_MAX):
         return
-    raise _input_error("%s must be %d to %d characters or 64 hexadecimal digits" % (where, PASSPHRASE_MIN, PASSPHRASE_MAX))
+    raise _input_error("%s must be %d to %d printable ASCII characters or 64 hexadecimal digits"
+                       % (where, PASSPHRASE_MIN, PASSPHRASE_MAX))
 
 
 def check_ssid(value, where):

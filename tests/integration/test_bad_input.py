@@ -65,11 +65,8 @@ MODULE_CASES = [
     ("psk-7-chars-telecomx", "ssid_profile", "telecomx",
      lambda sim: dict(device="tx-site-0001", band="5", name="Guest", security="wpa2_personal", passphrase="1234567"),
      "passphrase"),
-    # BUG (fails until fixed): telecomx.check_passphrase checks only the length, so a passphrase with
-    # non-ASCII characters is sent (and written); WPA passphrases are 8-63 printable ASCII characters, as
-    # the three other platforms check. Fix: in plugins/module_utils/telecomx.py check_passphrase, also
-    # refuse any character outside " " to "~" (as peplink_router.passphrase_problem does).
-    ("bug-psk-non-ascii-telecomx", "ssid_profile", "telecomx",
+    # WPA passphrases are 8-63 printable ASCII characters (found missing on telecomx by this matrix; fixed).
+    ("psk-non-ascii-telecomx", "ssid_profile", "telecomx",
      lambda sim: dict(device="tx-site-0001", band="5", name="Guest", security="wpa2_personal", passphrase="p\u00e6ssw\u00f8rd-123"),
      "passphrase"),
     ("psk-non-ascii-ncm", "ssid_profile", "ncm",

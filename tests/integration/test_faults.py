@@ -60,8 +60,8 @@ from tests.integration.files.inprocess import (
 pytestmark = pytest.mark.integration
 
 MAX_RETRIES = 2          # every single fault below is retried once; a persistent one exhausts the retries
-TIMEOUT = 0.75           # the client's timeout in the read-timeout cases (seconds)
-LATE = 1.2               # how late the simulator answers in those cases
+TIMEOUT = 1.0            # the client's timeout in the read-timeout cases (seconds)
+LATE = 1.6               # how late the simulator answers in those cases
 CLIENTS = {"peplink_router": PeplinkRouterClient, "incontrol": InControlClient, "ncm": NcmClient,
            "telecomx": TelecomXClient}
 AUTH_PATHS = ("/api/oauth2/token", "/api/login", "/api/auth.token.grant", "/auth/login")
