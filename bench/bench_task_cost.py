@@ -20,11 +20,12 @@ conservative. Every timed run is checked against the simulator's request log: ex
 Measured, interleaved (the order alternates per run), BENCH_RUNS times each (default 3), medians of
   wall  the playbook's wall-clock time: the ratio module/uri is the target (<= 1.10);
   cpu   the CPU time (user+sys) of every process of the run (ansible-playbook, forks, module processes: the
-        children's rusage) plus the simulator's (from /proc): what the tasks cost the machine, much less
-        sensitive than wall time to other work on a shared machine.
+        children's rusage) plus the simulator's (from /proc): what the tasks cost the machine. Not free of
+        load either: ansible-playbook polls its workers every millisecond while it waits, so a longer run
+        also burns more controller CPU.
 Then, to show where a task's time goes, the module process alone: the AnsiballZ payload of each task (kept
 with ANSIBLE_KEEP_REMOTE_FILES=1) run BENCH_PAYLOAD_RUNS times (default 10) outside Ansible, CPU and wall
-medians.
+medians. Its CPU ratio is the steadiest figure on a shared machine.
 
     make bench                      # or: PYTHONPATH=.:<collections path> python bench/bench_task_cost.py
     BENCH_RUNS=5 BENCH_HOSTS=100 BENCH_FORKS=10 BENCH_COOKIE=1 python bench/bench_task_cost.py
@@ -275,12 +276,13 @@ def main():
     print()
     ratio = wall["module"] / wall["uri"]
     print("ratio module/uri, wall       %.2f   (target <= %.2f: %s)" % (ratio, TARGET, "met" if ratio <= TARGET else "NOT met"))
-    print("ratio module/uri, cpu        %.2f   (the same runs' CPU time: less sensitive to other load on the machine)"
+    print("ratio module/uri, cpu        %.2f   (the same runs' CPU time, simulator included)"
           % (cpu["module"] / cpu["uri"]))
     if COOKIE:
         print("ratio module-cookie/uri      %.2f wall, %.2f cpu   (login + logout in every task; informative)"
               % (wall["module-cookie"] / wall["uri"], cpu["module-cookie"] / cpu["uri"]))
-    print("ratio payload cpu module/uri %.2f" % (statistics.median(payload_cpu["module"]) / statistics.median(payload_cpu["uri"])))
+    payload_ratio = statistics.median(payload_cpu["module"]) / statistics.median(payload_cpu["uri"])
+    print("ratio payload cpu module/uri %.2f   (the module process alone: the steadiest figure)" % payload_ratio)
     load = " ".join("%.1f" % value for value in os.getloadavg())
     print("(benchmark took %.0fs; machine: %d CPUs, load %s)" % (time.perf_counter() - started, os.cpu_count(), load))
 
