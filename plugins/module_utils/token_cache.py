@@ -113,8 +113,8 @@ class TokenCache(object):
         return expires_at is None or expires_at - EXPIRY_MARGIN > self._clock()
 
     def _ensure_dir(self):
-        if not os.path.isdir(self.directory):
-            os.makedirs(self.directory, mode=0o700)
+        # exist_ok: concurrent forks race to create it.
+        os.makedirs(self.directory, mode=0o700, exist_ok=True)
 
     def _read(self, key):
         try:

@@ -785,7 +785,7 @@ def test_passphrases_that_pass(value):
 def test_passphrases_that_fail_without_showing_the_value(value):
     with pytest.raises(InputError) as info:
         telecomx.check_passphrase(value, "wifi.password_5g")
-    assert "wifi.password_5g must be 8 to 63 characters or 64 hexadecimal digits" in str(info.value)
+    assert "wifi.password_5g must be 8 to 63 printable ASCII characters or 64 hexadecimal digits" in str(info.value)
     assert not value or value not in str(info.value)
 
 
@@ -1055,7 +1055,7 @@ def test_device_delete(logged_in, mock, fleet):
     ({"mac_address": "00:11:22:33:44"}, "mac_address: '00:11:22:33:44' is not a MAC address"),
     ({"id": "1234"}, "id must be a TelecomX id (24 hexadecimal digits)"),
     ({"mac_address": "001122334455", "customer": "acme"}, "customer must be a TelecomX id"),
-    ({"mac_address": "001122334455", "wifi": wifi_option(password="short")}, "wifi.password must be 8 to 63 characters"),
+    ({"mac_address": "001122334455", "wifi": wifi_option(password="short")}, "wifi.password must be 8 to 63 printable ASCII characters"),
     ({"mac_address": "001122334455", "wifi": wifi_option(ssid_5g="x" * 33)}, "wifi.ssid_5g must be 1 to 32 characters"),
     ({"mac_address": "001122334455", "dhcp": dhcp_option(ip_pool_start="192.168.1.50", ip_pool_end="192.168.1.10")}, "is above"),
     ({}, "telecomx_device needs id or mac_address"),
@@ -1092,7 +1092,7 @@ def ssid_params(**options):
     ({"group": "shops", "device": None}, UnsupportedError, "TelecomX has no device groups"),
     ({"security": "wpa3_personal"}, UnsupportedError, "ssid_profile security wpa3_personal is not supported"),
     ({"security": "open", "passphrase": "abcdefgh"}, InputError, "passphrase is not allowed with security=open"),
-    ({"passphrase": "1234567"}, InputError, "passphrase must be 8 to 63 characters"),
+    ({"passphrase": "1234567"}, InputError, "passphrase must be 8 to 63 printable ASCII characters"),
     ({"band": None}, InputError, "ssid_profile needs band (2.4, 5 or 6)"),
     ({"device": None}, InputError, "ssid_profile needs device"),
     ({"name": "n" * 33}, InputError, "name must be 1 to 32 characters"),
