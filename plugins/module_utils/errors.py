@@ -161,6 +161,8 @@ class TransportError(WanfleetError):
     """Connection refused or dropped, TLS failure, timeout: no HTTP answer."""
 
     kind = "transport"
+    cause = None  # the transport exception's name, e.g. ReadTimeout or ConnectError
+    sent = False  # True when the request went out and only the answer was lost
 
 
 class ApiError(WanfleetError):

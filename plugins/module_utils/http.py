@@ -364,7 +364,8 @@ class ApiClient(object):
                        "check the outcome before running the task again")
         error = TransportError("%s: %s %s: %s" % (self.platform, method, self._path(url), detail),
                                platform=self.platform, method=method, url=url)
-        error.cause = type(exc).__name__  # e.g. ReadTimeout vs ConnectError: sent or never connected
+        error.cause = type(exc).__name__
+        error.sent = error.cause not in NOT_SENT_ERRORS
         return error.redacted(self.redactor)
 
     # ---- paging ---------------------------------------------------------------

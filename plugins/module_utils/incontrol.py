@@ -25,6 +25,7 @@ import time
 
 from urllib.parse import urlsplit
 
+from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     AmbiguousError,
     ApiError,
@@ -749,27 +750,12 @@ def _ssids(raw):
 # ---- input checks shared by the resources ------------------------------------------------
 
 
-_HEX64 = re.compile(r"^[0-9A-Fa-f]{64}$")
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 
 try:
     import zoneinfo
 except ImportError:  # pragma: no cover - Python < 3.9 controllers are not supported
     zoneinfo = None
-
-
-def check_passphrase(value, platform=PLATFORM):
-    """A WPA pre-shared key: 8 to 63 printable ASCII characters, or 64 hexadecimal digits."""
-    if _HEX64.match(value):
-        return
-    if len(value) == 64:
-        raise InputError("%s: passphrase: 64 characters must all be hexadecimal digits (a raw key); "
-                         "a pass phrase has 8 to 63 characters" % platform, platform=platform)
-    if not 8 <= len(value) <= 63:
-        raise InputError("%s: passphrase must be 8 to 63 characters (or 64 hexadecimal digits); it has %d"
-                         % (platform, len(value)), platform=platform)
-    if any(not 32 <= ord(char) <= 126 for char in value):
-        raise InputError("%s: passphrase must be printable ASCII characters (space to ~)" % platform, platform=platform)
 
 
 def check_timezone(value, platform=PLATFORM):
@@ -827,6 +813,7 @@ class GroupResource(Resource):
     def __init__(self, client, params):
         super(GroupResource, self).__init__(client, params)
         self._org_devices = None
+        self._created_id = None  # a group this run created: deleted again when adding its devices fails
 
     def validate(self):
         params, platform = self.params, PLATFORM
@@ -940,6 +927,7 @@ class GroupResource(Resource):
                 raise MalformedResponseError("%s: group %r was not listed after it was created" % (PLATFORM, desired["name"]),
                                              platform=PLATFORM)
             raw = found.raw or {}
+        self._created_id = str(raw["id"])
         created = {"id": str(raw["id"]), "name": raw.get("name", desired["name"]),
                    "timezone": raw.get("timezone", desired.get("timezone")),
                    "country": raw.get("country", desired.get("country"))}
@@ -971,6 +959,14 @@ class GroupResource(Resource):
     def delete(self, current):
         self.client.call("group_delete", None, group=_as_api_id(current["id"]))
         self.client.forget_groups()
+
+    def rollback(self):
+        if self._created_id is None:
+            return None
+        self.delete({"id": self._created_id})
+        return "; the group created by this task (id %s) was deleted again, so nothing changed" % self._created_id
+
+    rollback_failed = "the new group may exist without its devices; delete it or run the task again"
 
 
 # ---- group SSID profiles ------------------------------------------------------------------
@@ -1023,7 +1019,7 @@ class SsidProfileResource(Resource):
         if passphrase is not None:
             if security == "open":
                 raise InputError("%s: passphrase cannot be set with security=open" % platform, platform=platform)
-            check_passphrase(passphrase)
+            check_passphrase(passphrase, platform)
             self.client.redactor.add(passphrase)
         if params.get("fast_transition") and security is not None and security != "wpa2_personal":
             raise InputError("%s: fast_transition needs security=wpa2_personal (got %s)" % (platform, security),

@@ -100,6 +100,18 @@ class WanConnection(Record):
 
     _id = field_validator("id", mode="before")(_as_id)
 
+    @field_validator("type", mode="before")
+    @classmethod
+    def _cellular(cls, value):
+        # Peplink calls a cellular WAN "gobi" before firmware 8.0.1 (router API and InControl alike).
+        return "cellular" if value == "gobi" else value
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _lower_status(cls, value):
+        # The router says "Connected", NCM "connected": compare and report them alike.
+        return value.lower() if isinstance(value, str) and value else (value or None)
+
 
 class Ssid(Record):
     id: Optional[str] = None

@@ -22,6 +22,7 @@ import time
 
 from urllib.parse import quote, urljoin
 
+from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     MASK,
     AmbiguousError,
@@ -32,12 +33,14 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     NotFoundError,
     PermissionDeniedError,
     ServerError,
+    TransportError,
     UnsupportedError,
     ValidationError,
     error_class_for_status,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import (
     DEFAULT_MAX_RETRIES,
+    IDEMPOTENT_METHODS,
     RETRY_MAX_WAIT,
     ApiClient,
     chunked,
@@ -507,8 +510,10 @@ class NcmClient(ApiClient):
         elif cls is PermissionDeniedError:
             hint = ("NCM answers 403 for an id that does not exist or is not visible to these keys, "
                     "and for a role without write access")
-        elif status in TIMEOUT_STATUSES:
+        elif status in TIMEOUT_STATUSES and method == "GET":
             hint = "NCM timed out; a narrower query (fewer records per request) usually succeeds"
+        elif status in TIMEOUT_STATUSES and method not in IDEMPOTENT_METHODS:
+            hint = "NCM timed out after receiving the request and may still carry it out: check before running the task again"
         if hint:
             error.message += " (%s)" % hint
             error.args = (error.message,)
@@ -1034,8 +1039,6 @@ def _default_tree(body):
 
 # ---- modules: the Resources of group, ssid_profile, wan_priority and alert_rule -----------------------
 
-_PASSPHRASE_TEXT = re.compile(r"^[\x20-\x7e]{8,63}$")
-_PASSPHRASE_HEX = re.compile(r"^[0-9a-fA-F]{64}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ALERT_TYPE = re.compile(r"^[a-z0-9_]+$")
 _SLOT = re.compile(r"^\s*(\d+)\s*\.\s*(\d+)\s*$")
@@ -1173,8 +1176,7 @@ class SsidProfileResource(Resource):
         if passphrase is not None:
             if security == "open":
                 raise _input(module, "passphrase is not allowed with security open")
-            if not (_PASSPHRASE_TEXT.match(passphrase) or _PASSPHRASE_HEX.match(passphrase)):
-                raise _input(module, "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits")
+            check_passphrase(passphrase, "ncm", module + ": passphrase")
 
     # ---- reading -----------------------------------------------------------------------------
 
@@ -1434,6 +1436,12 @@ class GroupResource(Resource):
         self.raw = None
         self._firmware_versions = {}
         self._ids = {}
+        # For rollback(): each router's group before this run, the routers a PUT was sent for, and the
+        # group this run created.
+        self._group_of = {}
+        self._moved = []
+        self._created_id = None
+        self._restore = None  # (group id, its fields before this run's PUT)
 
     def validate(self):
         params, module = self.params, self.MODULE
@@ -1590,6 +1598,8 @@ class GroupResource(Resource):
                 raise _input(module, "only %s routers can join group %r (every router of an NCM group is the same "
                                      "product): %s" % (product["name"], desired["name"], "; ".join(wrong)))
             wanted = set(_ref_id(router.get("id")) for router in routers.values())
+            self._group_of = dict((member, current["id"]) for member in (current or {}).get("devices") or [])
+            self._group_of.update((_ref_id(router.get("id")), _ref_id(router.get("group"))) for router in routers.values())
             if not params.get("purge_devices") and current is not None:
                 wanted |= set(current["devices"])
             desired["devices"] = sorted(wanted, key=_id_order)
@@ -1601,7 +1611,13 @@ class GroupResource(Resource):
         """PUT routers/<id>/ {"group": <group URL> or null} per router (ROUTER_GROUP_FIELD)."""
         reference = self.client.resource_url("groups", group_id) if group_id is not None else None
         for router_id in router_ids:
-            self.client.update("routers", router_id, {ROUTER_GROUP_FIELD: reference}, fields=("id", "group"))
+            try:
+                self.client.update("routers", router_id, {ROUTER_GROUP_FIELD: reference}, fields=("id", "group"))
+            except TransportError as error:
+                if error.sent:  # the answer was lost, the move may have been made
+                    self._moved.append(router_id)
+                raise
+            self._moved.append(router_id)
 
     def create(self, desired):
         client = self.client
@@ -1615,6 +1631,7 @@ class GroupResource(Resource):
         group_id = _ref_id((created or {}).get("id"))
         if group_id is None:
             raise MalformedResponseError("ncm: POST groups/ answered without the new group's id", platform=client.platform)
+        self._created_id = group_id
         devices = desired.get("devices") or []
         self._move(devices, group_id)
         return dict(desired, id=group_id, devices=list(devices))
@@ -1629,6 +1646,7 @@ class GroupResource(Resource):
         if "account" in changes:
             body["account"] = client.resource_url("accounts", self._ids["account"])
         if body:
+            self._restore = (current["id"], dict((key, (self.raw or {}).get(key)) for key in body))
             client.update("groups", current["id"], body, fields=GROUP_FIELDS)
         if "devices" in changes:
             wanted, have = set(changes["devices"]), set(current["devices"])
@@ -1641,6 +1659,27 @@ class GroupResource(Resource):
             self.client.delete("groups", current["id"])
         except NotFoundError:
             pass  # gone already (a resent DELETE after a lost answer)
+
+    def rollback(self):
+        """Move the routers back to the groups they were in, then delete the group this run created."""
+        notes = []
+        moved, self._moved = list(dict.fromkeys(self._moved)), []
+        for router_id in reversed(moved):
+            previous = self._group_of.get(router_id)
+            reference = self.client.resource_url("groups", previous) if previous is not None else None
+            self.client.update("routers", router_id, {ROUTER_GROUP_FIELD: reference}, fields=("id", "group"))
+        if moved:
+            notes.append("router(s) %s were moved back to their previous groups" % ", ".join(moved))
+        if self._created_id is not None:
+            self.delete({"id": self._created_id})
+            notes.append("the group created by this task (id %s) was deleted again" % self._created_id)
+        if self._restore is not None:
+            group_id, fields = self._restore
+            self.client.update("groups", group_id, fields, fields=GROUP_FIELDS)
+            notes.append("the group's %s were set back" % ", ".join(sorted(fields)))
+        return "; " + " and ".join(notes) + ", so nothing changed" if notes else None
+
+    rollback_failed = "routers may be in the wrong group, or the new group may exist; check the group in NCM and run the task again"
 
 
 class AlertRuleResource(Resource):

@@ -19,6 +19,7 @@ import time
 
 from urllib.parse import urlsplit
 
+from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     AmbiguousError,
     ApiError,
@@ -63,11 +64,7 @@ DEFAULT_TOKEN_LIFETIME = 172800              # the document's expiresIn example,
 SECURITY_POLICIES = {"wpa2_personal": "WPA2 Personal", "wpa_wpa2_personal": "WPA/WPA2 Personal"}
 # The object under `security` holding the key (and fastTransition, WPA2 only) for each policy.
 SECURITY_OBJECTS = {"WPA2 Personal": "wpa2Personal", "WPA/WPA2 Personal": "wpaWpa2Personal"}
-# `type` is "gobi" for cellular before firmware 8.0.1 and "cellular" from then on.
-WAN_TYPE_ALIASES = {"gobi": "cellular"}
 # WPA2_Personal_Obj.key: "The length must between 8 and 63 or HEX in 64".
-PASSPHRASE_LENGTH = (8, 63)
-PASSPHRASE_HEX_LENGTH = 64
 
 # ---- INFERRED: where the document stops. One place, so a correction is one edit. -------------
 
@@ -679,9 +676,7 @@ class SsidProfileResource(Resource):
                              % (VLAN_RANGE[0], VLAN_RANGE[1], UNTAGGED_VLAN, vlan), platform="peplink_router")
         passphrase = params.get("passphrase")
         if passphrase is not None:
-            problem = passphrase_problem(passphrase)
-            if problem:
-                raise InputError("peplink_router: ssid_profile: passphrase %s" % problem, platform="peplink_router")
+            check_passphrase(passphrase, "peplink_router", "ssid_profile: passphrase")
             if security == OPEN_SECURITY:
                 raise InputError("peplink_router: ssid_profile: passphrase cannot be used with security open",
                                  platform="peplink_router")
@@ -742,7 +737,9 @@ class SsidProfileResource(Resource):
         return profile or dict(current, **changes)
 
     def rollback(self):
-        _discard_after_failure(self.client, self._writes_before)
+        return _discard_after_failure(self.client, self._writes_before)
+
+    rollback_failed = "the router may hold pending configuration, apply or discard it in its web admin"
 
     def _refuse_incontrol_managed(self, current):
         """The router refuses local changes to a profile InControl pushes: say so before writing."""
@@ -844,7 +841,9 @@ class WanPriorityResource(Resource):
         return {"connections": result}
 
     def rollback(self):
-        _discard_after_failure(self.client, self._writes_before)
+        return _discard_after_failure(self.client, self._writes_before)
+
+    rollback_failed = "the router may hold pending configuration, apply or discard it in its web admin"
 
     def _wanted(self, connections):
         """{"connections": {id: {priority?, enabled?}}}: the listed connections, their given keys.
@@ -921,37 +920,11 @@ def _check_router_selection(client, params, module):
 
 
 def _discard_after_failure(client, writes_before):
-    """Roll back after a failed change: discard pending config if a write went out since `writes_before`.
-
-    The outcome is added to the message of the error being handled, so the user knows whether
-    the router kept its previous configuration.
-    """
+    """Roll back after a failed change: discard pending config if a write went out since `writes_before`."""
     if writes_before is None or client.sent_writes <= writes_before:
-        return
-    error = sys.exc_info()[1]
-    try:
-        client.discard_config()
-        note = "; the pending change was discarded (cmd.config.discard), so the router keeps its previous configuration"
-    except Exception as exc:  # the original error is what the user must see; add why the rollback failed
-        note = ("; discarding the pending change failed too (%s): the router may hold pending configuration, "
-                "apply or discard it in its web admin" % client.redactor.text(str(exc)))
-    if isinstance(error, WanfleetError):
-        error.message += note
-        error.args = (error.message,)
-
-
-def passphrase_problem(value):
-    """Why `value` cannot be a WPA passphrase (8-63 printable ASCII characters or 64 hex digits), or None."""
-    text = str(value)
-    if len(text) == PASSPHRASE_HEX_LENGTH:
-        return None if re.match(r"^[0-9A-Fa-f]{%d}$" % PASSPHRASE_HEX_LENGTH, text) else \
-            "of %d characters must be hexadecimal digits" % PASSPHRASE_HEX_LENGTH
-    low, high = PASSPHRASE_LENGTH
-    if not low <= len(text) <= high:
-        return "must be %d to %d characters (or %d hexadecimal digits), got %d" % (low, high, PASSPHRASE_HEX_LENGTH, len(text))
-    if any(not " " <= char <= "~" for char in text):
-        return "must be printable ASCII characters"
-    return None
+        return None
+    client.discard_config()
+    return "; the pending change was discarded (cmd.config.discard), so the router keeps its previous configuration"
 
 
 def _profile_number(value):
@@ -1089,12 +1062,10 @@ def _wan_config_record(item):
 
 
 def _wan_record(wan_id, item):
-    wan_type = item.get("type")
     status = item.get("message")
     if not status and item.get("enable") is False:
         status = "disabled"
-    status = str(status).lower() if status else None  # "Connected" -> "connected", as the other platforms
-    return WanConnection(id=wan_id, name=item.get("name"), type=WAN_TYPE_ALIASES.get(wan_type, wan_type), status=status,
+    return WanConnection(id=wan_id, name=item.get("name"), type=item.get("type"), status=status,
                          ip=item.get("ip"), priority=item.get("priority"), enabled=item.get("enable"))
 
 

@@ -11,7 +11,7 @@ masked, and report `changed` truthfully.
 
 from __future__ import annotations
 
-from ansible_collections.wanfleet.routers.plugins.module_utils.errors import MASK, mask_secret_keys
+from ansible_collections.wanfleet.routers.plugins.module_utils.errors import MASK, WanfleetError, mask_secret_keys
 
 
 class Unknown(object):
@@ -68,7 +68,14 @@ class Resource(object):
         raise NotImplementedError
 
     def rollback(self):
-        """Undo a half-applied change after a failure, where the platform allows it."""
+        """Undo a half-applied change after a failure, where the platform allows it.
+
+        Return what was undone, as a note for the user ("; ..."), or None when nothing had to be;
+        raise when undoing failed. `rollback_failed` is then the advice added to the error.
+        """
+        return None
+
+    rollback_failed = "the platform may hold part of the change; check it"
 
 
 def values_differ(wanted, have, unordered=False):
@@ -160,8 +167,14 @@ def _converge(resource, current, desired, check_mode, update_secrets, result_key
 def _apply(resource, action, *args):
     try:
         return action(*args)
-    except Exception:
-        resource.rollback()
+    except Exception as error:
+        try:
+            note = resource.rollback()
+        except Exception as exc:  # the original error is what the user must see; add why undoing it failed
+            note = "; undoing the change failed too (%s): %s" % (resource.client.redactor.text(str(exc)), resource.rollback_failed)
+        if note and isinstance(error, WanfleetError):
+            error.message += note
+            error.args = (error.message,)
         raise
 
 

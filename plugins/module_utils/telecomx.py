@@ -22,6 +22,7 @@ import re
 import threading
 import time
 
+from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     MASK,
     AmbiguousError,
@@ -95,7 +96,6 @@ BAND_CAPABILITIES = (("2.4", "wifi2G"), ("5", "wifi5G"), ("6", "wifi6G"))
 # inferred: the pages type a password as a String and say nothing of its rules; WPA2-PSK's are
 # 8-63 characters or 64 hex digits, and a null password is an open network. SSIDs are at most
 # 32 bytes (802.11).
-PASSPHRASE_MIN, PASSPHRASE_MAX = 8, 63
 SSID_MAX_BYTES = 32
 # inferred: the documents name no security mode; a band with a password is reported as
 # wpa2_personal and one without as open (ssid_profile `security`).
@@ -922,23 +922,10 @@ def _seconds(value):
 # (band, enabled, ssid, password) under the modules' names (wifi.enabled_5g, ...).
 _SNAKE = dict((api, module) for module, api in WIFI_FIELDS)
 SNAKE_WIFI_BANDS = tuple((band, _SNAKE[enabled], _SNAKE[ssid], _SNAKE[password]) for band, enabled, ssid, password in WIFI_BANDS)
-_HEX64 = re.compile(r"^[0-9A-Fa-f]{64}$")
 
 
 def _input_error(message):
     return InputError("telecomx: " + message, platform="telecomx")
-
-
-def check_passphrase(value, where):
-    """A Wi-Fi password: 8 to 63 printable ASCII characters, or 64 hex digits (the value never appears in the message)."""
-    if value is None:
-        return
-    text = str(value)
-    printable = all(" " <= char <= "~" for char in text)
-    if _HEX64.match(text) or (printable and PASSPHRASE_MIN <= len(text) <= PASSPHRASE_MAX):
-        return
-    raise _input_error("%s must be %d to %d printable ASCII characters or 64 hexadecimal digits"
-                       % (where, PASSPHRASE_MIN, PASSPHRASE_MAX))
 
 
 def check_ssid(value, where):
@@ -979,7 +966,7 @@ def wifi_input(wifi):
         if key.startswith("ssid"):
             check_ssid(value, "wifi." + key)
         elif key.startswith("password"):
-            check_passphrase(value, "wifi." + key)
+            check_passphrase(value, "telecomx", "wifi." + key)
     return given
 
 
@@ -1265,7 +1252,7 @@ class SsidProfileResource(Resource):
         if self._band() is None:
             raise _input_error("ssid_profile band must be one of %s, got %r" % (", ".join(spec[0] for spec in WIFI_BANDS), params["band"]))
         check_ssid(params.get("name"), "name")
-        check_passphrase(params.get("passphrase"), "passphrase")
+        check_passphrase(params.get("passphrase"), "telecomx")
         if security == SECURITY_OPEN and params.get("passphrase") is not None:
             raise _input_error("ssid_profile: passphrase is not allowed with security=open")
 

@@ -147,7 +147,10 @@ def main():
             try:
                 client.reboot_device(device)
             except WanfleetError as error:
-                error.message += "; reboots already sent: %s" % (", ".join(d["name"] or d["id"] for d in sent) or "none")
+                if isinstance(error, TransportError) and error.sent:
+                    error.message += "; the reboot of %s was sent, its answer was lost (it may be rebooting)" % (
+                        device.name or device.id)
+                error.message += "; reboots sent before it: %s" % (", ".join(d["name"] or d["id"] for d in sent) or "none")
                 raise
             sent.append(brief(device))
         elapsed = 0.0

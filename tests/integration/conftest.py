@@ -116,8 +116,8 @@ def run_playbook(ansible_env, tmp_path):
         args += (["--check"] if check else []) + (["--diff"] if diff else []) + list(extra_args)
         # Own temp dirs per run: parallel runs sharing ~/.ansible/tmp have collided.
         process_env = dict(ansible_env, WANFLEET_RESULTS_FILE=str(results_file),
-                           ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"), ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"),
-                           **(env or {}))
+                           ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"), ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"))
+        process_env.update(env or {})
         process = subprocess.run(args, env=process_env, capture_output=True, text=True, timeout=600, cwd=str(tmp_path), check=False)
         results = [json.loads(line) for line in results_file.read_text().splitlines()] if results_file.exists() else []
         return PlaybookRun(process, results)

@@ -22,8 +22,8 @@ The matrix runs each module's main() in this process (inprocess.py says why), wi
 computed but not slept. A second part runs a dozen cases, one per fault kind, through
 ansible-playbook with real pauses and with the fault armed by a controller-side action plugin
 (tests/integration/files/action_plugins/sim_control.py), so no module process is spent on control;
-a third runs the inventory (ansible-inventory) with faults on its listings. The test_bug_* tests show
-bugs found here (each says what to fix); they fail until the fix lands.
+a third runs the inventory (ansible-inventory) with faults on its listings. The tests after the matrix
+hold the fixes of what the matrix found (rollback of a half-created group, messages after a lost answer).
 
 Fault semantics in the simulator (tests/simulator/faults.py): status codes, malformed JSON, stat: fail
 and a dropped connection answer in the platform's place (the request is not carried out); a delay
@@ -88,14 +88,6 @@ FAULTS = {
 # A module's reads share one request loop; their part of the matrix keeps the faults that differ.
 READ_FAULTS = ("429-retry-after-date", "500", "dropped-connection", "malformed-json", "token-expiry", "stat-fail", "503-persistent")
 
-# Known bugs: (case id, target) whose failures leave a half-applied change. Each has its own failing
-# test below (test_bug_*); here they are strict xfails, so the matrix stays readable and flags the fix.
-HALF_APPLIED = {
-    ("group-incontrol", "members"): "BUG: incontrol group create + add_devices has no rollback (test_bug_group_half_created)",
-    ("group-ncm", "members"): "BUG: ncm group create + router moves has no rollback (test_bug_group_half_created)",
-}
-
-
 def applies(case, target, fault):
     if not target.write and case.kind != "read" and fault not in READ_FAULTS:
         return False
@@ -112,11 +104,7 @@ def matrix():
         for target in case.targets:
             for fault in FAULTS:
                 if applies(case, target, fault):
-                    marks = ()
-                    reason = HALF_APPLIED.get((case.id, target.name))
-                    if reason and expected_outcome(case, target, fault) == "failed" and fault != "read-timeout":
-                        marks = (pytest.mark.xfail(strict=True, reason=reason),)
-                    yield pytest.param(case.id, target.name, fault, id="%s-%s-%s" % (case.id, target.name, fault), marks=marks)
+                    yield pytest.param(case.id, target.name, fault, id="%s-%s-%s" % (case.id, target.name, fault))
 
 
 def expected_outcome(case, target, fault):
@@ -293,19 +281,15 @@ def test_matrix_covers_every_module_and_platform():
     assert len(list(matrix())) >= 18 * 12
 
 
-# ---- known bugs, shown by failing tests ----------------------------------------------------------------
+# ---- what the matrix found, fixed ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("case_id", ["group-incontrol", "group-ncm"])
-def test_bug_group_half_created(sim, case_id):
-    """A group created with members: when adding the members fails, the new group must not stay behind.
+def test_group_created_with_members_is_deleted_when_the_members_fail(sim, case_id):
+    """A group created with members, whose members cannot be added: the new group is deleted again.
 
-    Today the group is created (POST), then the members are added (incontrol: POST .../add_devices;
-    ncm: PUT routers/<id>/ with the group), and nothing undoes the create when the second step fails:
-    the task fails and an empty group is left, neither the old configuration nor the new one.
-    Fix (GroupResource in plugins/module_utils/incontrol.py and ncm.py): remember the id created in
-    create() and implement rollback() (ensure() calls it when create/update raises): delete that group
-    (incontrol group_delete, ncm DELETE groups/<id>/; for ncm first move back the routers already
-    moved), and add to the error message that the new group was removed.
+    The group is created (POST), then its members are added (incontrol: POST .../add_devices; ncm: PUT
+    routers/<id>/ with the group). When that fails, GroupResource.rollback() (ncm: moves the routers
+    back first) deletes the new group, and the message says so: the old configuration, not a mix.
     """
     case = CASES_BY_ID[case_id]
     target = next(item for item in case.targets if item.name == "members")
@@ -314,35 +298,24 @@ def test_bug_group_half_created(sim, case_id):
     with instant_retries():
         result = run_module(case.module, case.module_args(sim, sim.state(), max_retries=MAX_RETRIES))
     assert result.get("failed") and "HTTP 500" in result["msg"], result
+    assert "was deleted again, so nothing changed" in result["msg"], result["msg"]
     assert configuration(sim) == old, "half-created: %s" % differences(old, configuration(sim))
 
 
-def test_bug_ncm_504_on_a_write_suggests_a_narrower_query(sim):
-    """NCM's 504 hint is for listings; on a create it misleads.
-
-    ncm.py adds "(NCM timed out; a narrower query (fewer records per request) usually succeeds)" to
-    every 504, including POST groups/, alert_rules/ and reboot_activity/, where there is no query to
-    narrow. Fix: add the hint only for GET requests (NcmClient._api_error / wherever the 504 text is
-    built), and for a non-idempotent write say instead that NCM may still carry it out.
-    """
+def test_ncm_504_on_a_write_says_it_may_be_carried_out(sim):
+    """NCM's 504 hint ("a narrower query usually succeeds") is for listings; on a create it says instead
+    that NCM may still carry the request out, so the user checks before re-running."""
     case = CASES_BY_ID["alert_rule-ncm"]
     sim.fault(method="POST", path=r"^/api/v2/alert_rules/$", status=504)
     result = run_module(case.module, case.module_args(sim, sim.state(), max_retries=MAX_RETRIES))
     assert result.get("failed") and "HTTP 504" in result["msg"]
-    assert "narrower query" not in result["msg"], result["msg"]
+    assert "narrower query" not in result["msg"] and "may still carry it out" in result["msg"], result["msg"]
 
 
 @pytest.mark.parametrize("case_id", ["reboot-incontrol", "reboot-ncm"])
-def test_bug_reboot_lost_answer_says_none_sent(sim, case_id):
-    """A reboot whose answer is lost must not be reported as "reboots already sent: none".
-
-    The platform received the reboot (the simulator carries it out after the client's timeout), the
-    request loop says it "was sent and may have been carried out", and plugins/modules/reboot.py then
-    appends "reboots already sent: none": a user re-running on that word reboots the router twice.
-    Fix (reboot.py, the except around client.reboot_device): when the error is a TransportError whose
-    `cause` is not in http.NOT_SENT_ERRORS, name the device as possibly rebooting, e.g. "; reboot of
-    router-001 sent, its answer was lost (it may be rebooting); reboots sent before it: none".
-    """
+def test_reboot_whose_answer_is_lost_names_the_device(sim, case_id):
+    """A reboot whose answer is lost (read timeout): the platform carried it out, so the message names
+    the device as possibly rebooting instead of reporting "no reboot sent", and the reboot is not resent."""
     case = CASES_BY_ID[case_id]
     target = next(item for item in case.targets if item.name == "reboot")
     sim.fault(method=target.method, path=target.path, delay=LATE)
@@ -350,7 +323,7 @@ def test_bug_reboot_lost_answer_says_none_sent(sim, case_id):
     wait_until_answered(sim)
     assert result.get("failed") and "may have been carried out" in result["msg"], result
     assert [entry["status"] for entry in hits(sim.requests(), target)] in ([200], [201])  # it was carried out
-    assert "reboots already sent: none" not in result["msg"], result["msg"]
+    assert "was sent, its answer was lost (it may be rebooting); reboots sent before it: none" in result["msg"], result["msg"]
 
 
 # ---- through ansible-playbook: one case per fault kind, real pauses --------------------------------------

@@ -112,7 +112,7 @@ def test_device_info_reads_the_organization_one_device_and_a_group(sim, play):
     assert second["serial"] == serial and second["group"] == "Branches" and second["group_id"] == "102"
     assert second["status"] == "online" and second["model"] == "MAX BR1 Pro 5G"
     assert [(wan["id"], wan["name"], wan["type"], wan["priority"], wan["enabled"]) for wan in second["wan"]] == [
-        ("1", "WAN", "ethernet", 1, True), ("2", "Cellular", "gobi", 2, True)]
+        ("1", "WAN", "ethernet", 1, True), ("2", "Cellular", "cellular", 2, True)]
     assert second["ssids"] == [{"id": "602", "name": "Branch WiFi", "enabled": True}]
     assert "raw" not in second
     one = ok(run, "by serial")["devices"]
@@ -189,7 +189,7 @@ def test_reboot_is_never_resent_and_bad_input_sends_nothing(sim, play):
     sim.fault(method="POST", path="/tools/reboot$", count=1, status=503)
     run = play([failing("refused", "reboot", device="router-001"),
                 failing("unknown", "reboot", device="router-999")])
-    failed_with(run, "refused", "HTTP 503", "reboots already sent: none")
+    failed_with(run, "refused", "HTTP 503", "reboots sent before it: none")
     failed_with(run, "unknown", "no device with id, serial, MAC or name 'router-999'")
     assert counts(sim)["POST /rest/o/oSIM01/g/101/d/10001/tools/reboot"] == 1  # not retried
     assert len(sim.writes()) == 1
@@ -430,7 +430,7 @@ def test_ssid_profile_bad_input(sim, play):
         failing("device", "ssid_profile", name="Branch WiFi", device="router-002"),
         failing("open with passphrase", "ssid_profile", security="open", passphrase="long-enough-1", **base),
     ])
-    failed_with(run, "short passphrase", "passphrase must be 8 to 63 characters (or 64 hexadecimal digits); it has 5")
+    failed_with(run, "short passphrase", "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits (it has 5 characters)")
     failed_with(run, "vlan", "vlan_id must be 1 to 4094, or 0 for untagged")
     failed_with(run, "wpa3", "security wpa3_personal is not available for InControl 2")
     failed_with(run, "6 GHz", "band 6 is not available for InControl 2")

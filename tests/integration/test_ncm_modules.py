@@ -63,15 +63,13 @@ def write_paths(sim):
 
 
 @pytest.fixture
-def play(sim, run_playbook, tmp_path):
+def play(sim, run_playbook):
     """play(tasks, check=False, diff=False) with the simulator's credentials as module_defaults; the
-    passphrases are play variables, as a vault would give them (a failing task's source is printed).
-    Ansible's temporary files go to this test's own directory, not the shared ~/.ansible/tmp."""
-    env = {"ANSIBLE_REMOTE_TMP": str(tmp_path / "ansible-remote"), "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-local")}
+    passphrases are play variables, as a vault would give them (a failing task's source is printed)."""
 
     def run(tasks, **kwargs):
         return run_playbook(tasks, defaults=credentials(sim), play_vars={"psk": PASSPHRASE, "other_psk": OTHER_PASSPHRASE},
-                            env=env, **kwargs)
+                            **kwargs)
     return run
 
 

@@ -201,7 +201,7 @@ def test_ssid_profile_bad_input_fails_before_any_request(sim, run_playbook):
     conn = connection(sim, serial_named(sim, "router-001"))
     # More cases (64 non-hex digits, open with a passphrase, long name, id) are unit tests of validate().
     cases = [
-        ("short passphrase", dict(passphrase="short"), "passphrase must be 8 to 63 characters"),
+        ("short passphrase", dict(passphrase="short"), "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits"),
         ("vlan 5000", dict(vlan_id=5000), "vlan_id must be 1 to 4094, or 0 for untagged"),
         ("wpa3", dict(security="wpa3_personal", passphrase=NEW_PSK), "security wpa3_personal is not supported by the router API"),
         ("band", dict(band="5"), "band cannot be set"),

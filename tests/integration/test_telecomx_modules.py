@@ -128,7 +128,7 @@ def test_telecomx_device_bad_input_sends_nothing(sim, tx):
         failing("lease", "telecomx_device", dhcp={"lease_time": 0}, **base),
     ])
     assert_failed(run, "mac", "mac_address: '00:11:22:33:44' is not a MAC address")
-    assert_failed(run, "password", "wifi.password must be 8 to 63 characters or 64 hexadecimal digits")
+    assert_failed(run, "password", "wifi.password must be 8 to 63 printable ASCII characters or 64 hexadecimal digits")
     assert_failed(run, "ssid", "wifi.ssid_5g must be 1 to 32 characters")
     assert_failed(run, "pool subnet", "are not in one /24 subnet")
     assert_failed(run, "reservation subnet", "dhcp.reserved_clients[0].ip 10.0.0.5 is outside the DHCP pool's subnet 192.168.1.0/24")
@@ -149,7 +149,7 @@ def test_ssid_profile_bad_input_sends_nothing(sim, tx):
     assert_failed(run, "vlan", "ssid_profile option vlan_id is not supported on platform telecomx")
     assert_failed(run, "broadcast", "ssid_profile option broadcast is not supported on platform telecomx")
     assert_failed(run, "wpa3", "ssid_profile security wpa3_personal is not supported on platform telecomx")
-    assert_failed(run, "short passphrase", "passphrase must be 8 to 63 characters or 64 hexadecimal digits")
+    assert_failed(run, "short passphrase", "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits")
     assert_failed(run, "slot", "ssid_profile option id is not supported", "choose it with band")
     assert_failed(run, "no band", "ssid_profile needs band (2.4, 5 or 6)")
     assert sim.requests() == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.wanfleet.routers.plugins.module_utils.errors import MASK
+from ansible_collections.wanfleet.routers.plugins.module_utils.errors import MASK, Redactor, ServerError
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, Resource, changes_between, ensure
 
 
@@ -101,6 +101,37 @@ def test_failure_during_write_rolls_back_and_reraises():
     with pytest.raises(RuntimeError):
         ensure(resource, "present", check_mode=False)
     assert resource.rolled_back
+
+
+class UndoingResource(FakeResource):
+    """Fails its write with a platform error; undoing it says what it did, or fails with a secret in the text."""
+
+    def __init__(self, undo_error=None):
+        super(UndoingResource, self).__init__(None, {"name": "a"})
+        self.client = type("Client", (), {"redactor": Redactor(["s3cret-token"])})()
+        self.undo_error = undo_error
+
+    def create(self, desired):
+        raise ServerError("incontrol: POST /group failed with HTTP 500")
+
+    def rollback(self):
+        if self.undo_error:
+            raise self.undo_error
+        return "; the new group was deleted"
+
+
+def test_what_the_rollback_undid_is_added_to_the_error():
+    with pytest.raises(ServerError) as caught:
+        ensure(UndoingResource(), "present", check_mode=False)
+    assert str(caught.value) == "incontrol: POST /group failed with HTTP 500; the new group was deleted"
+
+
+def test_a_failed_rollback_keeps_the_original_error_and_says_why_without_secrets():
+    with pytest.raises(ServerError) as caught:
+        ensure(UndoingResource(RuntimeError("refused for token s3cret-token")), "present", check_mode=False)
+    message = str(caught.value)
+    assert message.startswith("incontrol: POST /group failed with HTTP 500; undoing the change failed too (refused for token ")
+    assert "s3cret-token" not in message and message.endswith(Resource.rollback_failed)
 
 
 class FixedSlot(FakeResource):
