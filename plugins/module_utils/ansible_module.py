@@ -1,13 +1,22 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, wanfleet.routers contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""AnsibleModule with the collection's connection options and error handling."""
+"""What every module of the collection shares, wherever it runs.
+
+A module file declares SPEC (its arguments and platforms) and operate(module, client) -> result.
+It runs in one of two ways with the same code in between (perform()):
+- as an Ansible module process: main() -> WanfleetModule(**SPEC).run(operate), below;
+- inside the controller's worker, without a module process, through the collection's action
+  plugin (plugins/plugin_utils/controller.py), which builds an object with the same interface
+  (params, check_mode, platform, redactor).
+"""
 
 from __future__ import annotations
 
 import os
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.errors import UnsupportedError as UnsupportedParametersError
 
 # Every task is a new Python process, and pydantic looks for plugins (entry points of the group
 # "pydantic") by reading the metadata of every installed distribution when the first model is built:
@@ -23,18 +32,80 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import Red
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import HAS_HTTPX, HTTPX_IMPORT_ERROR
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS_PYDANTIC, PYDANTIC_IMPORT_ERROR
 
+# SPEC keys that are AnsibleModule / ArgumentSpecValidator arguments (besides argument_spec).
+SPEC_CONSTRAINTS = ("mutually_exclusive", "required_together", "required_one_of", "required_if", "required_by")
+
+
+def full_argument_spec(argument_spec):
+    """The module's own options plus the connection options every module takes (SPEC section 2)."""
+    spec = connection_argument_spec()
+    spec.update(argument_spec)
+    return spec
+
+
+def validation_message(errors, module_name):
+    """Every argument-validation problem of `errors` (a ValidationResult's), each with its option, in one message.
+
+    ansible-core reports the first validation error only, and for a string given where a dict (or
+    list of dicts) is expected that first error is a bare "dictionary requested, could not parse
+    JSON or key=value" without the option's name; the errors after it name it.
+    """
+    messages = []
+    for error in errors:
+        text = error.msg
+        if isinstance(error, UnsupportedParametersError):  # worded as AnsibleModule words it
+            text = "Unsupported parameters for (wanfleet.routers.%s) module: %s" % (module_name, text)
+        messages.append(text)
+    messages = list(dict.fromkeys(messages))
+    return "; ".join(text for text in messages if not any(text != other and text in other for other in messages))
+
+
+def unsupported_platform(module_name, platform, platforms):
+    """The error for a platform the module does not support, or None."""
+    if platform in platforms:
+        return None
+    return UnsupportedError("wanfleet.routers.%s does not support platform %s; it supports: %s"
+                            % (module_name, platform, ", ".join(platforms)), platform=platform)
+
+
+def perform(module, operate):
+    """Open the platform client, call operate(module, client); return (result, error, warnings).
+
+    `error` is the WanfleetError that ended the run (secrets masked), else None. Retries that
+    happened on the way are reported as warnings, so a user sees throttling instead of only a slow
+    task. The tokens obtained during the run join module.redactor's secrets.
+    """
+    client = None
+    result = error = None
+    try:
+        with open_client(module.params, redactor=module.redactor) as client:
+            result = operate(module, client)
+    except WanfleetError as failure:
+        error = failure.redacted(module.redactor)
+    return result, error, client_warnings(client)
+
+
+def client_warnings(client):
+    if client is None:
+        return []
+    warnings = ["%s: %s" % (client.platform, notice) for notice in getattr(client, "notices", None) or ()]
+    if client.retries:
+        method, path, reason, delay = client.retries[-1]
+        warnings.append("%s: %d request(s) were retried (last: %s %s, %s, waited %ss)"
+                        % (client.platform, len(client.retries), method, path, reason, delay))
+    return warnings
+
 
 class WanfleetModule(AnsibleModule):
-    """A module of this collection: `platforms` are the ones it supports.
+    """A module of this collection as an Ansible module process.
 
-    Usage:  module = WanfleetModule(argument_spec=..., platforms=(...), supports_check_mode=True)
-            module.run(lambda client: {...result...})
+    Usage:  WanfleetModule(**SPEC).run(operate)
+    SPEC:   argument_spec, platforms, and any of SPEC_CONSTRAINTS; check mode is always supported.
     """
 
-    def __init__(self, argument_spec, platforms, **kwargs):
-        spec = connection_argument_spec()
-        spec.update(argument_spec)
-        super(WanfleetModule, self).__init__(argument_spec=spec, **kwargs)
+    def __init__(self, argument_spec, platforms, **constraints):
+        super(WanfleetModule, self).__init__(argument_spec=full_argument_spec(argument_spec), supports_check_mode=True,
+                                             **constraints)
         if not HAS_HTTPX:
             self.fail_json(msg=missing_required_lib("httpx"), exception=HTTPX_IMPORT_ERROR)
         if not HAS_PYDANTIC:
@@ -42,24 +113,16 @@ class WanfleetModule(AnsibleModule):
         self.platform = self.params["platform"]
         self.platforms = tuple(platforms)
         self.redactor = Redactor(self.no_log_values)
-        if self.platform not in self.platforms:
-            self.fail(UnsupportedError(
-                "wanfleet.routers.%s does not support platform %s; it supports: %s"
-                % (self._name.split(".")[-1], self.platform, ", ".join(self.platforms)),
-                platform=self.platform))
+        error = unsupported_platform(self._name.split(".")[-1], self.platform, self.platforms)
+        if error:
+            self.fail(error)
 
     def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
-        """fail_json; an argument-validation failure names every problem, each with its option.
-
-        ansible-core reports the first validation error only, and for a string given where a
-        dict (or list of dicts) is expected that first error is a bare "dictionary requested,
-        could not parse JSON or key=value" without the option's name; the errors after it name it.
-        """
+        """fail_json; an argument-validation failure names every problem (validation_message())."""
         validation = getattr(self, "validation_result", None)
         if getattr(self, "platform", None) is None and validation is not None and validation.error_messages \
-                and msg == validation.errors.msg:
-            messages = list(dict.fromkeys(validation.error_messages))
-            msg = "; ".join(text for text in messages if not any(text != other and text in other for other in messages))
+                and msg.endswith(validation.errors.msg):
+            msg = validation_message(validation.errors, self._name.split(".")[-1])
         super(WanfleetModule, self).fail_json(msg=msg, **kwargs)
 
     def fail(self, error, **result):
@@ -68,31 +131,12 @@ class WanfleetModule(AnsibleModule):
         result.update(error.to_result())
         self.fail_json(msg=error.message, **result)
 
-    def run(self, operation):
-        """Open the platform client, call operation(client) -> result dict, exit.
-
-        Retries that happened on the way are reported as warnings, so a user
-        sees throttling instead of only a slow task.
-        """
-        client = None
-        try:
-            with open_client(self.params, redactor=self.redactor) as client:
-                for secret in self.redactor.secrets:
-                    self.no_log_values.add(secret)
-                result = operation(client)
-                self._report_warnings(client)
-        except WanfleetError as error:
-            if client is not None:
-                self._report_warnings(client)
+    def run(self, operate):
+        """perform(operate), then exit (or fail) the module process."""
+        result, error, warnings = perform(self, operate)
+        for warning in warnings:
+            self.warn(warning)
+        self.no_log_values.update(self.redactor.secrets)  # tokens obtained during the run
+        if error is not None:
             self.fail(error)
-        for secret in self.redactor.secrets:  # tokens obtained during the run
-            self.no_log_values.add(secret)
         self.exit_json(**result)
-
-    def _report_warnings(self, client):
-        for notice in getattr(client, "notices", None) or ():
-            self.warn("%s: %s" % (client.platform, notice))
-        if client.retries:
-            method, path, reason, delay = client.retries[-1]
-            self.warn("%s: %d request(s) were retried (last: %s %s, %s, waited %ss)"
-                      % (client.platform, len(client.retries), method, path, reason, delay))

@@ -5,7 +5,7 @@
 
 The platform modules are imported by name here (not dynamically) because
 Ansible packs into a module's payload only the module_utils it can see
-imported. They are imported inside client_class(), only the one a task
+imported. They are imported inside platform_module(), only the one a task
 uses: every task is a new Python process that compiles the module_utils it
 imports from source (the payload is a zip, without bytecode), so importing
 all four platform modules cost each task about a third of a second.
@@ -21,21 +21,35 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.http import HttpS
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache
 
 
-def client_class(platform):
-    """The client class of `platform`, importing that platform's module only."""
+def platform_module(platform):
+    """The module_utils module of `platform`, importing that one only."""
     if platform == "incontrol":
-        from ansible_collections.wanfleet.routers.plugins.module_utils.incontrol import InControlClient
-        return InControlClient
+        from ansible_collections.wanfleet.routers.plugins.module_utils import incontrol
+        return incontrol
     if platform == "peplink_router":
-        from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import PeplinkRouterClient
-        return PeplinkRouterClient
+        from ansible_collections.wanfleet.routers.plugins.module_utils import peplink_router
+        return peplink_router
     if platform == "ncm":
-        from ansible_collections.wanfleet.routers.plugins.module_utils.ncm import NcmClient
-        return NcmClient
+        from ansible_collections.wanfleet.routers.plugins.module_utils import ncm
+        return ncm
     if platform == "telecomx":
-        from ansible_collections.wanfleet.routers.plugins.module_utils.telecomx import TelecomXClient
-        return TelecomXClient
+        from ansible_collections.wanfleet.routers.plugins.module_utils import telecomx
+        return telecomx
     raise KeyError(platform)
+
+
+CLIENT_CLASSES = {"incontrol": "InControlClient", "peplink_router": "PeplinkRouterClient", "ncm": "NcmClient",
+                  "telecomx": "TelecomXClient"}
+
+
+def client_class(platform):
+    """The client class of `platform`."""
+    return getattr(platform_module(platform), CLIENT_CLASSES[platform])
+
+
+def resource_class(platform, name):
+    """A Resource class of `platform` by its name (SsidProfileResource, GroupResource, ...)."""
+    return getattr(platform_module(platform), name)
 
 
 @contextlib.contextmanager

@@ -14,7 +14,6 @@ Where it stops, the knowledge is in the INFERRED block below and nowhere else.
 from __future__ import annotations
 
 import re
-import sys
 import time
 
 from urllib.parse import urlsplit

@@ -93,29 +93,33 @@ changed_keys:
   elements: str
 """
 
-from ansible_collections.wanfleet.routers.plugins.module_utils import ncm
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
+from ansible_collections.wanfleet.routers.plugins.module_utils.clients import resource_class
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure
+
+SPEC = dict(
+    argument_spec=dict(
+        id=dict(type="str"),
+        alert_types=dict(type="list", elements="str"),
+        groups=dict(type="list", elements="str"),
+        accounts=dict(type="list", elements="str"),
+        email_recipients=dict(type="list", elements="str"),
+        http_destinations=dict(type="list", elements="str"),
+        schedule=dict(type="str", choices=["none", "hourly", "daily"]),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    ),
+    platforms=("ncm",),
+    required_one_of=[("id", "alert_types")],
+)
+
+
+def operate(module, client):
+    resource = resource_class(module.platform, "AlertRuleResource")(client, module.params)
+    return ensure(resource, module.params["state"], module.check_mode, result_key="rule")
 
 
 def main():
-    module = WanfleetModule(
-        argument_spec=dict(
-            id=dict(type="str"),
-            alert_types=dict(type="list", elements="str"),
-            groups=dict(type="list", elements="str"),
-            accounts=dict(type="list", elements="str"),
-            email_recipients=dict(type="list", elements="str"),
-            http_destinations=dict(type="list", elements="str"),
-            schedule=dict(type="str", choices=["none", "hourly", "daily"]),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-        ),
-        platforms=("ncm",),
-        required_one_of=[("id", "alert_types")],
-        supports_check_mode=True,
-    )
-    module.run(lambda client: ensure(ncm.AlertRuleResource(client, module.params), module.params["state"],
-                                     module.check_mode, result_key="rule"))
+    WanfleetModule(**SPEC).run(operate)
 
 
 if __name__ == "__main__":

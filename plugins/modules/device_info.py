@@ -159,25 +159,25 @@ devices:
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
 
+SPEC = dict(
+    argument_spec=dict(
+        device=dict(type="str"),
+        group=dict(type="str"),
+        filters=dict(type="dict", default={}),
+        include_raw=dict(type="bool", default=False),
+    ),
+    platforms=("incontrol", "peplink_router", "ncm", "telecomx"),
+)
+
+
+def operate(module, client):
+    params = module.params
+    devices = client.devices(device=params["device"], group=params["group"], filters=params["filters"], detail=True)
+    return {"changed": False, "devices": [device.record(include_raw=params["include_raw"]) for device in devices]}
+
 
 def main():
-    module = WanfleetModule(
-        argument_spec=dict(
-            device=dict(type="str"),
-            group=dict(type="str"),
-            filters=dict(type="dict", default={}),
-            include_raw=dict(type="bool", default=False),
-        ),
-        platforms=("incontrol", "peplink_router", "ncm", "telecomx"),
-        supports_check_mode=True,
-    )
-    params = module.params
-
-    def read(client):
-        devices = client.devices(device=params["device"], group=params["group"], filters=params["filters"], detail=True)
-        return {"changed": False, "devices": [device.record(include_raw=params["include_raw"]) for device in devices]}
-
-    module.run(read)
+    WanfleetModule(**SPEC).run(operate)
 
 
 if __name__ == "__main__":

@@ -126,34 +126,36 @@ changed_keys:
   sample: [devices]
 """
 
-from ansible_collections.wanfleet.routers.plugins.module_utils import incontrol, ncm
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
+from ansible_collections.wanfleet.routers.plugins.module_utils.clients import resource_class
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure
 
-RESOURCES = {"incontrol": incontrol.GroupResource, "ncm": ncm.GroupResource}
+SPEC = dict(
+    argument_spec=dict(
+        name=dict(type="str"),
+        id=dict(type="str"),
+        new_name=dict(type="str"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        product=dict(type="str"),
+        target_firmware=dict(type="str"),
+        account=dict(type="str"),
+        timezone=dict(type="str"),
+        country=dict(type="str"),
+        devices=dict(type="list", elements="str"),
+        purge_devices=dict(type="bool", default=False),
+    ),
+    platforms=("incontrol", "ncm"),
+    required_one_of=[("name", "id")],
+)
+
+
+def operate(module, client):
+    resource = resource_class(module.platform, "GroupResource")(client, module.params)
+    return ensure(resource, module.params["state"], module.check_mode, result_key="group")
 
 
 def main():
-    module = WanfleetModule(
-        argument_spec=dict(
-            name=dict(type="str"),
-            id=dict(type="str"),
-            new_name=dict(type="str"),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            product=dict(type="str"),
-            target_firmware=dict(type="str"),
-            account=dict(type="str"),
-            timezone=dict(type="str"),
-            country=dict(type="str"),
-            devices=dict(type="list", elements="str"),
-            purge_devices=dict(type="bool", default=False),
-        ),
-        platforms=tuple(RESOURCES),
-        required_one_of=[("name", "id")],
-        supports_check_mode=True,
-    )
-    module.run(lambda client: ensure(RESOURCES[module.platform](client, module.params), module.params["state"],
-                                     module.check_mode, result_key="group"))
+    WanfleetModule(**SPEC).run(operate)
 
 
 if __name__ == "__main__":

@@ -113,64 +113,61 @@ def brief(device):
     return {"id": device.id, "name": device.name, "serial": device.serial}
 
 
-def main():
-    module = WanfleetModule(
-        argument_spec=dict(
-            device=dict(type="str"),
-            group=dict(type="str"),
-            wait=dict(type="bool", default=False),
-            wait_timeout=dict(type="int", default=600),
-            wait_sleep=dict(type="int", default=10),
-        ),
-        platforms=("incontrol", "peplink_router", "ncm"),
-        supports_check_mode=True,
-    )
+SPEC = dict(
+    argument_spec=dict(
+        device=dict(type="str"),
+        group=dict(type="str"),
+        wait=dict(type="bool", default=False),
+        wait_timeout=dict(type="int", default=600),
+        wait_sleep=dict(type="int", default=10),
+    ),
+    platforms=("incontrol", "peplink_router", "ncm"),
+)
+
+
+def operate(module, client):
     params = module.params
-
-    def reboot(client):
-        if module.platform != "peplink_router" and not (params["device"] or params["group"]):
-            raise InputError("%s: give device or group: a reboot of every device is not done by accident" % module.platform)
-        if params["wait_timeout"] <= 0 or params["wait_sleep"] <= 0:
-            raise InputError("wait_timeout and wait_sleep must be positive")
-        targets = client.devices(device=params["device"], group=params["group"], detail=False)
-        # Only a device the platform reports online can take a reboot (NCM drops the others' requests).
-        online = [device for device in targets if device.status == "online"]
-        offline = [brief(device) for device in targets if device.status != "online"]
-        if not online:
-            raise InputError("%s: nothing to reboot: %s offline" % (
-                module.platform, ", ".join(device["name"] or device["id"] for device in offline) or "no device matched"))
-        if module.check_mode:
-            return {"changed": False, "rebooted": [brief(device) for device in online], "offline": offline, "elapsed": 0.0}
-        started = time.time()
-        sent = []
-        for device in online:
-            try:
-                client.reboot_device(device)
-            except WanfleetError as error:
-                if isinstance(error, TransportError) and error.sent:
-                    error.message += "; the reboot of %s was sent, its answer was lost (it may be rebooting)" % (
-                        device.name or device.id)
-                error.message += "; reboots sent before it: %s" % (", ".join(d["name"] or d["id"] for d in sent) or "none")
-                raise
-            sent.append(brief(device))
-        elapsed = 0.0
-        if params["wait"]:
-            waiting = list(online)
-            deadline = started + params["wait_timeout"]
-            time.sleep(min(params["wait_sleep"], params["wait_timeout"]))
-            while waiting:
-                waiting = [device for device in waiting if not _is_back(client, device, started)]
-                if not waiting:
-                    break
-                if time.time() >= deadline:
-                    raise WaitTimeoutError("%s: %d device(s) not back after %ss: %s" % (
-                        module.platform, len(waiting), params["wait_timeout"],
-                        ", ".join(device.name or device.id for device in waiting)), platform=module.platform)
-                time.sleep(params["wait_sleep"])
-            elapsed = round(time.time() - started, 1)
-        return {"changed": True, "rebooted": sent, "offline": offline, "elapsed": elapsed}
-
-    module.run(reboot)
+    if module.platform != "peplink_router" and not (params["device"] or params["group"]):
+        raise InputError("%s: give device or group: a reboot of every device is not done by accident" % module.platform)
+    if params["wait_timeout"] <= 0 or params["wait_sleep"] <= 0:
+        raise InputError("wait_timeout and wait_sleep must be positive")
+    targets = client.devices(device=params["device"], group=params["group"], detail=False)
+    # Only a device the platform reports online can take a reboot (NCM drops the others' requests).
+    online = [device for device in targets if device.status == "online"]
+    offline = [brief(device) for device in targets if device.status != "online"]
+    if not online:
+        raise InputError("%s: nothing to reboot: %s offline" % (
+            module.platform, ", ".join(device["name"] or device["id"] for device in offline) or "no device matched"))
+    if module.check_mode:
+        return {"changed": False, "rebooted": [brief(device) for device in online], "offline": offline, "elapsed": 0.0}
+    started = time.time()
+    sent = []
+    for device in online:
+        try:
+            client.reboot_device(device)
+        except WanfleetError as error:
+            if isinstance(error, TransportError) and error.sent:
+                error.message += "; the reboot of %s was sent, its answer was lost (it may be rebooting)" % (
+                    device.name or device.id)
+            error.message += "; reboots sent before it: %s" % (", ".join(d["name"] or d["id"] for d in sent) or "none")
+            raise
+        sent.append(brief(device))
+    elapsed = 0.0
+    if params["wait"]:
+        waiting = list(online)
+        deadline = started + params["wait_timeout"]
+        time.sleep(min(params["wait_sleep"], params["wait_timeout"]))
+        while waiting:
+            waiting = [device for device in waiting if not _is_back(client, device, started)]
+            if not waiting:
+                break
+            if time.time() >= deadline:
+                raise WaitTimeoutError("%s: %d device(s) not back after %ss: %s" % (
+                    module.platform, len(waiting), params["wait_timeout"],
+                    ", ".join(device.name or device.id for device in waiting)), platform=module.platform)
+            time.sleep(params["wait_sleep"])
+        elapsed = round(time.time() - started, 1)
+    return {"changed": True, "rebooted": sent, "offline": offline, "elapsed": elapsed}
 
 
 def _is_back(client, device, rebooted_at):
@@ -178,6 +175,10 @@ def _is_back(client, device, rebooted_at):
         return client.is_back(device, rebooted_at)
     except TransportError:
         return False  # still restarting
+
+
+def main():
+    WanfleetModule(**SPEC).run(operate)
 
 
 if __name__ == "__main__":

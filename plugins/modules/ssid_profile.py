@@ -162,42 +162,39 @@ changed_keys:
   sample: [vlan_id]
 """
 
-from ansible_collections.wanfleet.routers.plugins.module_utils import incontrol, ncm, peplink_router, telecomx
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
+from ansible_collections.wanfleet.routers.plugins.module_utils.clients import resource_class
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure
 
-RESOURCES = {
-    "peplink_router": peplink_router.SsidProfileResource,
-    "incontrol": incontrol.SsidProfileResource,
-    "ncm": ncm.SsidProfileResource,
-    "telecomx": telecomx.SsidProfileResource,
-}
+SPEC = dict(
+    argument_spec=dict(
+        name=dict(type="str", required=True),
+        id=dict(type="str", aliases=["slot"]),
+        device=dict(type="str"),
+        group=dict(type="str"),
+        enabled=dict(type="bool"),
+        broadcast=dict(type="bool"),
+        vlan_id=dict(type="int"),
+        security=dict(type="str", choices=["open", "wpa2_personal", "wpa_wpa2_personal", "wpa3_personal", "wpa2_wpa3_personal"]),
+        passphrase=dict(type="str", no_log=True),
+        update_passphrase=dict(type="str", default="always", choices=["always", "on_create"], no_log=False),
+        fast_transition=dict(type="bool"),
+        band=dict(type="str", choices=["2.4", "5", "6"]),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+    ),
+    platforms=("peplink_router", "incontrol", "ncm", "telecomx"),
+    mutually_exclusive=[("device", "group")],
+)
+
+
+def operate(module, client):
+    params = module.params
+    resource = resource_class(module.platform, "SsidProfileResource")(client, params)
+    return ensure(resource, params["state"], module.check_mode, update_secrets=params["update_passphrase"], result_key="profile")
 
 
 def main():
-    module = WanfleetModule(
-        argument_spec=dict(
-            name=dict(type="str", required=True),
-            id=dict(type="str", aliases=["slot"]),
-            device=dict(type="str"),
-            group=dict(type="str"),
-            enabled=dict(type="bool"),
-            broadcast=dict(type="bool"),
-            vlan_id=dict(type="int"),
-            security=dict(type="str", choices=["open", "wpa2_personal", "wpa_wpa2_personal", "wpa3_personal", "wpa2_wpa3_personal"]),
-            passphrase=dict(type="str", no_log=True),
-            update_passphrase=dict(type="str", default="always", choices=["always", "on_create"], no_log=False),
-            fast_transition=dict(type="bool"),
-            band=dict(type="str", choices=["2.4", "5", "6"]),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-        ),
-        platforms=tuple(RESOURCES),
-        mutually_exclusive=[("device", "group")],
-        supports_check_mode=True,
-    )
-    module.run(lambda client: ensure(RESOURCES[module.platform](client, module.params), module.params["state"],
-                                     module.check_mode, update_secrets=module.params["update_passphrase"],
-                                     result_key="profile"))
+    WanfleetModule(**SPEC).run(operate)
 
 
 if __name__ == "__main__":

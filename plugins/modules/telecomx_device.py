@@ -194,8 +194,8 @@ changed_keys:
   elements: str
 """
 
-from ansible_collections.wanfleet.routers.plugins.module_utils import telecomx
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
+from ansible_collections.wanfleet.routers.plugins.module_utils.clients import resource_class
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure
 
 WIFI_OPTIONS = dict(
@@ -210,33 +210,36 @@ DHCP_OPTIONS = dict(
     reserved_clients=dict(type="list", elements="dict", options=dict(
         mac=dict(type="str", required=True), ip=dict(type="str", required=True), enable=dict(type="bool", default=True))),
 )
+SPEC = dict(
+    argument_spec=dict(
+        id=dict(type="str"),
+        mac_address=dict(type="str"),
+        name=dict(type="str"),
+        model=dict(type="str"),
+        customer=dict(type="str"),
+        serial_number=dict(type="str"),
+        mvno_account=dict(type="str"),
+        notes=dict(type="str"),
+        wifi=dict(type="dict", options=WIFI_OPTIONS),
+        dhcp=dict(type="dict", options=DHCP_OPTIONS),
+        update_password=dict(type="str", default="always", choices=["always", "on_create"], no_log=False),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        wait=dict(type="bool", default=False),
+        wait_timeout=dict(type="int", default=300),
+    ),
+    platforms=("telecomx",),
+    required_one_of=[("id", "mac_address")],
+)
+
+
+def operate(module, client):
+    params = module.params
+    resource = resource_class(module.platform, "TelecomXDeviceResource")(client, params)
+    return ensure(resource, params["state"], module.check_mode, update_secrets=params["update_password"], result_key="device")
 
 
 def main():
-    module = WanfleetModule(
-        argument_spec=dict(
-            id=dict(type="str"),
-            mac_address=dict(type="str"),
-            name=dict(type="str"),
-            model=dict(type="str"),
-            customer=dict(type="str"),
-            serial_number=dict(type="str"),
-            mvno_account=dict(type="str"),
-            notes=dict(type="str"),
-            wifi=dict(type="dict", options=WIFI_OPTIONS),
-            dhcp=dict(type="dict", options=DHCP_OPTIONS),
-            update_password=dict(type="str", default="always", choices=["always", "on_create"], no_log=False),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            wait=dict(type="bool", default=False),
-            wait_timeout=dict(type="int", default=300),
-        ),
-        platforms=("telecomx",),
-        required_one_of=[("id", "mac_address")],
-        supports_check_mode=True,
-    )
-    module.run(lambda client: ensure(telecomx.TelecomXDeviceResource(client, module.params), module.params["state"],
-                                     module.check_mode, update_secrets=module.params["update_password"],
-                                     result_key="device"))
+    WanfleetModule(**SPEC).run(operate)
 
 
 if __name__ == "__main__":

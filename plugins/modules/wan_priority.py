@@ -113,15 +113,25 @@ changed_keys:
   elements: str
 """
 
-from ansible_collections.wanfleet.routers.plugins.module_utils import incontrol, ncm, peplink_router
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
+from ansible_collections.wanfleet.routers.plugins.module_utils.clients import resource_class
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure
 
-RESOURCES = {
-    "peplink_router": peplink_router.WanPriorityResource,
-    "incontrol": incontrol.WanPriorityResource,
-    "ncm": ncm.WanPriorityResource,
-}
+SPEC = dict(
+    argument_spec=dict(
+        connections=dict(type="list", elements="dict", required=True, options=dict(
+            id=dict(type="str"),
+            name=dict(type="str"),
+            priority=dict(type="int"),
+            enabled=dict(type="bool"),
+        ), required_one_of=[("id", "name")]),
+        device=dict(type="str"),
+        group=dict(type="str"),
+        apply=dict(type="bool", default=True),
+    ),
+    platforms=("peplink_router", "incontrol", "ncm"),
+    mutually_exclusive=[("device", "group")],
+)
 
 
 def in_order(connections):
@@ -134,30 +144,15 @@ def in_order(connections):
     return [dict(connection, id=connection_id) for connection_id, connection in sorted(connections.items(), key=key)]
 
 
+def operate(module, client):
+    resource = resource_class(module.platform, "WanPriorityResource")(client, module.params)
+    result = ensure(resource, "present", module.check_mode, result_key="wan")
+    result["connections"] = in_order((result.pop("wan") or {}).get("connections") or {})
+    return result
+
+
 def main():
-    module = WanfleetModule(
-        argument_spec=dict(
-            connections=dict(type="list", elements="dict", required=True, options=dict(
-                id=dict(type="str"),
-                name=dict(type="str"),
-                priority=dict(type="int"),
-                enabled=dict(type="bool"),
-            ), required_one_of=[("id", "name")]),
-            device=dict(type="str"),
-            group=dict(type="str"),
-            apply=dict(type="bool", default=True),
-        ),
-        platforms=tuple(RESOURCES),
-        mutually_exclusive=[("device", "group")],
-        supports_check_mode=True,
-    )
-
-    def converge(client):
-        result = ensure(RESOURCES[module.platform](client, module.params), "present", module.check_mode, result_key="wan")
-        result["connections"] = in_order((result.pop("wan") or {}).get("connections") or {})
-        return result
-
-    module.run(converge)
+    WanfleetModule(**SPEC).run(operate)
 
 
 if __name__ == "__main__":

@@ -88,6 +88,7 @@ FAULTS = {
 # A module's reads share one request loop; their part of the matrix keeps the faults that differ.
 READ_FAULTS = ("429-retry-after-date", "500", "dropped-connection", "malformed-json", "token-expiry", "stat-fail", "503-persistent")
 
+
 def applies(case, target, fault):
     if not target.write and case.kind != "read" and fault not in READ_FAULTS:
         return False

@@ -779,7 +779,8 @@ def ssid_resource(session, sleeps, **options):
 
 
 @pytest.mark.parametrize("options, cls, message", [
-    (dict(passphrase="short"), InputError, "ssid_profile: passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits (it has 5 characters)"),
+    (dict(passphrase="short"), InputError,
+     "ssid_profile: passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits (it has 5 characters)"),
     (dict(passphrase="z" * 64), InputError, "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits"),
     (dict(passphrase="caf\u00e9-latte"), InputError, "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits"),
     (dict(vlan_id=4095), InputError, "vlan_id must be 1 to 4094, or 0 for untagged (the LAN); got 4095"),
