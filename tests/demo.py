@@ -33,6 +33,7 @@ BIN = os.path.dirname(sys.executable)
 OUTPUT = os.path.join(ROOT, ".build", "demo")
 RECAP = re.compile(r"^(?P<host>\S+)\s+: ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)\s+"
                    r"failed=(?P<failed>\d+)", re.M)
+REPORT_COUNTS = re.compile(r"Fleet report: \S+ \((\d+ devices, \d+ offline)\)")
 NCM_KEYS = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key", "X-ECM-API-ID": "sim-ecm-id", "X-ECM-API-KEY": "sim-ecm-key"}
 
 
@@ -109,7 +110,7 @@ def sites(sim):
 
 
 def run_playbook(args, env, log):
-    """ansible-playbook with its output in `log`; returns (returncode, {host: recap counts})."""
+    """ansible-playbook with its output in `log`; returns (returncode, {host: recap counts}, stdout)."""
     process = subprocess.run([os.path.join(BIN, "ansible-playbook")] + args, env=env, cwd=ROOT,
                              capture_output=True, text=True, check=False)
     with open(log, "w") as handle:
@@ -119,7 +120,7 @@ def run_playbook(args, env, log):
     if process.returncode != 0:
         print(process.stdout[-3000:] + process.stderr[-2000:])
         print("FAILED (rc=%d); full log: %s" % (process.returncode, log))
-    return process.returncode, recap
+    return process.returncode, recap, process.stdout
 
 
 def read_summaries(path):
@@ -143,18 +144,21 @@ def main():
             name = label.replace(" ", "-")
             summary_path = os.path.join(OUTPUT, "site-%s.json" % name)
             rc, recap = run_playbook(["-i", inventory, "playbooks/site.yml", "-e", "wanfleet_summary_path=%s" % summary_path] + extra,
-                                     env, os.path.join(OUTPUT, "site-%s.log" % name))
+                                     env, os.path.join(OUTPUT, "site-%s.log" % name))[:2]
             if rc != 0:
                 return 1
             runs.append((label, recap, read_summaries(summary_path)))
         report = os.path.join(OUTPUT, "fleet-report.html")
         print("ansible-playbook playbooks/fleet_report.yml ...", flush=True)
-        rc = run_playbook(["playbooks/fleet_report.yml", "-e", "wanfleet_report_path=%s" % report], env,
-                          os.path.join(OUTPUT, "fleet-report.log"))[0]
+        rc, output = run_playbook(["playbooks/fleet_report.yml", "-e", "wanfleet_report_path=%s" % report], env,
+                                  os.path.join(OUTPUT, "fleet-report.log"))[0::2]  # returncode, stdout
         if rc != 0:
             return 1
+        counts = REPORT_COUNTS.search(output)
+        report_counts = counts.group(1) if counts else "see %s" % os.path.join(OUTPUT, "fleet-report.log")
         served = len(sim.requests())
-    return print_summary(runs, report, served, time.monotonic() - started)
+    # The simulator has stopped here (end of the with block).
+    return print_summary(runs, (report, report_counts), served, time.monotonic() - started)
 
 
 CHANGES = ("created", "changed", "removed", "rebooted")
@@ -197,8 +201,9 @@ def print_summary(runs, report, served, elapsed):
     print()
     print("--check predicted run 1: %s" % ("yes" if agree else "NO"))
     print("Run 2 (idempotency): %s" % ("nothing changed" if second_changes == 0 else "%d CHANGES - not idempotent" % second_changes))
-    print("Fleet report: %s" % report)
-    print("Inventory, logs and summaries: %s (%d requests served by the simulator, %.0f s)" % (OUTPUT, served, elapsed))
+    print("Fleet report: %s (%s; open it in a browser)" % report)
+    print("Inventory, logs and summaries: %s" % OUTPUT)
+    print("Simulator stopped after %d requests; the demo took %.0f s." % (served, elapsed))
     return 0 if second_changes == 0 and agree else 1
 
 
