@@ -3,10 +3,13 @@
 One simulator (`--fleet N`, default 100) serves N Peplink routers at <base>/peplink/<serial>. The inventory
 has one host per router (`ansible_connection: local`); each playbook is one task per host, forks 10:
 
-  module   wanfleet.routers.device_info, platform peplink_router, authenticated with an API client
-           (client_id/client_secret -> auth.token.grant -> ?accessToken=). It sends three GETs per router
-           (info.firmware, status.wan.connection, config.ssid.profile) and builds the device record.
-  uri      ansible.builtin.uri: GET <router>/api/status.wan.connection?accessToken=<token>, one request.
+  module          wanfleet.routers.device_info, platform peplink_router, authenticated with an API client
+                  (client_id/client_secret -> auth.token.grant -> ?accessToken=). It sends three GETs per router
+                  (info.firmware, status.wan.connection, config.ssid.profile) and builds the device record. As
+                  users run it: through its action plugin, inside the controller's worker (no module process).
+  module-process  the same task with `wanfleet_run_on_controller: false`: run as a module process, as it is
+                  with a non-local connection (informative: what the action plugin saves).
+  uri             ansible.builtin.uri: GET <router>/api/status.wan.connection?accessToken=<token>, one request.
 
 "Equivalent" here: the same router, the same kind of credential, no login inside the timed run on either side.
 The module's tokens come from its token cache (filled by an untimed warm-up run, as in any run after the first
@@ -23,9 +26,9 @@ Measured, interleaved (the order alternates per run), BENCH_RUNS times each (def
         children's rusage) plus the simulator's (from /proc): what the tasks cost the machine. Not free of
         load either: ansible-playbook polls its workers every millisecond while it waits, so a longer run
         also burns more controller CPU.
-Then, to show where a task's time goes, the module process alone: the AnsiballZ payload of each task (kept
-with ANSIBLE_KEEP_REMOTE_FILES=1) run BENCH_PAYLOAD_RUNS times (default 10) outside Ansible, CPU and wall
-medians. Its CPU ratio is the steadiest figure on a shared machine.
+Then, to show where a module process's time goes, the AnsiballZ payload of the module-process and uri tasks
+(kept with ANSIBLE_KEEP_REMOTE_FILES=1) run BENCH_PAYLOAD_RUNS times (default 10) outside Ansible, CPU and
+wall medians.
 
     make bench                      # or: PYTHONPATH=.:<collections path> python bench/bench_task_cost.py
     BENCH_RUNS=5 BENCH_HOSTS=100 BENCH_FORKS=10 BENCH_COOKIE=1 python bench/bench_task_cost.py
@@ -96,8 +99,11 @@ PLAYBOOKS = {
           password: admin
 """,
 }
+# module-process: "module" run as a module process.
+PLAYBOOKS["module-process"] = PLAYBOOKS["module"].replace("  tasks:", "  vars:\n    wanfleet_run_on_controller: false\n  tasks:")
 EXPECTED = {
     "module": {"GET /api/info.firmware": 1, "GET /api/status.wan.connection": 1, "GET /api/config.ssid.profile": 1},
+    "module-process": {"GET /api/info.firmware": 1, "GET /api/status.wan.connection": 1, "GET /api/config.ssid.profile": 1},
     "uri": {"GET /api/status.wan.connection": 1},
     "module-cookie": {"POST /api/login": 1, "GET /api/info.firmware": 1, "GET /api/status.wan.connection": 1,
                       "GET /api/config.ssid.profile": 1, "POST /api/logout": 1},
@@ -220,7 +226,8 @@ def main():
         "ANSIBLE_REMOTE_TMP": os.path.join(work, "remote-tmp"),
         "WANFLEET_CACHE_DIR": os.path.join(work, "tokens"),
     })
-    names = ["module", "uri"] + (["module-cookie"] if COOKIE else [])
+    names = ["module", "module-process", "uri"] + (["module-cookie"] if COOKIE else [])
+    process_names = ["module-process", "uri"]  # the contenders that start a module process per task
     for name in names:
         with open(os.path.join(work, name + ".yml"), "w") as handle:
             handle.write(PLAYBOOKS[name])
@@ -254,7 +261,7 @@ def main():
                 sent, logins = check_requests(name, sim)
                 line.append("%s %.1fs cpu %.1fs (%d requests, %d auth)" % (name, wall, cpu, sent, logins))
             print("run %d/%d: %s" % (run + 1, RUNS, ", ".join(line)), flush=True)
-        payload_cpu, payload_wall = payload_costs(names, work, env)
+        payload_cpu, payload_wall = payload_costs(process_names, work, env)
         sim.clear_requests()
     shutil.rmtree(work, ignore_errors=True)
 
@@ -270,7 +277,7 @@ def main():
     print(" processes, and the simulator's share)")
     print()
     print("module process alone (AnsiballZ payload run outside Ansible, %d runs each, medians):" % PAYLOAD_RUNS)
-    for name in names:
+    for name in process_names:
         print("  %-13s cpu %4.0fms   wall %4.0fms"
               % (name, 1000 * statistics.median(payload_cpu[name]), 1000 * statistics.median(payload_wall[name])))
     print()
@@ -278,11 +285,13 @@ def main():
     print("ratio module/uri, wall       %.2f   (target <= %.2f: %s)" % (ratio, TARGET, "met" if ratio <= TARGET else "NOT met"))
     print("ratio module/uri, cpu        %.2f   (the same runs' CPU time, simulator included)"
           % (cpu["module"] / cpu["uri"]))
+    print("ratio module-process/uri     %.2f wall, %.2f cpu   (the same module run as a module process)"
+          % (wall["module-process"] / wall["uri"], cpu["module-process"] / cpu["uri"]))
     if COOKIE:
         print("ratio module-cookie/uri      %.2f wall, %.2f cpu   (login + logout in every task; informative)"
               % (wall["module-cookie"] / wall["uri"], cpu["module-cookie"] / cpu["uri"]))
-    payload_ratio = statistics.median(payload_cpu["module"]) / statistics.median(payload_cpu["uri"])
-    print("ratio payload cpu module/uri %.2f   (the module process alone: the steadiest figure)" % payload_ratio)
+    payload_ratio = statistics.median(payload_cpu["module-process"]) / statistics.median(payload_cpu["uri"])
+    print("ratio payload cpu module-process/uri %.2f   (one module process against one uri process)" % payload_ratio)
     load = " ".join("%.1f" % value for value in os.getloadavg())
     print("(benchmark took %.0fs; machine: %d CPUs, load %s)" % (time.perf_counter() - started, os.cpu_count(), load))
 

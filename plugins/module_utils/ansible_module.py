@@ -18,12 +18,11 @@ import os
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.errors import UnsupportedError as UnsupportedParametersError
 
-# Every task is a new Python process, and pydantic looks for plugins (entry points of the group
-# "pydantic") by reading the metadata of every installed distribution when the first model is built:
-# about 25 ms of each task on a controller with a hundred packages. No module uses pydantic plugins,
-# so a module process skips the search, unless the user set PYDANTIC_DISABLE_PLUGINS. This file is
-# imported by modules only (never by the inventory plugin, which runs inside the controller), and it
-# must run before models.py builds its models.
+# pydantic looks for plugins (entry points of the group "pydantic") by reading the metadata of every
+# installed distribution when the first model is built: about 25 ms of each task on a controller with a
+# hundred packages. No module uses pydantic plugins, so a task (a module process, or the worker running
+# the module through its action plugin) skips the search, unless the user set PYDANTIC_DISABLE_PLUGINS.
+# The inventory plugin does not import this file. It must run before models.py builds its models.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.clients import open_client

@@ -16,6 +16,7 @@ description:
     O(alert_types) and O(groups); if several rules match, the task fails and lists their ids.
 extends_documentation_fragment:
   - wanfleet.routers.connection
+  - wanfleet.routers.attributes
 options:
   id:
     description: The rule's C(alert_config_id), to update or delete that rule whatever its alert types.

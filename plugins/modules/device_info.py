@@ -15,6 +15,7 @@ description:
   - Never changes anything.
 extends_documentation_fragment:
   - wanfleet.routers.connection
+  - wanfleet.routers.attributes
 options:
   device:
     description:

@@ -15,6 +15,7 @@ description:
     counts as renamed, so the task stays idempotent.
 extends_documentation_fragment:
   - wanfleet.routers.connection
+  - wanfleet.routers.attributes
 options:
   name:
     description:

@@ -20,6 +20,7 @@ description:
     V(false), and RV(rebooted) lists the devices that would be rebooted.
 extends_documentation_fragment:
   - wanfleet.routers.connection
+  - wanfleet.routers.attributes
 options:
   device:
     description:

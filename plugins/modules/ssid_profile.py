@@ -15,6 +15,7 @@ description:
     in output or diffs, and compared only where the platform reads it back (see O(update_passphrase)).
 extends_documentation_fragment:
   - wanfleet.routers.connection
+  - wanfleet.routers.attributes
 options:
   name:
     description:

@@ -16,6 +16,7 @@ description:
   - With O(wait=true), waits until the device's provisioning jobs are done (C(jobs == 0) and C(state == ACTIVE)).
 extends_documentation_fragment:
   - wanfleet.routers.connection
+  - wanfleet.routers.attributes
 options:
   id:
     description: The device's id (24 hex digits).

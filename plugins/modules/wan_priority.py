@@ -16,6 +16,7 @@ description:
     (Peplink priority groups 1 to 4).
 extends_documentation_fragment:
   - wanfleet.routers.connection
+  - wanfleet.routers.attributes
 options:
   connections:
     description: The WAN connections to set.
