@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 import traceback
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # httpx's __init__ imports its command-line client, httpx._main, whenever rich and click are
 # installed (ansible-lint brings them into many controller environments); it falls back to a stub
@@ -370,31 +371,53 @@ class ApiClient(object):
 
     # ---- paging ---------------------------------------------------------------
 
-    def paginate_next(self, path, params, split_page):
+    def paginate_next(self, path, params, split_page, concurrency=1):
         """Follow `next` links to the end. split_page(payload) -> (items, next_url or None).
+
+        With concurrency > 1 and `next` links that are offset links (`offset=` and `limit=` in
+        their query), the following pages are predicted and fetched up to `concurrency` at a
+        time; each page's own `next` is still checked against the prediction, so a listing that
+        changes or ends early is followed exactly as without concurrency. At most
+        concurrency - 1 pages past the end are asked for. Cursor links are followed one by one.
 
         Any page that fails (after the usual retries) raises: a partial list is never returned.
         """
-        items = []
-        url, page_params, seen = path, params, set()
+        items, seen = [], set()
+        page_items, url = split_page(self._page("GET", path, params, 0))
+        items.extend(page_items)
         while url:
-            payload = self._page("GET", url, page_params, len(items))
-            page_items, next_url = split_page(payload)
-            items.extend(page_items)
-            if next_url and next_url in seen:
-                raise PaginationError("%s: listing %s loops on %s" % (self.platform, path, self.redactor.text(next_url)),
-                                      platform=self.platform, method="GET", url=self.redactor.text(next_url))
-            seen.add(next_url)
+            if _url_key(url) in seen:
+                raise PaginationError("%s: listing %s loops on %s" % (self.platform, path, self.redactor.text(url)),
+                                      platform=self.platform, method="GET", url=self.redactor.text(url))
             # A `next` URL carries its own query: sending params too would replace it.
-            url, page_params = next_url, None
+            urls = _following_offset_urls(url, concurrency)
+            position = len(items)
+            pages = self._fetch_pages(lambda page_url: split_page(self._page("GET", page_url, None, position)),
+                                      urls, concurrency)
+            for index, (page_items, next_url) in enumerate(pages):
+                seen.add(_url_key(urls[index]))
+                items.extend(page_items)
+                url = next_url
+                # Go on with the pages fetched ahead only while each page's `next` is the one predicted.
+                if not next_url or index + 1 == len(urls) or _url_key(next_url) != _url_key(urls[index + 1]):
+                    break
         return items
+
+    @staticmethod
+    def _fetch_pages(fetch, keys, concurrency):
+        """[fetch(key) for key in keys], up to `concurrency` at a time; the first failure (in order) raises."""
+        if concurrency <= 1 or len(keys) <= 1:
+            return [fetch(key) for key in keys]
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max_workers=min(concurrency, len(keys))) as pool:
+            return list(pool.map(fetch, keys))
 
     def paginate_offset(self, path, params, limit, split_page, concurrency=1):
         """Offset/limit paging. split_page(payload) -> (items, total or None).
 
         With a total (TelecomX), pages after the first may be fetched concurrently,
-        and a listing that comes back shorter than the total raises. Without one
-        (NCM), paging stops at the first short page.
+        and a listing that comes back shorter than the total raises. Without one,
+        paging stops at the first short page.
         """
         base = dict(params or {})
 
@@ -415,12 +438,7 @@ class ApiClient(object):
         # Servers may send fewer than `limit` per page (TelecomX says so): step by what the first page held.
         step = len(first) or limit
         offsets = list(range(step, total, step))
-        if concurrency > 1 and len(offsets) > 1:
-            from concurrent.futures import ThreadPoolExecutor
-            with ThreadPoolExecutor(max_workers=concurrency) as pool:
-                pages = list(pool.map(fetch, offsets))  # re-raises the first page error
-        else:
-            pages = [fetch(offset) for offset in offsets]
+        pages = self._fetch_pages(fetch, offsets, concurrency)
         for offset, page in zip(offsets, pages):
             if len(items) != offset:
                 break  # an earlier page was short: continue in order from where the items end
@@ -448,6 +466,30 @@ class ApiClient(object):
 def _is_tls_error(exc):
     text = "%s %r" % (exc, getattr(exc, "__context__", None))
     return "CERTIFICATE_VERIFY_FAILED" in text or "SSLError" in text or "certificate verify failed" in text
+
+
+def _following_offset_urls(next_url, count):
+    """next_url, then up to count - 1 URLs after it when it is an offset link (same query, offset + limit each)."""
+    parts = urlsplit(next_url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    values = dict(query)
+    try:
+        offset, limit = int(values["offset"]), int(values["limit"])
+    except (KeyError, ValueError):
+        return [next_url]
+    if count <= 1 or limit <= 0:
+        return [next_url]
+    urls = [next_url]
+    for step in range(1, count):
+        page_query = [(key, str(offset + step * limit) if key == "offset" else value) for key, value in query]
+        urls.append(urlunsplit(parts._replace(query=urlencode(page_query))))
+    return urls
+
+
+def _url_key(url):
+    """What identifies a page: scheme, host, path and the query parameters in any order."""
+    parts = urlsplit(url)
+    return parts[:3] + (tuple(sorted(parse_qsl(parts.query, keep_blank_values=True))),)
 
 
 def chunked(values, size=100):

@@ -261,6 +261,89 @@ def test_paginate_next_detects_a_loop(session):
         client.paginate_next("/items", None, lambda page: (page["data"], page["next"]))
 
 
+def offset_listing(data, limit_cap=None):
+    """A Tastypie-like listing: `next` is an offset link while records remain."""
+    def page(request):
+        params = request.url.params
+        offset, limit = int(params.get("offset", 0)), int(params["limit"])
+        limit = min(limit, limit_cap or limit)
+        following = None
+        if offset + limit < len(data):
+            following = "%s/routers/?limit=%d&offset=%d&state=online" % (BASE, limit, offset + limit)
+        return httpx.Response(200, json={"data": data[offset:offset + limit], "meta": {"next": following}})
+    return page
+
+
+def split_meta(page):
+    return page["data"], page["meta"]["next"]
+
+
+@respx.mock
+@pytest.mark.parametrize("count, concurrency, requests", [
+    (23, 1, 5), (23, 4, 5), (20, 4, 5), (5, 4, 1), (3, 4, 1), (41, 3, 10),
+])
+def test_paginate_next_fetches_offset_pages_ahead(session, count, concurrency, requests):
+    data = list(range(count))
+    route = respx.get(url__startswith=BASE + "/routers/").mock(side_effect=offset_listing(data))
+    client = make_client(session)[0]
+    items = client.paginate_next("/routers/", {"limit": 5, "state": "online"}, split_meta, concurrency=concurrency)
+    assert items == data
+    # Sequential paging needs ceil(count / 5) requests; ahead-of-time pages add at most concurrency - 1.
+    assert route.call_count == requests
+    offsets = sorted(int(call.request.url.params.get("offset", 0)) for call in route.calls)
+    assert len(set(offsets)) == len(offsets)
+
+
+@respx.mock
+def test_paginate_next_ahead_follows_the_servers_own_page_size(session):
+    # The server caps `limit` at 4: its `next` links step by 4, and the predictions follow them.
+    data = list(range(19))
+    route = respx.get(url__startswith=BASE + "/routers/").mock(side_effect=offset_listing(data, limit_cap=4))
+    client = make_client(session)[0]
+    assert client.paginate_next("/routers/", {"limit": 10}, split_meta, concurrency=3) == data
+    assert route.call_count <= 5 + 2
+
+
+@respx.mock
+def test_paginate_next_ahead_fails_the_whole_listing_when_one_page_fails(session):
+    data = list(range(30))
+    listing = offset_listing(data)
+
+    def page(request):
+        if request.url.params.get("offset") == "15":
+            return httpx.Response(500)
+        return listing(request)
+
+    respx.get(url__startswith=BASE + "/routers/").mock(side_effect=page)
+    client = make_client(session, max_retries=1)[0]
+    with pytest.raises(errors.ServerError) as caught:
+        client.paginate_next("/routers/", {"limit": 5}, split_meta, concurrency=4)
+    assert "no partial list" in caught.value.message
+
+
+@respx.mock
+def test_paginate_next_ahead_detects_a_server_that_ignores_offset(session):
+    # Every page is the first one again, with the same `next`: a loop, not an endless listing.
+    respx.get(url__startswith=BASE + "/routers/").mock(return_value=httpx.Response(
+        200, json={"data": [1, 2], "meta": {"next": BASE + "/routers/?limit=2&offset=2"}}))
+    client = make_client(session)[0]
+    with pytest.raises(errors.PaginationError):
+        client.paginate_next("/routers/", {"limit": 2}, split_meta, concurrency=4)
+
+
+@respx.mock
+def test_paginate_next_cursor_links_are_followed_one_by_one(session):
+    def page(request):
+        before = int(request.url.params.get("id__lt", 10))
+        following = BASE + "/alerts/?id__lt=%d" % (before - 2) if before > 2 else None
+        return httpx.Response(200, json={"data": [before - 1, before - 2], "meta": {"next": following}})
+
+    route = respx.get(url__startswith=BASE + "/alerts/").mock(side_effect=page)
+    client = make_client(session)[0]
+    assert client.paginate_next("/alerts/", None, split_meta, concurrency=4) == list(range(9, -1, -1))
+    assert route.call_count == 5
+
+
 @respx.mock
 @pytest.mark.parametrize("concurrency", [1, 4])
 def test_paginate_offset_with_total(session, concurrency):
