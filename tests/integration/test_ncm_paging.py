@@ -71,4 +71,3 @@ def test_every_router_once_with_pages_fetched_ahead(fleet_sim, client):
     # Fetched ahead: the second and third pages were asked for together, not one answer apart.
     started = dict((int(parse_qs(entry["query"]).get("offset", ["0"])[0]), entry["time"]) for entry in pages)
     assert abs(started[2 * PAGE_LIMIT] - started[PAGE_LIMIT]) < LATENCY_MS / 1000.0 / 2
-
