@@ -470,6 +470,8 @@ def _is_tls_error(exc):
 
 def _following_offset_urls(next_url, count):
     """next_url, then up to count - 1 URLs after it when it is an offset link (same query, offset + limit each)."""
+    if count <= 1:
+        return [next_url]  # sequential paging: no need to read the link
     parts = urlsplit(next_url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     values = dict(query)
@@ -477,7 +479,7 @@ def _following_offset_urls(next_url, count):
         offset, limit = int(values["offset"]), int(values["limit"])
     except (KeyError, ValueError):
         return [next_url]
-    if count <= 1 or limit <= 0:
+    if limit <= 0:
         return [next_url]
     urls = [next_url]
     for step in range(1, count):
