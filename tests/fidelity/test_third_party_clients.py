@@ -147,3 +147,144 @@ def test_signal_samples_are_deterministic(sim, ncm):
     sim.reset()
     again = ncm.get("/net_device_signal_samples/", params={"limit": 50}).json()["data"]
     assert first == again
+
+
+# ---- NCM: the other time series and metrics netcloudapi reads ------------------------------
+
+
+def test_usage_and_stream_samples(ncm):
+    nd = modems(ncm)[0]
+    usage = ncm.get("/net_device_usage_samples/", params={"net_device": nd["id"]}).json()
+    assert set(usage["meta"]) == {"limit", "next"}  # L4730-4734
+    assert len(usage["data"]) == 3
+    assert all(set(row) == {"bytes_in", "bytes_out", "created_at", "created_at_timeuuid", "net_device", "period",
+                            "uptime"} and row["bytes_in"] > 0 and row["period"] > 3000 for row in usage["data"])
+    router_id = nd["router"].rstrip("/").rsplit("/", 1)[1]
+    stream = ncm.get("/router_stream_usage_samples/", params={"router__in": router_id}).json()["data"]
+    assert len(stream) == 3 and all(row["router"] == nd["router"] for row in stream)
+    assert set(stream[0]) == {"bytes_in", "bytes_out", "created_at", "created_at_timeuuid", "period", "router",
+                              "uptime"}  # L6044-6052
+    # netcloudapi sends created_at__gt as str(datetime) ("2023-11-14 20:13:20+00:00", '+' encoded by requests)
+    newest = stream[0]["created_at"]
+    later = ncm.get("/router_stream_usage_samples/", params={"router": router_id,
+                                                             "created_at__gt": newest.replace("T", " ")})
+    assert later.status_code == 200 and later.json()["data"] == []
+    older = ncm.get("/router_stream_usage_samples/", params={"router": router_id, "created_at__lt": newest})
+    assert older.json()["data"] == stream[1:]
+
+
+def test_router_alerts_as_documented(ncm):
+    page = ncm.get("/router_alerts/", params={"limit": 500}).json()
+    assert set(page["meta"]) == {"limit", "next"} and page["meta"]["next"] is None  # L5452-5456
+    keys = {"created_at", "created_at_timeuuid", "detected_at", "friendly_info", "info", "router", "type"}
+    assert page["data"] and all(set(row) == keys for row in page["data"])
+    login = next(row for row in page["data"] if row["type"] == "login_success")
+    assert login["info"]["user"] == "admin" and login["info"]["time"][1] == "UTC"  # L5410-5420
+    # the doc's own query (L182) filters by type; netcloudapi sends `type=` and `router__in=`
+    wan = ncm.get("/router_alerts/", params={"type": "ethernet_wan_connected", "limit": 500}).json()["data"]
+    assert wan and all(row["type"] == "ethernet_wan_connected" for row in wan)
+    assert wan[0]["info"]["info"]["uid"] == "wan"  # L5426-5440
+    router_id = login["router"].rstrip("/").rsplit("/", 1)[1]
+    mine = ncm.get("/router_alerts/", params={"router__in": router_id}).json()["data"]
+    assert {row["type"] for row in mine} == {"login_success", "ethernet_wan_connected"}
+    one = ncm.get("/router_alerts/", params={"created_at_timeuuid": login["created_at_timeuuid"]}).json()
+    assert one["data"] == [login]  # L5460-5490
+
+
+def test_router_logs_need_a_router(ncm):
+    # L5776: "GET requests require the router ID to be passed in the URL query string"
+    refused = ncm.get("/router_logs/")
+    assert refused.status_code == 400 and "router" in refused.json()["exception"]["message"]
+    grouped = [r for r in list_all(ncm, "/routers/", limit=500) if r["group"] and r["state"] != "initialized"]
+    logs = ncm.get("/router_logs/", params={"router": grouped[0]["id"], "limit": 3}).json()
+    assert set(logs["meta"]) == {"count", "limit", "next", "offset", "previous"}  # L5806-5812
+    assert logs["meta"]["count"] == 3 and "offset=3" in logs["meta"]["next"]
+    first = logs["data"][0]
+    assert set(first) == {"created_at", "created_at_timeuuid", "exception", "level", "message", "reported_at",
+                          "router", "sequence", "source"}
+    assert first["created_at_timeuuid"].endswith("_0") and first["sequence"] == 0  # L5785-5790
+    assert first["level"] in ("ALERT", "CRIT", "ERR", "WARNING", "NOTICE", "INFO", "DEBUG")  # L5760-5770
+    # netcloudapi filters with router__in (the table lists `=` only): taken too
+    both = ncm.get("/router_logs/", params={"router__in": grouped[0]["id"]}).json()["data"]
+    assert len(both) == 4 and all(row["router"] == grouped[0]["resource_url"] for row in both)
+    ungrouped = [r for r in list_all(ncm, "/routers/", limit=500) if not r["group"]]
+    assert ncm.get("/router_logs/", params={"router": ungrouped[0]["id"]}).json()["data"] == []  # L5682-5686
+
+
+def test_net_device_metrics_as_documented(ncm):
+    page = ncm.get("/net_device_metrics/", params={"limit": 500}).json()
+    assert set(page["meta"]) == {"limit", "next", "offset", "previous"}  # offset paging (L4380)
+    keys = {"bmask_applied", "bytes_in", "bytes_out", "cell_id", "cinr", "dbm", "ecio", "id", "lac", "mcc", "mnc",
+            "net_device", "resource_url", "rsrp", "rsrq", "rssi", "rssnr", "service_type", "signal_strength", "sinr",
+            "tac", "update_ts"}  # L4482-4504
+    assert all(set(row) == keys for row in page["data"])
+    nds = list_all(ncm, "/net_devices/", limit=500)
+    assert len(page["data"]) == len(nds)  # one per net_device
+    nd = modems(ncm)[0]
+    row = ncm.get("/net_device_metrics/", params={"net_device": nd["id"]}).json()["data"]  # L4475
+    assert len(row) == 1 and row[0]["id"] == nd["id"] and row[0]["net_device"] == nd["resource_url"]
+    assert row[0]["mcc"] + row[0]["mnc"] == nd["homecarrid"] and row[0]["service_type"] == "LTE"
+    newest = ncm.get("/net_device_signal_samples/", params={"net_device": nd["id"], "limit": 1}).json()["data"][0]
+    assert (row[0]["rsrp"], row[0]["sinr"], row[0]["signal_strength"]) == (
+        newest["rsrp"], newest["sinr"], newest["signal_percent"])
+    assert ncm.get(row[0]["resource_url"]).json() == row[0]
+    expanded = ncm.get("/net_device_metrics/", params={"net_device": nd["id"], "expand": "net_device"}).json()
+    assert expanded["data"][0]["net_device"]["id"] == nd["id"]  # "Expansion is supported to the net_devices endpoint"
+
+
+# ---- NCM: groups (ecmcli) ------------------------------------------------------------------
+
+
+def test_group_create_without_account(ncm):
+    """ecmcli `groups create`: POST groups/ {name, product, target_firmware}, no account; the document's
+    "By default, the resource is added to the requestor's account"."""
+    product = ncm.get("/products/", params={"name": "IBR900"}).json()["data"][0]
+    firmware = next(f for f in list_all(ncm, "/firmwares/", limit=500)
+                    if f["product"] == product["resource_url"] and f["version"] == "7.24.10")
+    created = ncm.post("/groups/", json={"name": "ecmcli group", "product": product["resource_url"],
+                                         "target_firmware": firmware["resource_url"]})
+    assert created.status_code == 201, created.text
+    own = [a for a in ncm.get("/accounts/").json()["data"] if a["account"] == a["resource_url"]]
+    assert len(own) == 1 and created.json()["account"] == own[0]["resource_url"]
+    # naming the account still works (a subaccount here)
+    sub = next(a for a in ncm.get("/accounts/").json()["data"] if a["account"] != a["resource_url"])
+    named = ncm.post("/groups/", json={"name": "sub group", "product": product["resource_url"],
+                                       "target_firmware": firmware["resource_url"], "account": sub["resource_url"]})
+    assert named.status_code == 201 and named.json()["account"] == sub["resource_url"]
+
+
+def test_group_configuration_system_desc(ncm):
+    """ecmcli's example configuration patch sets system.desc."""
+    group = ncm.get("/groups/", params={"limit": 1}).json()["data"][0]
+    patch = {"configuration": [{"system": {"desc": "Store 42, back office"}}, []]}
+    patched = ncm.patch("/groups/%s/" % group["id"], json=patch)
+    assert patched.status_code == 202, patched.text
+    config = ncm.get("/groups/%s/" % group["id"]).json()["configuration"]
+    assert config[0]["system"]["desc"] == "Store 42, back office"
+    wrong = ncm.patch("/groups/%s/" % group["id"], json={"configuration": [{"system": {"desc": 7}}, []]})
+    assert wrong.status_code == 400 and "not a string" in wrong.text
+
+
+# ---- NCM: a filter is applied or refused, never ignored ----------------------------------------
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"name__startswith": "IBR"}, "'startswith' is not an allowed filter on the 'name' field."),
+    ({"name__icontains": "ibr"}, "'icontains' is not an allowed filter on the 'name' field."),
+    ({"locality": "US/Mountain"}, "The 'locality' field does not allow filtering."),
+    ({"nmae": "IBR900-001"}, "'nmae' is not a field of routers"),
+])
+def test_unknown_filter_is_refused(ncm, params, message):
+    reply = ncm.get("/routers/", params=params)
+    assert reply.status_code == 400
+    assert reply.json()["exception"]["message"].startswith(message)
+
+
+def test_documented_filters_still_filter(ncm):
+    everything = list_all(ncm, "/routers/", limit=500)
+    name = everything[0]["name"]
+    assert [r["name"] for r in ncm.get("/routers/", params={"name": name}).json()["data"]] == [name]
+    some = [r["name"] for r in everything[:3]]
+    assert sorted(r["name"] for r in ncm.get("/routers/", params={"name__in": ",".join(some)}).json()["data"]) == sorted(some)
+    # the reserved parameters are no filters
+    assert ncm.get("/routers/", params={"limit": 2, "offset": 1, "fields": "name", "expand": "account"}).status_code == 200

@@ -321,6 +321,7 @@ def build_dtd(radios):
     return Struct({
         "system": Struct({  # documented: L2102-2112 (admin, gps, system_id, users...), L9673-9690
             "system_id": STR, "timezone": STR, "pci_dss": BOOL, "show_cloud_setup": BOOL, "ui_activated": BOOL,
+            "desc": STR,  # inferred: the router's description; ecmcli's (PyPI 10) example config patch sets it
             "admin": Struct({"product_name": STR}),
             "gps": Struct({"enabled": BOOL, "connections": ANY}),
             "logging": Struct({"level": Leaf("option", choices=("debug", "info", "warning", "error",
@@ -1094,13 +1095,14 @@ KINDS = dict((k.name, k) for k in (
     Kind("router_alerts", render_series, "created_at created_at_timeuuid detected_at friendly_info info router "
          "type".split(), dict(BY_ROUTER, type=("str", EQ_IN, lambda a: a.values["type"])),
          cursor="created_at_timeuuid"),
-    # documented: L5695-5708 (fields; router `=` only), L5776-5812 (example: offset paging, meta `count`,
-    # "GET requests require the router ID")
+    # documented: L5695-5708 (fields), L5776-5812 (example: offset paging, meta `count`, "GET requests
+    # require the router ID"). conflict: the table lists router `=` only; netcloudapi (PyPI 0.3b1) sends
+    # `router__in`, so both are taken.
     Kind("router_logs", render_series, "created_at created_at_timeuuid exception level message reported_at router "
          "sequence source".split(),
          {"created_at": ("ts", ("gt", "lt"), attr("created_at")),
           "created_at_timeuuid": ("logid", OPS, lambda l: log_id_key(l.created_at_timeuuid)),
-          "router": ("int", ("exact",), attr("router_id"))},
+          "router": ("int", EQ_IN, attr("router_id"))},
          required=("router",), count_meta=True),
     # documented: L4389-4416; one record per net_device, id = the net_device's (example L4482-4494);
     # "Expansion is supported to the net_devices endpoint" (L4379). bmask_applied `=`, net_device
@@ -1916,17 +1918,18 @@ async def post_group(ctx, kind, ident=None):
     state = ctx.state
     body = await read_body(ctx)
     check_fields(body, GROUP_WRITABLE, kind.fields)
-    # conflict: the field table (L3720-3730) requires account, name, product and target_firmware for
-    # POST; the introduction's example (L120) omits account and target_firmware and L145 says the
-    # account defaults to the requestor's. We require all four: a client that satisfies the strict
-    # reading works under both, the other way round it may not.
-    missing = [{k: "This field is required."} for k in ("account", "name", "product", "target_firmware")
+    # conflict: the field table (L3720-3730) marks account, name, product and target_firmware required
+    # for POST; the introduction's example (L120) omits account and target_firmware, and L145 says "By
+    # default, the resource is added to the requestor's account". ecmcli (PyPI 10) sends `account`
+    # only when asked. So `account` defaults to the keys' account; target_firmware stays required
+    # (no default is documented for it).
+    missing = [{k: "This field is required."} for k in ("name", "product", "target_firmware")
                if body.get(k) in (None, "")]
     if missing:
         raise invalid(missing)
     values = _group_values(ctx, body, None)
     g = state._new_group(values["name"], values["product"], values["target_fw"], [{}, []])
-    g.account_id = values["account"]
+    g.account_id = values["account"] or state.account_id
     if "configuration" in body:
         g.config = config_diff_from(ctx, body["configuration"], g.product.defaults, g.product.dtd, "POST")
     return detail_reply(ctx, kind, g, 201, post=True)
