@@ -12,7 +12,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.fidelity.test_ncm import api as ncm, sim  # noqa: F401 (fixtures: the NCM client, a reset simulator)
+from tests.fidelity import test_ncm
+
+sim = test_ncm.sim  # fixture: the module's simulator, reset
+ncm = test_ncm.api  # fixture: an httpx client of NCM v2 with the admin keys
 
 SIM_FLEET = 12
 SIGNAL_FIELDS = {  # L4530-4548, and the example record L4615-4635

@@ -24,7 +24,9 @@ access points; router 2 offline, about 10% of the rest too; with N >= 50 the las
 never-connected access point), a group per product in use (the first of each carries a
 group config: SSID `<Site>-Corp` on radio 0 / BSS 0, logging level), an empty "Staging IBR900"
 group, an ethernet WAN plus one or two modems per router, one push destination and two
-alert rules.
+alert rules. Time series (`Series`, built on first read): three hourly signal samples per modem
+(of every four modems two good, one fair, one poor), usage samples per net_device, stream
+samples, two alerts and (grouped routers) four log lines per router, and net_device_metrics.
 
 The configuration model (L8832-10269): every product's firmware has default config (see
 firmwares/<id>/default_configuration/) and a DTD (`build_dtd`). A router's
@@ -663,8 +665,8 @@ class Query(object):
         # error shapes are Tastypie's): an unlisted lookup (`name__startswith`), a field without
         # filters, and (inferred, stricter than Tastypie, which skips it) a name that is no field at
         # all. Never an unfiltered list for a filter the client believes applied.
-        field, _, op = name.partition("__")
-        op = op or "exact"
+        field, separator, op = name.partition("__")
+        op = op if separator else "exact"
         spec = self.kind.filters.get(field)
         if spec is None:
             if field.partition(".")[0] in self.kind.fields:
@@ -978,7 +980,7 @@ def render_metrics(ctx, m):
 def log_id_key(text):
     """router_logs' created_at_timeuuid is "<created_at without zone>_<sequence>" in the doc's example
     (L5785), not a UUID: compared as (time, sequence)."""
-    stamp, _, seq = text.rpartition("_")
+    stamp, seq = text.rsplit("_", 1)
     return (datetime.fromisoformat(stamp).replace(tzinfo=timezone.utc).timestamp(), int(seq))
 
 
