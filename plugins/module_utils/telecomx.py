@@ -183,7 +183,7 @@ RESERVATION_FIELDS = (
 DEVICE_FILTER_KEYS = ("customer", "name", "model", "status", "state", "mac", "serial")
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_OBJECT_ID = re.compile(r"^[0-9a-fA-F]{24}$")
+_OBJECT_ID = re.compile(r"^[0-9a-fA-F]{24}\Z")
 
 
 def camel_to_snake(name):
@@ -594,6 +594,8 @@ class TelecomXClient(ApiClient):
                 items = next((value for value in payload.values() if isinstance(value, list)), None)
             if items is None:
                 raise self._malformed(path, "no list under %s (keys: %s)" % (" / ".join(keys), ", ".join(sorted(payload))))
+            if not all(isinstance(item, dict) for item in items):
+                raise self._malformed(path, "list items that are not all objects")
             total = payload.get("total")
             if total is not None:
                 try:
