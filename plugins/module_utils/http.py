@@ -50,6 +50,7 @@ try:
 except ImportError:  # pragma: no cover - Windows controllers are not supported by Ansible
     HAS_FCNTL = False
 
+from ansible_collections.wanfleet.routers.plugins.module_utils import interrupt
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     MalformedResponseError,
     PaginationError,
@@ -474,6 +475,7 @@ class ApiClient(object):
     def _send(self, method, url, params, json, data, headers, follow=True):
         """Send, following redirects within the configured origin only (`follow`=False: none)."""
         for _ in range(MAX_REDIRECTS + 1):
+            interrupt.checkpoint()  # Ctrl-C / cancel: stop here, between requests (see interrupt.py)
             self._check_origin(method, url)
             if self.rate_limiter is not None:
                 self.rate_limiter.wait()

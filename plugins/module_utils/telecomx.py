@@ -23,6 +23,7 @@ import threading
 import time
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase
+from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import Interrupted
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     MASK,
     AmbiguousError,
@@ -1204,7 +1205,12 @@ class TelecomXDeviceResource(Resource):
 
     def _wait(self, device):
         if self.params.get("wait"):
-            return self.client.wait_provisioned(device["id"], timeout=self.params.get("wait_timeout") or 0)
+            try:
+                return self.client.wait_provisioned(device["id"], timeout=self.params.get("wait_timeout") or 0)
+            except Interrupted as error:
+                error.message += ("; device %s was saved and was still provisioning: the next run finds it and "
+                                  "compares it again" % device["id"])
+                raise
         return device
 
 

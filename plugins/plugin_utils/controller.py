@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
@@ -39,6 +40,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module im
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import Redactor
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import HAS_HTTPX
+from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import Interruptible
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS_PYDANTIC
 
 MODULES = "ansible_collections.wanfleet.routers.plugins.modules."
@@ -109,7 +111,14 @@ class ControllerAction(ActionBase):
             if not wrap_async:
                 self._remove_tmp_path(self._connection._shell.tmpdir)  # pylint: disable=protected-access
             return result
-        result.update(run_on_controller(self._task.resolved_action.split(".")[-1], args, bool(self._task.check_mode)))
+        name = self._task.resolved_action.split(".")[-1]
+        result.update(run_on_controller(name, args, bool(self._task.check_mode)))
+        if Interruptible.last is not None:
+            # The main process is going away (it sent us the signal) and may read no result: say what
+            # happened where the user sees it, then end as ansible-core ends an interrupted worker.
+            sys.stderr.write("wanfleet.routers.%s: %s\n" % (name, result.get("msg", "interrupted after the task's work was done")))
+            sys.stderr.flush()
+            Interruptible.resend_last()
         return result
 
     def _plain_args(self):
