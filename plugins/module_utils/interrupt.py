@@ -43,6 +43,7 @@ class Interruptible(object):
     def __init__(self):
         self.received = None  # the first signal number received, if any
         self._pending = False  # received and not raised yet
+        self._settled = False  # the work is over: a signal stops nothing more
         self._previous = {}
 
     def __enter__(self):
@@ -57,7 +58,7 @@ class Interruptible(object):
         # the cleanup of the first one is under way and must finish, or the device is left half-configured.
         if self.received is None:
             self.received = Interruptible.last = signum
-            self._pending = True
+            self._pending = not self._settled
 
     def checkpoint(self):
         """Raise Interrupted once, if a signal came: called where stopping is safe (before a request)."""
@@ -69,6 +70,7 @@ class Interruptible(object):
     def settle(self):
         """The work is done (or failed and was cleaned up): a signal from now on stops nothing more."""
         self._pending = False
+        self._settled = True
 
     def __exit__(self, *exc):
         for signum, handler in self._previous.items():

@@ -183,33 +183,30 @@ def test_deep_json_is_a_typed_error(server):
             client.get("routers", 1)
 
 
-def test_an_empty_page_that_links_on_fails_the_listing(server):
+def endless_ncm_listing(server, items):
+    """An NCM listing whose every page links on to a new page; returns the page counter."""
     counter = [0]
 
-    def empty(request):
+    def page(request):
         counter[0] += 1
-        return 200, {}, ncm_page([], "/api/v2/routers/?cursor=%d" % counter[0])
+        return 200, {}, ncm_page(items(counter[0]), "/api/v2/routers/?cursor=%d" % counter[0])
 
-    server.route("/api/v2/routers/", empty)
+    server.route("/api/v2/routers/", page)
+    return counter
+
+
+@pytest.mark.parametrize("items, cap, expected", [
+    (lambda number: [], None, "empty page that links on"),
+    (lambda number: [{"id": str(number)}], 20, "past 20 pages"),
+])
+def test_a_listing_that_links_on_for_ever_fails(server, monkeypatch, items, cap, expected):
+    if cap:
+        monkeypatch.setattr(http, "MAX_PAGES", cap)
+    counter = endless_ncm_listing(server, items)
     with open_client(params("ncm", server.url)) as client:
-        with pytest.raises(PaginationError, match="empty page that links on"):
+        with pytest.raises(PaginationError, match=expected):
             client.list("routers")
-    assert counter[0] <= 2
-
-
-def test_a_listing_past_the_page_cap_fails(server, monkeypatch):
-    monkeypatch.setattr(http, "MAX_PAGES", 20)
-    counter = [0]
-
-    def endless(request):
-        counter[0] += 1
-        return 200, {}, ncm_page([{"id": str(counter[0])}], "/api/v2/routers/?cursor=%d" % counter[0])
-
-    server.route("/api/v2/routers/", endless)
-    with open_client(params("ncm", server.url)) as client:
-        with pytest.raises(PaginationError, match="past 20 pages"):
-            client.list("routers")
-    assert counter[0] <= 20
+    assert counter[0] <= (cap or 2)
 
 
 def telecomx_server(server, pages):
