@@ -83,7 +83,7 @@ MAX_JSON_DEPTH = 64
 # records; TelecomX and InControl pages are larger): a server that keeps linking on does not keep a
 # task paging for ever.
 MAX_PAGES = 10000
-# Redirects followed for one request (same origin only, see ApiClient._follow).
+# Redirects followed for one request (same origin only, see ApiClient._send).
 MAX_REDIRECTS = 5
 # How much of a vendor's message or body an error carries.
 MAX_MESSAGE_CHARS = 300
