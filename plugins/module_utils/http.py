@@ -474,7 +474,7 @@ class ApiClient(object):
 
     def _send(self, method, url, params, json, data, headers, follow=True):
         """Send, following redirects within the configured origin only (`follow`=False: none)."""
-        for _ in range(MAX_REDIRECTS + 1):
+        for dummy in range(MAX_REDIRECTS + 1):
             interrupt.checkpoint()  # Ctrl-C / cancel: stop here, between requests (see interrupt.py)
             self._check_origin(method, url)
             if self.rate_limiter is not None:
@@ -697,7 +697,7 @@ def _origin_text(parts):
 def _nested_deeper(value, limit):
     """True when `value` nests lists/objects more than `limit` levels (walked level by level, no recursion)."""
     level = [value] if isinstance(value, (dict, list)) else []
-    for _ in range(limit):
+    for dummy in range(limit):
         level = [child for node in level for child in (node.values() if isinstance(node, dict) else node)
                  if isinstance(child, (dict, list))]
         if not level:

@@ -125,7 +125,7 @@ def trickle(request):
     request.send_header("Content-Length", "100000")
     request.end_headers()
     try:
-        for _ in range(100):
+        for dummy in range(100):
             request.wfile.write(b" ")
             request.wfile.flush()
             time.sleep(0.3)
@@ -152,7 +152,7 @@ def test_a_body_larger_than_the_cap_is_not_read(server, monkeypatch):
         request.end_headers()
         chunk = b"[" + b"0," * 32767 + b"0]"
         try:
-            for _ in range(1000):  # 64 MiB, were it all read
+            for dummy in range(1000):  # 64 MiB, were it all read
                 request.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
         except OSError:
             pass

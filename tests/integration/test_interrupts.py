@@ -77,7 +77,7 @@ def interrupt_when(sim, process, method, path_part, signum, answered=False):
                 and (entry["status"] is not None or not answered)]
     wait_for(seen, what="%s %s" % (method, path_part))
     process.send_signal(signum)
-    output, _ = process.communicate(timeout=120)
+    output = process.communicate(timeout=120)[0]
     return output
 
 
