@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import sys
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
@@ -114,10 +113,10 @@ class ControllerAction(ActionBase):
         name = self._task.resolved_action.split(".")[-1]
         result.update(run_on_controller(name, args, bool(self._task.check_mode)))
         if Interruptible.last is not None:
-            # The main process is going away (it sent us the signal) and may read no result: say what
-            # happened where the user sees it, then end as ansible-core ends an interrupted worker.
-            sys.stderr.write("wanfleet.routers.%s: %s\n" % (name, result.get("msg", "interrupted after the task's work was done")))
-            sys.stderr.flush()
+            # The main process is going away (it sent us the signal) and reads no result: say what happened
+            # through Display (shown while ansible-playbook still runs, after Ctrl-C), then end as
+            # ansible-core ends an interrupted worker.
+            display.error("wanfleet.routers.%s: %s" % (name, result.get("msg", "interrupted after the task's work was done")))
             Interruptible.resend_last()
         return result
 

@@ -13,11 +13,14 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
 import time
 
 import pytest
 import yaml
 
+from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import Interruptible
+from ansible_collections.wanfleet.routers.plugins.plugin_utils.controller import run_on_controller
 from tests.integration.conftest import BIN, credentials
 from tests.simulator.process import Simulator
 
@@ -30,7 +33,7 @@ SIGNALS = [signal.SIGINT, signal.SIGTERM]
 @pytest.fixture(scope="module")
 def fleet():
     """A simulator with 12 devices per platform (several NCM routers of one product)."""
-    with Simulator(fleet=12) as sim:
+    with Simulator(fleet=12, settings={"reboot_seconds": 60}) as sim:
         yield sim
 
 
@@ -128,3 +131,30 @@ def test_an_interrupted_group_create_is_rolled_back(fleet_sim, ansible_env, tmp_
         return not any(item["name"] == "Interrupted" for item in state["groups"]) and now == groups_before
     wait_for(rolled_back, timeout=30, what="the group deleted and its routers back\n%s" % output)
     assert any(entry["method"] == "DELETE" and "/groups/" in entry["path"] for entry in sim.writes())
+
+
+@pytest.mark.parametrize("signum", SIGNALS, ids=lambda signum: signal.Signals(signum).name)
+def test_an_interrupted_reboot_wait_says_the_reboot_was_sent(fleet_sim, signum):
+    """In the worker's code path (run_on_controller, the signal sent to this process during the wait): the
+    message that ends the task. ansible-playbook shows no task result after an interrupt, so it is read here."""
+    sim = fleet_sim
+    online = [item for item in sim.state()["ncm"]["routers"] if item["state"] == "online"][0]
+    args = {"platform": "ncm", "device": online["name"], "wait": True, "wait_sleep": 1, "wait_timeout": 600,
+            "ncm": credentials(sim)["ncm"]}
+
+    def signal_during_the_wait():
+        wait_for(lambda: [entry for entry in sim.requests() if entry["path"].endswith("/reboot_activity/")
+                          and entry["status"] is not None], what="the reboot")
+        time.sleep(0.5)
+        os.kill(os.getpid(), signum)
+
+    watcher = threading.Thread(target=signal_during_the_wait)
+    watcher.start()
+    try:
+        result = run_on_controller("reboot", args, False)
+    finally:
+        watcher.join()
+        Interruptible.last = None
+    assert result["failed"] and result["error_kind"] == "interrupted", result
+    assert "interrupted by %s" % signal.Signals(signum).name in result["msg"]
+    assert "the reboots were sent (%s), only the wait for them was cut short" % online["name"] in result["msg"]
