@@ -43,15 +43,15 @@ UNIT_WORKERS ?= auto
 INTEGRATION_WORKERS ?= auto
 SANITY_PYTHON ?= 3.11
 SANITY_ARGS ?=
-TEST_STEPS ?= changelog unit fidelity integration sanity lint build
+TEST_STEPS ?= changelog unit hostile fidelity integration sanity lint build
 
-.PHONY: help venv collection-layout sanity-tree unit integration fidelity sanity lint \
+.PHONY: help venv collection-layout sanity-tree unit hostile integration fidelity sanity lint \
         changelog build docs bench demo test clean distclean
 
 help:
 	@echo "make test       set up .venv, run: $(TEST_STEPS)"
 	@echo "make demo       start the simulator, run playbooks/site.yml twice, summary"
-	@echo "make unit | fidelity | integration | sanity | lint | changelog | build"
+	@echo "make unit | hostile | fidelity | integration | sanity | lint | changelog | build"
 	@echo "make docs       lint plugin docs, HTML docsite into .build/docs"
 	@echo "make bench      run bench/*.py"
 	@echo "make clean      remove .build and caches (distclean: also .venv)"
@@ -103,6 +103,10 @@ endef
 
 unit: venv collection-layout
 	$(call pytest,unit,tests/unit,-n $(UNIT_WORKERS))
+
+# The client core against misbehaving loopback servers of its own (tests/hostile): seconds.
+hostile: venv collection-layout
+	$(call pytest,hostile,tests/hostile,-n $(UNIT_WORKERS))
 
 # Integration and fidelity tests start the simulator themselves (per xdist
 # worker, on a free port); loadfile keeps each file's tests, and so its

@@ -28,7 +28,8 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 from ansible_collections.wanfleet.routers.plugins.module_utils.clients import open_client
 from ansible_collections.wanfleet.routers.plugins.module_utils.connection import connection_argument_spec
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import Redactor, UnsupportedError, WanfleetError
-from ansible_collections.wanfleet.routers.plugins.module_utils.http import HAS_HTTPX, HTTPX_IMPORT_ERROR
+from ansible_collections.wanfleet.routers.plugins.module_utils.http import HAS_HTTPX, HTTPX_IMPORT_ERROR, cut
+from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import Interruptible
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS_PYDANTIC, PYDANTIC_IMPORT_ERROR
 
 # SPEC keys that are AnsibleModule / ArgumentSpecValidator arguments (besides argument_spec).
@@ -70,17 +71,30 @@ def unsupported_platform(module_name, platform, platforms):
 def perform(module, operate):
     """Open the platform client, call operate(module, client); return (result, error, warnings).
 
-    `error` is the WanfleetError that ended the run (secrets masked), else None. Retries that
+    `error` is the WanfleetError that ended the run (secrets masked), else None; SIGINT and SIGTERM
+    during the run are such an error (interrupt.Interruptible). Retries that
     happened on the way are reported as warnings, so a user sees throttling instead of only a slow
     task. The tokens obtained during the run join module.redactor's secrets.
     """
     client = None
     result = error = None
     try:
-        with open_client(module.params, redactor=module.redactor) as client:
-            result = operate(module, client)
+        # Outside open_client: an interrupt leaves the rollback and close() (logout) to run.
+        with Interruptible() as interruption, open_client(module.params, redactor=module.redactor) as client:
+            try:
+                result = operate(module, client)
+            finally:
+                interruption.settle()  # close() (logout) below runs whatever comes
     except WanfleetError as failure:
         error = failure.redacted(module.redactor)
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError) as failure:
+        # A platform client reading an answer of a shape it does not expect (a name that is a list, an
+        # item that is a number): a typed error naming the platform and the request, not a traceback.
+        if client is None or client.last_request is None:
+            raise
+        method, url = client.last_request
+        error = client.malformed(method, url, "something the collection cannot read (%s: %s)"
+                                 % (type(failure).__name__, cut(failure, 120)))
     return result, error, client_warnings(client)
 
 
@@ -88,6 +102,9 @@ def client_warnings(client):
     if client is None:
         return []
     warnings = ["%s: %s" % (client.platform, notice) for notice in getattr(client, "notices", None) or ()]
+    cache = getattr(client, "token_cache", None)
+    if cache is not None and cache.warning:
+        warnings.append(cache.warning)
     if client.retries:
         method, path, reason, delay = client.retries[-1]
         warnings.append("%s: %d request(s) were retried (last: %s %s, %s, waited %ss)"

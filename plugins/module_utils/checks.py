@@ -10,7 +10,8 @@ import re
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError
 
 PASSPHRASE_LENGTH = (8, 63)
-_RAW_KEY = re.compile(r"^[0-9A-Fa-f]{64}$")
+SSID_MAX_OCTETS = 32  # IEEE 802.11: an SSID is 0 to 32 octets; every platform refuses an empty one
+_RAW_KEY = re.compile(r"^[0-9A-Fa-f]{64}\Z")
 
 
 def check_passphrase(value, platform, where="passphrase"):
@@ -25,3 +26,13 @@ def check_passphrase(value, platform, where="passphrase"):
         return
     raise InputError("%s: %s must be %d to %d printable ASCII characters or 64 hexadecimal digits (it has %d characters)"
                      % (platform, where, low, high, len(text)), platform=platform)
+
+
+def check_ssid(value, platform, where="name (the SSID)"):
+    """An SSID: 1 to 32 octets in UTF-8 (9 emoji are 36 octets), counted the same on every platform."""
+    if value is None:
+        return
+    size = len(str(value).encode("utf-8"))
+    if not 1 <= size <= SSID_MAX_OCTETS:
+        raise InputError("%s: %s must be 1 to %d bytes (octets of UTF-8), got %d" % (platform, where, SSID_MAX_OCTETS, size),
+                         platform=platform)

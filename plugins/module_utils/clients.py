@@ -65,7 +65,7 @@ def open_client(params, redactor=None, session=None):
     settings = platform_settings(params)
     own_session = session is None
     if own_session:
-        session = HttpSession(timeout=params.get("timeout") or 30.0,
+        session = HttpSession(timeout=params["timeout"] if params.get("timeout") is not None else 30.0,
                               validate_certs=params.get("validate_certs", True) is not False,
                               ca_path=params.get("ca_path"))
     client = client_class(params["platform"])(

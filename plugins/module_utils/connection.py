@@ -11,6 +11,7 @@ and a unit test holds the doc fragment to it.
 
 from __future__ import annotations
 
+import math
 import os
 
 from ansible.module_utils.basic import env_fallback
@@ -153,7 +154,24 @@ def platform_settings(params):
         if all(settings.get(name) for name in names):
             settings["auth"] = names  # which set the client should use
             break
+    for name, env in env_of.items():
+        # A pasted key often ends in a newline: sent as is, it would fail in the HTTP library with an
+        # error that prints the value. The message names the option, never the value.
+        if any(ord(char) < 32 or ord(char) == 127 for char in str(settings.get(name) or "")):
+            raise InputError("%s: %s.%s (%s) contains a control character (a line break or tab, often from "
+                             "pasting); remove it" % (platform, platform, name, env), platform=platform)
+    check_transport(params)
     return settings
+
+
+def check_transport(params):
+    """Refuse transport options no request could honour (before any request)."""
+    timeout = params.get("timeout")
+    if timeout is not None and not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
+        raise InputError("timeout must be a positive number of seconds, got %r" % (timeout,))
+    retries = params.get("max_retries")
+    if retries is not None and retries < 0:
+        raise InputError("max_retries must be 0 or more, got %r" % (retries,))
 
 
 def secret_values(params):

@@ -12,7 +12,9 @@ is stored.
 from __future__ import annotations
 
 import functools
+import json
 import re
+from urllib.parse import quote, quote_plus
 
 MASK = "********"
 
@@ -39,9 +41,14 @@ class Redactor(object):
 
     def add(self, secret):
         # Very short values ("1", "ok") would mask ordinary words; credentials are longer.
-        if secret is not None and len(str(secret)) >= 4 and str(secret) not in self._secrets:
-            self._secrets.add(str(secret))
-            self._pattern = None
+        if secret is None or len(str(secret)) < 4 or str(secret) in self._secrets:
+            return
+        secret = str(secret)
+        # The forms a secret takes inside messages too: escaped by repr() or JSON (a key with a
+        # newline shows as `\n`), and URL-encoded in a query or form body.
+        self._secrets.update((secret, repr(secret)[1:-1], json.dumps(secret)[1:-1], quote(secret, safe=""),
+                              quote_plus(secret, safe="")))
+        self._pattern = None
 
     @property
     def secrets(self):
@@ -215,6 +222,12 @@ class MalformedResponseError(ApiError):
     """The API answered something that is not the documented envelope (e.g. broken JSON)."""
 
     kind = "malformed"
+
+
+class RedirectError(ApiError):
+    """A redirect that was not followed (another origin, or a login), or a request to another origin."""
+
+    kind = "redirect"
 
 
 class PaginationError(ApiError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email.utils
 import http.cookiejar
+import math
 import os
 import random
 import ssl
@@ -19,7 +20,7 @@ import sys
 import threading
 import time
 import traceback
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 # httpx's __init__ imports its command-line client, httpx._main, whenever rich and click are
 # installed (ansible-lint brings them into many controller environments); it falls back to a stub
@@ -32,6 +33,7 @@ _BLOCK_HTTPX_CLI = "httpx" not in sys.modules and _HTTPX_CLI not in sys.modules
 if _BLOCK_HTTPX_CLI:
     sys.modules[_HTTPX_CLI] = None  # type: ignore[assignment]  # makes `from ._main import main` raise ImportError
 try:
+    import httpcore
     import httpx
     HAS_HTTPX = True
     HTTPX_IMPORT_ERROR = None
@@ -48,9 +50,11 @@ try:
 except ImportError:  # pragma: no cover - Windows controllers are not supported by Ansible
     HAS_FCNTL = False
 
+from ansible_collections.wanfleet.routers.plugins.module_utils import interrupt
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     MalformedResponseError,
     PaginationError,
+    RedirectError,
     Redactor,
     TransportError,
     WanfleetError,
@@ -68,6 +72,21 @@ DEFAULT_MAX_RETRIES = 5
 BACKOFF_BASE = 0.5
 # A Retry-After longer than this is not waited out: the run fails with the hint instead.
 RETRY_MAX_WAIT = 60.0
+# The largest answer body read (decoded), in bytes. The biggest documented answers are full listings
+# (NCM: 500 records per page; TelecomX and InControl: a whole organization's devices), a few MiB
+# at most; a body past this is refused instead of filling the controller's memory.
+MAX_BODY_BYTES = 64 * 1024 * 1024
+# The deepest JSON accepted. The vendors' documents nest a few levels (NCM configuration trees
+# about ten); deeper is not an API answer.
+MAX_JSON_DEPTH = 64
+# A listing that needs more pages than this is refused (NCM: 500 records a page, so 5 million
+# records; TelecomX and InControl pages are larger): a server that keeps linking on does not keep a
+# task paging for ever.
+MAX_PAGES = 10000
+# Redirects followed for one request (same origin only, see ApiClient._send).
+MAX_REDIRECTS = 5
+# How much of a vendor's message or body an error carries.
+MAX_MESSAGE_CHARS = 300
 # Transport failures that happen before a request leaves (no connection): anything else (a read
 # timeout, a connection closed mid-answer) may come after the platform received the request.
 NOT_SENT_ERRORS = frozenset(("ConnectError", "ConnectTimeout", "PoolTimeout", "UnsupportedProtocol", "ProxyError"))
@@ -84,9 +103,12 @@ def parse_retry_after(headers, now=None):
         return None
     value = str(value).strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        # A negative, infinite or NaN value is no instruction: the usual backoff applies.
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -101,6 +123,86 @@ def backoff_delay(attempt, base=BACKOFF_BASE, cap=RETRY_MAX_WAIT, rand=random.ra
     """Exponential backoff with jitter: half fixed, half random, never above cap."""
     ceiling = min(cap, base * (2 ** attempt))
     return ceiling / 2.0 + rand() * ceiling / 2.0
+
+
+def origin(url):
+    """(scheme, host, port) of a URL, the unit credentials are bound to."""
+    parts = urlsplit(str(url))
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
+
+
+def cut(text, limit=MAX_MESSAGE_CHARS):
+    """`text` at most `limit` characters long, saying how much was cut."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return "%s... (%d more characters)" % (text[:limit], len(text) - limit)
+
+
+_deadline = threading.local()
+
+
+class _DeadlineStream(object):
+    """A socket of httpcore whose reads and writes end at the request's deadline, so `timeout` bounds a
+    whole request (a server that trickles one byte at a time resets a per-read timeout for ever)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    @staticmethod
+    def _timeout(timeout):
+        deadline = getattr(_deadline, "at", None)
+        if deadline is None:
+            return timeout
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise httpcore.ReadTimeout("the request took longer than its timeout")
+        return remaining if timeout is None else min(timeout, remaining)
+
+    def read(self, max_bytes, timeout=None):
+        return self._stream.read(max_bytes, self._timeout(timeout))
+
+    def write(self, buffer, timeout=None):
+        return self._stream.write(buffer, self._timeout(timeout))
+
+    def close(self):
+        return self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, self._timeout(timeout)))
+
+    def get_extra_info(self, info):
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(object):
+    """httpcore's network backend with _DeadlineStream sockets."""
+
+    def __init__(self, backend):
+        self._backend = backend
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        return _DeadlineStream(self._backend.connect_tcp(host, port, _DeadlineStream._timeout(timeout),
+                                                         local_address, socket_options))
+
+    def connect_unix_socket(self, path, timeout=None, socket_options=None):
+        return _DeadlineStream(self._backend.connect_unix_socket(path, _DeadlineStream._timeout(timeout), socket_options))
+
+    def sleep(self, seconds):
+        return self._backend.sleep(seconds)
+
+
+def _bound_transports(client):
+    """Give every connection pool of an httpx client (direct and proxies) the deadline backend."""
+    for transport in [client._transport] + list(client._mounts.values()):  # pylint: disable=protected-access
+        pool = getattr(transport, "_pool", None)
+        if pool is not None and hasattr(pool, "_network_backend"):
+            pool._network_backend = _DeadlineBackend(pool._network_backend)  # pylint: disable=protected-access
 
 
 class HttpSession(object):
@@ -123,13 +225,14 @@ class HttpSession(object):
             verify=verify,
             trust_env=True,  # HTTPS_PROXY/NO_PROXY and SSL_CERT_FILE from the environment
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            follow_redirects=True,
+            follow_redirects=False,  # ApiClient follows same-origin redirects itself (credentials stay home)
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
             transport=transport,
             # No shared cookie jar: one router's session cookie must never reach another router on the
             # same host; the platforms that use cookies send them explicitly.
             cookies=httpx.Cookies(http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))),
         )
+        _bound_transports(self.client)
 
     def close(self):
         self.client.close()
@@ -159,7 +262,12 @@ class RateLimiter(object):
             slot = max(now, self._next_slot)
             self._next_slot = slot + self.interval
             return slot
-        fd = os.open(self.state_file, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            # Never through a symbolic link planted in its place (the folder is checked by TokenCache.usable()).
+            fd = os.open(self.state_file, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError:
+            self.state_file = None  # spacing this process's requests only beats failing every request
+            return self._reserve(now)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             raw = os.read(fd, 64)
@@ -205,6 +313,7 @@ class ApiClient(object):
     def __init__(self, base_url, session, redactor=None, max_retries=DEFAULT_MAX_RETRIES,
                  retry_max_wait=RETRY_MAX_WAIT, sleep=time.sleep, rate_limiter=None):
         self.base_url = base_url.rstrip("/")
+        self.origin = origin(self.base_url)
         self.session = session
         self.redactor = redactor or Redactor()
         self.max_retries = int(max_retries)
@@ -213,6 +322,7 @@ class ApiClient(object):
         self._sleep = sleep
         self.retries = []  # (method, url, status or error kind, delay): reported as warnings
         self.request_count = 0
+        self.last_request = None  # (method, URL) of the last request sent, for errors about its answer
 
     # ---- hooks for platforms -------------------------------------------------
 
@@ -259,13 +369,31 @@ class ApiClient(object):
 
     def json(self, response, method, url):
         try:
-            return response.json()
+            body = response.json()
+        except RecursionError:
+            body = deep = True
         except ValueError:
-            raise MalformedResponseError(
-                "%s: %s %s answered HTTP %s with a body that is not JSON: %s"
-                % (self.platform, method, self._path(url), response.status_code, response.text[:200]),
-                platform=self.platform, method=method, url=url, status=response.status_code,
-            )
+            raise self.malformed(method, url, "a body that is not JSON: %s" % response.text[:200], response.status_code)
+        else:
+            deep = _nested_deeper(body, MAX_JSON_DEPTH)
+        if deep:
+            raise self.malformed(method, url, "JSON nested deeper than %d levels" % MAX_JSON_DEPTH, response.status_code)
+        return body
+
+    def objects(self, value, method, url, what="a list of objects"):
+        """`value` when it is a list of objects (None: []), else MalformedResponseError: a listing never drops
+        items it cannot read."""
+        value = [] if value is None else value
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise self.malformed(method, self.url(url), "%s instead of %s" % (_shape(value), what))
+        return value
+
+    def malformed(self, method, url, what, status=None):
+        """The MalformedResponseError for an answer that is not what was expected (`what` says how)."""
+        error = MalformedResponseError("%s: %s %s answered%s %s" % (
+            self.platform, method, self._path(url), " HTTP %s with" % status if status else "", what),
+            platform=self.platform, method=method, url=str(url), status=status)
+        return error.redacted(self.redactor)
 
     def error(self, response, method, url, message=None, cls=None):
         """A typed error for an error answer, carrying the vendor's message."""
@@ -274,6 +402,9 @@ class ApiClient(object):
         except ValueError:
             body = response.text[:500] or None
         vendor = message or self.vendor_message(body) or (body if isinstance(body, str) else None)
+        vendor = cut(vendor) if vendor is not None else None
+        if body is not None and not isinstance(body, str) and len(repr(body)) > 4 * MAX_MESSAGE_CHARS:
+            body = cut(repr(body))
         cls = cls or error_class_for_status(response.status_code)
         text = "%s: %s %s failed with HTTP %s" % (self.platform, method, self._path(url), response.status_code)
         if vendor:
@@ -308,7 +439,7 @@ class ApiClient(object):
                 if extra:
                     request_params = dict(request_params or {}, **extra)
             try:
-                response = self._send(method, url, request_params, json, data, request_headers)
+                response = self._send(method, url, request_params, json, data, request_headers, follow=auth)
             except httpx.TimeoutException as exc:
                 if idempotent and attempt < self.max_retries:
                     attempt = self._pause(method, url, "timeout", attempt, None)
@@ -341,11 +472,68 @@ class ApiClient(object):
                 exc.args = (exc.message,)
                 raise exc.redacted(self.redactor)
 
-    def _send(self, method, url, params, json, data, headers):
-        if self.rate_limiter is not None:
-            self.rate_limiter.wait()
-        self.request_count += 1
-        return self.session.client.request(method, url, params=params, json=json, data=data, headers=headers)
+    def _send(self, method, url, params, json, data, headers, follow=True):
+        """Send, following redirects within the configured origin only (`follow`=False: none)."""
+        for dummy in range(MAX_REDIRECTS + 1):
+            interrupt.checkpoint()  # Ctrl-C / cancel: stop here, between requests (see interrupt.py)
+            self._check_origin(method, url)
+            if self.rate_limiter is not None:
+                self.rate_limiter.wait()
+            self.request_count += 1
+            self.last_request = (method, url)
+            response = self._exchange(method, url, params, json, data, headers)
+            if not response.is_redirect:
+                return response
+            target = urljoin(str(response.request.url), response.headers["location"])
+            if not follow or origin(target) != self.origin:
+                raise self._refused_redirect(method, url, response.status_code, target, follow)
+            if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+                method, json, data = "GET", None, None  # what every HTTP client does with these
+            url, params = target, None  # the Location carries its own query
+        raise self.malformed(method, url, "redirects more than %d times (a redirect loop)" % MAX_REDIRECTS)
+
+    def _exchange(self, method, url, params, json, data, headers):
+        """One HTTP exchange, bounded: `timeout` for all of it, MAX_BODY_BYTES for the body."""
+        client = self.session.client
+        request = client.build_request(method, url, params=params, json=json, data=data, headers=headers)
+        _deadline.at = time.monotonic() + self.session.timeout
+        try:
+            response = client.send(request, stream=True)
+            try:
+                response._content = self._read_body(response, method, url)  # pylint: disable=protected-access
+            finally:
+                response.close()
+        finally:
+            _deadline.at = None
+        return response
+
+    def _read_body(self, response, method, url):
+        declared = response.headers.get("content-length", "")
+        size, chunks = int(declared) if declared.isdigit() else 0, []
+        if size <= MAX_BODY_BYTES:
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    break
+                chunks.append(chunk)
+        if size > MAX_BODY_BYTES:
+            raise self.malformed(method, url, "a body larger than %d MiB, which no answer of the API is; it was not read"
+                                 % (MAX_BODY_BYTES // (1024 * 1024)), response.status_code)
+        return b"".join(chunks)
+
+    def _check_origin(self, method, url):
+        if origin(url) != self.origin:
+            raise RedirectError("%s: %s %s is not on the configured origin %s: not sent, so no credential leaves it"
+                                % (self.platform, method, self.redactor.text(url), _origin_text(self.origin)),
+                                platform=self.platform, method=method, url=self.redactor.text(url))
+
+    def _refused_redirect(self, method, url, status, target, follow):
+        why = ("a request that carries credentials itself (a login) is never redirected" if not follow else
+               "it points outside the configured origin %s, and credentials are only sent there" % _origin_text(self.origin))
+        return RedirectError("%s: %s %s was redirected (HTTP %s) to %s: not followed, %s"
+                             % (self.platform, method, self._path(url), status, target, why),
+                             platform=self.platform, method=method, url=url, status=status).redacted(self.redactor)
 
     def _pause(self, method, url, reason, attempt, retry_after):
         delay = retry_after if retry_after is not None else backoff_delay(attempt, cap=self.retry_max_wait)
@@ -383,19 +571,26 @@ class ApiClient(object):
         Any page that fails (after the usual retries) raises: a partial list is never returned.
         """
         items, seen = [], set()
-        page_items, url = split_page(self._page("GET", path, params, 0))
+        page_items, url = self._split_checked(split_page, self._page("GET", path, params, 0), path)
         items.extend(page_items)
         while url:
             if _url_key(url) in seen:
-                raise PaginationError("%s: listing %s loops on %s" % (self.platform, path, self.redactor.text(url)),
-                                      platform=self.platform, method="GET", url=self.redactor.text(url))
+                raise self._pagination_error(path, "loops on %s" % url)
+            if origin(url) != self.origin:
+                raise self._pagination_error(path, "links to %s, outside the configured origin %s"
+                                             % (url, _origin_text(self.origin)))
+            if len(seen) + 1 >= MAX_PAGES:
+                raise self._pagination_error(path, "goes on past %d pages" % MAX_PAGES)
             # A `next` URL carries its own query: sending params too would replace it.
             urls = _following_offset_urls(url, concurrency)
             position = len(items)
-            pages = self._fetch_pages(lambda page_url: split_page(self._page("GET", page_url, None, position)),
-                                      urls, concurrency)
+            pages = self._fetch_pages(
+                lambda page_url: self._split_checked(split_page, self._page("GET", page_url, None, position), page_url),
+                urls, concurrency)
             for index, (page_items, next_url) in enumerate(pages):
                 seen.add(_url_key(urls[index]))
+                if not page_items and next_url:
+                    raise self._pagination_error(path, "has an empty page that links on (%s)" % urls[index])
                 items.extend(page_items)
                 url = next_url
                 # Go on with the pages fetched ahead only while each page's `next` is the one predicted.
@@ -421,9 +616,14 @@ class ApiClient(object):
         """
         base = dict(params or {})
 
+        pages = [0]
+
         def fetch(offset):
+            pages[0] += 1
+            if pages[0] > MAX_PAGES:
+                raise self._pagination_error(path, "goes on past %d pages" % MAX_PAGES)
             payload = self._page("GET", path, dict(base, offset=offset, limit=limit), offset)
-            return split_page(payload)
+            return self._split_checked(split_page, payload, path)
 
         first, total = fetch(0)
         items = list(first)
@@ -434,24 +634,42 @@ class ApiClient(object):
                 items.extend(first)
                 offset += len(first)
             return items
-        total = int(total)
+        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+            raise self.malformed("GET", self.url(path), "a total that is not a count: %s" % cut(repr(total), 40))
         # Servers may send fewer than `limit` per page (TelecomX says so): step by what the first page held.
         step = len(first) or limit
-        offsets = list(range(step, total, step))
-        pages = self._fetch_pages(fetch, offsets, concurrency)
-        for offset, page in zip(offsets, pages):
+        if (total - len(first)) / float(step) >= MAX_PAGES:
+            raise self._pagination_error(path, "announces %d items, more than %d pages of %d" % (total, MAX_PAGES, step))
+        offsets = range(step, total, step)  # a range: nothing is built from the server's total
+        pages_ahead = self._fetch_pages(fetch, offsets, concurrency)
+        for offset, page in zip(offsets, pages_ahead):
             if len(items) != offset:
                 break  # an earlier page was short: continue in order from where the items end
             items.extend(page[0])
         while len(items) < total:
             page_items = fetch(len(items))[0]
             if not page_items:
-                raise PaginationError(
-                    "%s: listing %s returned %d of %d items (the list changed while paging or a page was short); "
-                    "nothing is returned rather than a partial list" % (self.platform, path, len(items), total),
-                    platform=self.platform, method="GET", url=self.url(path))
+                raise self._pagination_error(path, "returned %d of %d items (the list changed while paging, a page "
+                                                   "was short, or the total is wrong)" % (len(items), total))
             items.extend(page_items)
         return items
+
+    def _split_checked(self, split_page, payload, url):
+        """split_page(payload), held to the shape every listing has: a list, a `next` that is a URL (or a total).
+        That the items are what the platform lists (objects) is its split_page's to check."""
+        page_items, after = split_page(payload)
+        if not isinstance(page_items, list):
+            raise self.malformed("GET", self.url(url), "a page whose items are not a list")
+        if after is not None and not isinstance(after, (str, int)) or isinstance(after, bool):
+            raise self.malformed("GET", self.url(url), "a link to the next page that is not a URL: %s"
+                                 % cut(repr(after), 40))
+        return page_items, after
+
+    def _pagination_error(self, path, what):
+        error = PaginationError("%s: listing %s %s; nothing is returned rather than a partial list"
+                                % (self.platform, self._path(self.url(path)), what),
+                                platform=self.platform, method="GET", url=self.url(path))
+        return error.redacted(self.redactor)
 
     def _page(self, method, url, params, position):
         try:
@@ -461,6 +679,30 @@ class ApiClient(object):
             exc.message += " (while listing, after %d items; no partial list is returned)" % position
             exc.args = (exc.message,)
             raise
+
+
+def _shape(value):
+    """What a JSON value is, briefly, for messages."""
+    if isinstance(value, list):
+        kinds = sorted(set(type(item).__name__ for item in value))
+        return "a list of %s" % ", ".join(kinds) if kinds else "an empty list"
+    return "a %s" % type(value).__name__
+
+
+def _origin_text(parts):
+    scheme, host, port = parts
+    return "%s://%s:%s" % (scheme, host, port)
+
+
+def _nested_deeper(value, limit):
+    """True when `value` nests lists/objects more than `limit` levels (walked level by level, no recursion)."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    for dummy in range(limit):
+        level = [child for node in level for child in (node.values() if isinstance(node, dict) else node)
+                 if isinstance(child, (dict, list))]
+        if not level:
+            return False
+    return True
 
 
 def _is_tls_error(exc):

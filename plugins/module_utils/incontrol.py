@@ -25,7 +25,7 @@ import time
 
 from urllib.parse import urlsplit
 
-from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase
+from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase, check_ssid
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     AmbiguousError,
     ApiError,
@@ -203,15 +203,9 @@ class InControlClient(ApiClient):
         spaces only this process's requests.
         """
         state_file = None
-        if self.token_cache.enabled:
-            directory = self.token_cache.directory
-            try:
-                if not os.path.isdir(directory):
-                    os.makedirs(directory, mode=0o700)
-                state_file = os.path.join(
-                    directory, "ratelimit-%s" % cache_key(self.platform + "-ratelimit", self.base_url, organization or ""))
-            except OSError:
-                state_file = None  # an unwritable cache directory must not stop the run
+        if self.token_cache.usable():  # the folder checks of the token cache hold for this file too
+            state_file = os.path.join(self.token_cache.directory,
+                                      "ratelimit-%s" % cache_key(self.platform + "-ratelimit", self.base_url, organization or ""))
         return RateLimiter(RATE_LIMIT_PER_SECOND, state_file=state_file, sleep=self._sleep, clock=self._clock)
 
     # ---- auth ----------------------------------------------------------------
@@ -425,7 +419,7 @@ class InControlClient(ApiClient):
         if cached and cached.get("token"):
             return self._set_org_id(str(cached["token"]))
         method, path = self.endpoint("organizations")
-        orgs = [org for org in (self.request(method, path) or []) if isinstance(org, dict)]
+        orgs = self.objects(self.request(method, path), method, path)
         known = ", ".join("%s (%s)" % (org.get("id"), org.get("name")) for org in orgs) or "none"
         wanted = self.organization
         if wanted is None:
@@ -456,7 +450,7 @@ class InControlClient(ApiClient):
         """Every group of the organization (GET /rest/o/{org}/g), cached for this client."""
         if self._groups is None:
             method, path = self.endpoint("groups")
-            self._groups = [self._group(raw) for raw in (self.request(method, path) or []) if isinstance(raw, dict)]
+            self._groups = [self._group(raw) for raw in self.objects(self.request(method, path), method, path)]
         return list(self._groups)
 
     def find_group(self, key):
@@ -572,11 +566,8 @@ class InControlClient(ApiClient):
         else:
             found_group = self.find_group(group)
             method, path = self.endpoint("group_devices" if detail else "group_devices_basic", group=found_group.id)
-        raws = self.request(method, path, params=params) or []
-        if not isinstance(raws, list):
-            raise MalformedResponseError("%s: %s %s: data is not a list" % (self.platform, method, path),
-                                         platform=self.platform, method=method, url=self.url(path))
-        return [self._device(raw, found_group) for raw in raws if isinstance(raw, dict)]
+        raws = self.objects(self.request(method, path, params=params), method, path)
+        return [self._device(raw, found_group) for raw in raws]
 
     def _device(self, raw, group):
         """device_list_obj / device (held doc A.5) -> Device."""
@@ -750,7 +741,7 @@ def _ssids(raw):
 # ---- input checks shared by the resources ------------------------------------------------
 
 
-_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+_COUNTRY = re.compile(r"^[A-Za-z]{2}\Z")
 
 try:
     import zoneinfo
@@ -997,9 +988,7 @@ class SsidProfileResource(Resource):
                                    % platform, platform=platform)
         if not params.get("group"):
             raise InputError("%s: group is required (the group whose SSID profile this is)" % platform, platform=platform)
-        name = params.get("name")
-        if not name or len(name.encode("utf-8")) > 32:
-            raise InputError("%s: name (the SSID) must be 1 to 32 bytes" % platform, platform=platform)
+        check_ssid(params.get("name") or "", platform)
         if params.get("id") is not None and not str(params["id"]).isdigit():
             raise InputError("%s: id must be an SSID profile id (a number); got %r" % (platform, params["id"]),
                              platform=platform)

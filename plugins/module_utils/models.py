@@ -35,7 +35,7 @@ except ImportError:
         return lambda function: function
 
 
-_MAC_HEX = re.compile(r"^[0-9a-f]{12}$")
+_MAC_HEX = re.compile(r"^[0-9a-f]{12}\Z")
 _MAC_SEPARATORS = re.compile(r"[\s:.\-]")
 
 

@@ -22,7 +22,7 @@ import time
 
 from urllib.parse import quote, urljoin
 
-from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase
+from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase, check_ssid
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     MASK,
     AmbiguousError,
@@ -594,12 +594,15 @@ class NcmClient(ApiClient):
 
     def _page_splitter(self, page_url):
         def split(payload):
-            if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
+            if not isinstance(payload, dict) or not isinstance(payload.get("data"), list) \
+                    or not all(isinstance(item, dict) for item in payload["data"]):
                 raise MalformedResponseError(
-                    "ncm: GET %s answered without the documented {data: [...], meta} list envelope" % self._path(page_url),
+                    "ncm: GET %s answered without the documented {data: [objects], meta} list envelope" % self._path(page_url),
                     platform=self.platform, method="GET", url=page_url)
             meta = payload.get("meta")
             next_url = meta.get("next") if isinstance(meta, dict) else None
+            if next_url and not isinstance(next_url, str):
+                raise self.malformed("GET", page_url, "a meta.next that is not a URL: %r" % (next_url,))
             return payload["data"], urljoin(page_url, next_url) if next_url else None
         return split
 
@@ -995,6 +998,11 @@ class NcmClient(ApiClient):
         return self._accounts
 
 
+# Inferred: NCM documents no bound; the factory rules hold small fractional numbers (1.1, 2.0, ...), and a
+# priority past this is a typo, not an ordering (10^29 was accepted and written as a float).
+WAN_PRIORITY_MAX = 1000
+
+
 def _priority(value):
     try:
         return int(value)
@@ -1034,9 +1042,9 @@ def _default_tree(body):
 
 # ---- modules: the Resources of group, ssid_profile, wan_priority and alert_rule -----------------------
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_ALERT_TYPE = re.compile(r"^[a-z0-9_]+$")
-_SLOT = re.compile(r"^\s*(\d+)\s*\.\s*(\d+)\s*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+_ALERT_TYPE = re.compile(r"^[a-z0-9_]+\Z")
+_SLOT = re.compile(r"^\s*(\d+)\s*\.\s*(\d+)\s*\Z")
 # documented: L1375-1407, these alert types need `settings` for an existing data plan.
 PDP_ALERT_TYPES = ("pdp_router_overage", "pdp_account_overage")
 
@@ -1142,9 +1150,7 @@ class SsidProfileResource(Resource):
     def validate(self):
         params, module = self.params, self.MODULE
         _require_scope(module, params)
-        name = params.get("name")
-        if name is None or not 1 <= len(name.encode("utf-8")) <= 32:
-            raise _input(module, "name (the SSID) must be 1 to 32 bytes long")
+        check_ssid(params.get("name") or "", "ncm: %s" % module)
         slot = params.get("id")
         if slot not in (None, "") and not _SLOT.match(str(slot)):
             raise _input(module, "id must be <radio>.<bss>, for example 0.1 (radio 0, BSS 1); got %r" % (slot,))
@@ -1327,8 +1333,9 @@ class WanPriorityResource(Resource):
                 raise _input(module, "%s: give id or name" % where)
             if item.get("priority") is None and item.get("enabled") is None:
                 raise _input(module, "%s: give priority or enabled (or both)" % where)
-            if item.get("priority") is not None and item["priority"] < 1:
-                raise _input(module, "%s: priority must be 1 or more (1 is the most preferred); got %s" % (where, item["priority"]))
+            if item.get("priority") is not None and not 1 <= item["priority"] <= WAN_PRIORITY_MAX:
+                raise _input(module, "%s: priority must be 1 to %d (1 is the most preferred); got %s"
+                             % (where, WAN_PRIORITY_MAX, item["priority"]))
 
     def read(self):
         self.scope.load()

@@ -18,7 +18,7 @@ import time
 
 from urllib.parse import urlsplit
 
-from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase
+from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase, check_ssid
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     AmbiguousError,
     ApiError,
@@ -128,7 +128,6 @@ SAVED_WAN_READ_ITEM_KEYS = ("connId",)
 # to move a profile back onto the LAN (inferred: the document shows no way to remove vlanId).
 UNTAGGED_VLAN = 0
 VLAN_RANGE = (1, 4094)          # as status.lan.profile's vlanId [1, 4094]
-SSID_NAME_MAX = 32              # inferred: the 802.11 SSID limit (32 octets); the document gives none
 # inferred: a WAN's `uptime` of 0 means "not connected", not "just restarted" (the document's
 # example shows uptime only for connected WANs), so is_back() cannot tell a restart from it.
 UPTIME_NOT_CONNECTED = 0
@@ -665,10 +664,7 @@ class SsidProfileResource(Resource):
         if params.get("id") is not None and _profile_number(params["id"]) is None:
             raise InputError("peplink_router: ssid_profile: id must be an SSID profile number (1, 2, ...), got %r" % params["id"],
                              platform="peplink_router")
-        name = params.get("name")
-        if name is not None and not 1 <= len(name) <= SSID_NAME_MAX:
-            raise InputError("peplink_router: ssid_profile: name (the SSID) must be 1 to %d characters, got %d"
-                             % (SSID_NAME_MAX, len(name)), platform="peplink_router")
+        check_ssid(params.get("name"), "peplink_router: ssid_profile")
         vlan = params.get("vlan_id")
         if vlan is not None and vlan != UNTAGGED_VLAN and not VLAN_RANGE[0] <= vlan <= VLAN_RANGE[1]:
             raise InputError("peplink_router: ssid_profile: vlan_id must be %d to %d, or %d for untagged (the LAN); got %s"

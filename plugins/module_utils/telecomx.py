@@ -23,6 +23,7 @@ import threading
 import time
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase
+from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import Interrupted
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     MASK,
     AmbiguousError,
@@ -183,7 +184,7 @@ RESERVATION_FIELDS = (
 DEVICE_FILTER_KEYS = ("customer", "name", "model", "status", "state", "mac", "serial")
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_OBJECT_ID = re.compile(r"^[0-9a-fA-F]{24}$")
+_OBJECT_ID = re.compile(r"^[0-9a-fA-F]{24}\Z")
 
 
 def camel_to_snake(name):
@@ -594,6 +595,8 @@ class TelecomXClient(ApiClient):
                 items = next((value for value in payload.values() if isinstance(value, list)), None)
             if items is None:
                 raise self._malformed(path, "no list under %s (keys: %s)" % (" / ".join(keys), ", ".join(sorted(payload))))
+            if not all(isinstance(item, dict) for item in items):
+                raise self._malformed(path, "list items that are not all objects")
             total = payload.get("total")
             if total is not None:
                 try:
@@ -1202,7 +1205,12 @@ class TelecomXDeviceResource(Resource):
 
     def _wait(self, device):
         if self.params.get("wait"):
-            return self.client.wait_provisioned(device["id"], timeout=self.params.get("wait_timeout") or 0)
+            try:
+                return self.client.wait_provisioned(device["id"], timeout=self.params.get("wait_timeout") or 0)
+            except Interrupted as error:
+                error.message += ("; device %s was saved and was still provisioning: the next run finds it and "
+                                  "compares it again" % device["id"])
+                raise
         return device
 
 

@@ -108,6 +108,7 @@ import time
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError, TransportError, WaitTimeoutError, WanfleetError
+from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import Interrupted
 
 
 def brief(device):
@@ -155,20 +156,30 @@ def operate(module, client):
         sent.append(brief(device))
     elapsed = 0.0
     if params["wait"]:
-        waiting = list(online)
-        deadline = started + params["wait_timeout"]
-        time.sleep(min(params["wait_sleep"], params["wait_timeout"]))
-        while waiting:
-            waiting = [device for device in waiting if not _is_back(client, device, started)]
-            if not waiting:
-                break
-            if time.time() >= deadline:
-                raise WaitTimeoutError("%s: %d device(s) not back after %ss: %s" % (
-                    module.platform, len(waiting), params["wait_timeout"],
-                    ", ".join(device.name or device.id for device in waiting)), platform=module.platform)
-            time.sleep(params["wait_sleep"])
+        try:
+            _wait_back(client, online, started, params)
+        except Interrupted as error:
+            error.message += "; the reboots were sent (%s), only the wait for them was cut short" % (
+                ", ".join(d["name"] or d["id"] for d in sent))
+            raise
         elapsed = round(time.time() - started, 1)
     return {"changed": True, "rebooted": sent, "offline": offline, "elapsed": elapsed}
+
+
+def _wait_back(client, devices, started, params):
+    """Wait until every device is back after its reboot, or fail after wait_timeout."""
+    waiting = list(devices)
+    deadline = started + params["wait_timeout"]
+    time.sleep(min(params["wait_sleep"], params["wait_timeout"]))
+    while waiting:
+        waiting = [device for device in waiting if not _is_back(client, device, started)]
+        if not waiting:
+            return
+        if time.time() >= deadline:
+            raise WaitTimeoutError("%s: %d device(s) not back after %ss: %s" % (
+                client.platform, len(waiting), params["wait_timeout"],
+                ", ".join(device.name or device.id for device in waiting)), platform=client.platform)
+        time.sleep(params["wait_sleep"])
 
 
 def _is_back(client, device, rebooted_at):

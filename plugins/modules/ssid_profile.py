@@ -19,7 +19,8 @@ extends_documentation_fragment:
 options:
   name:
     description:
-      - The SSID (network name). Identifies the profile when O(id) is not given.
+      - The SSID (network name), 1 to 32 bytes in UTF-8 on every platform (802.11 counts octets, so 9 emoji
+        are too long). Identifies the profile when O(id) is not given.
     type: str
     required: true
   id:

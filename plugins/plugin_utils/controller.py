@@ -39,6 +39,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module im
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import Redactor
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import HAS_HTTPX
+from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import Interruptible
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS_PYDANTIC
 
 MODULES = "ansible_collections.wanfleet.routers.plugins.modules."
@@ -109,7 +110,14 @@ class ControllerAction(ActionBase):
             if not wrap_async:
                 self._remove_tmp_path(self._connection._shell.tmpdir)  # pylint: disable=protected-access
             return result
-        result.update(run_on_controller(self._task.resolved_action.split(".")[-1], args, bool(self._task.check_mode)))
+        name = self._task.resolved_action.split(".")[-1]
+        result.update(run_on_controller(name, args, bool(self._task.check_mode)))
+        if Interruptible.last is not None:
+            # The main process is going away (it sent us the signal) and reads no result: say what happened
+            # through Display (shown while ansible-playbook still runs, after Ctrl-C), then end as
+            # ansible-core ends an interrupted worker.
+            display.error("wanfleet.routers.%s: %s" % (name, result.get("msg", "interrupted after the task's work was done")))
+            Interruptible.resend_last()
         return result
 
     def _plain_args(self):

@@ -848,7 +848,8 @@ def test_wan_update_sends_only_what_differs_with_the_rule_id(client):
 
 
 @pytest.mark.parametrize("connections, params, message", [
-    ([{"name": "LTE", "priority": 0}], {}, "priority must be 1 or more"),
+    ([{"name": "LTE", "priority": 0}], {}, "priority must be 1 to 1000"),
+    ([{"name": "LTE", "priority": 10 ** 29}], {}, "priority must be 1 to 1000"),
     ([{"name": "LTE"}], {}, "give priority or enabled"),
     ([{"id": "wan-1", "priority": 1}], {}, "id must be a WAN rule _id_"),
     ([{"name": "LTE", "priority": 1}], {"apply": False}, "apply: false is not supported"),
