@@ -35,9 +35,17 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS
 SPEC_CONSTRAINTS = ("mutually_exclusive", "required_together", "required_one_of", "required_if", "required_by")
 
 
-def full_argument_spec(argument_spec):
-    """The module's own options plus the connection options every module takes (SPEC section 2)."""
+def full_argument_spec(argument_spec, platforms=()):
+    """The module's own options plus the connection options every module takes (SPEC section 2).
+
+    A module that speaks one platform defaults `platform` to it (an explicit other platform is
+    still refused by unsupported_platform()); WANFLEET_PLATFORM, set for the other modules of a
+    play, does not apply to it.
+    """
     spec = connection_argument_spec()
+    if len(platforms) == 1:
+        spec["platform"] = dict(spec["platform"], required=False, default=platforms[0])
+        spec["platform"].pop("fallback", None)
     spec.update(argument_spec)
     return spec
 
@@ -103,7 +111,8 @@ class WanfleetModule(AnsibleModule):
     """
 
     def __init__(self, argument_spec, platforms, **constraints):
-        super(WanfleetModule, self).__init__(argument_spec=full_argument_spec(argument_spec), supports_check_mode=True,
+        super(WanfleetModule, self).__init__(argument_spec=full_argument_spec(argument_spec, tuple(platforms)),
+                                             supports_check_mode=True,
                                              **constraints)
         if not HAS_HTTPX:
             self.fail_json(msg=missing_required_lib("httpx"), exception=HTTPX_IMPORT_ERROR)

@@ -53,7 +53,7 @@ class ControllerModule(object):
     from the task's arguments with the module's own argument spec."""
 
     def __init__(self, spec, args, check_mode):
-        validator = ArgumentSpecValidator(full_argument_spec(spec["argument_spec"]),
+        validator = ArgumentSpecValidator(full_argument_spec(spec["argument_spec"], tuple(spec["platforms"])),
                                           **dict((key, spec[key]) for key in SPEC_CONSTRAINTS if key in spec))
         validation = validator.validate(args)
         self.params = validation.validated_parameters

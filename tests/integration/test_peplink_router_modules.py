@@ -402,7 +402,7 @@ def test_reboot_check_mode_sends_nothing(sim, run_playbook):
     uptime = routers(sim)[serial]["uptime"]
     run = run_playbook([task("reboot", "reboot", connection(sim), wait=True)], check=True)
     result = run.task("reboot")
-    assert result["changed"] is False and result["rebooted"] == [{"id": serial, "name": None, "serial": serial}]
+    assert result["changed"] is True and result["rebooted"] == [{"id": serial, "name": None, "serial": serial}]
     assert writes(sim) == [] and routers(sim)[serial]["uptime"] >= uptime
     assert_logged_out(sim)
 
