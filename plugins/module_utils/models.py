@@ -81,6 +81,25 @@ def normalize_status(value):
     return "unknown"
 
 
+
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def shape_of(value, depth=3):
+    """A JSON value's shape without its values, e.g. {data: [{id: int, name: str}]}: keys and types only
+    (no value can leak), for error messages and the platform check's fingerprints."""
+    if isinstance(value, dict):
+        if depth <= 0:
+            return "{...}"
+        # a key that is not a field name (an id, a serial, a MAC of a keyed map) is a value: shown as <key>
+        fields = dict(((key if _FIELD_NAME.match(str(key)) else "<key>"), item) for key, item in value.items())
+        return "{%s}" % ", ".join("%s: %s" % (key, shape_of(item, depth - 1)) for key, item in sorted(fields.items()))
+    if isinstance(value, list):
+        if depth <= 0:
+            return "[...]"
+        return "[%s]" % (shape_of(value[0], depth - 1) if value else "")
+    return "null" if value is None else type(value).__name__
+
 class Record(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 

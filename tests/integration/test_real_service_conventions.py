@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.conftest import credentials
+from tests.simulator.process import Simulator
 
 pytestmark = pytest.mark.integration
 
@@ -22,6 +23,10 @@ def task(title, module, ignore_errors=False, **args):
     return entry
 
 
+def status(run, name):
+    return [entry["status"] for entry in run.results if entry["task"] == name][-1]
+
+
 def test_single_platform_modules_default_their_platform(sim, run_playbook):
     run = run_playbook([
         task("tx", "telecomx_device", mac_address="00:11:22:33:44:99", name="Default platform", model="XVS-200"),
@@ -30,11 +35,66 @@ def test_single_platform_modules_default_their_platform(sim, run_playbook):
         task("rule elsewhere", "alert_rule", ignore_errors=True, platform="incontrol", alert_types=["connection_state"]),
     ], defaults=credentials(sim), check=True, env={"WANFLEET_PLATFORM": "incontrol"})
     tx, rule = run.task("tx"), run.task("rule")
-    assert not tx.get("failed") and tx["changed"] is True, tx
+    assert status(run, "tx") == "ok" and tx["changed"] is True, tx
     assert tx["invocation"]["module_args"]["platform"] == "telecomx"
-    assert not rule.get("failed") and rule["invocation"]["module_args"]["platform"] == "ncm", rule
+    assert status(run, "rule") == "ok" and rule["invocation"]["module_args"]["platform"] == "ncm", rule
     assert "wanfleet.routers.telecomx_device does not support platform ncm; it supports: telecomx" \
         in run.task("tx elsewhere")["msg"]
     assert "wanfleet.routers.alert_rule does not support platform incontrol; it supports: ncm" \
         in run.task("rule elsewhere")["msg"]
     assert sim.writes() == []
+
+
+# ---- InControl 2: answers of the real service ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def variant():
+    """A simulator answering the other way where the evidence is split: SSID profiles as an object
+    holding `ssid_profiles`, and router-002 (device 10002) with its WAN settings managed by InControl."""
+    settings = {"reboot_seconds": 2, "incontrol_ssid_profiles_shape": "object", "incontrol_icmg_wan_devices": "10002"}
+    with Simulator(seed="default", settings=settings) as sim:
+        yield sim
+
+
+@pytest.fixture
+def other(variant):
+    variant.reset()
+    return variant
+
+
+def ic(title, module, ignore_errors=False, **args):
+    return task(title, module, ignore_errors=ignore_errors, platform="incontrol", **args)
+
+
+def test_incontrol_ssid_profiles_as_an_object_and_wan_owned_by_incontrol(other, run_playbook):
+    change = dict(group="Branches", name="Branch WiFi", vlan_id=20)
+    swap = dict(device="router-002", connections=[{"name": "Cellular", "priority": 1}])
+    run = run_playbook([ic("change", "ssid_profile", **change), ic("again", "ssid_profile", **change),
+                        ic("owned", "wan_priority", ignore_errors=True, **swap),
+                        ic("not owned", "wan_priority", device="router-003", connections=[{"name": "WAN 2", "priority": 1}])],
+                       defaults=credentials(other))
+    assert run.task("change")["changed"] is True and run.task("change")["profile"]["id"] == "602", run.stdout
+    assert run.task("again")["changed"] is False
+    owned = run.task("owned")
+    assert status(run, "owned") == "failed" and "has icmg_wan: true" in owned["msg"] and "Nothing was changed" in owned["msg"], owned
+    assert status(run, "not owned") == "ok", run.task("not owned")["msg"]
+    writes = [(entry["method"], entry["path"]) for entry in other.writes()]
+    assert ("PUT", "/rest/o/oSIM01/g/102/ssid_profiles/602") in writes
+    assert not any("/d/10002/" in path for _, path in writes)
+
+
+def test_incontrol_pending_write_is_a_change_with_a_warning_and_a_pending_read_is_asked_again(sim, run_playbook):
+    pending = {"resp_code": "PENDING", "caller_ref": 1, "server_ref": 2, "message": "queued"}
+    sim.fault(method="POST", path="/tools/reboot$", status=200, body=pending, count=1)
+    sim.fault(method="GET", path="/rest/o/oSIM01/d$", status=200, body=pending, count=1)
+    run = run_playbook([ic("reboot", "reboot", device="router-002"), ic("info", "device_info", device="router-001")],
+                       defaults=credentials(sim))
+    reboot, info = run.task("reboot"), run.task("info")
+    assert reboot["changed"] is True and status(run, "reboot") == "ok", reboot
+    assert any("accepted and queued" in warning for warning in reboot["warnings"])
+    assert status(run, "info") == "ok" and info["devices"][0]["name"] == "router-001", info
+    assert any("PENDING" in warning for warning in info["warnings"])
+
+    sim.fault(method="GET", path="/rest/o/oSIM01/d$", status=200, body=pending, count=5)
+    run = run_playbook([ic("info", "device_info", ignore_errors=True, device="router-001")], defaults=credentials(sim))
+    assert status(run, "info") == "failed" and "still PENDING after 3 attempts" in run.task("info")["msg"]
