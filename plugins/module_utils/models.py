@@ -155,6 +155,8 @@ class Device(Record):
     group_id: Optional[str] = None
     wan: List[WanConnection] = []
     ssids: List[Ssid] = []
+    # NetCloud Manager only: the WAN rules wan_priority compares ({id, name, priority, enabled}); None elsewhere
+    wan_rules: Optional[List[dict]] = None
     raw: Optional[dict] = None
 
     _ids = field_validator("id", "group_id", mode="before")(_as_id)
@@ -172,7 +174,10 @@ class Device(Record):
             return False
 
     def record(self, include_raw=False):
-        return self.model_dump(exclude=None if include_raw else {"raw"})
+        exclude = set() if include_raw else {"raw"}
+        if self.wan_rules is None:
+            exclude.add("wan_rules")  # a platform without WAN rules shows no such key
+        return self.model_dump(exclude=exclude or None)
 
 
 class Group(Record):
