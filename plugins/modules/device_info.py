@@ -152,6 +152,15 @@ devices:
       elements: dict
       sample:
         - {id: "1", name: Store-WiFi, enabled: true}
+    wan_rules:
+      description:
+        - NetCloud Manager only. The device's WAN rules, with the name, priority and enabled state that
+          M(wanfleet.routers.wan_priority) compares (the RV(devices[].wan) entries are interfaces, without priority).
+      type: list
+      elements: dict
+      returned: on platform ncm
+      sample:
+        - {id: 00000002-a81d-3590-93ca-8b1fcfeb8e14, name: LTE, priority: 1.1, enabled: true}
     raw:
       description: The platform's own object. Only with O(include_raw=true).
       type: dict

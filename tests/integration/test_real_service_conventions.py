@@ -98,3 +98,38 @@ def test_incontrol_pending_write_is_a_change_with_a_warning_and_a_pending_read_i
     sim.fault(method="GET", path="/rest/o/oSIM01/d$", status=200, body=pending, count=5)
     run = run_playbook([ic("info", "device_info", ignore_errors=True, device="router-001")], defaults=credentials(sim))
     assert status(run, "info") == "failed" and "still PENDING after 3 attempts" in run.task("info")["msg"]
+
+
+# ---- NetCloud Manager ------------------------------------------------------------------------------
+
+def ncm_router(sim, product):
+    return next(item for item in sim.state()["ncm"]["routers"] if item["product"] == product)
+
+
+def test_ncm_device_info_shows_the_wan_rules_wan_priority_compares(sim, run_playbook):
+    ibr = ncm_router(sim, "IBR900")
+    run = run_playbook([task("info", "device_info", platform="ncm", device=ibr["name"]),
+                        task("wan", "wan_priority", platform="ncm", device=ibr["name"],
+                             connections=[{"name": "LTE", "enabled": True}, {"name": "Ethernet", "enabled": True}])],
+                       defaults=credentials(sim))
+    (device,) = run.task("info")["devices"]
+    rules = dict((rule["name"], (rule["priority"], rule["enabled"])) for rule in device["wan_rules"])
+    assert rules["Ethernet"] == (0, True) and rules["LTE"] == (1.1, True), device["wan_rules"]
+    # what device_info shows is what wan_priority compares: no change
+    assert status(run, "wan") == "ok" and run.task("wan")["changed"] is False, run.task("wan")["msg"]
+
+
+def test_ncm_firmware_defaults_refused_are_a_warning_not_a_failure(sim, run_playbook):
+    ibr = ncm_router(sim, "IBR900")
+    # by rule id: a rule's name (trigger_name) is in the firmware's defaults, which this test refuses
+    wan = task("wan", "wan_priority", platform="ncm", device=ibr["name"],
+               connections=[{"id": "00000002-a81d-3590-93ca-8b1fcfeb8e14", "priority": 2}])
+    assert run_playbook([wan], defaults=credentials(sim)).task("wan")["changed"] is True  # now in the router's own diff
+    writes = len(sim.writes())
+    sim.fault(method="GET", path="/default_configuration/$", status=403, count=10,
+              body={"success": False, "data": {"exception": "forbidden", "message": "Forbidden"}})
+    run = run_playbook([wan], defaults=credentials(sim))
+    result = run.task("wan")
+    assert status(run, "wan") == "ok" and result["changed"] is False, result
+    assert any("factory defaults of firmware" in warning and "HTTP 403" in warning for warning in result["warnings"])
+    assert len(sim.writes()) == writes
