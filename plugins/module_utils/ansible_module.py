@@ -30,6 +30,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.connection import
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import Redactor, UnsupportedError, WanfleetError
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import HAS_HTTPX, HTTPX_IMPORT_ERROR
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS_PYDANTIC, PYDANTIC_IMPORT_ERROR
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import predicted_for_missing
 
 # SPEC keys that are AnsibleModule / ArgumentSpecValidator arguments (besides argument_spec).
 SPEC_CONSTRAINTS = ("mutually_exclusive", "required_together", "required_one_of", "required_if", "required_by")
@@ -84,12 +85,17 @@ def perform(module, operate):
     """
     client = None
     result = error = None
+    notes = []
     try:
         with open_client(module.params, redactor=module.redactor) as client:
             result = operate(module, client)
     except WanfleetError as failure:
         error = failure.redacted(module.redactor)
-    return result, error, client_warnings(client)
+        predicted = predicted_for_missing(error, getattr(module, "reads_only", False)) if module.check_mode else None
+        if predicted:
+            (result, note), error = predicted, None
+            notes.append(module.redactor.text(note))
+    return result, error, client_warnings(client) + notes
 
 
 def client_warnings(client):
@@ -110,7 +116,7 @@ class WanfleetModule(AnsibleModule):
     SPEC:   argument_spec, platforms, and any of SPEC_CONSTRAINTS; check mode is always supported.
     """
 
-    def __init__(self, argument_spec, platforms, **constraints):
+    def __init__(self, argument_spec, platforms, reads_only=False, **constraints):
         super(WanfleetModule, self).__init__(argument_spec=full_argument_spec(argument_spec, tuple(platforms)),
                                              supports_check_mode=True,
                                              **constraints)
@@ -120,6 +126,7 @@ class WanfleetModule(AnsibleModule):
             self.fail_json(msg=missing_required_lib("pydantic"), exception=PYDANTIC_IMPORT_ERROR)
         self.platform = self.params["platform"]
         self.platforms = tuple(platforms)
+        self.reads_only = reads_only  # the module never writes (device_info): check mode predicts no change
         self.redactor = Redactor(self.no_log_values)
         error = unsupported_platform(self._name.split(".")[-1], self.platform, self.platforms)
         if error:

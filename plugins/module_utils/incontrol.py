@@ -49,7 +49,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router im
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import WAN_PRIORITY as ROUTER_WAN_PRIORITY
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import WAN_STATUS as ROUTER_WAN_STATUS
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import unwrap_router_reply
-from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, Resource, changes_between
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, Resource, changes_between, not_existing
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache, cache_key
 
 PLATFORM = "incontrol"
@@ -514,7 +514,10 @@ class InControlClient(ApiClient):
         """
         groups = self.groups()
         known = ", ".join("%s (id %s)" % (group.name, group.id) for group in groups) or "none"
-        return _pick(groups, str(key), "group", self.platform, known, attr=True, missing=NotFoundError)
+        try:
+            return _pick(groups, str(key), "group", self.platform, known, attr=True, missing=NotFoundError)
+        except NotFoundError as exc:
+            raise not_existing(exc, "group", key)
 
     def _group(self, raw):
         return self._record("group", raw, lambda: Group(
@@ -728,8 +731,8 @@ def _match_device(devices, key, platform):
             raise AmbiguousError("%s: device %r matches %d devices; use the id or serial: %s"
                                  % (platform, key, len(hits), ", ".join(_describe(item) for item in hits)),
                                  platform=platform)
-    raise NotFoundError("%s: no device with id, serial, MAC or name %r (among %d devices)" % (platform, key, len(devices)),
-                        platform=platform)
+    raise not_existing(NotFoundError("%s: no device with id, serial, MAC or name %r (among %d devices)"
+                                     % (platform, key, len(devices)), platform=platform), "device", key)
 
 
 def _describe(device):

@@ -53,7 +53,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
     id_from_url,
     normalize_mac,
 )
-from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, Resource, merged
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, Resource, merged, not_existing
 
 # ---- documented ------------------------------------------------------------------
 
@@ -749,7 +749,9 @@ class NcmClient(ApiClient):
 
     def _one(self, matches, key, kind, describe):
         if not matches:
-            raise NotFoundError("ncm: no %s matches %r" % (kind, key), platform=self.platform)
+            error = NotFoundError("ncm: no %s matches %r" % (kind, key), platform=self.platform)
+            # a group or device an earlier task of a --check play may create; not a product or firmware
+            raise not_existing(error, kind, key) if kind in ("group", "device") else error
         if len(matches) > 1:
             raise AmbiguousError("ncm: %s %r is ambiguous; candidates: %s; give the id"
                                  % (kind, key, ", ".join(describe(item) for item in matches)), platform=self.platform)
@@ -848,8 +850,9 @@ class NcmClient(ApiClient):
                 self._one(found, key, "device", lambda item: "%s (id %s, serial %s)"
                           % (item.get("name"), item.get("id"), item.get("serial_number")))
                 return found
-        raise NotFoundError("ncm: no device has the id, MAC, serial number or name %r%s"
-                            % (key, " in group %s" % params["group"] if params.get("group") else ""), platform=self.platform)
+        raise not_existing(NotFoundError("ncm: no device has the id, MAC, serial number or name %r%s"
+                                         % (key, " in group %s" % params["group"] if params.get("group") else ""),
+                                         platform=self.platform), "device", key)
 
     def _device_records(self, routers, detail, known_groups=None):
         router_ids = [_ref_id(router.get("id")) for router in routers]
@@ -1005,8 +1008,9 @@ class NcmClient(ApiClient):
             else:
                 missing.append(key)
         if missing:
-            raise InputError("ncm: no router has the id, MAC, serial number or name %s" % ", ".join(repr(key) for key in missing),
-                             platform=self.platform)
+            raise not_existing(InputError("ncm: no router has the id, MAC, serial number or name %s"
+                                          % ", ".join(repr(key) for key in missing), platform=self.platform),
+                               "device", ", ".join(missing))
         return result
 
     def default_configuration(self, firmware_id):
@@ -1784,7 +1788,8 @@ class AlertRuleResource(Resource):
                                  AmbiguousError)
                 if not matches:
                     known = [item.name for item in self.client.groups()]
-                    raise _input(self.MODULE, "unknown group %r; groups: %s" % (key, _listing(sorted(known))))
+                    raise not_existing(_input(self.MODULE, "unknown group %r; groups: %s" % (key, _listing(sorted(known)))),
+                                       "group", key)
                 ids.append(matches[0])
             self._ids["groups"] = ids
         return self._ids["groups"]

@@ -177,6 +177,7 @@ SPEC = dict(
         include_raw=dict(type="bool", default=False),
     ),
     platforms=("incontrol", "peplink_router", "ncm", "telecomx"),
+    reads_only=True,
 )
 
 

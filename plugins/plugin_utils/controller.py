@@ -62,6 +62,7 @@ class ControllerModule(object):
         self.warnings = ["Both option %s and its alias %s are set." % (item["option"], item["alias"])
                          for item in validation._warnings]  # pylint: disable=protected-access
         self.check_mode = check_mode
+        self.reads_only = spec.get("reads_only", False)
         self.platform = self.params.get("platform")
         self.redactor = Redactor(self.no_log_values)
 

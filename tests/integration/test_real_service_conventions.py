@@ -133,3 +133,30 @@ def test_ncm_firmware_defaults_refused_are_a_warning_not_a_failure(sim, run_play
     assert status(run, "wan") == "ok" and result["changed"] is False, result
     assert any("factory defaults of firmware" in warning and "HTTP 403" in warning for warning in result["warnings"])
     assert len(sim.writes()) == writes
+
+
+# ---- check mode across a play ------------------------------------------------------------------------
+
+def test_check_mode_predicts_acting_on_a_group_an_earlier_task_creates(sim, run_playbook):
+    tasks = [ic("create", "group", name="Pop-up"),
+             ic("ssid", "ssid_profile", ignore_errors=True, group="Pop-up", name="Pop-up WiFi", security="wpa2_personal",
+                passphrase="Pop-up-passphrase-1"),
+             ic("reboot", "reboot", ignore_errors=True, group="Pop-up"),
+             ic("info", "device_info", ignore_errors=True, group="Pop-up"),
+             task("ncm ssid", "ssid_profile", ignore_errors=True, platform="ncm", group="Pop-up NCM", name="Pop-up WiFi",
+                  security="wpa2_personal", passphrase="Pop-up-passphrase-1")]
+    check = run_playbook(tasks, defaults=credentials(sim), check=True)
+    for name in ("create", "ssid", "reboot", "ncm ssid"):
+        assert status(check, name) == "ok" and check.task(name)["changed"] is True, (name, check.task(name))
+    for name in ("ssid", "reboot", "ncm ssid"):
+        assert any("would act on group Pop-up" in warning and "does not exist yet" in warning
+                   for warning in check.task(name)["warnings"]), check.task(name)
+    assert status(check, "info") == "ok" and check.task("info")["devices"] == []
+    assert sim.writes() == []
+
+    # outside check mode a group that does not exist still fails
+    run = run_playbook([ic("ssid", "ssid_profile", ignore_errors=True, group="Nowhere", name="x", security="open"),
+                        task("ncm ssid", "ssid_profile", ignore_errors=True, platform="ncm", group="Nowhere", name="x",
+                             security="open")], defaults=credentials(sim))
+    assert status(run, "ssid") == "failed" and "group 'Nowhere' not found" in run.task("ssid")["msg"]
+    assert status(run, "ncm ssid") == "failed" and "no group matches 'Nowhere'" in run.task("ncm ssid")["msg"]
