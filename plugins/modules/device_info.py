@@ -52,9 +52,10 @@ attributes:
     platforms: [incontrol, peplink_router, ncm, telecomx]
     description: Runs on the controller and talks to the platform's API.
 notes:
-  - "O(platform=peplink_router): the router's local API has no call that returns its serial number, model or
-    host name, so C(serial) and C(model) are empty unless the URL carries the serial (C(/peplink/<serial>)),
-    and C(id) is the serial or the router's address."
+  - "O(platform=peplink_router): C(serial), C(model) and C(name) come from C(status.system.info) where the router
+    answers it (not in the router's API document; public clients read it). A router that does not leaves them
+    empty, unless the URL carries the serial (C(/peplink/<serial>)). C(id) is the serial from the URL or the
+    router's address."
   - "O(platform=telecomx): TelecomX has no device groups, so O(group) is not supported; filters are applied to
     the listing."
   - "O(platform=ncm): WAN connections come from C(net_devices) and SSIDs from the router's configuration, both
