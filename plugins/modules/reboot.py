@@ -17,7 +17,7 @@ description:
   - Devices that are not online (offline, or never connected) are not sent a reboot (NetCloud Manager drops such
     requests); they are listed in RV(offline). If no selected device is online the task fails.
   - The task reports C(changed=true) whenever a reboot was sent. In check mode nothing is sent and the task
-    predicts the change, as M(ansible.builtin.reboot) does: C(changed) is V(true) and RV(rebooted) lists the
+    predicts the change, as M(ansible.builtin.reboot) does; C(changed) is V(true) and RV(rebooted) lists the
     devices that would be rebooted.
 extends_documentation_fragment:
   - wanfleet.routers.connection
