@@ -56,29 +56,23 @@ def variant():
         yield sim
 
 
-@pytest.fixture
-def other(variant):
-    variant.reset()
-    return variant
-
-
 def ic(title, module, ignore_errors=False, **args):
     return task(title, module, ignore_errors=ignore_errors, platform="incontrol", **args)
 
 
-def test_incontrol_ssid_profiles_as_an_object_and_wan_owned_by_incontrol(other, run_playbook):
+def test_incontrol_ssid_profiles_as_an_object_and_wan_owned_by_incontrol(variant, run_playbook):
     change = dict(group="Branches", name="Branch WiFi", vlan_id=20)
     swap = dict(device="router-002", connections=[{"name": "Cellular", "priority": 1}])
     run = run_playbook([ic("change", "ssid_profile", **change), ic("again", "ssid_profile", **change),
                         ic("owned", "wan_priority", ignore_errors=True, **swap),
                         ic("not owned", "wan_priority", device="router-003", connections=[{"name": "WAN 2", "priority": 1}])],
-                       defaults=credentials(other))
+                       defaults=credentials(variant))
     assert run.task("change")["changed"] is True and run.task("change")["profile"]["id"] == "602", run.stdout
     assert run.task("again")["changed"] is False
     owned = run.task("owned")
     assert status(run, "owned") == "failed" and "has icmg_wan: true" in owned["msg"] and "Nothing was changed" in owned["msg"], owned
     assert status(run, "not owned") == "ok", run.task("not owned")["msg"]
-    writes = [(entry["method"], entry["path"]) for entry in other.writes()]
+    writes = [(entry["method"], entry["path"]) for entry in variant.writes()]
     assert ("PUT", "/rest/o/oSIM01/g/102/ssid_profiles/602") in writes
     assert not any("/d/10002/" in path for _, path in writes)
 
