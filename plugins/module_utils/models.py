@@ -81,7 +81,6 @@ def normalize_status(value):
     return "unknown"
 
 
-
 _FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -99,6 +98,7 @@ def shape_of(value, depth=3):
             return "[...]"
         return "[%s]" % (shape_of(value[0], depth - 1) if value else "")
     return "null" if value is None else type(value).__name__
+
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)

@@ -921,7 +921,7 @@ class NcmClient(ApiClient):
             diff = manager.get(SSID_CONFIG_SOURCE) or [{}, []]
             ssids[router_id] = ssids_from_config(diff)
             effective = config_effective(self.default_configuration(firmware.get(router_id)), diff)
-            wan_rules[router_id] = [dict(record, id=rule_id) for rule_id, record, _ in wan_rules_from_config(effective)]
+            wan_rules[router_id] = [dict(record, id=rule_id) for rule_id, record, names in wan_rules_from_config(effective)]
         return ssids, wan_rules
 
     # ---- actions ------------------------------------------------------------------------------
@@ -1386,9 +1386,9 @@ class WanPriorityResource(Resource):
     def read(self):
         self.scope.load()
         rules = wan_rules_from_config(self.scope.effective)
-        self.order = [rule_id for rule_id, _, _ in rules]
-        self.names = dict((rule_id, names) for rule_id, _, names in rules)
-        return {"connections": dict((rule_id, record) for rule_id, record, _ in rules)}
+        self.order = [rule[0] for rule in rules]
+        self.names = dict((rule_id, names) for rule_id, record, names in rules)
+        return {"connections": dict((rule_id, record) for rule_id, record, names in rules)}
 
     def _known(self, connections):
         return _listing("%s (id %s)" % (connections[rule_id].get("name"), rule_id) for rule_id in self.order)
