@@ -156,6 +156,10 @@ DEVICE_API_OWNERSHIP = {
     "ic2_config_apply_locked": (True, "InControl holds a configuration apply lock on the device",
                                 "wait until InControl has applied its configuration, or release the lock in InControl"),
 }
+# documented (device model): wifi_cfg "Indicates the device follows group or device level's SSID settings, or
+# locally managed on the device"; only "group" devices take the group's SSID profiles.
+WIFI_CFG_KEY = "wifi_cfg"
+WIFI_CFG_GROUP = "group"
 # Shapes of GET .../g/{group}/ssid_profiles: a list (held doc style), or an object holding the list under
 # this key (inferred: TechBlueprints config_group.py reads the group SSID settings as such an object).
 SSID_PROFILES_KEY = "ssid_profiles"
@@ -1148,7 +1152,21 @@ class SsidProfileResource(Resource):
         if wanted["fast_transition"] and security != "wpa2_personal":
             raise InputError("%s: fast_transition needs security=wpa2_personal (the profile has %s)" % (PLATFORM, security),
                              platform=PLATFORM)
+        if current is None or changes_between(wanted, current, self.secret_keys, (), params.get("update_passphrase") or "always"):
+            self._note_devices_not_following()
         return wanted
+
+    def _note_devices_not_following(self):
+        """Warn about the group's devices whose `wifi_cfg` (documented) says their SSIDs are not the group's:
+        the group profile does not reach them (their own layer owns their SSIDs)."""
+        others = [device for device in self.client.devices(group=self._group.id, detail=True)
+                  if (device.raw or {}).get(WIFI_CFG_KEY) not in (None, WIFI_CFG_GROUP)]
+        if others:
+            self.client.notices.append(
+                "SSID profiles of group %s do not reach %s: their wifi_cfg says their SSIDs are set per device "
+                "(device) or on the router itself (not_managed); change those with platform peplink_router or in "
+                "InControl's device settings" % (self._group.name, ", ".join(
+                    "%s (wifi_cfg %s)" % (device.name or device.id, device.raw[WIFI_CFG_KEY]) for device in others)))
 
     # -- writes --
 

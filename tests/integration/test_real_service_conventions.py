@@ -154,3 +154,14 @@ def test_check_mode_predicts_acting_on_a_group_an_earlier_task_creates(sim, run_
                              security="open")], defaults=credentials(sim))
     assert status(run, "ssid") == "failed" and "group 'Nowhere' not found" in run.task("ssid")["msg"]
     assert status(run, "ncm ssid") == "failed" and "no group matches 'Nowhere'" in run.task("ncm ssid")["msg"]
+
+
+def test_incontrol_group_ssid_profile_warns_about_devices_that_do_not_follow_the_group(sim, run_playbook):
+    # HQ holds router-001, whose wifi_cfg is not_managed (its SSIDs are set on the router itself)
+    profile = dict(group="HQ", name="HQ WiFi", security="wpa2_personal", passphrase="HQ-passphrase-123")
+    run = run_playbook([ic("create", "ssid_profile", **profile), ic("again", "ssid_profile", **profile)],
+                       defaults=credentials(sim))
+    create, again = run.task("create"), run.task("again")
+    assert create["changed"] is True and any("do not reach router-001 (wifi_cfg not_managed)" in warning
+                                             for warning in create["warnings"]), create
+    assert again["changed"] is False and not any("wifi_cfg" in warning for warning in again.get("warnings", []))

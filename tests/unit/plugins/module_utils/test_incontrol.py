@@ -1051,6 +1051,9 @@ def ssid_params(**params):
 
 @pytest.fixture
 def profiles(api):
+    # the group's devices, read for their wifi_cfg when a profile changes (named: a test changes them)
+    api.get(URL + "/rest/o/org1/g/10/d", name="group_devices").mock(return_value=httpx.Response(
+        200, json=envelope([device_obj(wifi_cfg="group")])))
     return api.get(URL + "/rest/o/org1/g/10/ssid_profiles").mock(return_value=httpx.Response(200, json=envelope(PROFILES)))
 
 
@@ -1352,3 +1355,16 @@ def test_wan_owned_by_another_layer_is_refused_before_any_write(make, api, wan, 
     assert wan.call_count == 0
     # nothing to change: the flag does not matter, no failure
     assert wan_ensure(make(), [{"id": "2", "priority": 2}])["changed"] is False
+
+
+def test_ssid_change_warns_about_group_devices_with_their_own_ssid_settings(make, api, profiles):
+    api["group_devices"].mock(return_value=httpx.Response(200, json=envelope([
+        device_obj(wifi_cfg="group"), device_obj(id=107, name="own-wifi", wifi_cfg="device")])))
+    api.put(URL + "/rest/o/org1/g/10/ssid_profiles/5").mock(return_value=httpx.Response(200, json=envelope(None)))
+    client = make()
+    assert ssid_ensure(client, name="Staff", vlan_id=30)["changed"] is True
+    assert client.notices == ["SSID profiles of group Branches do not reach own-wifi (wifi_cfg device): their wifi_cfg says "
+                              "their SSIDs are set per device (device) or on the router itself (not_managed); change those "
+                              "with platform peplink_router or in InControl's device settings"]
+    unchanged = make()
+    assert ssid_ensure(unchanged, name="Staff", vlan_id=20)["changed"] is False and unchanged.notices == []
