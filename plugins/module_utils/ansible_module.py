@@ -31,14 +31,23 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import Red
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import HAS_HTTPX, HTTPX_IMPORT_ERROR, cut
 from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import Interruptible
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS_PYDANTIC, PYDANTIC_IMPORT_ERROR
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import predicted_for_missing
 
 # SPEC keys that are AnsibleModule / ArgumentSpecValidator arguments (besides argument_spec).
 SPEC_CONSTRAINTS = ("mutually_exclusive", "required_together", "required_one_of", "required_if", "required_by")
 
 
-def full_argument_spec(argument_spec):
-    """The module's own options plus the connection options every module takes (SPEC section 2)."""
+def full_argument_spec(argument_spec, platforms=()):
+    """The module's own options plus the connection options every module takes (SPEC section 2).
+
+    A module that speaks one platform defaults `platform` to it (an explicit other platform is
+    still refused by unsupported_platform()); WANFLEET_PLATFORM, set for the other modules of a
+    play, does not apply to it.
+    """
     spec = connection_argument_spec()
+    if len(platforms) == 1:
+        spec["platform"] = dict(spec["platform"], required=False, default=platforms[0])
+        spec["platform"].pop("fallback", None)
     spec.update(argument_spec)
     return spec
 
@@ -78,6 +87,7 @@ def perform(module, operate):
     """
     client = None
     result = error = None
+    notes = []
     try:
         # Outside open_client: an interrupt leaves the rollback and close() (logout) to run.
         with Interruptible() as interruption, open_client(module.params, redactor=module.redactor) as client:
@@ -87,6 +97,10 @@ def perform(module, operate):
                 interruption.settle()  # close() (logout) below runs whatever comes
     except WanfleetError as failure:
         error = failure.redacted(module.redactor)
+        predicted = predicted_for_missing(error, getattr(module, "reads_only", False)) if module.check_mode else None
+        if predicted:
+            (result, note), error = predicted, None
+            notes.append(module.redactor.text(note))
     except (TypeError, AttributeError, KeyError, IndexError, ValueError, RecursionError) as failure:
         # A platform client reading an answer of a shape it does not expect (a name that is a list, an
         # item that is a number): a typed error naming the platform and the request, not a traceback.
@@ -95,7 +109,7 @@ def perform(module, operate):
         method, url = client.last_request
         error = client.malformed(method, url, "something the collection cannot read (%s: %s)"
                                  % (type(failure).__name__, cut(failure, 120)))
-    return result, error, client_warnings(client)
+    return result, error, client_warnings(client) + notes
 
 
 def client_warnings(client):
@@ -119,8 +133,9 @@ class WanfleetModule(AnsibleModule):
     SPEC:   argument_spec, platforms, and any of SPEC_CONSTRAINTS; check mode is always supported.
     """
 
-    def __init__(self, argument_spec, platforms, **constraints):
-        super(WanfleetModule, self).__init__(argument_spec=full_argument_spec(argument_spec), supports_check_mode=True,
+    def __init__(self, argument_spec, platforms, reads_only=False, **constraints):
+        super(WanfleetModule, self).__init__(argument_spec=full_argument_spec(argument_spec, tuple(platforms)),
+                                             supports_check_mode=True,
                                              **constraints)
         if not HAS_HTTPX:
             self.fail_json(msg=missing_required_lib("httpx"), exception=HTTPX_IMPORT_ERROR)
@@ -128,6 +143,7 @@ class WanfleetModule(AnsibleModule):
             self.fail_json(msg=missing_required_lib("pydantic"), exception=PYDANTIC_IMPORT_ERROR)
         self.platform = self.params["platform"]
         self.platforms = tuple(platforms)
+        self.reads_only = reads_only  # the module never writes (device_info): check mode predicts no change
         self.redactor = Redactor(self.no_log_values)
         error = unsupported_platform(self._name.split(".")[-1], self.platform, self.platforms)
         if error:

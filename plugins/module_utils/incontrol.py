@@ -44,12 +44,12 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     error_class_for_status,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import DEFAULT_MAX_RETRIES, ApiClient, RateLimiter
-from ansible_collections.wanfleet.routers.plugins.module_utils.models import Device, Group, Ssid, WanConnection, normalize_mac
+from ansible_collections.wanfleet.routers.plugins.module_utils.models import Device, Group, Ssid, WanConnection, normalize_mac, shape_of
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import FIRMWARE as ROUTER_FIRMWARE
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import WAN_PRIORITY as ROUTER_WAN_PRIORITY
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import WAN_STATUS as ROUTER_WAN_STATUS
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import unwrap_router_reply
-from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, Resource
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, Resource, changes_between, not_existing
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache, cache_key
 
 PLATFORM = "incontrol"
@@ -140,6 +140,30 @@ DEVAPI_ALIVE = ROUTER_FIRMWARE
 # inferred: Peplink priority groups 1 to 4 (a public client sends 1-4; the router doc gives no range)
 WAN_PRIORITY_RANGE = (1, 4)
 
+# documented (held doc, every response model): resp_code PENDING is a normal answer, not explained further.
+# inferred: a write answered PENDING was accepted and queued (reported changed, with a warning); a read
+# answered PENDING is asked again this many times, PENDING_READ_DELAY seconds apart, then fails.
+PENDING_READ_ATTEMPTS = 3
+PENDING_READ_DELAY = 1.0
+# Who owns a device setting (held doc, device model). A write through the device API (devapi) is refused
+# when one of these says another layer owns it: {flag: (value that refuses, what it means, what to do)}.
+DEVICE_API_OWNERSHIP = {
+    "icmg_wan": (True, "InControl manages the device's WAN settings and would push its own back",
+                 "change the WAN priorities in InControl (the device's WAN settings), or turn off InControl "
+                 "management of the device's WAN settings first"),
+    "device_config_apply_locked": (True, "the device is locked against configuration applied on it",
+                                   "unlock the device's configuration in InControl first"),
+    "ic2_config_apply_locked": (True, "InControl holds a configuration apply lock on the device",
+                                "wait until InControl has applied its configuration, or release the lock in InControl"),
+}
+# documented (device model): wifi_cfg "Indicates the device follows group or device level's SSID settings, or
+# locally managed on the device"; only "group" devices take the group's SSID profiles.
+WIFI_CFG_KEY = "wifi_cfg"
+WIFI_CFG_GROUP = "group"
+# Shapes of GET .../g/{group}/ssid_profiles: a list (held doc style), or an object holding the list under
+# this key (inferred: TechBlueprints config_group.py reads the group SSID settings as such an object).
+SSID_PROFILES_KEY = "ssid_profiles"
+
 # Reboot (reboot module): a device is back once IC2 shows it online with an uptime that started after
 # the reboot was sent; this many seconds of slack absorb rounding of `uptime` (held doc: integer seconds).
 REBOOT_UPTIME_SLACK = 2.0
@@ -192,6 +216,8 @@ class InControlClient(ApiClient):
         self._org_id = None
         self._groups = None
         self._down = set()  # devices seen offline since their reboot (is_back)
+        self.notices = []  # warnings for the task (writes answered PENDING)
+        self.pending_writes = []  # "METHOD path" of the writes InControl answered PENDING
         self.rate_limiter = self._limiter(self.organization)
 
     # ---- rate limit ----------------------------------------------------------
@@ -221,8 +247,10 @@ class InControlClient(ApiClient):
         return {"Authorization": "Bearer %s" % self._entry["token"]} if self._entry else {}
 
     def is_expired_auth(self, response):
-        """401 `invalid_accessor`: "the access token expired or invalid" (held doc L121)."""
-        return response.status_code == 401 and _error_code(_json_or_none(response)) == "invalid_accessor"
+        """Any 401: log in again once, then fail (public clients re-login on every 401; the held doc
+        names `invalid_accessor`, "the access token expired or invalid", but a token revoked or
+        rotated elsewhere may be refused with another code)."""
+        return response.status_code == 401
 
     def _use(self, entry):
         self.redactor.add(entry.get("token"))
@@ -295,10 +323,17 @@ class InControlClient(ApiClient):
         code = body.get("resp_code")
         if code == "SUCCESS":
             return body.get("data")
+        if code == "PENDING" and method != "GET":
+            # accepted and queued: the change is made, later
+            shown = "%s %s" % (method, self._path(url))
+            self.pending_writes.append(shown)
+            self.notices.append("%s: InControl answered PENDING (%s): the request was accepted and queued, and is "
+                                "not applied yet" % (shown, self.vendor_message(body)))
+            return body.get("data")
         vendor = self.vendor_message(body)
         text = "%s: %s %s failed: %s" % (self.platform, method, self._path(url), vendor)
         if code == "PENDING":
-            text += " (InControl accepted the request but has not completed it; it may still be applied: check before retrying)"
+            text += " (InControl has not got the answer ready yet)"
         cls = RESP_CODE_ERRORS.get(code, ApiError)
         raise cls(text, platform=self.platform, method=method, url=url, status=response.status_code,
                   vendor_message=vendor, body=body)
@@ -339,6 +374,20 @@ class InControlClient(ApiClient):
         if isinstance(body, dict) and body.get("resp_code") in RESP_CODE_ERRORS and status < 500:
             return RESP_CODE_ERRORS[body["resp_code"]]
         return error_class_for_status(status)
+
+    def request(self, method, path, **kwargs):
+        """ApiClient.request; a read answered PENDING is asked again (PENDING_READ_ATTEMPTS in all), then fails."""
+        for attempt in range(1, PENDING_READ_ATTEMPTS + 1):
+            try:
+                return super(InControlClient, self).request(method, path, **kwargs)
+            except PendingError as exc:
+                if method.upper() != "GET" or attempt == PENDING_READ_ATTEMPTS:
+                    exc.message += "; still PENDING after %d attempts: try again later" % attempt
+                    exc.args = (exc.message,)
+                    raise
+                self.retries.append((method.upper(), self._path(self.url(path)), "PENDING", PENDING_READ_DELAY))
+                self._sleep(PENDING_READ_DELAY)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # ---- raw helpers for modules -----------------------------------------------
 
@@ -395,8 +444,11 @@ class InControlClient(ApiClient):
             headers = {"Content-Type": DEVAPI_POST_CONTENT_TYPE}
             if body is None:
                 body = {}
+        pending_before = len(self.pending_writes)
         reply = self.request(method, path, params=params, json=body if method != "GET" else None,
                              headers=headers, idempotent=idempotent)
+        if len(self.pending_writes) > pending_before:
+            return None  # queued by InControl: no router reply yet
         try:
             return unwrap_router_reply(reply, self.platform, method, self.url(path))
         except WanfleetError as exc:
@@ -460,7 +512,10 @@ class InControlClient(ApiClient):
         """
         groups = self.groups()
         known = ", ".join("%s (id %s)" % (group.name, group.id) for group in groups) or "none"
-        return _pick(groups, str(key), "group", self.platform, known, attr=True, missing=NotFoundError)
+        try:
+            return _pick(groups, str(key), "group", self.platform, known, attr=True, missing=NotFoundError)
+        except NotFoundError as exc:
+            raise not_existing(exc, "group", key)
 
     def _group(self, raw):
         return self._record("group", raw, lambda: Group(
@@ -520,6 +575,19 @@ class InControlClient(ApiClient):
         """One device from the detail call (GET .../g/{gid}/d/{did}?has_status=true)."""
         method, path = self.endpoint("device", group=group_id, device=device_id)
         return self._device(self.request(method, path, params={"has_status": "true"}) or {}, None)
+
+    def ssid_profiles(self, group_id):
+        """The raw SSID profiles of a group. IC2 answers a list, or (inferred, SSID_PROFILES_KEY) an object
+        holding the list; anything else is a MalformedResponseError."""
+        data = self.call("ssid_profiles", group=_as_api_id(group_id))
+        profiles = data.get(SSID_PROFILES_KEY) if isinstance(data, dict) else data
+        if data is None:
+            profiles = []
+        if not isinstance(profiles, list):
+            raise MalformedResponseError(
+                "%s: the SSID profiles of group %s are neither a list nor an object holding %r (a list): %s"
+                % (PLATFORM, group_id, SSID_PROFILES_KEY, shape_of(data)), platform=PLATFORM, body=self.redactor.data(data))
+        return profiles
 
     def forget_groups(self):
         """Drop the cached group list (after a group was created, renamed or deleted)."""
@@ -658,8 +726,8 @@ def _match_device(devices, key, platform):
             raise AmbiguousError("%s: device %r matches %d devices; use the id or serial: %s"
                                  % (platform, key, len(hits), ", ".join(_describe(item) for item in hits)),
                                  platform=platform)
-    raise NotFoundError("%s: no device with id, serial, MAC or name %r (among %d devices)" % (platform, key, len(devices)),
-                        platform=platform)
+    raise not_existing(NotFoundError("%s: no device with id, serial, MAC or name %r (among %d devices)"
+                                     % (platform, key, len(devices)), platform=platform), "device", key)
 
 
 def _describe(device):
@@ -1018,10 +1086,7 @@ class SsidProfileResource(Resource):
 
     def read(self):
         self._group = self.client.find_group(self.params["group"])
-        profiles = self.client.call("ssid_profiles", group=_as_api_id(self._group.id)) or []
-        if not isinstance(profiles, list):
-            raise MalformedResponseError("%s: the SSID profile list of group %s is not a list" % (PLATFORM, self._group.id),
-                                         platform=PLATFORM)
+        profiles = self.client.ssid_profiles(self._group.id)
         self._profiles = [self._normalise(item) for item in profiles if isinstance(item, dict) and item.get("id") is not None]
         if self.params.get("id") is not None:
             return next((item for item in self._profiles if item["id"] == str(self.params["id"])), None)
@@ -1076,7 +1141,21 @@ class SsidProfileResource(Resource):
         if wanted["fast_transition"] and security != "wpa2_personal":
             raise InputError("%s: fast_transition needs security=wpa2_personal (the profile has %s)" % (PLATFORM, security),
                              platform=PLATFORM)
+        if current is None or changes_between(wanted, current, self.secret_keys, (), params.get("update_passphrase") or "always"):
+            self._note_devices_not_following()
         return wanted
+
+    def _note_devices_not_following(self):
+        """Warn about the group's devices whose `wifi_cfg` (documented) says their SSIDs are not the group's:
+        the group profile does not reach them (their own layer owns their SSIDs)."""
+        others = [device for device in self.client.devices(group=self._group.id, detail=True)
+                  if (device.raw or {}).get(WIFI_CFG_KEY) not in (None, WIFI_CFG_GROUP)]
+        if others:
+            self.client.notices.append(
+                "SSID profiles of group %s do not reach %s: their wifi_cfg says their SSIDs are set per device "
+                "(device) or on the router itself (not_managed); change those with platform peplink_router or in "
+                "InControl's device settings" % (self._group.name, ", ".join(
+                    "%s (wifi_cfg %s)" % (device.name or device.id, device.raw[WIFI_CFG_KEY]) for device in others)))
 
     # -- writes --
 
@@ -1201,7 +1280,21 @@ class WanPriorityResource(Resource):
                 raise InputError("%s: connection %s (%s) is listed twice" % (PLATFORM, conn_id, known[conn_id].get("name")),
                                  platform=PLATFORM)
             wanted[conn_id] = entry
+        if changes_between({"connections": wanted}, current):
+            self._refuse_owned()
         return {"connections": wanted}
+
+    def _refuse_owned(self):
+        """Fail before the write when the device detail says another layer owns the WAN settings
+        (DEVICE_API_OWNERSHIP): InControl would put its own settings back over a device-API write."""
+        device = self._device
+        raw = self.client.device_detail(device.group_id, device.id).raw or {}
+        for flag, (refusing, meaning, advice) in DEVICE_API_OWNERSHIP.items():
+            if raw.get(flag) is refusing:
+                raise UnsupportedError("%s: device %s (id %s) has %s: %s (%s), so its WAN priorities are not written "
+                                       "through the device API: %s. Nothing was changed."
+                                       % (PLATFORM, device.name, device.id, flag, str(refusing).lower(), meaning, advice),
+                                       platform=PLATFORM)
 
     def _connection_id(self, item, known, listing):
         if item.get("id") is not None:

@@ -81,6 +81,25 @@ def normalize_status(value):
     return "unknown"
 
 
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def shape_of(value, depth=3):
+    """A JSON value's shape without its values, e.g. {data: [{id: int, name: str}]}: keys and types only
+    (no value can leak), for error messages and the platform check's fingerprints."""
+    if isinstance(value, dict):
+        if depth <= 0:
+            return "{...}"
+        # a key that is not a field name (an id, a serial, a MAC of a keyed map) is a value: shown as <key>
+        fields = dict(((key if _FIELD_NAME.match(str(key)) else "<key>"), item) for key, item in value.items())
+        return "{%s}" % ", ".join("%s: %s" % (key, shape_of(item, depth - 1)) for key, item in sorted(fields.items()))
+    if isinstance(value, list):
+        if depth <= 0:
+            return "[...]"
+        return "[%s]" % (shape_of(value[0], depth - 1) if value else "")
+    return "null" if value is None else type(value).__name__
+
+
 class Record(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
@@ -136,6 +155,8 @@ class Device(Record):
     group_id: Optional[str] = None
     wan: List[WanConnection] = []
     ssids: List[Ssid] = []
+    # NetCloud Manager only: the WAN rules wan_priority compares ({id, name, priority, enabled}); None elsewhere
+    wan_rules: Optional[List[dict]] = None
     raw: Optional[dict] = None
 
     _ids = field_validator("id", "group_id", mode="before")(_as_id)
@@ -153,7 +174,10 @@ class Device(Record):
             return False
 
     def record(self, include_raw=False):
-        return self.model_dump(exclude=None if include_raw else {"raw"})
+        exclude = set() if include_raw else {"raw"}
+        if self.wan_rules is None:
+            exclude.add("wan_rules")  # a platform without WAN rules shows no such key
+        return self.model_dump(exclude=exclude or None)
 
 
 class Group(Record):

@@ -53,7 +53,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
     id_from_url,
     normalize_mac,
 )
-from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, Resource, merged
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, Resource, merged, not_existing
 
 # ---- documented ------------------------------------------------------------------
 
@@ -168,11 +168,18 @@ SSID_UNSUPPORTED_OPTIONS = {
 # is read from the `default_configuration` link of firmwares (documented as a field, L3300-3316;
 # the shape of its answer is not shown: a bare tree, `{data: tree}` and a diff are all accepted).
 FIRMWARE_DEFAULTS_PATH = "default_configuration"
+# NCM answers 403 for a URL the keys may not see (documented, error statuses); 404 and 400 are what an
+# unknown or unsupported link may give. Any of them: the defaults are unknown, the configuration is
+# compared as it is (without them), and the task warns.
+FIRMWARE_DEFAULTS_UNKNOWN = (NotFoundError, PermissionDeniedError, ValidationError)
 
 # -- wan_priority: WAN rules live at wan.rules2.<_id_> on firmware >= 6.0 (documented, §3.7); NCM
 # documents no priority or name key on them. inferred from the NCOS configuration tree:
 WAN_RULES_PATH = ("wan", "rules2")
 WAN_RULE_NAME_KEY = "trigger_name"    # the rule's name, e.g. "Ethernet", "LTE" (the module's `name`)
+# inferred: an older public client (Cradlepoint's SDK examples) names rules by `name`; a rule matches a
+# connection's `name` by either key, trigger_name first
+WAN_RULE_NAME_KEYS = (WAN_RULE_NAME_KEY, "name")
 WAN_RULE_PRIORITY_KEY = "priority"    # a float, lower is preferred (the failovers' floats, §2.13)
 WAN_RULE_DISABLED_KEY = "disabled"    # the module's `enabled` is its inverse
 
@@ -258,6 +265,21 @@ def config_removals(config):
     if isinstance(config, (list, tuple)) and len(config) > 1 and isinstance(config[1], list):
         return config[1]
     return []
+
+
+def wan_rules_from_config(config):
+    """[(rule id, {name, priority, enabled}, names)] of the WAN rules (wan.rules2) of a configuration, in
+    order. `name` is the rule's trigger_name, else its name; `names` holds both (WAN_RULE_NAME_KEYS)."""
+    rules = config_get(config, WAN_RULES_PATH)
+    found = []
+    for key, rule in (rules.items() if isinstance(rules, dict) else _children(rules)):
+        if not isinstance(rule, dict):
+            continue
+        names = [str(rule[name_key]) for name_key in WAN_RULE_NAME_KEYS if rule.get(name_key) not in (None, "")]
+        found.append((str(rule.get("_id_") or key),
+                      {"name": names[0] if names else None, "priority": _priority_value(rule.get(WAN_RULE_PRIORITY_KEY)),
+                       "enabled": not _as_bool(rule.get(WAN_RULE_DISABLED_KEY))}, names))
+    return found
 
 
 def config_effective(defaults, diff):
@@ -444,6 +466,7 @@ class NcmClient(ApiClient):
         self._products = None
         self._accounts = None
         self._defaults = {}
+        self.notices = []  # warnings for the task (unknown firmware defaults)
 
     # ---- core hooks ----------------------------------------------------------------------
 
@@ -729,7 +752,9 @@ class NcmClient(ApiClient):
 
     def _one(self, matches, key, kind, describe):
         if not matches:
-            raise NotFoundError("ncm: no %s matches %r" % (kind, key), platform=self.platform)
+            error = NotFoundError("ncm: no %s matches %r" % (kind, key), platform=self.platform)
+            # a group or device an earlier task of a --check play may create; not a product or firmware
+            raise not_existing(error, kind, key) if kind in ("group", "device") else error
         if len(matches) > 1:
             raise AmbiguousError("ncm: %s %r is ambiguous; candidates: %s; give the id"
                                  % (kind, key, ", ".join(describe(item) for item in matches)), platform=self.platform)
@@ -828,8 +853,9 @@ class NcmClient(ApiClient):
                 self._one(found, key, "device", lambda item: "%s (id %s, serial %s)"
                           % (item.get("name"), item.get("id"), item.get("serial_number")))
                 return found
-        raise NotFoundError("ncm: no device has the id, MAC, serial number or name %r%s"
-                            % (key, " in group %s" % params["group"] if params.get("group") else ""), platform=self.platform)
+        raise not_existing(NotFoundError("ncm: no device has the id, MAC, serial number or name %r%s"
+                                         % (key, " in group %s" % params["group"] if params.get("group") else ""),
+                                         platform=self.platform), "device", key)
 
     def _device_records(self, routers, detail, known_groups=None):
         router_ids = [_ref_id(router.get("id")) for router in routers]
@@ -838,7 +864,7 @@ class NcmClient(ApiClient):
         firmware_versions = self._names("firmwares", [router.get("actual_firmware") for router in routers], "version",
                                         full_listing=False)
         wan = self._wan_connections(router_ids) if detail and routers else {}
-        ssids = self._ssids(router_ids) if detail and routers else {}
+        ssids, wan_rules = self._configured(routers, router_ids) if detail and routers else ({}, {})
         devices = []
         for router, router_id in zip(routers, router_ids):
             group_id = _ref_id(router.get("group"))
@@ -850,7 +876,8 @@ class NcmClient(ApiClient):
                 model=product or (full_name if full_name not in (None, "", "unknown") else None),
                 firmware=firmware_versions.get(_ref_id(router.get("actual_firmware"))),
                 status=router.get("state"), group=group_names.get(group_id), group_id=group_id,
-                wan=wan.get(router_id, []), ssids=ssids.get(router_id, []), raw=router,
+                wan=wan.get(router_id, []), ssids=ssids.get(router_id, []),
+                wan_rules=wan_rules.get(router_id, []) if detail else None, raw=router,
             ))
         return devices
 
@@ -885,10 +912,20 @@ class NcmClient(ApiClient):
             ))
         return connections
 
-    def _ssids(self, router_ids):
-        """{router id: [Ssid]} from the routers' configuration managers."""
+    def _configured(self, routers, router_ids):
+        """({router id: [Ssid]}, {router id: [WAN rule]}) from the routers' configuration managers (one
+        read). SSIDs come from the diff as it is; WAN rules from the diff laid over the firmware's
+        defaults, as wan_priority compares them (one default_configuration read per firmware)."""
         managers = self.router_configurations(router_ids, fields=("router", SSID_CONFIG_SOURCE))
-        return dict((router_id, ssids_from_config(manager.get(SSID_CONFIG_SOURCE))) for router_id, manager in managers.items())
+        firmware = dict((_ref_id(router.get("id")), router.get("target_firmware") or router.get("actual_firmware"))
+                        for router in routers)
+        ssids, wan_rules = {}, {}
+        for router_id, manager in managers.items():
+            diff = manager.get(SSID_CONFIG_SOURCE) or [{}, []]
+            ssids[router_id] = ssids_from_config(diff)
+            effective = config_effective(self.default_configuration(firmware.get(router_id)), diff)
+            wan_rules[router_id] = [dict(record, id=rule_id) for rule_id, record, names in wan_rules_from_config(effective)]
+        return ssids, wan_rules
 
     # ---- actions ------------------------------------------------------------------------------
 
@@ -974,8 +1011,9 @@ class NcmClient(ApiClient):
             else:
                 missing.append(key)
         if missing:
-            raise InputError("ncm: no router has the id, MAC, serial number or name %s" % ", ".join(repr(key) for key in missing),
-                             platform=self.platform)
+            raise not_existing(InputError("ncm: no router has the id, MAC, serial number or name %s"
+                                          % ", ".join(repr(key) for key in missing), platform=self.platform),
+                               "device", ", ".join(missing))
         return result
 
     def default_configuration(self, firmware_id):
@@ -986,8 +1024,11 @@ class NcmClient(ApiClient):
         if firmware_id not in self._defaults:
             try:
                 body = self.request("GET", self.resource_url("firmwares", firmware_id) + FIRMWARE_DEFAULTS_PATH + "/")
-            except NotFoundError:
+            except FIRMWARE_DEFAULTS_UNKNOWN as exc:
                 body = {}
+                self.notices.append("the factory defaults of firmware %s are unknown (firmwares/%s/%s/ answered HTTP %s): "
+                                    "the configuration is compared without them, so a setting left at its default "
+                                    "may show as unset" % (firmware_id, firmware_id, FIRMWARE_DEFAULTS_PATH, exc.status))
             self._defaults[firmware_id] = _default_tree(body)
         return self._defaults[firmware_id]
 
@@ -1314,6 +1355,7 @@ class WanPriorityResource(Resource):
         super(WanPriorityResource, self).__init__(client, params)
         self.scope = _ConfigScope(client, params.get("device"), params.get("group"))
         self.order = []
+        self.names = {}  # rule id -> its trigger_name and name (either matches a connection's `name`)
 
     def validate(self):
         params, module = self.params, self.MODULE
@@ -1339,18 +1381,10 @@ class WanPriorityResource(Resource):
 
     def read(self):
         self.scope.load()
-        rules = config_get(self.scope.effective, WAN_RULES_PATH)
-        connections = {}
-        self.order = []
-        for key, rule in (rules.items() if isinstance(rules, dict) else _children(rules)):
-            if not isinstance(rule, dict):
-                continue
-            rule_id = str(rule.get("_id_") or key)
-            disabled = _as_bool(rule.get(WAN_RULE_DISABLED_KEY))
-            connections[rule_id] = {"name": rule.get(WAN_RULE_NAME_KEY), "priority": _priority_value(rule.get(WAN_RULE_PRIORITY_KEY)),
-                                    "enabled": not disabled}
-            self.order.append(rule_id)
-        return {"connections": connections}
+        rules = wan_rules_from_config(self.scope.effective)
+        self.order = [rule[0] for rule in rules]
+        self.names = dict((rule_id, names) for rule_id, record, names in rules)
+        return {"connections": dict((rule_id, record) for rule_id, record, names in rules)}
 
     def _known(self, connections):
         return _listing("%s (id %s)" % (connections[rule_id].get("name"), rule_id) for rule_id in self.order)
@@ -1371,13 +1405,14 @@ class WanPriorityResource(Resource):
                     raise _input(module, "connections[%d]: %s has no WAN rule %s; its rules: %s"
                                  % (index, self.scope.label, rule_id, self._known(connections)))
                 found = matches[0]
-            if name not in (None, "") and str(connections[found].get("name") or "").casefold() != name.casefold():
+            if name not in (None, "") and name.casefold() not in [known.casefold() for known in self.names.get(found, [])]:
                 raise _input(module, "connections[%d]: WAN rule %s is named %r, not %r"
                              % (index, found, connections[found].get("name"), name))
             return found
-        matches = [known for known in self.order if connections[known].get("name") == name]
+        matches = [known for known in self.order if name in self.names.get(known, [])]
         if not matches:
-            matches = [known for known in self.order if str(connections[known].get("name") or "").casefold() == name.casefold()]
+            matches = [known for known in self.order
+                       if name.casefold() in [other.casefold() for other in self.names.get(known, [])]]
         if len(matches) > 1:
             raise _input(module, "connections[%d]: several WAN rules of %s are named %r: %s; give id"
                          % (index, self.scope.label, name, ", ".join(matches)), AmbiguousError)
@@ -1611,7 +1646,7 @@ class GroupResource(Resource):
         reference = self.client.resource_url("groups", group_id) if group_id is not None else None
         for router_id in router_ids:
             try:
-                self.client.update("routers", router_id, {ROUTER_GROUP_FIELD: reference}, fields=("id", "group"))
+                self.client.update("routers", router_id, {ROUTER_GROUP_FIELD: reference})
             except TransportError as error:
                 if error.sent:  # the answer was lost, the move may have been made
                     self._moved.append(router_id)
@@ -1666,7 +1701,7 @@ class GroupResource(Resource):
         for router_id in reversed(moved):
             previous = self._group_of.get(router_id)
             reference = self.client.resource_url("groups", previous) if previous is not None else None
-            self.client.update("routers", router_id, {ROUTER_GROUP_FIELD: reference}, fields=("id", "group"))
+            self.client.update("routers", router_id, {ROUTER_GROUP_FIELD: reference})
         if moved:
             notes.append("router(s) %s were moved back to their previous groups" % ", ".join(moved))
         if self._created_id is not None:
@@ -1746,7 +1781,8 @@ class AlertRuleResource(Resource):
                                  AmbiguousError)
                 if not matches:
                     known = [item.name for item in self.client.groups()]
-                    raise _input(self.MODULE, "unknown group %r; groups: %s" % (key, _listing(sorted(known))))
+                    raise not_existing(_input(self.MODULE, "unknown group %r; groups: %s" % (key, _listing(sorted(known)))),
+                                       "group", key)
                 ids.append(matches[0])
             self._ids["groups"] = ids
         return self._ids["groups"]

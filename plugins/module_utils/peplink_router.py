@@ -117,12 +117,17 @@ SERIAL_IN_PATH = re.compile(r"/peplink/([^/]+)")
 # inferred: the document gives no range for WAN_Config_Priority_Obj.priority. Peplink's web admin has
 # priority groups 1 (highest) to 4, and public clients send 1-4.
 PRIORITY_RANGE = (1, 4)
-# inferred: the document has no GET for config.wan.connection.priority (digest B.5 #25 [GAP]); its
-# POST answers "the WAN connection ID, priority and enable information which are just updated", and
-# priority and enable are optional per item. So a POST whose items carry only connId (and no
-# instantActive) changes nothing and answers the *saved* (pending) values: the only way to read
-# config not applied yet. Used only by wan_priority with apply=false (saved_wan_priorities()).
-SAVED_WAN_READ_ITEM_KEYS = ("connId",)
+# inferred: the document has no GET for config.wan.connection.priority (digest B.5 #25 [GAP]), and a POST
+# without instantActive saves configuration, so it is never used to read. Public clients GET
+# config.wan.connection on 8.x firmware (TechBlueprints peplink-mcp get_wan_connection_config): a keyed
+# map of the *saved* connections {name, enable, type, priority}. A router that refuses it is read from
+# its running status instead (saved_wan_priorities() answers {}).
+WAN_CONFIG = "config.wan.connection"
+# inferred: the document has no identity call (digest C [GAP]). Public clients read status.system.info
+# (PepPy get_device_info: response.device.serialNumber / model / name / firmwareVersion; ha-peplink
+# reads it with infoType=device). A router that refuses it keeps the URL-derived identity.
+SYSTEM_INFO = "status.system.info"
+SYSTEM_INFO_FIELDS = {"serial": "serialNumber", "model": "model", "name": "name", "firmware": "firmwareVersion"}
 # inferred: the document's SSID_Profile_Obj has no band; an SSID profile covers every radio.
 # vlanId: absent means the LAN (documented); 0 is what the module calls untagged, and is sent as 0
 # to move a profile back onto the LAN (inferred: the document shows no way to remove vlanId).
@@ -436,9 +441,13 @@ class PeplinkRouterClient(ApiClient):
         if device is not None and not self._names_this_router(device, device_id, serial):
             raise NotFoundError("%s: device %r is not the router at %s (known as %s); on this platform the device is the router at url"
                                 % (self.platform, device, self.base_url, device_id), platform=self.platform)
-        raw = {"firmware": self.get(FIRMWARE)}
+        raw = {"firmware": self.get(FIRMWARE), "system": self.system_info()}
         record = dict(platform=self.platform, id=device_id, serial=serial, status="online",
                       firmware=_firmware_record(raw["firmware"])["version"])
+        identity = (raw["system"] or {}).get("device")
+        if isinstance(identity, dict):
+            record.update((key, str(identity[field])) for key, field in SYSTEM_INFO_FIELDS.items()
+                          if identity.get(field) not in (None, "") and not (key == "firmware" and record["firmware"]))
         if detail:
             raw["wan"] = self.get(WAN_STATUS)
             raw["ssid"] = self.get(SSID_PROFILE)
@@ -465,16 +474,28 @@ class PeplinkRouterClient(ApiClient):
         profiles = [self._ssid_record(key, item) for key, item in _keyed_items(response, SSID_PROFILE)]
         return next((item for item in profiles if str(item["id"]) == str(profile_id)), None)
 
-    def saved_wan_priorities(self, ids):
-        """{id: {"name", "priority", "enabled"}} of the *saved* (maybe pending) WAN config of `ids`.
+    def system_info(self):
+        """status.system.info (inferred, see SYSTEM_INFO), or None when the router does not answer it:
+        its absence never fails a read."""
+        try:
+            reply = self.get(SYSTEM_INFO)
+        except (NotFoundError, ValidationError, PermissionDeniedError, MalformedResponseError):
+            return None
+        return reply if isinstance(reply, dict) else None
 
-        The router has no config-level GET for WAN priorities; this sends the priority POST with
-        connIds only, which changes nothing and answers the saved values (see the INFERRED block).
-        `priority` is None for a disabled connection, as status.wan.connection reports it.
+    def saved_wan_priorities(self, ids):
+        """{id: {"name", "priority", "enabled"}} of the *saved* (maybe pending) WAN config of `ids`, read
+        with GET config.wan.connection (inferred, see WAN_CONFIG); {} when the router refuses that call,
+        so the caller keeps the running status. Never a POST. `priority` is None for a disabled connection,
+        as status.wan.connection reports it.
         """
-        items = [dict((key, int(wan_id)) for key in SAVED_WAN_READ_ITEM_KEYS) for wan_id in ids]
-        response = self.post(WAN_PRIORITY, {"list": items}, idempotent=True)
-        return dict((str(wan_id), _wan_config_record(item)) for wan_id, item in _keyed_items(response, WAN_PRIORITY))
+        try:
+            response = self.get(WAN_CONFIG)
+        except (NotFoundError, ValidationError, MalformedResponseError):
+            return {}
+        wanted = set(str(wan_id) for wan_id in ids)
+        return dict((str(wan_id), _wan_config_record(item)) for wan_id, item in _keyed_items(response, WAN_CONFIG)
+                    if str(wan_id) in wanted)
 
     def set_wan_priorities(self, connections, instant_active=False):
         """Set priority/enabled of WAN connections ([{id, priority, enabled}]); returns the
@@ -761,7 +782,6 @@ class WanPriorityResource(Resource):
     """
 
     can_delete = False
-    check_mode = False  # ensure() sets it (when the core passes it): no saved-config probe in check mode
 
     def __init__(self, client, params):
         super(WanPriorityResource, self).__init__(client, params)
@@ -805,7 +825,7 @@ class WanPriorityResource(Resource):
                        for wan in self.client.wan_connections())
         self._resolved = self._resolve(running)
         current = running
-        if self.params.get("apply") is False and not self.check_mode:
+        if self.params.get("apply") is False:
             wanted = self._wanted(running)
             if changes_between(wanted, {"connections": running}):
                 current = dict(running)

@@ -78,6 +78,28 @@ class Resource(object):
     rollback_failed = "the platform may hold part of the change; check it"
 
 
+def not_existing(error, kind, key):
+    """Mark a not-found error as naming a `kind` ("group", "device", "rule") that does not exist: in check
+    mode an earlier task of the play may be about to create it, so the task predicts instead of failing
+    (predicted_for_missing())."""
+    error.missing = (kind, str(key))
+    return error
+
+
+def predicted_for_missing(error, reads_only):
+    """(result, warning) for a check-mode task whose `error` names an object that does not exist yet, or None.
+
+    A task that writes predicts a change; a read (device_info) predicts nothing to read."""
+    missing = getattr(error, "missing", None)
+    if not missing:
+        return None
+    kind, key = missing
+    warning = "check mode: would act on %s %s, which does not exist yet (an earlier task may create it; " \
+              "outside check mode this fails: %s)" % (kind, key, error.message)
+    result = {"changed": False, "devices": []} if reads_only else {"changed": True}
+    return result, warning
+
+
 def values_differ(wanted, have, unordered=False):
     if isinstance(wanted, dict) and isinstance(have, dict):
         return any(values_differ(value, have.get(key)) for key, value in wanted.items() if value is not None)

@@ -48,7 +48,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
     mac_digits,
     normalize_mac,
 )
-from ansible_collections.wanfleet.routers.plugins.module_utils.resource import Resource
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import Resource, not_existing
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache, cache_key
 
 # ---- what the documents say, and what is inferred: correct it here ---------------------------
@@ -847,9 +847,10 @@ class TelecomXClient(ApiClient):
                                                                % (raw.get("_id"), raw.get("name"), _mac_in(raw.get("macAddress")),
                                                                   raw.get("serialNumber")) for raw in found)),
                                  platform=self.platform)
-        raise NotFoundError("telecomx: no network device matches %r by id, MAC address, serial number or name (%d devices listed%s)"
-                            % (key, len(candidates), " for customer %s" % (customer or self.customer) if customer or self.customer else ""),
-                            platform=self.platform)
+        raise not_existing(NotFoundError(
+            "telecomx: no network device matches %r by id, MAC address, serial number or name (%d devices listed%s)"
+            % (key, len(candidates), " for customer %s" % (customer or self.customer) if customer or self.customer else ""),
+            platform=self.platform), "device", key)
 
     def _model_labels(self):
         """model id -> 'brand name'; a model list the account cannot read only costs the label."""

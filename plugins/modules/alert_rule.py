@@ -18,6 +18,14 @@ extends_documentation_fragment:
   - wanfleet.routers.connection
   - wanfleet.routers.attributes
 options:
+  platform:
+    description:
+      - Which API to talk to. This module speaks only V(ncm) (NetCloud Manager), the default; another value fails
+        before any request. E(WANFLEET_PLATFORM) is not read by this module.
+    type: str
+    required: false
+    default: ncm
+    choices: [incontrol, peplink_router, ncm, telecomx]
   id:
     description: The rule's C(alert_config_id), to update or delete that rule whatever its alert types.
     type: str

@@ -52,9 +52,10 @@ attributes:
     platforms: [incontrol, peplink_router, ncm, telecomx]
     description: Runs on the controller and talks to the platform's API.
 notes:
-  - "O(platform=peplink_router): the router's local API has no call that returns its serial number, model or
-    host name, so C(serial) and C(model) are empty unless the URL carries the serial (C(/peplink/<serial>)),
-    and C(id) is the serial or the router's address."
+  - "O(platform=peplink_router): C(serial), C(model) and C(name) come from C(status.system.info) where the router
+    answers it (not in the router's API document; public clients read it). A router that does not leaves them
+    empty, unless the URL carries the serial (C(/peplink/<serial>)). C(id) is the serial from the URL or the
+    router's address."
   - "O(platform=telecomx): TelecomX has no device groups, so O(group) is not supported; filters are applied to
     the listing."
   - "O(platform=ncm): WAN connections come from C(net_devices) and SSIDs from the router's configuration, both
@@ -152,6 +153,15 @@ devices:
       elements: dict
       sample:
         - {id: "1", name: Store-WiFi, enabled: true}
+    wan_rules:
+      description:
+        - NetCloud Manager only. The device's WAN rules, with the name, priority and enabled state that
+          M(wanfleet.routers.wan_priority) compares (the RV(devices[].wan) entries are interfaces, without priority).
+      type: list
+      elements: dict
+      returned: on platform ncm
+      sample:
+        - {id: 00000002-a81d-3590-93ca-8b1fcfeb8e14, name: LTE, priority: 1.1, enabled: true}
     raw:
       description: The platform's own object. Only with O(include_raw=true).
       type: dict
@@ -168,6 +178,7 @@ SPEC = dict(
         include_raw=dict(type="bool", default=False),
     ),
     platforms=("incontrol", "peplink_router", "ncm", "telecomx"),
+    reads_only=True,
 )
 
 

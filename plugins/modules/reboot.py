@@ -16,8 +16,9 @@ description:
     rebooted twice by one task.
   - Devices that are not online (offline, or never connected) are not sent a reboot (NetCloud Manager drops such
     requests); they are listed in RV(offline). If no selected device is online the task fails.
-  - The task reports C(changed=true) whenever a reboot was sent. In check mode nothing is sent, C(changed) is
-    V(false), and RV(rebooted) lists the devices that would be rebooted.
+  - The task reports C(changed=true) whenever a reboot was sent. In check mode nothing is sent and the task
+    predicts the change, as M(ansible.builtin.reboot) does; C(changed) is V(true) and RV(rebooted) lists the
+    devices that would be rebooted.
 extends_documentation_fragment:
   - wanfleet.routers.connection
   - wanfleet.routers.attributes
@@ -141,7 +142,8 @@ def operate(module, client):
         raise InputError("%s: nothing to reboot: %s offline" % (
             module.platform, ", ".join(device["name"] or device["id"] for device in offline) or "no device matched"))
     if module.check_mode:
-        return {"changed": False, "rebooted": [brief(device) for device in online], "offline": offline, "elapsed": 0.0}
+        # check mode predicts the change (ansible.builtin.reboot does the same) and sends nothing
+        return {"changed": True, "rebooted": [brief(device) for device in online], "offline": offline, "elapsed": 0.0}
     started = time.time()
     sent = []
     for device in online:

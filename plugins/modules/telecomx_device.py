@@ -18,6 +18,14 @@ extends_documentation_fragment:
   - wanfleet.routers.connection
   - wanfleet.routers.attributes
 options:
+  platform:
+    description:
+      - Which API to talk to. This module speaks only V(telecomx) (TelecomX), the default; another value fails
+        before any request. E(WANFLEET_PLATFORM) is not read by this module.
+    type: str
+    required: false
+    default: telecomx
+    choices: [incontrol, peplink_router, ncm, telecomx]
   id:
     description: The device's id (24 hex digits).
     type: str

@@ -154,7 +154,7 @@ def test_reboot_check_mode_then_a_group_and_wait(sim, play):
     before = dict((serial, item["uptime"]) for serial, item in sim.state()["peplink"]["routers"].items())
     run = play([task("reboot branches", "reboot", group="Branches")], check=True)
     result = ok(run, "reboot branches")
-    assert result["changed"] is False
+    assert result["changed"] is True  # check mode predicts the reboot
     assert [device["name"] for device in result["rebooted"]] == ["router-002", "router-003"]
     assert sim.writes() == []
 

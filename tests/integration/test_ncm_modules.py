@@ -466,7 +466,7 @@ def test_reboot(sim, play):
     offline = router(sim, state="offline")
     run = play([task("reboot", "reboot", device=ibr["name"])], check=True)
     assert run.rc == 0, run.stdout
-    assert run.task("reboot")["changed"] is False
+    assert run.task("reboot")["changed"] is True  # check mode predicts the reboot
     assert run.task("reboot")["rebooted"] == [{"id": str(ibr["id"]), "name": ibr["name"], "serial": run.task("reboot")["rebooted"][0]["serial"]}]
     assert sim.writes() == []
 

@@ -17,7 +17,6 @@ import json
 
 import pytest
 
-from ansible_collections.wanfleet.routers.plugins.module_utils.resource import Resource
 from tests.integration.conftest import credentials, first_router_serial
 
 MASK = "********"
@@ -27,7 +26,6 @@ NEW_PSK = "N3w-guest-passphrase"
 READ_ONLY = "needs read-write permission, but user '********' has read-only access to this router"
 # The one-line core change asked for in the report: ensure() tells the resource it runs in check
 # mode, so wan_priority(apply=false) skips its read of the saved config (a no-op POST) there.
-CORE_PASSES_CHECK_MODE = hasattr(Resource, "check_mode")
 
 
 # ---- helpers ----------------------------------------------------------------------------------
@@ -87,6 +85,17 @@ def without_secrets(run, *secrets):
 
 # ---- device_info --------------------------------------------------------------------------------
 
+def test_device_info_without_status_system_info_falls_back(sim, run_playbook):
+    serial = first_router_serial(sim)
+    sim.fault(method="GET", path="status.system.info", stat_fail=True, status=404, body="Unknown API", count=2)
+    run = run_playbook([task("all", "device_info", connection(sim)), task("again", "device_info", connection(sim))])
+    assert run.rc == 0, run.stdout
+    for name in ("all", "again"):
+        (device,) = run.task(name)["devices"]
+        assert (device["id"], device["serial"], device["name"], device["model"]) == (serial, serial, None, None)
+    assert count(sim, "GET", "status.system.info") == 2
+
+
 def test_device_info_reads_the_router(sim, run_playbook):
     serial = first_router_serial(sim)
     state = routers(sim)[serial]
@@ -100,20 +109,21 @@ def test_device_info_reads_the_router(sim, run_playbook):
     (device,) = run.task("all")["devices"]
     assert (device["platform"], device["id"], device["serial"], device["status"], device["firmware"]) == (
         "peplink_router", serial, serial, "online", state["firmware"])
+    assert device["name"] == state["name"] and device["model"]  # from status.system.info
     assert [(wan["id"], wan["priority"], wan["enabled"], wan["status"]) for wan in device["wan"]] == [
         (wan_id, config["priority"], config["enable"], "connected") for wan_id, config in sorted(state["running"]["wan"].items())]
     assert [wan["name"] for wan in device["wan"]] == ["WAN", "Cellular"]
     assert device["ssids"] == [{"id": "1", "name": "Branch WiFi", "enabled": True}]
     assert "raw" not in device
     (detailed,) = run.task("by serial")["devices"]
-    assert set(detailed["raw"]) == {"firmware", "wan", "ssid"}
+    assert set(detailed["raw"]) == {"firmware", "system", "wan", "ssid"}
     assert detailed["raw"]["ssid"]["1"]["security"]["wpa2Personal"]["key"] == MASK
     assert run.task("filtered out")["devices"] == []
     assert run.task("read-only user")["devices"][0]["id"] == serial
     without_secrets(run, state["running"]["ssid"]["1"]["key"])
-    # Each task: login, info.firmware, status.wan.connection, config.ssid.profile, logout; never a write.
-    assert (count(sim, "GET", "info.firmware"), count(sim, "GET", "status.wan.connection"),
-            count(sim, "GET", "config.ssid.profile")) == (4, 4, 4)
+    # Each task: login, info.firmware, status.system.info, status.wan.connection, config.ssid.profile, logout.
+    assert (count(sim, "GET", "info.firmware"), count(sim, "GET", "status.system.info"), count(sim, "GET", "status.wan.connection"),
+            count(sim, "GET", "config.ssid.profile")) == (4, 4, 4, 4)
     assert writes(sim) == []
     assert_logged_out(sim)
 
@@ -319,10 +329,7 @@ def test_wan_priority_apply_false_stays_pending_and_converges(sim, run_playbook)
 
     check = run_playbook([task("stage", "wan_priority", conn, connections=wanted, apply=False)], check=True)
     assert check.task("stage")["changed"] is True
-    if CORE_PASSES_CHECK_MODE:
-        assert writes(sim) == []
-    else:  # only the read of the saved config, a priority POST without values, which changes nothing
-        assert set(writes(sim)) <= {"POST config.wan.connection.priority"}
+    assert writes(sim) == [] and count(sim, "GET", "config.wan.connection") == 1  # the saved config: a GET
     assert routers(sim)[serial]["pending"] is False
     sim.clear_requests()
 
@@ -330,8 +337,8 @@ def test_wan_priority_apply_false_stays_pending_and_converges(sim, run_playbook)
     assert stage.task("stage")["changed"] is True
     state = routers(sim)[serial]
     assert state["pending"] is True and state["saved"]["wan"]["1"]["priority"] == 2 and state["running"]["wan"]["1"]["priority"] == 1
-    # The saved config is read (priority POST with connIds only), then written.
-    assert writes(sim) == ["POST config.wan.connection.priority"] * 2
+    # The saved config is read (GET config.wan.connection), then written: one POST.
+    assert writes(sim) == ["POST config.wan.connection.priority"] and count(sim, "GET", "config.wan.connection") == 1
     assert_logged_out(sim)
     sim.clear_requests()
 
@@ -339,7 +346,7 @@ def test_wan_priority_apply_false_stays_pending_and_converges(sim, run_playbook)
     assert again.task("stage")["changed"] is False
     assert [(item["id"], item["priority"]) for item in again.task("stage")["connections"]] == [("1", 2), ("2", 2)]
     assert routers(sim)[serial]["saved"] == state["saved"] and routers(sim)[serial]["running"] == state["running"]
-    assert writes(sim) == ["POST config.wan.connection.priority"]  # the read of the saved config only
+    assert writes(sim) == []  # the saved config read with a GET: nothing is posted to read
     sim.clear_requests()
 
     now = run_playbook([task("apply", "wan_priority", conn, connections=wanted),
@@ -402,7 +409,7 @@ def test_reboot_check_mode_sends_nothing(sim, run_playbook):
     uptime = routers(sim)[serial]["uptime"]
     run = run_playbook([task("reboot", "reboot", connection(sim), wait=True)], check=True)
     result = run.task("reboot")
-    assert result["changed"] is False and result["rebooted"] == [{"id": serial, "name": None, "serial": serial}]
+    assert result["changed"] is True and result["rebooted"] == [{"id": serial, "name": routers(sim)[serial]["name"], "serial": serial}]
     assert writes(sim) == [] and routers(sim)[serial]["uptime"] >= uptime
     assert_logged_out(sim)
 

@@ -115,6 +115,12 @@ class State(object):
         self.rate_limit = int(fleet.setting("incontrol_rate_limit", 20))
         self.fresh_seconds = float(fleet.setting("incontrol_status_fresh_seconds", 120))
         self.report_delay = float(fleet.setting("incontrol_report_delay", 1.0))
+        # inferred, evidence split (beyond-the-docs A.7): GET ssid_profiles answers a list ("list"), or an
+        # object holding it under `ssid_profiles` ("object", TechBlueprints' reading of the group SSID settings)
+        self.ssid_profiles_shape = str(fleet.setting("incontrol_ssid_profiles_shape", "list"))
+        # device ids whose detail says InControl manages the WAN settings (icmg_wan, documented device model)
+        self.wan_managed = set(int(float(item)) for item in str(fleet.setting("incontrol_icmg_wan_devices", "")).split(",")
+                               if item.strip())
         self.tokens, self.refresh_tokens = {}, {}
         self.hits = collections.defaultdict(collections.deque)
         self.server_ref = itertools.count(880001)
@@ -494,7 +500,8 @@ async def ssid_profiles(ctx):
         state.push_ssids(group["id"])
         return profile_obj(profile)
     # inferred: beyond-the-docs.md A.7 (the PUT "mirrors GET ssid_profiles"); whole list, no paging
-    return [profile_obj(p) for p in sorted(state.profiles.values(), key=lambda p: p["id"]) if p["group_id"] == group["id"]]
+    profiles = [profile_obj(p) for p in sorted(state.profiles.values(), key=lambda p: p["id"]) if p["group_id"] == group["id"]]
+    return {"ssid_profiles": profiles} if state.ssid_profiles_shape == "object" else profiles
 
 
 async def ssid_profile(ctx):
@@ -647,7 +654,7 @@ def device_obj(state, device, now, detail=False, status=False):
     if detail:
         del out["ssids"]
         out.update(DETAIL_EXTRA)
-        out.update(icmg_wlan=device["wifi_cfg"] != "not_managed", fw_managmed="group",
+        out.update(icmg_wlan=device["wifi_cfg"] != "not_managed", fw_managmed="group", icmg_wan=device["id"] in state.wan_managed,
                    ssid_profiles=[], admin_conf=dict(DETAIL_EXTRA["admin_conf"]))
     return out
 

@@ -650,6 +650,23 @@ def location_info(call):
                          "speed": 42.3 if moving else 0.0, "heading": (router.index * 37) % 360 if moving else 0}}
 
 
+def wan_config(call):
+    # inferred: not in the router document; public clients GET it on 8.x firmware (TechBlueprints peplink-mcp
+    # get_wan_connection_config: keyed map of {name, enable, type, priority}). The saved (maybe pending) config.
+    saved = call.router.saved["wan"]
+    return keyed([(c, {"name": call.router.wans[c]["name"], "enable": saved[c]["enable"], "type": call.router.wans[c]["type"],
+                       "priority": saved[c]["priority"]}) for c in call.numlist("id", sorted(saved))])
+
+
+def system_info(call):
+    # inferred: not in the router document; public clients read status.system.info (PepPy get_device_info:
+    # device.serialNumber, model, name, firmwareVersion; macInfo[].mac).
+    router = call.router
+    return {"device": {"name": router.name, "model": router.product["product_name"], "serialNumber": router.serial,
+                       "firmwareVersion": router.firmware()},
+            "macInfo": [{"name": "LAN", "mac": router.lan_mac}], "uptime": {"second": router.uptime(call.now)}}
+
+
 def lan_status(call):
     # documented: peplink-router-api.txt:L1525-1586 (optional id numlist; vlanId and name absent on the untagged LAN)
     lan = call.router.lan
@@ -742,8 +759,10 @@ API = {
     "cmd.ap": {"GET": (ap_status, READ), "POST": (ap_switch, WRITE)},
     "config.ssid.profile": {"GET": (ssid_get, READ), "POST": (ssid_update, WRITE)},
     "config.wan.connection.priority": {"POST": (wan_priority, WRITE)},  # no GET: peplink-router-api.txt:L221 lists POST only
+    "config.wan.connection": {"GET": (wan_config, READ)},  # inferred, see wan_config
     "info.firmware": {"GET": (firmware_info, None)},
     "info.location": {"GET": (location_info, READ)},
+    "status.system.info": {"GET": (system_info, READ)},  # inferred, see system_info
     "status.lan.profile": {"GET": (lan_status, READ)},
     "status.wan.connection": {"GET": (wan_status, READ)},
     "status.wan.connection.allowance": {"GET": (allowance, READ)},

@@ -295,12 +295,12 @@ def test_token_renewed_by_another_fork_is_used_without_login(make, mock, cache, 
     assert groups.calls.last.request.headers["Authorization"] == "Bearer fork-token-1111"
 
 
-def test_unauthorized_is_not_retried_with_a_new_token(make, mock, token_route, orgs_route):
+def test_any_401_logs_in_again_once_then_fails(make, mock, token_route, orgs_route):
     groups = mock.get(URL + "/rest/o/org1/g").mock(return_value=httpx.Response(
         401, json={"error": "unauthorized", "error_description": "no access to this organization"}))
     with pytest.raises(AuthError) as caught:
         make().groups()
-    assert groups.call_count == 1 and token_route.call_count == 1
+    assert groups.call_count == 2 and token_route.call_count == 2
     assert caught.value.vendor_message == "unauthorized: no access to this organization"
     assert caught.value.status == 401
 
@@ -360,7 +360,7 @@ def test_non_success_resp_code_is_an_error(make, api, code, error_class):
     assert "GET /rest/o/org1/g/10" in error.message and "name is too long" in error.message
     assert error.platform == "incontrol" and error.status == 200
     if code == "PENDING":
-        assert error.kind == "pending" and "may still be applied" in error.message
+        assert error.kind == "pending" and "still PENDING after" in error.message
 
 
 def test_success_envelope_returns_data(make, api):
@@ -1051,6 +1051,9 @@ def ssid_params(**params):
 
 @pytest.fixture
 def profiles(api):
+    # the group's devices, read for their wifi_cfg when a profile changes (named: a test changes them)
+    api.get(URL + "/rest/o/org1/g/10/d", name="group_devices").mock(return_value=httpx.Response(
+        200, json=envelope([device_obj(wifi_cfg="group")])))
     return api.get(URL + "/rest/o/org1/g/10/ssid_profiles").mock(return_value=httpx.Response(200, json=envelope(PROFILES)))
 
 
@@ -1180,6 +1183,9 @@ def wan_params(connections, **params):
 
 @pytest.fixture
 def wan(api, basic_devices):
+    # the device detail, read for its ownership flags before a write (named: a test changes its flags)
+    api.get(URL + "/rest/o/org1/g/10/d/101", name="detail").mock(return_value=httpx.Response(
+        200, json=envelope(device_obj(icmg_wan=False, ic2_config_apply_locked=False, device_config_apply_locked=False))))
     api.get(URL + "/rest/o/org1/g/10/d/101/devapi/status.wan.connection").mock(return_value=httpx.Response(
         200, json=envelope({"stat": "ok", "response": WAN_STATUS})))
     return api.post(URL + "/rest/o/org1/g/10/d/101/devapi/config.wan.connection.priority").mock(
@@ -1284,3 +1290,81 @@ def test_wan_ic2_errors_are_not_taken_for_old_firmware(make, api, basic_devices)
         404, json={"error": "org_not_found", "error_description": "gone"}))
     with pytest.raises(NotFoundError):
         incontrol.WanPriorityResource(make(), wan_params([{"id": "1"}])).read()
+
+
+# ---- issue 14: answers of the real service ------------------------------------------------------
+
+
+def test_a_401_without_a_known_code_logs_in_again_and_resends(make, mock, token_route, orgs_route):
+    groups = mock.get(URL + "/rest/o/org1/g").mock(side_effect=[
+        httpx.Response(401, text=""), httpx.Response(200, json=envelope(GROUPS))])
+    assert len(make().groups()) == len(GROUPS)
+    assert groups.call_count == 2 and token_route.call_count == 2
+
+
+@pytest.mark.parametrize("data", [PROFILES, {"ssid_profiles": PROFILES, "group_id": 10}])
+def test_ssid_profiles_in_either_shape(make, api, data):
+    api.get(URL + "/rest/o/org1/g/10/ssid_profiles").mock(return_value=httpx.Response(200, json=envelope(data)))
+    found = incontrol.SsidProfileResource(make(), ssid_params()).read()
+    assert found["id"] == "5" and found["vlan_id"] == 20
+
+
+@pytest.mark.parametrize("data", ["Staff", {"profiles": PROFILES}, {"ssid_profiles": {"5": PROFILES[0]}}])
+def test_ssid_profiles_in_another_shape_are_a_typed_error(make, api, data):
+    api.get(URL + "/rest/o/org1/g/10/ssid_profiles").mock(return_value=httpx.Response(200, json=envelope(data)))
+    with pytest.raises(MalformedResponseError) as caught:
+        incontrol.SsidProfileResource(make(), ssid_params()).read()
+    assert "neither a list nor an object holding 'ssid_profiles'" in str(caught.value)
+    assert "staff-passphrase-123" not in str(caught.value)
+
+
+def test_pending_read_is_asked_again_then_answers(make, api, fake_time):
+    route = api.get(URL + "/rest/o/org1/g/10").mock(side_effect=[
+        httpx.Response(200, json=envelope(None, "PENDING", "busy")), httpx.Response(200, json=envelope({"id": 10}))])
+    client = make()
+    assert client.get("g/10") == {"id": 10}
+    assert route.call_count == 2 and incontrol.PENDING_READ_DELAY in fake_time.sleeps
+    assert client.retries[-1][2] == "PENDING"
+
+
+def test_pending_read_fails_clearly_after_a_few_attempts(make, api):
+    route = api.get(URL + "/rest/o/org1/g/10").mock(return_value=httpx.Response(200, json=envelope(None, "PENDING", "busy")))
+    with pytest.raises(PendingError) as caught:
+        make().get("g/10")
+    assert route.call_count == incontrol.PENDING_READ_ATTEMPTS
+    assert "still PENDING after %d attempts" % incontrol.PENDING_READ_ATTEMPTS in str(caught.value)
+
+
+def test_pending_write_is_accepted_with_a_warning(make, api, wan):
+    wan.side_effect = None
+    wan.mock(return_value=httpx.Response(200, json=envelope(None, "PENDING", "queued")))
+    client = make()
+    result = wan_ensure(client, [{"id": "2", "priority": 1}])
+    assert result["changed"] is True and wan.call_count == 1
+    assert result["wan"]["connections"]["2"]["priority"] == 1
+    assert client.pending_writes == ["POST /rest/o/org1/g/10/d/101/devapi/config.wan.connection.priority"]
+    assert "accepted and queued" in client.notices[0] and "PENDING: queued" in client.notices[0]
+
+
+@pytest.mark.parametrize("flag", sorted(incontrol.DEVICE_API_OWNERSHIP))
+def test_wan_owned_by_another_layer_is_refused_before_any_write(make, api, wan, flag):
+    api["detail"].mock(return_value=httpx.Response(200, json=envelope(device_obj(**{flag: True}))))
+    with pytest.raises(UnsupportedError) as caught:
+        wan_ensure(make(), [{"id": "2", "priority": 1}])
+    assert "has %s: true" % flag in str(caught.value) and "Nothing was changed" in str(caught.value)
+    assert wan.call_count == 0
+    # nothing to change: the flag does not matter, no failure
+    assert wan_ensure(make(), [{"id": "2", "priority": 2}])["changed"] is False
+
+
+def test_ssid_change_warns_about_group_devices_with_their_own_ssid_settings(make, api, profiles):
+    api["group_devices"].mock(return_value=httpx.Response(200, json=envelope([
+        device_obj(wifi_cfg="group"), device_obj(id=107, name="own-wifi", wifi_cfg="device")])))
+    api.put(URL + "/rest/o/org1/g/10/ssid_profiles/5").mock(return_value=httpx.Response(200, json=envelope(None)))
+    client = make()
+    assert ssid_ensure(client, name="Staff", vlan_id=30)["changed"] is True
+    assert client.notices == ["SSID profiles of group Branches do not reach own-wifi (wifi_cfg device): their wifi_cfg says "
+                              "their SSIDs are set per device (device) or on the router itself (not_managed); change those "
+                              "with platform peplink_router or in InControl's device settings"]
+    unchanged = make()
+    assert ssid_ensure(unchanged, name="Staff", vlan_id=20)["changed"] is False and unchanged.notices == []

@@ -557,8 +557,13 @@ def mock_fleet(routers=None):
              "connection_state": "unplugged", "ipv4_address": None}]))),
         "configuration_managers": respx.get(BASE + "/configuration_managers/").mock(return_value=httpx.Response(200, json=page([
             {"router": BASE + "/routers/861605/",
-             "target": [{"wlan": {"radio": {"0": {"bss": {"0": {"ssid": "AER2200-b09-JE-Home", "wpapsk": "*"}}}}}}, []]},
+             "target": [{"wlan": {"radio": {"0": {"bss": {"0": {"ssid": "AER2200-b09-JE-Home", "wpapsk": "*"}}}}},
+                         "wan": {"rules2": {"1": {"priority": 0.5, "disabled": True}}}}, []]},
             {"router": BASE + "/routers/1437919/", "target": [{}, []]}]))),
+        # the factory WAN rules of firmware 877: one named by trigger_name, one (older) by name
+        "defaults": respx.get(BASE + "/firmwares/877/default_configuration/").mock(return_value=httpx.Response(200, json={
+            "wan": {"rules2": {"0": {"_id_": "00000000-aaaa", "trigger_name": "Ethernet", "priority": 1.0},
+                               "1": {"_id_": "00000001-bbbb", "name": "LTE", "priority": 2.0}}}})),
     }
 
 
@@ -578,6 +583,9 @@ def test_devices_with_detail_one_request_per_endpoint(client):
         "wan": [{"id": "32081658", "name": "mdm-c5be779", "type": "mdm", "status": "connected", "ip": "10.0.0.2",
                  "priority": None, "enabled": None}],
         "ssids": [{"id": "0.0", "name": "AER2200-b09-JE-Home", "enabled": None}],
+        # what wan_priority compares: each WAN rule's name, priority and enabled state
+        "wan_rules": [{"id": "00000000-aaaa", "name": "Ethernet", "priority": 1, "enabled": True},
+                      {"id": "00000001-bbbb", "name": "LTE", "priority": 0.5, "enabled": False}],
     }
     assert second.status == "unknown" and second.group is None and second.firmware is None and second.model == "AP22"
     assert [w.name for w in second.wan] == ["ethernet-wan"]
@@ -1028,3 +1036,40 @@ def test_reboot_device_posts_the_router_url_once(client):
         client.reboot_device(Device(platform="ncm", id="42"))
     assert reboot.call_count == 1  # never resent
     assert json.loads(reboot.calls.last.request.content) == {"router": BASE + "/routers/42/"}
+
+
+# ---- issue 14: answers of the real service ------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [403, 400, 404])
+@respx.mock
+def test_unknown_firmware_defaults_are_compared_without_them_with_a_warning(client, status):
+    respx.get(BASE + "/firmwares/7/default_configuration/").mock(return_value=httpx.Response(
+        status, json={"success": False, "data": {"exception": "refused", "message": "not for these keys"}}))
+    fake_api(router_fake([{"wan": {"rules2": {RULE_LTE: {"_id_": RULE_LTE, "trigger_name": "LTE", "priority": 1.5}}}}, []]))
+    resource = WanPriorityResource(client, wan_params([{"name": "LTE", "priority": 2, "id": None, "enabled": None}]))
+    assert resource.read() == {"connections": {RULE_LTE: {"name": "LTE", "priority": 1.5, "enabled": True}}}
+    assert len(client.notices) == 1 and "factory defaults of firmware 7 are unknown" in client.notices[0]
+    assert "HTTP %d" % status in client.notices[0]
+
+
+@respx.mock
+def test_wan_rules_match_by_trigger_name_or_name(client):
+    rules = {RULE_ETH: {"_id_": RULE_ETH, "trigger_name": "Ethernet", "name": "WAN1"}, RULE_LTE: {"_id_": RULE_LTE, "name": "LTE"}}
+    fake_api(router_fake([{"wan": {"rules2": rules}}, []]))
+    resource = WanPriorityResource(client, wan_params([
+        {"name": "wan1", "priority": 3, "id": None, "enabled": None},
+        {"name": "LTE", "priority": 2, "id": None, "enabled": None}]))
+    current = resource.read()
+    assert current["connections"][RULE_LTE]["name"] == "LTE" and current["connections"][RULE_ETH]["name"] == "Ethernet"
+    assert resource.desired(current) == {"connections": {RULE_ETH: {"priority": 3}, RULE_LTE: {"priority": 2}}}
+    by_id = WanPriorityResource(client, wan_params([{"id": RULE_ETH, "name": "WAN1", "priority": 3, "enabled": None}]))
+    assert by_id.desired(by_id.read()) == {"connections": {RULE_ETH: {"priority": 3}}}
+
+
+@respx.mock
+def test_group_membership_put_sends_no_fields_query(client):
+    fake_api(group_fake())
+    ensure(GroupResource(client, group_params(devices=["6"], purge_devices=True)), "present", check_mode=False, result_key="group")
+    puts = [call.request.url for call in respx.calls if call.request.method == "PUT" and "/routers/" in call.request.url.path]
+    assert len(puts) == 2 and all("fields" not in url.params for url in puts)

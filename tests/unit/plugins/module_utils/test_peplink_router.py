@@ -646,24 +646,31 @@ def test_devices_returns_the_router_with_wan_and_ssids(router, session, sleeps):
     router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
     router.get("/api/status.wan.connection").mock(return_value=ok(WAN_REPLY))
     router.get("/api/config.ssid.profile").mock(return_value=ok(SSID_REPLY))
+    router.get("/api/status.system.info").mock(return_value=ok(SYSTEM_INFO_REPLY))
     (device,) = make(session, sleeps).devices(device="1824-ABCD-0001")
     record = device.record(include_raw=True)
     assert (record["platform"], record["id"], record["serial"], record["status"], record["firmware"]) == (
         "peplink_router", "1824-ABCD-0001", "1824-ABCD-0001", "online", "8.1.1 build 5190")
-    assert record["name"] is None and record["model"] is None and record["mac"] is None
+    assert (record["name"], record["model"], record["mac"]) == ("hq-router", "MAX BR1 Pro 5G", None)
     assert [item["id"] for item in record["wan"]] == ["1", "2", "3"]
     assert record["ssids"] == [{"id": "1", "name": "Main SSID", "enabled": True}, {"id": "2", "name": "Guest SSID", "enabled": False}]
     raw_text = json.dumps(record["raw"])
     assert "pas53or2-main" not in raw_text and "sim-pw-123456" not in raw_text and MASK in raw_text
 
 
-def test_devices_without_detail_is_one_call(router, session, sleeps):
+SYSTEM_INFO_REPLY = {"device": {"name": "hq-router", "model": "MAX BR1 Pro 5G", "serialNumber": "1824-ABCD-0001",
+                                "firmwareVersion": "8.1.1 build 5190"}, "macInfo": [{"mac": "00:1A:DD:00:00:01"}]}
+
+
+def test_devices_without_detail_is_two_calls_and_survives_a_router_without_system_info(router, session, sleeps):
     router.post("/api/login").mock(return_value=login_ok())
     firmware = router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+    info = router.get("/api/status.system.info").mock(return_value=fail(404, "Unknown API: status.system.info"))
     wan = router.get("/api/status.wan.connection").mock(return_value=ok(WAN_REPLY))
     (device,) = make(session, sleeps).devices(detail=False)
-    assert firmware.call_count == 1 and wan.call_count == 0
+    assert firmware.call_count == 1 and info.call_count == 1 and wan.call_count == 0
     assert device.wan == [] and device.firmware == "8.1.1 build 5190"
+    assert (device.id, device.serial, device.name, device.model) == ("1824-ABCD-0001", "1824-ABCD-0001", None, None)
 
 
 @pytest.mark.parametrize("kwargs, cls", [
@@ -682,6 +689,7 @@ def test_devices_refuses_before_any_request(router, session, sleeps, kwargs, cls
 def test_devices_filters_are_applied_locally(router, session, sleeps):
     router.post("/api/login").mock(return_value=login_ok())
     router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+    router.get("/api/status.system.info").mock(return_value=ok(SYSTEM_INFO_REPLY))
     client = make(session, sleeps)
     assert len(client.devices(filters={"status": "ONLINE"}, detail=False)) == 1
     assert client.devices(filters={"firmware": "7.0.3"}, detail=False) == []
@@ -695,10 +703,12 @@ def test_a_real_router_is_known_by_its_host(session, sleeps):
     with respx.mock(base_url=url) as mock:
         mock.post("/api/login").mock(return_value=login_ok())
         mock.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
+        mock.get("/api/status.system.info").mock(return_value=ok(SYSTEM_INFO_REPLY))
         client = make(session, sleeps, settings=dict(LOGIN_SETTINGS, url=url))
         for name in ("192.168.50.1", "192.168.50.1:8443", url + "/"):
             (device,) = client.devices(device=name, detail=False)
-            assert device.id == "192.168.50.1:8443" and device.serial is None
+            # the id stays the URL's host; the serial comes from status.system.info
+            assert device.id == "192.168.50.1:8443" and device.serial == "1824-ABCD-0001"
 
 
 # ---- writes --------------------------------------------------------------------------------------
@@ -943,15 +953,14 @@ def wan_params(connections, **options):
 
 
 def wan_router(router, saved=None, written=None):
+    """saved: the GET config.wan.connection answer (the saved config), or None for a router without that call."""
     router.post("/api/login").mock(return_value=login_ok())
     status = router.get("/api/status.wan.connection").mock(return_value=ok(WAN_REPLY))
-    replies = []
-    if saved is not None:
-        replies.append(ok(saved))
-    replies.append(ok(written or {"order": []}))
-    write = router.post("/api/config.wan.connection.priority").mock(side_effect=replies)
+    config = router.get("/api/config.wan.connection").mock(
+        return_value=ok(saved) if saved is not None else fail(404, "Unknown API: config.wan.connection"))
+    write = router.post("/api/config.wan.connection.priority").mock(return_value=ok(written or {"order": []}))
     discard = router.post("/api/cmd.config.discard").mock(return_value=ok())
-    return types.SimpleNamespace(status=status, write=write, discard=discard)
+    return types.SimpleNamespace(status=status, config=config, write=write, discard=discard)
 
 
 def wan_resource(session, sleeps, connections, **options):
@@ -1027,8 +1036,7 @@ def test_wan_apply_false_reads_the_saved_config_when_the_running_one_differs(rou
     routes = wan_router(router, saved=saved)
     result = ensure(wan_resource(session, sleeps, [{"id": "1", "priority": 3}], apply=False), "present", False, result_key="wan")
     assert result["changed"] is False and result["wan"]["connections"]["1"]["priority"] == 3  # already pending
-    assert body_of(routes.write.calls[0]) == {"list": [{"connId": 1}]}  # the read: no values, no instantActive
-    assert routes.write.call_count == 1
+    assert routes.config.call_count == 1 and routes.write.call_count == 0  # read with a GET, never a POST
 
 
 def test_wan_apply_false_writes_pending_config_without_instant_active(router, session, sleeps):
@@ -1037,16 +1045,24 @@ def test_wan_apply_false_writes_pending_config_without_instant_active(router, se
     routes = wan_router(router, saved=saved, written=written)
     result = ensure(wan_resource(session, sleeps, [{"id": "1", "priority": 3}], apply=False), "present", False, result_key="wan")
     assert result["changed"] is True and result["wan"]["connections"]["1"]["priority"] == 3
-    assert [body_of(call) for call in routes.write.calls] == [{"list": [{"connId": 1}]}, {"list": [{"connId": 1, "priority": 3}]}]
+    assert [body_of(call) for call in routes.write.calls] == [{"list": [{"connId": 1, "priority": 3}]}]
 
 
-def test_wan_apply_false_reads_nothing_more_when_running_matches_or_in_check_mode(router, session, sleeps):
-    routes = wan_router(router)
+def test_wan_apply_false_reads_nothing_more_when_running_matches_and_sends_no_write_in_check_mode(router, session, sleeps):
+    routes = wan_router(router, saved={"order": [1], "1": {"name": "WAN 1", "priority": 3, "enable": True}})
     assert ensure(wan_resource(session, sleeps, [{"id": "1", "priority": 1}], apply=False), "present", False)["changed"] is False
-    resource = wan_resource(session, sleeps, [{"id": "1", "priority": 3}], apply=False)
-    resource.check_mode = True  # what ensure() sets once the core passes check mode on
-    assert ensure(resource, "present", True)["changed"] is True
+    assert routes.config.call_count == 0
+    # check mode reads the saved config too (a GET): what is pending already is no predicted change
+    assert ensure(wan_resource(session, sleeps, [{"id": "1", "priority": 3}], apply=False), "present", True)["changed"] is False
+    assert ensure(wan_resource(session, sleeps, [{"id": "1", "priority": 2}], apply=False), "present", True)["changed"] is True
     assert routes.write.call_count == 0
+
+
+def test_wan_apply_false_on_a_router_without_the_config_read_compares_the_running_state(router, session, sleeps):
+    routes = wan_router(router, written={"order": [1], "1": {"name": "WAN 1", "priority": 3, "enable": True}})
+    result = ensure(wan_resource(session, sleeps, [{"id": "1", "priority": 3}], apply=False), "present", False)
+    assert result["changed"] is True and routes.config.call_count == 1
+    assert [body_of(call) for call in routes.write.calls] == [{"list": [{"connId": 1, "priority": 3}]}]
 
 
 def test_wan_apply_true_compares_the_running_state_even_when_something_is_pending(router, session, sleeps):

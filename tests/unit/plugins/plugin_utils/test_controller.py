@@ -88,6 +88,8 @@ def router():
         mock.get("/api/config.ssid.profile").mock(return_value=httpx.Response(200, json={"stat": "ok", "response": SSIDS}))
         mock.get("/api/info.firmware").mock(return_value=httpx.Response(200, json={"stat": "ok", "response": {
             "order": [1], "1": {"version": "8.2.1 build 5330", "inUse": True}}}))
+        mock.get("/api/status.system.info").mock(return_value=httpx.Response(200, json={"stat": "ok", "response": {
+            "device": {"name": "lab-router", "model": "Balance 20X", "serialNumber": "1111-2222-3333"}}}))
         yield mock
 
 
