@@ -684,10 +684,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             candidates = [host_name(record.get(field)) for field in preference]
             hostname = next((name for name in candidates if name), None) or host_name("%s_%s" % (record["platform"], record["id"]))
             if hostname in owners or hostname in taken:
-                unique, number = host_name("%s_%s" % (hostname, record["id"])), 1
-                while unique in owners or unique in taken:
-                    number += 1
-                    unique = host_name("%s_%s_%s_%d" % (hostname, record["platform"], record["id"], number))
+                unique = _unique(hostname, record, lambda name: name in owners or name in taken)
                 clashes.append((hostname, owners.get(hostname), record, unique))
                 hostname = unique
             owners[hostname] = record
@@ -761,6 +758,19 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if clashing:
             raise AnsibleError("wanfleet.routers.fleet: groups or keyed_groups made group(s) named like host(s) of this "
                                "source: %s; change their prefix" % ", ".join(clashing[:SHOWN_CLASHES]))
+
+
+def _unique(hostname, record, taken):
+    """The first free one of <name>_<id>, <name>_<platform>_<id>, <name>_<platform>_<id>_2, ..."""
+    candidates = ["%s_%s" % (hostname, record["id"]), "%s_%s_%s" % (hostname, record["platform"], record["id"])]
+    number = 1
+    while True:
+        for candidate in candidates:
+            name = host_name(candidate)
+            if not taken(name):
+                return name
+        number += 1
+        candidates = ["%s_%s_%s_%d" % (hostname, record["platform"], record["id"], number)]
 
 
 def _memberships(record):

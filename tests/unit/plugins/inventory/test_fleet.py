@@ -289,7 +289,8 @@ def test_fetch_in_source_order_sorted_by_id_without_repeats(clients):
     clients["again"] = FakeClient([device("ncm", "20", "y")])
     plugin = make_plugin(sources=[{"platform": "incontrol", "name": "ic", "incontrol": {"client_id": "i", "client_secret": "ssss"}},
                                   ncm_source(), ncm_source("again")])
-    records = plugin.fetch(plugin.sources())
+    records, complete = plugin.fetch(plugin.sources())
+    assert complete is True
     assert [(r["source"], r["id"]) for r in records] == [("ic", "9"), ("ic", "10"), ("ncm", "20"), ("ncm", "100")]
     assert set(records[0]) == set(fleet.RECORD_FIELDS) | {"source"}  # no wan/ssids without detail
     assert clients["ncm"].calls == [({}, False)]
@@ -299,7 +300,7 @@ def test_detail_keeps_wan_and_telecomx_is_always_read_in_full(clients):
     clients["ncm"] = FakeClient([device("ncm", "1", "x")])
     clients["telecomx"] = FakeClient([device("telecomx", "a1", "t")])
     plugin = make_plugin(sources=[ncm_source(detail=True), {"platform": "telecomx", "telecomx": {"token": "tttt"}}])
-    records = plugin.fetch(plugin.sources())
+    records = plugin.fetch(plugin.sources())[0]
     assert records[0]["wan"][0]["id"] == "1"
     assert "wan" not in records[1]
     assert clients["telecomx"].calls == [({}, True)]  # full items: the serial number
@@ -352,8 +353,9 @@ def test_strict_permissions(clients, strict):
         with pytest.raises(AnsibleError, match="set strict_permissions: false"):
             plugin.fetch(plugin.sources())
         return
-    records = plugin.fetch(plugin.sources())
+    records, complete = plugin.fetch(plugin.sources())
     assert [r["source"] for r in records] == ["ic"]
+    assert complete is False  # so the listing is not cached
     assert plugin.display.warnings == ["wanfleet.routers.fleet: source ncm is left out (strict_permissions is false): "
                                        "ncm: GET /routers/ failed with HTTP 403"]
 
