@@ -363,6 +363,8 @@ def host_name(value):
     if value in (None, ""):
         return None
     name = _HOST_UNSAFE.sub("_", to_native(value))
+    if name.startswith("-"):  # would read as an option where a host name is passed on a command line
+        name = "_" + name[1:]
     return name if _HAS_ALNUM.search(name) else None
 
 

@@ -461,7 +461,7 @@ def test_awx_fleet_credential_type_covers_every_inventory_platform():
 
 @pytest.mark.parametrize("value, expected", [
     ("store-7\nall", "store-7_all"), ("a,b:c", "a_b_c"), ("web[0:3]", "web_0_3_"), ("!db01&x", "_db01_x"),
-    ("00:30:44:7a:a0:4f", "00_30_44_7a_a0_4f"), ("北京 1", "北京_1"), ("!!! ,,", None), ("", None), (None, None),
+    ("00:30:44:7a:a0:4f", "00_30_44_7a_a0_4f"), ("北京 1", "北京_1"), ("-rf", "_rf"), ("!!! ,,", None), ("", None), (None, None),
 ])
 def test_host_names_carry_no_pattern_characters(value, expected):
     assert fleet.host_name(value) == expected
