@@ -11,7 +11,10 @@ import yaml
 
 from tests.demo import ncm_firmware_version
 from tests.integration.conftest import BIN
-from tests.integration.test_role import PASSPHRASE, SITE, connection, ncm_group, ncm_router, site  # noqa: F401 (fixture)
+from tests.integration import test_role
+from tests.integration.test_role import PASSPHRASE, SITE, connection, ncm_group, ncm_router
+
+site = test_role.site  # the fixture that runs playbooks/site.yml
 
 pytestmark = pytest.mark.integration
 
