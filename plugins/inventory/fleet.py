@@ -13,7 +13,8 @@ description:
     and adds every device as a host carrying its C(device_info) record under C(wanfleet_) host variables
     (C(wanfleet_platform), C(wanfleet_id), C(wanfleet_name), C(wanfleet_serial), C(wanfleet_mac), C(wanfleet_model),
     C(wanfleet_firmware), C(wanfleet_status), C(wanfleet_group), C(wanfleet_group_id)), plus C(wanfleet_source),
-    the name of the source that listed it.
+    the name of the source that listed it, and C(wanfleet_online), a boolean (C(true) when the status is C(online)),
+    which C(ansible-inventory --export) prints as a plain C(true) for AWX's enabled variable.
   - With O(detail=true) (or O(sources[].detail=true)) the host variables also hold C(wanfleet_wan) and C(wanfleet_ssids),
     the lists C(device_info) returns. Without it these two variables are B(not defined) (rather than empty lists,
     which would say "no WAN"), because they are live state that costs extra requests on NCM (see O(detail)).
@@ -25,7 +26,8 @@ description:
     (C(wanfleet_group_<name>); the same group name on two platforms gives one group, intersect it with the platform
     group to tell them apart), per model (C(wanfleet_model_<model>)) and per online status (C(wanfleet_online),
     C(wanfleet_offline), C(wanfleet_unknown)). Names are lower case with every character other than letters, digits
-    and C(_) replaced by C(_).'
+    and C(_) replaced by C(_). When two distinct vendor names give the same group name, the later one gets the vendor
+    group id (or a number) appended, with a warning.'
   - Sources are read concurrently (O(concurrency)); each platform client pages as fast as its API allows (TelecomX
     pages in parallel once the total is known; InControl lists an organization in one request and keeps to its
     20 requests per second per organization; NCM asks for up to four pages of routers at a time, predicted from its
@@ -186,13 +188,19 @@ options:
     description:
       - The host name of a device is the first of these fields that has a value; a device with none of them is
         named C(<platform>_<id>).
+      - Every character other than a letter, a digit, C(_), C(.) and C(-) becomes C(_), so no host name carries
+        whitespace, a newline or a host pattern character (C(,) C(:) C(!) C(&) C([) ...); a value with no letter or
+        digit left counts as no value.
     type: list
     elements: str
     default: [name, serial, mac, id]
     choices: [name, serial, mac, id]
   duplicate_hostnames:
     description:
-      - What to do when devices get the same host name (router names are not unique on any of these platforms).
+      - What to do when devices get the same host name (router names are not unique on any of these platforms),
+        or a name that is taken - a host or group already in the inventory (for example from a static inventory read
+        before this file), one of the plugin's groups, or C(all), C(ungrouped), C(localhost), C(127.0.0.1), C(::1).
+        The plugin never writes onto a host or group it did not create.
       - Devices are taken in the order of O(sources), and within a source by id, so the same device keeps the plain
         name from one run to the next whatever order the API answers in.
       - V(suffix) names the later devices C(<name>_<id>) and gives one warning with the count and examples
@@ -219,6 +227,12 @@ notes:
     O(compose) are applied, so changing those needs no new listing); the cache key covers the sources, their
     non-secret credentials, filters and O(detail), so a changed source is listed anew. C(--flush-cache) and
     C(meta) C(refresh_inventory) list anew and rewrite the cache; O(cache_timeout) expires it.
+  - The cache is read as untrusted data. Every cached record is checked as an API record is (the keys of a device
+    record, values the record model passes unchanged) and read without the tags ansible-core may have stored with
+    it; an entry that fails a check is a cache miss, listed anew and rewritten, with a warning. A listing that left
+    a source out (O(strict_permissions=false)) is never cached.
+  - Adding hosts is all or nothing - if it fails (for example a O(compose) expression under O(strict=true)), the
+    hosts and groups added by this run are removed again.
   - 'C(ansible-inventory --list --export) (what AWX runs) holds the same host variables as C(--list), since the plugin
     sets no group variables. API values appear as C({"__ansible_unsafe": ...}) on ansible-core 2.19 and later, as
     they are never templated. Vendor objects (C(raw)) are never put into the inventory.'
@@ -290,7 +304,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.connection import
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import PermissionDeniedError, WanfleetError
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import HAS_HTTPX, HttpSession
-from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS_PYDANTIC
+from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS_PYDANTIC, Device
 
 try:  # ansible-core >= 2.19: plugin strings are untrusted unless marked; this one must be templated
     from ansible.template import trust_as_template
@@ -330,11 +344,73 @@ CACHE_FORMAT = 1
 # How many clashing host names the warning (or the error) shows; -vv lists every rename.
 SHOWN_CLASHES = 5
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+# Host names keep letters (any script), digits, "_", "." and "-": no whitespace, no newline, and none of the host
+# pattern characters (",", ":", "!", "&", "~", "*", "?", "[", "]", "@"...), which --limit, a .retry file and AWX's
+# relaunch would read as separators or operators.
+_HOST_UNSAFE = re.compile(r"[^\w.-]")
+_HAS_ALNUM = re.compile(r"[^\W_]")
+# Names ansible-core gives meaning to: the implicit groups and the implicit localhost.
+RESERVED_NAMES = frozenset(("all", "ungrouped", "localhost", "127.0.0.1", "::1"))
 
 
 def group_name(*parts):
     """A valid Ansible group name from free text (vendor group names have spaces, dashes...)."""
     return _UNSAFE.sub("_", "_".join(str(part) for part in parts)).lower()
+
+
+def host_name(value):
+    """value as a host name that no host pattern splits, or None when nothing usable is left of it."""
+    if value in (None, ""):
+        return None
+    name = _HOST_UNSAFE.sub("_", to_native(value))
+    if name.startswith("-"):  # would read as an option where a host name is passed on a command line
+        name = "_" + name[1:]
+    return name if _HAS_ALNUM.search(name) else None
+
+
+def cached_records(cached, sources):
+    """(records, None) when a cache entry holds a usable listing of these sources, else (None, why not).
+
+    The cache file is data that anyone who can write it may have edited: every record is checked as an API record
+    is (the Device model, and nothing may change on the way through it), and comes back as plain JSON data, without
+    the tags (such as TrustedAsTemplate) that ansible-core's cache plugins restore.
+    """
+    if cached is None:
+        return None, "no entry"
+    try:
+        data = json.loads(json.dumps(cached))
+    except (TypeError, ValueError) as error:
+        return None, "not plain JSON data (%s)" % to_native(error)
+    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or not isinstance(data.get("records"), list):
+        return None, "not a listing in this plugin's format"
+    configured = dict((source["name"], source) for source in sources)
+    for index, record in enumerate(data["records"]):
+        problem = _record_problem(record, configured)
+        if problem:
+            return None, "record %d %s" % (index, problem)
+    return data["records"], None
+
+
+def _record_problem(record, configured):
+    """Why a cached record is not one this plugin would have written for the configured sources, or None."""
+    if not isinstance(record, dict):
+        return "is not a dictionary"
+    source = configured.get(record.get("source")) if isinstance(record.get("source"), str) else None
+    if source is None:
+        return "names no configured source"
+    fields = RECORD_FIELDS + DETAIL_FIELDS if source["detail"] else RECORD_FIELDS
+    if set(record) != set(fields) | {"source"}:
+        return "does not have exactly the keys of a device record"
+    if record["platform"] != source["platform"]:
+        return "has another platform than its source"
+    try:
+        checked = Device.model_validate(record).record()
+    except (TypeError, ValueError) as error:  # pydantic's ValidationError is a ValueError
+        return "is not a device record (%s)" % to_native(error).splitlines()[0]
+    changed = [field for field in fields if checked[field] != record[field] or type(checked[field]) is not type(record[field])]
+    if changed:
+        return "has values an API record cannot have (%s)" % ", ".join(changed)
+    return None
 
 
 def _id_order(record):
@@ -388,13 +464,18 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 cached = self._cache[cache_key]
             except KeyError:
                 cached = None
-            if isinstance(cached, dict) and cached.get("format") == CACHE_FORMAT and isinstance(cached.get("records"), list):
-                records = cached["records"]
+            records, problem = cached_records(cached, sources)
+            if records is not None:
                 self.display.vvv("wanfleet.routers.fleet: %d devices from the cache (%s)" % (len(records), cache_key))
             else:
+                if cached is not None:
+                    self.display.warning("wanfleet.routers.fleet: the cached listing (%s) is not used: %s; listing again"
+                                         % (cache_key, problem))
                 update_cache = True
         if records is None:
-            records = self.fetch(sources)
+            records, complete = self.fetch(sources)
+            # A listing that left a source out (strict_permissions: false) is never served again from the cache.
+            update_cache = update_cache and complete
         if update_cache:
             self._cache[cache_key] = {"format": CACHE_FORMAT, "records": records}
         self.populate(records)
@@ -466,7 +547,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # ---- listing ------------------------------------------------------------------------------
 
     def fetch(self, sources):
-        """Device records of every source, in source order; sources are read concurrently.
+        """(device records of every source in source order, whether no source was left out); read concurrently.
 
         Raises AnsibleError naming every source that failed; nothing is returned unless all succeeded
         (or were left out under strict_permissions: false).
@@ -505,11 +586,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if failures:
             raise AnsibleError("wanfleet.routers.fleet: the fleet could not be listed, so no host is added: %s"
                                % "; ".join(str(error) for _source, error in failures))
-        records, seen = [], set()
+        records, seen, complete = [], set(), True
         for future in futures:
             source_records, warnings = future.result()
             for warning in warnings:
                 self.display.warning(warning)
+            if source_records is None:  # left out under strict_permissions: false
+                complete = False
+                continue
             for record in source_records:
                 identity = (record["platform"], record["id"])
                 if identity in seen:
@@ -518,14 +602,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                     continue
                 seen.add(identity)
                 records.append(record)
-        return records
+        return records, complete
 
     @staticmethod
     def _tls(source):
         return (source.get("validate_certs") is not False, source.get("ca_path"))
 
     def _read_source(self, source, session):
-        """(records, warnings) of one source; raises _SourceFailure. Runs in a worker thread: no display here."""
+        """(records, warnings) of one source, records None when it is left out; raises _SourceFailure.
+
+        Runs in a worker thread: no display here.
+        """
         name, platform, detail = source["name"], source["platform"], source["detail"]
         # Client messages start with the platform ("ncm: GET /routers/ ..."); name the source when that is not enough.
         label = "" if name == platform else "source %s: " % name
@@ -538,7 +625,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             if self.get_option("strict_permissions"):
                 raise _SourceFailure("%s%s (set strict_permissions: false to leave a refused source out)"
                                      % (label, error.message))
-            return [], ["wanfleet.routers.fleet: source %s is left out (strict_permissions is false): %s" % (name, error.message)]
+            return None, ["wanfleet.routers.fleet: source %s is left out (strict_permissions is false): %s" % (name, error.message)]
         except WanfleetError as error:
             raise _SourceFailure(label + error.message)
         fields = RECORD_FIELDS + DETAIL_FIELDS if detail else RECORD_FIELDS
@@ -560,8 +647,35 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # ---- hosts and groups ------------------------------------------------------------------------
 
-    def hostnames(self, records):
-        """[(host name, record)] with duplicate_hostnames applied (one warning, or one error listing the clashes)."""
+    def own_groups(self, records):
+        """[group names of each record], made so that distinct vendor values stay distinct groups (one warning)."""
+        names, owners, clashes, memberships = {}, {}, [], []
+        for record in records:
+            mine = []
+            for kind, value, tiebreak in _memberships(record):
+                if (kind, value) not in names:
+                    base = group_name(PREFIX + kind, value) if kind else group_name(PREFIX + value)
+                    name, number = base, 1
+                    while name in owners:  # another vendor value gave the same name: tell them apart
+                        number += 1
+                        name = group_name(base, tiebreak) if number == 2 and tiebreak else "%s_%d" % (base, number)
+                    if name != base:
+                        clashes.append("%r is %s (%s is %r)" % (value, name, base, owners[base]))
+                    names[(kind, value)] = name
+                    owners[name] = value
+                mine.append(names[(kind, value)])
+            memberships.append(mine)
+        if clashes:
+            self.display.warning("wanfleet.routers.fleet: %d vendor group or model name(s) gave a group name another one "
+                                 "already had and got a suffix: %s" % (len(clashes), "; ".join(clashes[:SHOWN_CLASHES])))
+        return memberships
+
+    def hostnames(self, records, taken=frozenset()):
+        """[(host name, record)] with duplicate_hostnames applied (one warning, or one error listing the clashes).
+
+        `taken` are names this run must not write onto: hosts and groups that were there before, the plugin's own
+        groups and the names ansible-core reserves.
+        """
         preference = self.get_option("hostnames") or list(HOSTNAME_FIELDS)
         unknown = [field for field in preference if field not in HOSTNAME_FIELDS]
         if unknown:
@@ -569,76 +683,103 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                      % (", ".join(map(str, unknown)), ", ".join(HOSTNAME_FIELDS)))
         owners, named, clashes = {}, [], []
         for record in records:
-            hostname = None
-            for field in preference:
-                if record.get(field) not in (None, ""):
-                    hostname = to_native(record[field])
-                    break
-            if hostname is None:
-                hostname = "%s_%s" % (record["platform"], record["id"])
-            if hostname in owners:
-                unique = "%s_%s" % (hostname, record["id"])
-                if unique in owners:
-                    unique = "%s_%s_%s" % (hostname, record["platform"], record["id"])
-                clashes.append((hostname, owners[hostname], record, unique))
+            candidates = [host_name(record.get(field)) for field in preference]
+            hostname = next((name for name in candidates if name), None) or host_name("%s_%s" % (record["platform"], record["id"]))
+            if hostname in owners or hostname in taken:
+                unique = _unique(hostname, record, lambda name: name in owners or name in taken)
+                clashes.append((hostname, owners.get(hostname), record, unique))
                 hostname = unique
             owners[hostname] = record
             named.append((hostname, record))
         if clashes:
             def describe(clash):
                 hostname, owner, record, unique = clash
-                return "%s (%s %s, also %s %s)" % (hostname, record["platform"], record["id"], owner["platform"], owner["id"])
+                other = "%s %s" % (owner["platform"], owner["id"]) if owner else (
+                    "a name Ansible reserves" if hostname in RESERVED_NAMES else "a host or group not made by this source")
+                return "%s (%s %s, also %s)" % (hostname, record["platform"], record["id"], other)
             shown = ", ".join(describe(clash) for clash in clashes[:SHOWN_CLASHES])
             more = " and %d more" % (len(clashes) - SHOWN_CLASHES) if len(clashes) > SHOWN_CLASHES else ""
             if self.get_option("duplicate_hostnames") == "error":
-                raise AnsibleError("wanfleet.routers.fleet: %d device(s) would get a host name another device has: %s%s; "
+                raise AnsibleError("wanfleet.routers.fleet: %d device(s) would get a host name that is taken: %s%s; "
                                    "choose other hostnames (e.g. [serial, name]) or set duplicate_hostnames: suffix"
                                    % (len(clashes), shown, more))
-            self.display.warning("wanfleet.routers.fleet: %d device(s) got a host name another device already had and were "
+            self.display.warning("wanfleet.routers.fleet: %d device(s) got a host name that was taken and were "
                                  "added as <name>_<id>: %s%s (-vv lists every rename)"
                                  % (len(clashes), ", ".join("%s -> %s" % (clash[0], clash[3]) for clash in clashes[:SHOWN_CLASHES]),
                                     more))
-            for hostname, owner, record, unique in clashes:
-                self.display.vv("wanfleet.routers.fleet: %s %s is %s: %s is %s %s"
-                                % (record["platform"], record["id"], unique, hostname, owner["platform"], owner["id"]))
+            for clash in clashes:
+                self.display.vv("wanfleet.routers.fleet: %s is %s: %s" % (describe(clash), clash[3], clash[0]))
         return named
 
     def populate(self, records):
+        """Add the hosts and groups, all or nothing: a failure (a strict compose error...) takes back what it added."""
+        inventory = self.inventory
+        memberships = self.own_groups(records)
+        hosts_before, groups_before = set(inventory.hosts), set(inventory.groups)
+        own = set(name for names in memberships for name in names)
+        named = self.hostnames(records, taken=hosts_before | groups_before | RESERVED_NAMES | own)
+        try:
+            self._add_hosts(zip(named, memberships))
+        except Exception:
+            for name in set(inventory.hosts) - hosts_before:
+                inventory.remove_host(inventory.hosts[name])
+            for name in set(inventory.groups) - groups_before:
+                inventory.remove_group(inventory.groups[name])
+            raise
+
+    def _add_hosts(self, hosts):
         inventory = self.inventory
         compose = self.get_option("compose")
         composed_groups = self.get_option("groups")
         keyed_groups = self.get_option("keyed_groups")
         strict = self.get_option("strict")
         interpreter = trust_as_template("{{ ansible_playbook_python }}")
-        group_names = {}  # (kind, value) -> sanitised name, made once
-        made = set()
-
-        def group(kind, value):
-            key = (kind, value)
-            name = group_names.get(key)
-            if name is None:
-                name = group_names[key] = group_name(PREFIX + kind, value) if kind else PREFIX + str(value)
-            if name not in made:
-                inventory.add_group(name)
-                made.add(name)
-            return name
-
-        for hostname, record in self.hostnames(records):
+        added = []
+        for (hostname, record), groups in hosts:
             inventory.add_host(hostname)
+            added.append(hostname)
             hostvars = dict((PREFIX + key, make_unsafe(value)) for key, value in record.items())
+            # A boolean prints as plain true/false in ansible-inventory's JSON: AWX's enabled_var compares it as printed.
+            hostvars[PREFIX + "online"] = record.get("status") == "online"
             hostvars["ansible_connection"] = "local"
             hostvars["ansible_python_interpreter"] = interpreter
             for key, value in hostvars.items():
                 inventory.set_variable(hostname, key, value)
-            inventory.add_child(group(None, record["platform"]), hostname)
-            inventory.add_child(group(None, record.get("status") or "unknown"), hostname)
-            if record.get("group"):
-                inventory.add_child(group("group", record["group"]), hostname)
-            if record.get("model"):
-                inventory.add_child(group("model", record["model"]), hostname)
+            for group in groups:
+                inventory.add_group(group)
+                inventory.add_child(group, hostname)
             if compose:
                 self._set_composite_vars(compose, hostvars, hostname, strict=strict)
             if composed_groups:
                 self._add_host_to_composed_groups(composed_groups, hostvars, hostname, strict=strict)
             if keyed_groups:
                 self._add_host_to_keyed_groups(keyed_groups, hostvars, hostname, strict=strict)
+        # groups/keyed_groups may have made a group named like one of these hosts: Ansible would then take one for
+        # the other (variables, membership, patterns).
+        clashing = [hostname for hostname in added if hostname in inventory.groups]
+        if clashing:
+            raise AnsibleError("wanfleet.routers.fleet: groups or keyed_groups made group(s) named like host(s) of this "
+                               "source: %s; change their prefix" % ", ".join(clashing[:SHOWN_CLASHES]))
+
+
+def _unique(hostname, record, taken):
+    """The first free one of <name>_<id>, <name>_<platform>_<id>, <name>_<platform>_<id>_2, ..."""
+    candidates = ["%s_%s" % (hostname, record["id"]), "%s_%s_%s" % (hostname, record["platform"], record["id"])]
+    number = 1
+    while True:
+        for candidate in candidates:
+            name = host_name(candidate)
+            if not taken(name):
+                return name
+        number += 1
+        candidates = ["%s_%s_%s_%d" % (hostname, record["platform"], record["id"], number)]
+
+
+def _memberships(record):
+    """(kind, vendor value, tie-breaker) of each of the plugin's groups a device is in."""
+    yield None, record["platform"], None
+    yield None, record.get("status") or "unknown", None
+    if record.get("group"):
+        yield "group", record["group"], record.get("group_id")
+    if record.get("model"):
+        yield "model", record["model"], None

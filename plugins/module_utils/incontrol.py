@@ -841,6 +841,12 @@ def _as_api_id(value):
     return int(text) if text.isdigit() else text
 
 
+def _id_key(value):
+    """Sort key of a numeric id: numeric order."""
+    text = str(value)
+    return (len(text), text)
+
+
 def _by_name(items, name, what, platform):
     """The one dict/record named exactly `name`, or None; several -> AmbiguousError listing them."""
     def get(item, key):
@@ -987,6 +993,7 @@ class GroupResource(Resource):
                                              platform=PLATFORM)
             raw = found.raw or {}
         self._created_id = str(raw["id"])
+        raw = self._keep_oldest(desired["name"], raw)
         created = {"id": str(raw["id"]), "name": raw.get("name", desired["name"]),
                    "timezone": raw.get("timezone", desired.get("timezone")),
                    "country": raw.get("country", desired.get("country"))}
@@ -995,6 +1002,18 @@ class GroupResource(Resource):
                 self._add_devices(created["id"], desired["devices"])
             created["devices"] = list(desired["devices"])
         return created
+
+    def _keep_oldest(self, name, raw):
+        """The group to go on with: another run creating the same group at the same time also succeeds, so every
+        run keeps the oldest group of the name (the lowest id; inferred: IC2 numbers groups as it creates them)
+        and deletes the one it made when that is not it. A group this run did not make is never deleted."""
+        self.client.forget_groups()
+        same = sorted((group for group in self.client.groups() if group.name == name), key=lambda group: _id_key(group.id))
+        if not same or str(same[0].id) == self._created_id:
+            return raw
+        self.delete({"id": self._created_id})
+        self._created_id = None  # the kept group is the other run's: a rollback must not delete it
+        return same[0].raw or {"id": same[0].id, "name": name}
 
     def update(self, current, desired, changes):
         body = dict((key, changes[key]) for key in GROUP_WRITE_FIELDS if key in changes)

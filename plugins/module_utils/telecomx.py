@@ -48,7 +48,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
     mac_digits,
     normalize_mac,
 )
-from ansible_collections.wanfleet.routers.plugins.module_utils.resource import Resource, not_existing
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import Resource, not_existing, values_differ
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache, cache_key
 
 # ---- what the documents say, and what is inferred: correct it here ---------------------------
@@ -720,8 +720,9 @@ class TelecomXClient(ApiClient):
 
         The update sets absolute values, so a resend after a lost answer changes nothing more:
         it is retried like a PUT (idempotent=True). With `current` (the device as read), a
-        `wifi`/`dhcp` change is sent merged into the current object, so the request does not
-        depend on whether the API merges or replaces nested objects (undocumented, inferred).
+        `wifi`/`dhcp` change carries only the keys whose value differs: the update takes partial
+        objects ("Only properties to update needs to be provided", and its example sends two wifi
+        keys), so a key someone else changed since the read is not written back as it was.
         """
         unsupported = sorted(set(changes) - set(UPDATABLE_KEYS))
         if unsupported:
@@ -729,11 +730,10 @@ class TelecomXClient(ApiClient):
                                    "delete and re-create the device to change it" % (", ".join(unsupported), ", ".join(UPDATABLE_KEYS)),
                                    platform=self.platform)
         changes = dict(changes)
-        for key, fields in (("wifi", WIFI_FIELDS), ("dhcp", DHCP_FIELDS)):
+        for key in ("wifi", "dhcp"):
             if current is not None and isinstance(changes.get(key), dict) and isinstance(current.get(key), dict):
-                # Only the properties we know are sent back: a field the API adds later stays its own.
-                known = dict((name, value) for name, value in current[key].items() if name in dict(fields))
-                changes[key] = dict(known, **_drop_none(changes[key]))
+                changes[key] = dict((name, value) for name, value in _drop_none(changes[key]).items()
+                                    if values_differ(value, current[key].get(name)))
         return device_from_api(self.post_update(device_id, device_to_api(changes, partial=True)))
 
     def post_update(self, device_id, body):
@@ -1100,6 +1100,11 @@ class TelecomXDeviceResource(Resource):
         if current is not None and current.get("state") == DELETING_STATE:
             self._deleting = current  # on its way out: absent already, and its MAC is not free yet
             return None
+        if current is not None and self.params.get("wait") and self.params.get("state") != "absent" \
+                and (current.get("state") != PROVISIONED_STATE or current.get("jobs")):
+            # Still provisioning (a create whose wait was interrupted, or another run's): `wait` means the device is
+            # ready when the task returns, whether or not this run changes it.
+            current = self.client.wait_provisioned(current["id"], timeout=self.params.get("wait_timeout") or 0)
         return current
 
     def desired(self, current):
@@ -1319,10 +1324,9 @@ class SsidProfileResource(Resource):
 
     def update(self, current, desired, changes):
         enabled, ssid, password = self._band()[1:]
-        known = set(field[1] for field in WIFI_FIELDS)
-        # The whole current wifi object with this band's keys changed: the request does not
-        # depend on whether the API merges nested objects (inferred, see update_device).
-        wifi = dict((key, value) for key, value in (self._raw.get("wifi") or {}).items() if key in known)
+        # Only this band's keys that change (partial update, see update_device): the other bands, and
+        # whatever changed on the device since it was read, stay as they are.
+        wifi = {}
         if "name" in changes:
             wifi[ssid] = changes["name"]
         if "enabled" in changes:

@@ -137,8 +137,9 @@ options:
     choices: [present, absent]
   wait:
     description:
-      - Wait until provisioning is done after a change; after O(state=absent), wait until the device is gone
-        (so its MAC address can be used again at once).
+      - Wait until provisioning is done after a change, and for a device found still provisioning (a create whose
+        wait was interrupted, or another run's) even when nothing changes; after O(state=absent), wait until the
+        device is gone (so its MAC address can be used again at once).
     type: bool
     default: false
   wait_timeout:

@@ -289,7 +289,8 @@ def test_fetch_in_source_order_sorted_by_id_without_repeats(clients):
     clients["again"] = FakeClient([device("ncm", "20", "y")])
     plugin = make_plugin(sources=[{"platform": "incontrol", "name": "ic", "incontrol": {"client_id": "i", "client_secret": "ssss"}},
                                   ncm_source(), ncm_source("again")])
-    records = plugin.fetch(plugin.sources())
+    records, complete = plugin.fetch(plugin.sources())
+    assert complete is True
     assert [(r["source"], r["id"]) for r in records] == [("ic", "9"), ("ic", "10"), ("ncm", "20"), ("ncm", "100")]
     assert set(records[0]) == set(fleet.RECORD_FIELDS) | {"source"}  # no wan/ssids without detail
     assert clients["ncm"].calls == [({}, False)]
@@ -299,7 +300,7 @@ def test_detail_keeps_wan_and_telecomx_is_always_read_in_full(clients):
     clients["ncm"] = FakeClient([device("ncm", "1", "x")])
     clients["telecomx"] = FakeClient([device("telecomx", "a1", "t")])
     plugin = make_plugin(sources=[ncm_source(detail=True), {"platform": "telecomx", "telecomx": {"token": "tttt"}}])
-    records = plugin.fetch(plugin.sources())
+    records = plugin.fetch(plugin.sources())[0]
     assert records[0]["wan"][0]["id"] == "1"
     assert "wan" not in records[1]
     assert clients["telecomx"].calls == [({}, True)]  # full items: the serial number
@@ -352,8 +353,9 @@ def test_strict_permissions(clients, strict):
         with pytest.raises(AnsibleError, match="set strict_permissions: false"):
             plugin.fetch(plugin.sources())
         return
-    records = plugin.fetch(plugin.sources())
+    records, complete = plugin.fetch(plugin.sources())
     assert [r["source"] for r in records] == ["ic"]
+    assert complete is False  # so the listing is not cached
     assert plugin.display.warnings == ["wanfleet.routers.fleet: source ncm is left out (strict_permissions is false): "
                                        "ncm: GET /routers/ failed with HTTP 403"]
 
@@ -453,3 +455,69 @@ def test_awx_fleet_credential_type_covers_every_inventory_platform():
             assert bool(fields[field].get("secret")) is secret, field
     assert env == expected
     assert not any(variable.startswith("ANSIBLE_") for variable in env)
+
+
+# ---- hostile names and an edited cache (issue 19) -----------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    ("store-7\nall", "store-7_all"), ("a,b:c", "a_b_c"), ("web[0:3]", "web_0_3_"), ("!db01&x", "_db01_x"),
+    ("00:30:44:7a:a0:4f", "00_30_44_7a_a0_4f"), ("北京 1", "北京_1"), ("-rf", "_rf"), ("!!! ,,", None), ("", None), (None, None),
+])
+def test_host_names_carry_no_pattern_characters(value, expected):
+    assert fleet.host_name(value) == expected
+
+
+def test_taken_and_reserved_names_are_suffixed_and_own_groups_hold_only_hosts():
+    plugin = make_plugin()
+    plugin.inventory.add_host("db01")
+    plugin.inventory.add_group("webservers")
+    plugin.populate([record(id="1", name="db01"), record(id="2", name="webservers"), record(id="3", name="localhost"),
+                     record(id="4", name="all"), record(id="5", name="wanfleet_online"), record(id="6", name="ungrouped")])
+    assert hostnames(plugin) == ["all_4", "db01", "db01_1", "localhost_3", "ungrouped_6", "wanfleet_online_5", "webservers_2"]
+    assert not [key for key in plugin.inventory.hosts["db01"].vars if key.startswith(("wanfleet_", "ansible_"))]
+    assert plugin.inventory.groups["webservers"].get_hosts() == [] and plugin.inventory.groups["webservers"].vars == {}
+    assert plugin.inventory.groups["wanfleet_online"].child_groups == []
+    assert "6 device(s) got a host name that was taken" in plugin.display.warnings[0]
+
+
+def test_a_failure_while_adding_hosts_takes_back_every_host_and_group():
+    plugin = make_plugin(compose={"upper": "wanfleet_group.upper()"}, strict=True)
+    plugin.inventory.add_host("static")
+    with pytest.raises(AnsibleError):
+        plugin.populate([record(id="1", name="a", group="G"), record(id="2", name="b", group=None)])
+    assert hostnames(plugin) == ["static"]
+    assert sorted(plugin.inventory.groups) == ["all", "ungrouped"]
+
+
+def test_distinct_vendor_names_giving_one_group_name_stay_apart():
+    plugin = make_plugin()
+    plugin.populate([record(id="1", name="a", group="Stores East", group_id="11"),
+                     record(id="2", name="b", group="stores-east", group_id="12"),
+                     record(id="3", name="c", group="Stores East", group_id="11", platform="incontrol")])
+    assert members(plugin, "wanfleet_group_stores_east") == ["a", "c"]
+    assert members(plugin, "wanfleet_group_stores_east_12") == ["b"]
+    assert "'stores-east' is wanfleet_group_stores_east_12" in plugin.display.warnings[0]
+
+
+SOURCES = [{"name": "ncm", "platform": "ncm", "detail": False}]
+
+
+def test_a_cached_listing_is_plain_checked_data():
+    good = record(id="7", name="r", mac="00:30:44:7a:a0:4f", status="offline", group="G", group_id="3")
+    records, problem = fleet.cached_records({"format": fleet.CACHE_FORMAT, "records": [good]}, SOURCES)
+    assert problem is None and records == [good]
+    tagged = dict(good, firmware=trusted("{{ lookup('pipe', 'id') }}"))
+    records = fleet.cached_records({"format": fleet.CACHE_FORMAT, "records": [tagged]}, SOURCES)[0]
+    assert records[0]["firmware"].__class__ is str  # the tag is gone: an untrusted string like any API value
+
+
+@pytest.mark.parametrize("edit, reason", [
+    (lambda r: dict(r, status="<img>"), "(status)"), (lambda r: 7, "is not a dictionary"),
+    (lambda r: dict(r, extra=1), "keys"), (lambda r: dict(r, id=None), "not a device record"),
+    (lambda r: dict(r, mac="nonsense"), "not a device record"), (lambda r: dict(r, platform="telecomx"), "platform"),
+    (lambda r: dict(r, source="other"), "no configured source"), (lambda r: dict(r, name=5), "not a device record"),
+])
+def test_an_edited_cache_record_is_a_miss(edit, reason):
+    cached = {"format": fleet.CACHE_FORMAT, "records": [edit(record(id="7", name="r"))]}
+    records, problem = fleet.cached_records(cached, SOURCES)
+    assert records is None and reason in problem

@@ -625,8 +625,7 @@ def test_update_null_wifi_and_merge_with_current(logged_in, mock):
     logged_in.update_device(DEVICE_ID, {"wifi": {"ssid": "New", "ssid_5g": None}, "mac_address": "02:c0:de:00:00:09"}, current=current)
     body = json.loads(update.calls.last.request.content)
     assert body["macAddress"] == "02c0de000009"
-    assert body["wifi"]["ssid"] == "New" and body["wifi"]["ssid5G"] == "Shop-5G" and body["wifi"]["password"] == "wifi-pass-24"
-    assert "channel_width" not in body["wifi"] and "channelWidth" not in body["wifi"]
+    assert body["wifi"] == {"ssid": "New"}  # only the key that changes: a concurrent edit of another key stays
 
 
 def test_update_refuses_what_the_api_cannot_change(logged_in, mock):
@@ -880,15 +879,14 @@ def test_device_unchanged_sends_no_write_and_masks_every_password(logged_in, moc
     assert "wifi-pass" not in json.dumps(result)
 
 
-def test_device_update_sends_only_the_changed_properties_merged(logged_in, mock, fleet):
+def test_device_update_sends_only_the_changed_properties(logged_in, mock, fleet):
     params = device_params(mac_address="02c0de000001", wifi=wifi_option(ssid_5g="Shop-new", password_5g="another-secret"),
                            dhcp=dhcp_option(lease_time=10))
     result = ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", False, result_key="device")
     (call,) = posts(mock)
     body = json.loads(call.request.content)
     assert list(body) == ["wifi"]  # dhcp unchanged, name not managed
-    assert body["wifi"]["ssid5G"] == "Shop-new" and body["wifi"]["password5G"] == "another-secret"
-    assert body["wifi"]["ssid"] == "Shop" and body["wifi"]["password"] == "wifi-pass-24"  # merged key by key
+    assert body["wifi"] == {"ssid5G": "Shop-new", "password5G": "another-secret"}  # only the wifi keys that change
     assert result["changed_keys"] == ["wifi"]
     assert result["diff"]["before"]["wifi"]["ssid_5g"] == "Shop-5G" and result["diff"]["after"]["wifi"]["ssid_5g"] == "Shop-new"
     assert result["diff"]["after"]["wifi"]["password_5g"] == MASK
@@ -910,7 +908,7 @@ def test_update_password_on_create_sets_a_band_that_has_none(logged_in, mock, fl
                            wifi=wifi_option(password="not-sent-again", password_5g="first-password"))
     result = ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", False, "on_create", result_key="device")
     body = json.loads(posts(mock)[0].request.content)
-    assert body["wifi"]["password5G"] == "first-password" and body["wifi"]["password"] == "wifi-pass-24"
+    assert body["wifi"] == {"password5G": "first-password"}
     assert result["changed"] is True
 
 
@@ -1098,11 +1096,11 @@ def test_ssid_unchanged_and_masked(logged_in, mock, fleet):
                                  "security": "wpa2_personal", "passphrase": MASK, "band_steering": False}
 
 
-def test_ssid_change_sends_the_band_keys_in_the_whole_wifi_object(logged_in, mock, fleet):
+def test_ssid_change_sends_only_the_band_keys_that_change(logged_in, mock, fleet):
     result = ensure(telecomx.SsidProfileResource(logged_in, ssid_params(name="Guest", passphrase="guest-pass-1")), "present", False,
                     result_key="profile")
     body = json.loads(posts(mock)[0].request.content)
-    assert body == {"wifi": dict(api_device(1)["wifi"], ssid5G="Guest", password5G="guest-pass-1")}
+    assert body == {"wifi": {"ssid5G": "Guest", "password5G": "guest-pass-1"}}
     assert result["changed_keys"] == ["name", "passphrase"]
     assert result["diff"] == {"before": {"name": "Shop-5G", "passphrase": MASK}, "after": {"name": "Guest", "passphrase": MASK}}
     assert "guest-pass-1" not in json.dumps(result) and "wifi-pass" not in json.dumps(result)
