@@ -95,6 +95,11 @@ ENDPOINTS = {
     # inferred: create/delete of one profile not found in any client
     "ssid_profile_create": ("POST", "/rest/o/{org}/g/{group}/ssid_profiles", "inferred: beyond-the-docs A.7"),
     "ssid_profile_delete": ("DELETE", "/rest/o/{org}/g/{group}/ssid_profiles/{ssid}", "inferred: beyond-the-docs A.7"),
+    # documented: "Get a device's configuration file list" (IC2 doc, config_backup, Since 2.0.25):
+    # data: [{date, file_list: [{size, time, id}]}]
+    "config_backups": ("GET", "/rest/o/{org}/g/{group}/d/{device}/config_backup", "documented"),
+    # documented: "Get a device's configuration file" (IC2 doc, config_backup/{id}, Since 2.0.25), application/octet-stream
+    "config_backup_file": ("GET", "/rest/o/{org}/g/{group}/d/{device}/config_backup/{backup}", "documented"),
     # inferred: TechBlueprints config_device.py (no body; never shown to succeed). Never retried (POST).
     "device_reboot": ("POST", "/rest/o/{org}/g/{group}/d/{device}/tools/reboot", "inferred: beyond-the-docs A.8"),
     # inferred: Bleed-AI uses the device-API proxy in production; not in the public doc
@@ -140,6 +145,8 @@ DEVAPI_ALIVE = ROUTER_FIRMWARE
 # inferred: Peplink priority groups 1 to 4 (a public client sends 1-4; the router doc gives no range)
 WAN_PRIORITY_RANGE = (1, 4)
 
+# A downloaded configuration file is the router's own export (binary), kept under this extension.
+BACKUP_FORMAT = "conf"
 # Reboot (reboot module): a device is back once IC2 shows it online with an uptime that started after
 # the reboot was sent; this many seconds of slack absorb rounding of `uptime` (held doc: integer seconds).
 REBOOT_UPTIME_SLACK = 2.0
@@ -544,6 +551,28 @@ class InControlClient(ApiClient):
         self.call("device_reboot", None, group=device.group_id, device=device.id, idempotent=False)
         self._down.discard(device.id)
 
+    def config_backup(self, device):
+        """The newest configuration file InControl keeps for `device`: {"content": bytes, "format": "conf", "taken_at"}.
+
+        InControl takes these backups itself; its API lists and downloads them (documented) but has
+        no call that takes a new one. NotFoundError when it keeps none.
+        """
+        newest = _newest_backup(self.call("config_backups", group=device.group_id, device=device.id))
+        if newest is None:
+            raise NotFoundError("%s: InControl keeps no configuration backup of %s" % (self.platform, _describe(device)),
+                                platform=self.platform)
+        method, path = self.endpoint("config_backup_file", group=device.group_id, device=device.id, backup=newest["id"])
+        response = self.request(method, path, unwrap=False)
+        if response.status_code >= 400 or "json" in response.headers.get("content-type", ""):
+            # an error, or an envelope where the file was expected: unwrap() raises its typed error
+            try:
+                self.unwrap(response, method, self.url(path))
+            except WanfleetError as exc:
+                raise exc.redacted(self.redactor)
+            raise MalformedResponseError("%s: GET %s answered JSON instead of the configuration file" % (self.platform, path),
+                                         platform=self.platform, method=method, url=self.url(path))
+        return {"content": response.content, "format": BACKUP_FORMAT, "taken_at": newest["taken_at"]}
+
     def is_back(self, device, rebooted_at):
         """True once the device detail shows it online with an uptime that began after `rebooted_at`.
 
@@ -602,6 +631,22 @@ class InControlClient(ApiClient):
 
 
 # ---- helpers -----------------------------------------------------------------------
+
+
+def _newest_backup(days):
+    """{id, taken_at} of the newest file of a config_backup listing ([{date, file_list: [{size, time, id}]}]), or None.
+
+    inferred: `time` may be a time of day or a full timestamp (the doc says only "Backup time"), so
+    files are ordered by (date, time, id), and taken_at is "<date> <time>" unless time holds the date.
+    """
+    files = []
+    for day in days if isinstance(days, list) else []:
+        for item in (day.get("file_list") or []) if isinstance(day, dict) else []:
+            if isinstance(item, dict) and item.get("id") is not None:
+                date, when = str(day.get("date") or ""), str(item.get("time") or "")
+                taken_at = when if date and when.startswith(date) else " ".join(filter(None, (date, when)))
+                files.append(((date, when, _int_or_none(item["id"]) or 0), {"id": item["id"], "taken_at": taken_at or None}))
+    return max(files, key=lambda entry: entry[0])[1] if files else None
 
 
 def _json_or_none(response):

@@ -110,6 +110,8 @@ ROUTER_SUMMARY_FIELDS = ("id", "name", "serial_number", "mac", "state", "group",
 GROUP_FIELDS = ("id", "name", "account", "product", "target_firmware", "device_type")
 # Only `configuration` and `suspended` are writable (§3.1); `actual` is left out (large, rarely needed).
 CONFIG_FIELDS = ("id", "router", "configuration", "target", "pending", "synched", "suspended", "version_number")
+# A router's configuration backup (config_backup module): the individual layer and the router's own report.
+BACKUP_CONFIG_FIELDS = ("id", "router", "configuration", "actual")
 
 # ---- INFERRED: every guess in one place ------------------------------------------------
 
@@ -655,6 +657,18 @@ class NcmClient(ApiClient):
         if removals:
             raise InputError("ncm: a configuration PATCH cannot remove anything (NCM API v2, configuration_managers); "
                              "removals need a PUT of the whole configuration", platform=self.platform)
+
+    def config_backup(self, device):
+        """A router's backup: its configuration_managers record's `configuration` (the individual
+        config) and `actual` (what the router last reported), as JSON (§3.1). Passwords read back
+        as "*" (L10090-10143), so they never reach the file and do not change it from run to run."""
+        manager = self.router_configuration(device.id, fields=BACKUP_CONFIG_FIELDS)
+        return {"format": "json", "document": {"router": device.name or device.id, "configuration": manager.get("configuration"),
+                                               "actual": manager.get("actual")}}
+
+    def group_config_backup(self, group):
+        """A group's backup: its `configuration` (L9575: "GET, PUT and PATCH work the same for groups")."""
+        return {"format": "json", "document": {"group": group.name, "configuration": self.group_configuration(group.id)}}
 
     # ---- reference data -----------------------------------------------------------------------
 

@@ -136,6 +136,12 @@ UPTIME_NOT_CONNECTED = 0
 
 # ---- The envelope (shared with incontrol.py, whose device-API proxy returns router replies) ----
 
+# The router API documents no configuration export (peplink-router-api: no config download or
+# backup call); the config_backup module refuses the platform with this, before any request.
+NO_CONFIG_EXPORT = ("peplink_router: the router's local API has no configuration export call; back up Peplink "
+                    "routers through InControl 2 (platform incontrol), which keeps their configuration files")
+
+
 def unwrap_router_reply(body, platform, method, url, shown=None):
     """The `response` of a router reply, or the typed error of a `stat: fail` one.
 
