@@ -145,6 +145,13 @@ DEVAPI_ALIVE = ROUTER_FIRMWARE
 # inferred: Peplink priority groups 1 to 4 (a public client sends 1-4; the router doc gives no range)
 WAN_PRIORITY_RANGE = (1, 4)
 
+# Firmware (firmware module). documented (device_list_obj): fw_ver "Firmware version using",
+# fw_pending_ver "Version of the firmware to be updated", fw_pending_status "1 - active". The held
+# document has no call that changes a device's firmware, so the module only reports.
+FIRMWARE_PENDING_ACTIVE = "1"
+NO_FIRMWARE_WRITE = ("incontrol: InControl 2's API documents a device's firmware only as read-only fields (fw_ver, "
+                     "fw_pending_ver, fw_pending_status) and has no call that changes it: schedule the upgrade in "
+                     "InControl's firmware settings, or boot a firmware the router already holds with platform peplink_router")
 # A downloaded configuration file is the router's own export (binary), kept under this extension.
 BACKUP_FORMAT = "conf"
 # Reboot (reboot module): a device is back once IC2 shows it online with an uptime that started after
@@ -631,6 +638,12 @@ class InControlClient(ApiClient):
 
 
 # ---- helpers -----------------------------------------------------------------------
+
+
+def pending_firmware(device):
+    """The firmware version InControl has scheduled for a device (fw_pending_ver while active), or None."""
+    raw = device.raw or {}
+    return raw.get("fw_pending_ver") or None if str(raw.get("fw_pending_status")) == FIRMWARE_PENDING_ACTIVE else None
 
 
 def _newest_backup(days):

@@ -670,6 +670,42 @@ class NcmClient(ApiClient):
         """A group's backup: its `configuration` (L9575: "GET, PUT and PATCH work the same for groups")."""
         return {"format": "json", "document": {"group": group.name, "configuration": self.group_configuration(group.id)}}
 
+    # ---- firmware ----------------------------------------------------------------------------
+
+    def group_firmware(self, key):
+        """{group: Group, product_id, target: {id, version} or None} of a group (id or name).
+
+        A router runs its group's `target_firmware` (groups, L3708; routers, L6142)."""
+        raw = self.find_group_raw(key)
+        target_id = _ref_id(raw.get("target_firmware"))
+        target = None
+        if target_id is not None:
+            found = self.list("firmwares", {"id": target_id}, fields=("id", "version"))
+            target = {"id": target_id, "version": found[0].get("version") if found else None}
+        return {"group": self._group(raw), "product_id": _ref_id(raw.get("product")), "target": target}
+
+    def product_firmware(self, version, product_id):
+        """{id, version} of `version` for a product; InputError lists the product's versions.
+
+        Firmwares are filtered by version on the server and matched to the product here (product is
+        not a firmwares filter, L3294)."""
+        matches = [item for item in self.firmwares(version=version) if item["product_id"] == product_id]
+        if len(matches) == 1:
+            return {"id": matches[0]["id"], "version": matches[0]["version"]}
+        names = dict((item["id"], item["name"]) for item in self.products())
+        versions = sorted(set(item["version"] for item in self.firmwares(product=product_id)))
+        raise InputError("ncm: firmware %r is not available for product %s; its versions: %s"
+                         % (version, names.get(product_id, product_id), _listing(versions, limit=40)), platform=self.platform)
+
+    def set_group_firmware(self, group_id, firmware_id):
+        """PATCH the group's target_firmware (a full URL, L6868); its routers then upgrade (L3708)."""
+        self.patch("groups", group_id, {"target_firmware": self.resource_url("firmwares", firmware_id)})
+
+    def actual_firmwares(self, router_ids):
+        """{router id: firmware id the router reports (actual_firmware, L6117) or None}."""
+        routers = self.list_in("routers", "id", router_ids, fields=("id", "actual_firmware"))
+        return dict((_ref_id(item.get("id")), _ref_id(item.get("actual_firmware"))) for item in routers)
+
     # ---- reference data -----------------------------------------------------------------------
 
     def groups(self, params=None):

@@ -361,8 +361,9 @@ class PeplinkRouterClient(ApiClient):
 
     # ---- the reboot module's contract -----------------------------------------------------------
 
-    def reboot_device(self, device):
-        """Reboot `device` (a Device from devices(): this router). One request, never retried.
+    def reboot_device(self, device, firmware_id=None):
+        """Reboot `device` (a Device from devices(): this router), into `firmware_id` (an
+        info.firmware image id) if given. One request, never retried.
 
         Raises the typed error of a refusal (read-only user: PermissionDeniedError before sending).
         """
@@ -371,7 +372,7 @@ class PeplinkRouterClient(ApiClient):
             raise InputError("%s: device %s is not the router at %s" % (self.platform, device.id, self.base_url),
                              platform=self.platform)
         self._reboots[device.id] = {"seen_down": False}
-        return self.reboot()
+        return self.reboot(firmware_id)
 
     def is_back(self, device, rebooted_at):
         """True once the router has restarted since `rebooted_at` (epoch) and answers again.
