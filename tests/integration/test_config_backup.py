@@ -23,13 +23,6 @@ def task(title, platform, ignore_errors=False, **args):
     return entry
 
 
-def failed(run, name):
-    """The result of a task that failed (ignore_errors keeps the play going)."""
-    entries = [entry for entry in run.results if entry["task"] == name]
-    assert entries and entries[-1]["status"] == "failed", "task %r did not fail: %s" % (name, entries)
-    return entries[-1]["result"]
-
-
 def files(folder):
     """{relative path: bytes} of every file under `folder`."""
     found = {}
@@ -152,7 +145,7 @@ def test_a_failing_device_is_reported_and_the_others_are_saved(sim, run_playbook
     sim.fault(method="GET", path=r"/d/%d/config_backup$" % broken, status=500, count=100)
     run = run_playbook([task("backup", "incontrol", dest=str(dest), group="Branches", ignore_errors=True)],
                        defaults=credentials(sim))
-    result = failed(run, "backup")
+    result = run.failed_task("backup")
     assert len(result["failed_devices"]) == 1 and len(result["backups"]) == 1
     assert result["failed_devices"][0]["device"] in result["msg"]
     assert os.path.exists(result["backups"][0]["path"])
@@ -167,7 +160,7 @@ def test_bad_input_is_refused_before_any_request(sim, run_playbook, tmp_path, pl
     sim.clear_requests()
     run = run_playbook([task("backup", platform, dest=str(tmp_path / "b"), ignore_errors=True, **args)],
                        defaults=credentials(sim))
-    result = failed(run, "backup")
+    result = run.failed_task("backup")
     assert message in result["msg"]
     assert not (tmp_path / "b").exists()
     if platform != "telecomx":  # telecomx logs in before it can tell that it has no groups

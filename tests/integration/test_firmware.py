@@ -22,12 +22,6 @@ def task(title, platform, ignore_errors=False, check=None, **args):
     return entry
 
 
-def failed(run, name):
-    entries = [entry for entry in run.results if entry["task"] == name]
-    assert entries and entries[-1]["status"] == "failed", "task %r did not fail: %s" % (name, entries)
-    return entries[-1]["result"]
-
-
 def reboots(sim, since=0):
     return [entry for entry in sim.writes(since) if entry["path"].endswith("cmd.system.reboot")]
 
@@ -52,7 +46,7 @@ def test_peplink_router_boots_the_installed_image_once(sim, run_playbook):
 def test_peplink_router_version_not_installed_lists_the_installed(sim, run_playbook):
     run = run_playbook([task("upgrade", "peplink_router", version="9.0.0", ignore_errors=True)],
                        defaults=credentials(sim))
-    message = failed(run, "upgrade")["msg"]
+    message = run.failed_task("upgrade")["msg"]
     assert "not installed" in message and "8.1.3 build 5158" in message and "8.2.1 build 5330" in message
     assert sim.writes() == []
 
@@ -90,14 +84,14 @@ def test_ncm_device_that_differs_names_its_group(sim, run_playbook):
     _group, routers = group_routers(sim, "Retail IBR900")
     run = run_playbook([task("one", "ncm", device=routers[0]["name"], version="7.23.40", ignore_errors=True)],
                        defaults=credentials(sim))
-    assert "set it on group Retail IBR900" in failed(run, "one")["msg"]
+    assert "set it on group Retail IBR900" in run.failed_task("one")["msg"]
     assert sim.writes() == []
 
 
 def test_ncm_version_unknown_for_the_product(sim, run_playbook):
     run = run_playbook([task("bad", "ncm", group="Retail IBR900", version="6.0.0", ignore_errors=True)],
                        defaults=credentials(sim))
-    message = failed(run, "bad")["msg"]
+    message = run.failed_task("bad")["msg"]
     assert "not available for product IBR900" in message and "7.24.10" in message
     assert sim.writes() == []
 
@@ -107,8 +101,9 @@ def test_ncm_wait_reports_the_routers_that_did_not_upgrade(sim, run_playbook):
     state = sim.state()["ncm"]
     offline = [item for item in state["routers"] if item["state"] != "online" and item["group"] is not None][0]
     group = [item for item in state["groups"] if item["id"] == offline["group"]][0]
-    run = run_playbook([task("wait", "ncm", group=group["name"], version="7.23.40", wait=True, wait_timeout=3, wait_sleep=1, ignore_errors=True)], defaults=credentials(sim))
-    result = failed(run, "wait")
+    wait = task("wait", "ncm", group=group["name"], version="7.23.40", wait=True, wait_timeout=3, wait_sleep=1, ignore_errors=True)
+    run = run_playbook([wait], defaults=credentials(sim))
+    result = run.failed_task("wait")
     assert offline["name"] in result["not_upgraded"] and offline["name"] in result["msg"]
 
 
@@ -119,7 +114,7 @@ def test_incontrol_reports_and_refuses_a_change(sim, run_playbook):
     same = run.task("same")
     assert same["changed"] is False and set(item["action"] for item in same["firmware"]) == {"none"}
     assert [item["before"] for item in same["firmware"]] == ["8.2.1 build 5330"] * 2
-    other = failed(run, "other")
+    other = run.failed_task("other")
     assert "fw_pending_ver" in other["msg"] and other["firmware"][0]["action"] == "unsupported"
     assert sim.writes() == []
 
@@ -133,5 +128,5 @@ def test_incontrol_reports_and_refuses_a_change(sim, run_playbook):
 def test_bad_input_is_refused_before_any_request(sim, run_playbook, platform, args, message):
     sim.clear_requests()
     run = run_playbook([task("bad", platform, ignore_errors=True, **args)], defaults=credentials(sim))
-    assert message in failed(run, "bad")["msg"]
+    assert message in run.failed_task("bad")["msg"]
     assert sim.requests() == []
