@@ -95,13 +95,27 @@ backups:
   type: list
   elements: dict
   contains:
-    platform: {description: The platform., type: str}
-    device: {description: The device's name (its id if it has none)., type: str}
-    serial: {description: The device's serial number, if known., type: str}
-    path: {description: The file., type: str}
-    changed: {description: Whether the file was (in check mode, would be) written., type: bool}
-    sha256: {description: SHA-256 of the backup's content., type: str}
-    size: {description: Size of the backup in bytes., type: int}
+    platform:
+      description: The platform.
+      type: str
+    device:
+      description: The device's name (its id if it has none); C(group <name>) for an NCM group's own configuration.
+      type: str
+    serial:
+      description: The device's serial number, where known.
+      type: str
+    path:
+      description: The file.
+      type: str
+    changed:
+      description: Whether the file was written (in check mode, would be).
+      type: bool
+    sha256:
+      description: SHA-256 of the backup's content.
+      type: str
+    size:
+      description: Size of the backup in bytes.
+      type: int
   sample: [{platform: ncm, device: store-042, serial: MM180012345678, path: /var/backups/routers/ncm/store-042.json,
             changed: true, sha256: 9f2c0c1e5d..., size: 5321}]
 failed_devices:

@@ -100,15 +100,23 @@ firmware:
   type: list
   elements: dict
   contains:
-    device: {description: The device's name (its id if it has none)., type: str}
-    before: {description: The version it ran before the task., type: str}
-    after: {description: The version it runs (or will run) after the task., type: str}
+    device:
+      description: The device's name (its id if it has none).
+      type: str
+    before:
+      description: The version it ran before the task.
+      type: str
+    after:
+      description: The version it runs, or will run, after the task.
+      type: str
     action:
       description:
         - V(none) (already runs it), V(reboot) (Peplink router rebooted into it), V(upgrade) (NCM router follows its
           group's new target), V(unsupported) (InControl 2 cannot change it).
       type: str
-    pending: {description: InControl 2 only - the version InControl has scheduled, if any., type: str}
+    pending:
+      description: InControl 2 only - the version InControl has scheduled, or null.
+      type: str
   sample: [{device: store-042, before: 7.23.40, after: 7.24.10, action: upgrade}]
 not_upgraded:
   description: With O(wait), the devices that did not run O(version) when the time was up.

@@ -34,7 +34,7 @@ def test_store_writes_only_changes_and_never_in_check_mode(tmp_path):
     entry, _diff = backup.store(str(tmp_path), "ncm", "r1", {"format": "json", "document": document})
     assert entry["changed"] is True and entry["size"] == os.path.getsize(entry["path"])
     assert oct(os.stat(entry["path"]).st_mode & 0o777) == "0o600"
-    assert [name for name in os.listdir(str(tmp_path / "ncm"))] == ["r1.json"]  # no temporary file left
+    assert os.listdir(str(tmp_path / "ncm")) == ["r1.json"]  # no temporary file left
 
     entry, diff = backup.store(str(tmp_path), "ncm", "r1", {"format": "json", "document": dict(document)})
     assert entry["changed"] is False and diff == {"before": {}, "after": {}}
