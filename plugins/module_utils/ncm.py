@@ -1044,17 +1044,6 @@ class NcmClient(ApiClient):
             self._accounts = self.accounts()
         return self._accounts
 
-    def keys_account(self):
-        """The account of the API keys: the visible account whose parent is itself or not visible (inferred)."""
-        accounts = self.all_accounts()
-        ids = set(item["id"] for item in accounts)
-        roots = [item for item in accounts if item["parent_id"] in (None, item["id"]) or item["parent_id"] not in ids]
-        if len(roots) != 1:
-            raise InputError("ncm: cannot tell which account these keys belong to (%s); give account"
-                             % (", ".join("%s (id %s)" % (item["name"], item["id"]) for item in roots) or "none visible"),
-                             platform=self.platform)
-        return roots[0]
-
 
 def _priority(value):
     try:
@@ -1636,12 +1625,9 @@ class GroupResource(Resource):
             raise _input(module, "target_firmware is required to create group %r: the NCOS version its routers run "
                                  "(for example 7.24.10)" % desired["name"])
         if params.get("account") not in (None, ""):
+            # Without it NCM creates the group in the requestor's account (NCM API v2, "Create a
+            # Resource": "By default, the resource is added to the requestor's account").
             account = self._resolve_account(params["account"])
-        elif current is None:
-            account = self.client.keys_account()
-        else:
-            account = None
-        if account is not None:
             desired["account"] = account["name"]
             self._ids["account"] = account["id"]
         if params.get("devices") is not None:
@@ -1678,19 +1664,19 @@ class GroupResource(Resource):
     def create(self, desired):
         client = self.client
         product = self._resolve_product(desired["product"])
-        created = client.create("groups", {
-            "name": desired["name"],
-            "product": client.resource_url("products", product["id"]),
-            "target_firmware": client.resource_url("firmwares", self._ids["target_firmware"]),
-            "account": client.resource_url("accounts", self._ids["account"]),
-        })
+        body = {"name": desired["name"], "product": client.resource_url("products", product["id"]),
+                "target_firmware": client.resource_url("firmwares", self._ids["target_firmware"])}
+        if "account" in self._ids:
+            body["account"] = client.resource_url("accounts", self._ids["account"])
+        created = client.create("groups", body)
         group_id = _ref_id((created or {}).get("id"))
         if group_id is None:
             raise MalformedResponseError("ncm: POST groups/ answered without the new group's id", platform=client.platform)
         self._created_id = group_id
         devices = desired.get("devices") or []
         self._move(devices, group_id)
-        return dict(desired, id=group_id, devices=list(devices))
+        return dict(desired, id=group_id, devices=list(devices),
+                    account=desired["account"] or self._account_name(created.get("account")))
 
     def update(self, current, desired, changes):
         client = self.client

@@ -146,7 +146,7 @@ class State(object):
                 "wifi_cfg": "not_managed" if group_id == 101 else "group",
                 "tags": ["hq"] if group_id == 101 else ["branch"], "note": "", "client_count": index % 17,
                 "first_appear": now - 400 * 86400 + index, "reported_at": now, "triggered_at": None,
-                "latitude": round(37.0 + (index % 500) * 0.01, 5), "longitude": round(-122.0 + (index // 500) * 0.01, 5)}
+                "latitude": peplink.position(index)[0], "longitude": peplink.position(index)[1]}
             self.members[group_id].add(10001 + index)
         for group_id, group in list(self.groups.items()):
             if group["org"] == ORG_ID and group["name"] not in ("HQ", "Staging"):
@@ -772,7 +772,7 @@ async def devapi(ctx):
     if not router.online(ctx.now):
         raise Problem(200, {"resp_code": "INTERNAL_ERROR", "message": "Device %s is offline" % router.serial})
     if ctx.request.method == "POST":
-        params = await peplink._json_body(ctx.request)
+        params = await peplink._post_body(ctx.request)
         if params is None:
             return peplink.fail_body(400, "Invalid JSON")
     else:

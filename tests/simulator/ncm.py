@@ -321,6 +321,7 @@ def build_dtd(radios):
     return Struct({
         "system": Struct({  # documented: L2102-2112 (admin, gps, system_id, users...), L9673-9690
             "system_id": STR, "timezone": STR, "pci_dss": BOOL, "show_cloud_setup": BOOL, "ui_activated": BOOL,
+            "desc": STR,  # inferred: the router's description; ecmcli's (PyPI 10) example config patch sets it
             "admin": Struct({"product_name": STR}),
             "gps": Struct({"enabled": BOOL, "connections": ANY}),
             "logging": Struct({"level": Leaf("option", choices=("debug", "info", "warning", "error",
@@ -639,6 +640,9 @@ class Query(object):
         for name, value in params.multi_items():
             if name not in RESERVED:
                 self._add_filter(name, value)
+        missing = [f for f in kind.required if f not in params and f + "__in" not in params]
+        if missing:
+            raise error(400, "The '%s' filter is required on %s." % (missing[0], kind.name))
 
     @staticmethod
     def _int(text, name, default):
@@ -653,16 +657,20 @@ class Query(object):
         return value
 
     def _add_filter(self, name, value):
-        field, op = name, "exact"
-        head, tail = name.rsplit("__", 1) if "__" in name else ("", name)
-        if head and tail in OPS:
-            field, op = head, tail
+        # documented: only "Fields with operators specified in the Filter column ... can be used as
+        # filters" (every field table), and the generic filters are `=` and `__in` (L8741-8759). So a
+        # filter the table does not list is refused with Tastypie's 400 messages (the API's meta and
+        # error shapes are Tastypie's): an unlisted lookup (`name__startswith`), a field without
+        # filters, and (inferred, stricter than Tastypie, which skips it) a name that is no field at
+        # all. Never an unfiltered list for a filter the client believes applied.
+        field, _, op = name.partition("__")
+        op = op or "exact"
         spec = self.kind.filters.get(field)
         if spec is None:
             if field.partition(".")[0] in self.kind.fields:
-                # inferred (Tastypie): a real field that is not filterable is an error...
                 raise error(400, "The '%s' field does not allow filtering." % field)
-            return  # ...and a parameter that is no field at all is ignored
+            raise error(400, "'%s' is not a field of %s; filters: %s."
+                        % (field, self.kind.name, ", ".join(sorted(self.kind.filters))))
         vtype, ops, getter = spec
         if op not in ops:
             raise error(400, "'%s' is not an allowed filter on the '%s' field." % (op, field))
@@ -713,6 +721,8 @@ def _coerce(vtype, text, name):
             return parse_ts(text)
         if vtype == "uuid":
             return uuid_time(text)
+        if vtype == "logid":
+            return log_id_key(text)
     except ValueError:
         raise error(400, "Invalid value %r for filter '%s'" % (text, name))
     return text
@@ -767,6 +777,8 @@ def list_reply(ctx, kind, objects):
     else:
         page = objects[query.offset:query.offset + query.limit]
         meta = page_meta(ctx, query, len(objects), kind)
+        if kind.count_meta:
+            meta["count"] = len(page)  # documented: router_logs meta (L5808); inferred: this page's records
     if query.fields is None and not query.expand:
         parts = [ctx.state.encoded(ctx, kind, obj) for obj in page]
     else:
@@ -802,8 +814,9 @@ def shape(ctx, kind, obj, fields=None, expand=(), body=None):
 
 class Kind(object):
     def __init__(self, name, render, fields, filters, refs=None, expand=(), cursor=None,
-                 list_methods=("GET",), detail_methods=("GET",)):
+                 list_methods=("GET",), detail_methods=("GET",), required=(), count_meta=False):
         self.name, self.render, self.fields, self.filters = name, render, frozenset(fields), filters
+        self.required, self.count_meta = required, count_meta
         self.refs = refs or {}
         self.expand = frozenset(expand)
         self.cursor = cursor
@@ -945,7 +958,41 @@ def render_sample(ctx, s):
             "period": period, "router": ctx.url("routers", s.router_id), "state": s.state}
 
 
+def render_series(ctx, rec):
+    """One record of a time series (signal, usage and stream samples, router alerts and logs):
+    its data fields, when it was created, and a URL to the net_device or router it is about."""
+    body = dict(rec.values, created_at=iso(rec.created_at), created_at_timeuuid=rec.created_at_timeuuid)
+    if rec.nd_id is not None:
+        body["net_device"] = ctx.url("net_devices", rec.nd_id)
+    else:
+        body["router"] = ctx.url("routers", rec.router_id)
+    return body
+
+
+def render_metrics(ctx, m):
+    # documented: L4389-4416 (fields), L4475-4511 (the example, which also has `rssnr`)
+    return dict(m.values, id=str(m.id), net_device=ctx.url("net_devices", m.nd_id),
+                resource_url=ctx.url("net_device_metrics", m.id), update_ts=iso(m.update_ts))
+
+
+def log_id_key(text):
+    """router_logs' created_at_timeuuid is "<created_at without zone>_<sequence>" in the doc's example
+    (L5785), not a UUID: compared as (time, sequence)."""
+    stamp, _, seq = text.rpartition("_")
+    return (datetime.fromisoformat(stamp).replace(tzinfo=timezone.utc).timestamp(), int(seq))
+
+
 ID = ("int", EQ_IN, attr("id"))
+# documented: the created_at and created_at_timeuuid filters every time-series table lists
+# (e.g. L4530-4531); net_device / router `=, __in`.
+SERIES_TIME = {"created_at": ("ts", ("gt", "lt"), attr("created_at")),
+               "created_at_timeuuid": ("uuid", OPS, lambda s: uuid_time(s.created_at_timeuuid))}
+BY_NET_DEVICE = dict(SERIES_TIME, net_device=("int", EQ_IN, attr("nd_id")))
+BY_ROUTER = dict(SERIES_TIME, router=("int", EQ_IN, attr("router_id")))
+SIGNAL_KEYS = ("cinr dbm ecio rsrp rsrp5g rsrp5g_highband rsrq rsrq5g rsrq5g_highband rssi rssnr signal_percent "
+               "sinr sinr5g sinr5g_highband uptime").split()
+METRICS_KEYS = ("bmask_applied bytes_in bytes_out cell_id cinr dbm ecio id lac mcc mnc net_device resource_url rsrp "
+                "rsrq rssi rssnr service_type signal_strength sinr tac update_ts").split()
 KINDS = dict((k.name, k) for k in (
     # documented: L6111 (methods), L6115-6145 (fields and filters; the account filter's "=, in" read as __in)
     Kind("routers", render_router,
@@ -1033,14 +1080,45 @@ KINDS = dict((k.name, k) for k in (
           "created_at_timeuuid": ("uuid", OPS, lambda s: uuid_time(s.created_at_timeuuid)),
           "router": ("int", EQ_IN, attr("router_id"))},
          cursor="created_at_timeuuid"),
+    # documented: L4526-4550 (fields, filters), L4611-4640 (example); no offset (L203-211): cursor paging
+    Kind("net_device_signal_samples", render_series, ["created_at", "created_at_timeuuid", "net_device"] + SIGNAL_KEYS,
+         BY_NET_DEVICE, cursor="created_at_timeuuid"),
+    # documented: L4656-4667, L4722-4770; no offset
+    Kind("net_device_usage_samples", render_series, "bytes_in bytes_out created_at created_at_timeuuid net_device "
+         "period uptime".split(), BY_NET_DEVICE, cursor="created_at_timeuuid"),
+    # documented: L5965-5976, L6040-6080; no offset
+    Kind("router_stream_usage_samples", render_series, "bytes_in bytes_out created_at created_at_timeuuid period "
+         "router uptime".split(), BY_ROUTER, cursor="created_at_timeuuid"),
+    # documented: L5273-5283 (fields, filters), L5400-5456 (examples, meta {"next": null}). conflict: not in
+    # the no-offset list (L203-211), yet its examples page like the time series; cursor paging here.
+    # inferred: `type` filters (`=, __in`), as the doc's own example does (L182 `?type=wan_unplugged`).
+    Kind("router_alerts", render_series, "created_at created_at_timeuuid detected_at friendly_info info router "
+         "type".split(), dict(BY_ROUTER, type=("str", EQ_IN, lambda a: a.values["type"])),
+         cursor="created_at_timeuuid"),
+    # documented: L5695-5708 (fields), L5776-5812 (example: offset paging, meta `count`, "GET requests
+    # require the router ID"). conflict: the table lists router `=` only; netcloudapi (PyPI 0.3b1) sends
+    # `router__in`, so both are taken.
+    Kind("router_logs", render_series, "created_at created_at_timeuuid exception level message reported_at router "
+         "sequence source".split(),
+         {"created_at": ("ts", ("gt", "lt"), attr("created_at")),
+          "created_at_timeuuid": ("logid", OPS, lambda l: log_id_key(l.created_at_timeuuid)),
+          "router": ("int", EQ_IN, attr("router_id"))},
+         required=("router",), count_meta=True),
+    # documented: L4389-4416; one record per net_device, id = the net_device's (example L4482-4494);
+    # "Expansion is supported to the net_devices endpoint" (L4379). bmask_applied `=`, net_device
+    # `=, __in`, update_ts `__gt, __lt`.
+    Kind("net_device_metrics", render_metrics, METRICS_KEYS,
+         {"bmask_applied": ("bool", ("exact",), lambda m: m.values["bmask_applied"]), "id": ID,
+          "net_device": ("int", EQ_IN, attr("nd_id")), "update_ts": ("ts", ("gt", "lt"), attr("update_ts"))},
+         refs={"net_device": ("net_devices", attr("nd_id"))}, expand=("net_device",)),
 ))
+SERIES_KINDS = ("net_device_signal_samples", "net_device_usage_samples", "router_stream_usage_samples",
+                "router_alerts", "router_logs", "net_device_metrics")
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # documented: L6832-6866 lists these too; they are not simulated and answer 404 "not simulated".
 UNSIMULATED = frozenset(("activity_logs alerts batteries device_app_bindings device_app_states device_app_versions "
                          "device_apps failovers forwarding_lan_details historical_locations locations "
-                         "net_device_health net_device_metrics net_device_signal_samples net_device_usage_samples "
-                         "overlay_network_bindings router_alerts router_lans router_logs router_stream_usage_samples "
-                         "speed_test").split())
+                         "net_device_health overlay_network_bindings router_lans speed_test").split())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1127,6 +1205,120 @@ class ConfigManager(Rec):
         return mask_diff(diff)
 
 
+# Signal of a modem's newest sample, by tier: (dbm, rsrp, rsrq, sinr, signal_percent). inferred: figures
+# in the doc's example range (L4615-4632: dbm -69, rsrp -96, rsrq -10, sinr 16.4, 100%) and the usual
+# LTE bands (poor: rsrp below -110 dBm, rsrq below -15 dB, sinr below 0 dB).
+SIGNAL_TIERS = {"good": (-69, -92.0, -9.0, 16.4, 90), "fair": (-83, -104.0, -13.0, 4.2, 50),
+                "poor": (-101, -119.0, -18.0, -3.5, 12)}
+SAMPLES = 3  # samples per series, an hour apart (L4521: modems report hourly by default)
+
+
+def signal_tier(router_index, modem_number):
+    """Deterministic spread: of every four modems two are good, one fair, one poor."""
+    return ("good", "good", "fair", "poor")[(router_index + modem_number) % 4]
+
+
+class Series(object):
+    """The seed's time series: signal and usage samples per net_device, stream usage samples,
+    alerts and logs per router, and the net_device_metrics that sum them up. Deterministic: its own
+    random stream and times before SEED_EPOCH. Built lazily, since only a few tests read it."""
+
+    def __init__(self, state):
+        self.state = state
+        self.rng = state.world.seed.rng("ncm-series")
+        self.out = dict((kind, []) for kind in SERIES_KINDS)
+
+    def build(self):
+        state = self.state
+        for rid in state.router_order:
+            r = state.routers[rid]
+            if not r.nds:
+                continue  # never connected: nothing reported
+            newest = SEED_EPOCH - 60 * (r.index % 60)
+            self._router(r, newest)
+            for nd in r.nds:
+                self._net_device(r, nd, newest)
+        for kind in SERIES_KINDS:
+            if kind == "router_logs":  # newest batch first, a batch in its sequence order (L5776-5805)
+                self.out[kind].sort(key=lambda rec: (-rec.created_at, rec.values["sequence"]))
+            elif kind != "net_device_metrics":  # newest first, as the cursor pages
+                self.out[kind].sort(key=lambda rec: uuid_time(rec.created_at_timeuuid), reverse=True)
+        return self.out
+
+    def _add(self, kind, created, values, r, nd=None, log_id=None):
+        rec = Rec(created_at=created, values=values, router_id=r.id, nd_id=nd.id if nd else None,
+                  created_at_timeuuid=log_id or timeuuid(created, self.rng))
+        self.out[kind].append(rec)
+        return rec
+
+    def _router(self, r, newest):
+        draw = self.rng.random
+        for h in range(SAMPLES):  # documented shape: L6040-6080
+            self._add("router_stream_usage_samples", newest - h * 3660, {
+                "bytes_in": 3600 + int(draw() * 400), "bytes_out": 15000 + int(draw() * 3500),
+                "period": round(3660 + draw(), 9), "uptime": round(r.nds[0].uptime - h * 3660, 6)}, r)
+        eth = r.nds[0]
+        login, wan = newest - 2 * 86400, newest - 3 * 86400
+        for created, kind, friendly, info in (  # documented: the two records of L5400-5456
+                (login, "login_success", "User admin has logged into the router from 127.0.0.1.",
+                 {"ip": "127.0.0.1", "time": [_clock(login), "UTC"], "type": "login_success", "user": "admin"}),
+                (wan, "ethernet_wan_connected", 'The ethernet port "Ethernet" has connected to the network.',
+                 {"alert_type": "ethernet_wan_connected", "history": [], "status": "connected",
+                  "info": {"mac": eth.values["mac"], "port": "Ethernet", "raw_port": "eth0", "reason": "Manual",
+                           "type": "ethernet", "uid": "wan"}, "time": [_clock(wan), "UTC"],
+                  "type": "wan_status_change"})):
+            self._add("router_alerts", created, {"detected_at": iso(created - 1.285), "friendly_info": friendly,
+                                                 "info": info, "type": kind}, r)
+        if r.group_id is None:
+            return  # documented: L5682-5686, only grouped devices report logs
+        for batch in range(2):  # documented shape: L5776-5805
+            created = newest - batch * 3600
+            for seq, (level, source, message) in enumerate((
+                    ("INFO", "upgrade", "Checking upgrade server for pkg"),
+                    ("WARNING" if batch else "INFO", "wan", "Modem signal check on %s" % r.name))):
+                stamp = datetime.fromtimestamp(created, timezone.utc).replace(tzinfo=None).isoformat("T", "microseconds")
+                self._add("router_logs", created, {"exception": None, "level": level, "message": message,
+                                                   "reported_at": iso(created - 300, "seconds"), "sequence": seq,
+                                                   "source": source}, r, log_id="%s_%d" % (stamp, seq))
+
+    def _net_device(self, r, nd, newest):
+        draw = self.rng.random
+        modem = nd.values["type"] == "mdm"
+        usage = []
+        for h in range(SAMPLES):  # documented shape: L4722-4770
+            usage.append(self._add("net_device_usage_samples", newest - h * 3600 - 1, {
+                "bytes_in": 100000 + int(draw() * 1e8), "bytes_out": 50000 + int(draw() * 5e7),
+                "period": round(3600 + draw() * 5, 9), "uptime": round(max(1.0, nd.uptime - h * 3600), 6)}, r, nd))
+        values = dict.fromkeys(METRICS_KEYS)
+        for key in ("id", "net_device", "resource_url", "update_ts"):
+            del values[key]
+        values.update(bytes_in=sum(u.values["bytes_in"] for u in usage),
+                      bytes_out=sum(u.values["bytes_out"] for u in usage),
+                      service_type="Ethernet" if not modem else nd.values["service_type"])
+        update_ts = usage[0].created_at
+        if modem:
+            number = r.nds.index(nd) - 1
+            dbm, rsrp, rsrq, sinr, percent = SIGNAL_TIERS[signal_tier(r.index, number)]
+            for h in range(SAMPLES):  # documented shape: L4615-4635; older samples wander a little
+                jitter = 0 if h == 0 else round(draw() * 6 - 3, 1)
+                sample = dict.fromkeys(SIGNAL_KEYS)
+                sample.update(dbm=dbm + int(jitter), rsrp=rsrp + jitter, rsrq=rsrq + round(jitter / 3, 1),
+                              sinr=round(sinr + jitter, 1), signal_percent=max(0, min(100, percent + int(jitter * 3))),
+                              uptime=round(max(1.0, nd.uptime - h * 3600), 6))
+                self._add("net_device_signal_samples", newest - h * 3600, sample, r, nd)
+            plmn = nd.values["homecarrid"]
+            values.update(bmask_applied=False, cell_id=str(21234 + r.index), dbm=dbm, mcc=plmn[:3], mnc=plmn[3:],
+                          rsrp=rsrp, rsrq=rsrq, signal_strength=percent, sinr=sinr, tac=str(11802 + r.index % 50))
+            update_ts = newest
+        self.out["net_device_metrics"].append(Rec(id=nd.id, nd_id=nd.id, router_id=r.id, values=values,
+                                                  update_ts=update_ts))
+
+
+def _clock(epoch):
+    """The "YYYY-MM-DD HH:MM:SS" of an alert's info.time (L5412)."""
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
 class State(object):
     def __init__(self, world):
         self.world = world
@@ -1141,6 +1333,7 @@ class State(object):
         self.event_seq = itertools.count()
         self.api_calls = 0       # calls attributed to the account (documented: L40-45)
         self.reboots = []        # every reboot request, delivered or lost
+        self._series = None      # the time series and metrics, built on first use (`series`)
         self._seed(fleet.size)
 
     # ---- seeding --------------------------------------------------------------------------
@@ -1265,6 +1458,7 @@ class State(object):
             self.groups[group_id].members.add(rid)
         cm.version = cm.actual_version = _randint(rng, 1, 40)
         cm.actual = cm.target() if not never else [{}, []]  # diffs are never changed in place
+        r.index = i
         self.routers[rid] = r
         self.router_order.append(rid)
         self.cms[cm.id] = cm
@@ -1310,7 +1504,15 @@ class State(object):
 
     # ---- lookups, caching ---------------------------------------------------------------
 
+    def series(self, kind):
+        """The records of a time-series kind (or net_device_metrics) whose router still exists."""
+        if self._series is None:
+            self._series = Series(self).build()
+        return [rec for rec in self._series[kind] if rec.router_id in self.routers]
+
     def lookup(self, kind, ident):
+        if kind == "net_device_metrics":
+            return next((m for m in self.series(kind) if str(m.id) == str(ident)), None)
         store = {"routers": self.routers, "groups": self.groups, "configuration_managers": self.cms,
                  "products": self.products, "firmwares": self.firmwares, "accounts": self.accounts,
                  "users": self.users, "net_devices": self.net_devices, "alert_rules": self.rules,
@@ -1337,6 +1539,8 @@ class State(object):
             return [self.routers[i].cm for i in self.router_order]
         if kind == "net_devices":
             return [nd for i in self.router_order for nd in self.routers[i].nds]
+        if kind in SERIES_KINDS:
+            return self.series(kind)
         store = {"groups": self.groups, "products": self.products, "firmwares": self.firmwares,
                  "accounts": self.accounts, "users": self.users}[kind]
         return [store[k] for k in sorted(store)]
@@ -1714,17 +1918,18 @@ async def post_group(ctx, kind, ident=None):
     state = ctx.state
     body = await read_body(ctx)
     check_fields(body, GROUP_WRITABLE, kind.fields)
-    # conflict: the field table (L3720-3730) requires account, name, product and target_firmware for
-    # POST; the introduction's example (L120) omits account and target_firmware and L145 says the
-    # account defaults to the requestor's. We require all four: a client that satisfies the strict
-    # reading works under both, the other way round it may not.
-    missing = [{k: "This field is required."} for k in ("account", "name", "product", "target_firmware")
+    # conflict: the field table (L3720-3730) marks account, name, product and target_firmware required
+    # for POST; the introduction's example (L120) omits account and target_firmware, and L145 says "By
+    # default, the resource is added to the requestor's account". ecmcli (PyPI 10) sends `account`
+    # only when asked. So `account` defaults to the keys' account; target_firmware stays required
+    # (no default is documented for it).
+    missing = [{k: "This field is required."} for k in ("name", "product", "target_firmware")
                if body.get(k) in (None, "")]
     if missing:
         raise invalid(missing)
     values = _group_values(ctx, body, None)
     g = state._new_group(values["name"], values["product"], values["target_fw"], [{}, []])
-    g.account_id = values["account"]
+    g.account_id = values["account"] or state.account_id
     if "configuration" in body:
         g.config = config_diff_from(ctx, body["configuration"], g.product.defaults, g.product.dtd, "POST")
     return detail_reply(ctx, kind, g, 201, post=True)
@@ -2118,6 +2323,12 @@ HANDLERS = {
     ("test_alert_push_destinations", False): {"POST": test_destination},  # documented: L6611
     ("net_devices", False): {"GET": get_list}, ("net_devices", True): {"GET": get_one},
     ("router_state_samples", False): {"GET": get_list},
+    ("net_device_signal_samples", False): {"GET": get_list},
+    ("net_device_usage_samples", False): {"GET": get_list},
+    ("router_stream_usage_samples", False): {"GET": get_list},
+    ("router_alerts", False): {"GET": get_list},  # inferred: GET only (the methods line is missing)
+    ("router_logs", False): {"GET": get_list},
+    ("net_device_metrics", False): {"GET": get_list}, ("net_device_metrics", True): {"GET": get_one},
     ("reboot_activity", False): {"POST": post_reboot},  # documented: L5240 "Supported methods:POST"
 }
 SUBRESOURCES = {("routers", "configuration_manager"): router_cm,

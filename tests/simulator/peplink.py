@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs
 
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -47,14 +48,14 @@ OPEN = "Open"  # inferred: only for profiles InControl pushes; the router doc li
 # Firmware slots as info.firmware shows them (peplink-router-api.txt:L1505-1523): slot 2 runs, slot 1 is bootable.
 FIRMWARE = {1: "8.1.3 build 5158", 2: "8.2.1 build 5330"}
 
-# Models of the seed. `wans`: (conn id, name, type, link up, priority, enabled).
+# Models of the seed. `wans`: (conn id, name, type, link up, priority, enabled). `gps`: the model has a GPS receiver.
 PRODUCTS = (
-    dict(product_id=171, product_name="Balance 20X", product_code="BPL-021X", hw="2", wifi=True, ssid_count=4,
+    dict(product_id=171, product_name="Balance 20X", product_code="BPL-021X", hw="2", wifi=True, ssid_count=4, gps=False,
          wans=((1, "WAN 1", "ethernet", True, 1, True), (2, "WAN 2", "ethernet", False, 2, True),
                (3, "Cellular", "cellular", True, 2, True), (4, "WAN 3", "ethernet", True, 3, False))),
     dict(product_id=228, product_name="MAX BR1 Pro 5G", product_code="MAX-BR1-PRO-5GH", hw="1", wifi=True,
-         ssid_count=4, wans=((1, "WAN", "ethernet", True, 1, True), (2, "Cellular", "cellular", True, 2, True))),
-    dict(product_id=103, product_name="Balance 380", product_code="BPL-380", hw="6", wifi=False, ssid_count=0,
+         ssid_count=4, gps=True, wans=((1, "WAN", "ethernet", True, 1, True), (2, "Cellular", "cellular", True, 2, True))),
+    dict(product_id=103, product_name="Balance 380", product_code="BPL-380", hw="6", wifi=False, ssid_count=0, gps=False,
          wans=((1, "WAN 1", "ethernet", True, 1, True), (2, "WAN 2", "ethernet", True, 1, True),
                (3, "WAN 3", "ethernet", False, 2, False))),
 )
@@ -77,6 +78,11 @@ def fail_body(code, message):
 def ok_body(response=None):
     # peplink-router-api.txt:L137-150: `{"stat": "ok"}`, with `response` only when there is something to say.
     return {"stat": "ok"} if response is None else {"stat": "ok", "response": response}
+
+
+def position(index):
+    """(latitude, longitude) of the router at `index`: the site InControl also shows for the device."""
+    return round(37.0 + (index % 500) * 0.01, 5), round(-122.0 + (index // 500) * 0.01, 5)
 
 
 def keyed(items):
@@ -631,6 +637,19 @@ def firmware_info(call):
                   for slot in slots])
 
 
+def location_info(call):
+    # inferred: not in the router doc. aiopeplink (PyPI 0.0.2), written against real routers, logs in and
+    # reads `response.location.{latitude, longitude, altitude, speed, heading}` of `GET info.location`.
+    # inferred: a model without a GPS receiver answers no `location` (a client must tolerate its absence).
+    router = call.router
+    if not router.product["gps"]:
+        return {}
+    latitude, longitude = position(router.index)
+    moving = router.index % 2 == 1  # every other GPS router is on the road
+    return {"location": {"latitude": latitude, "longitude": longitude, "altitude": 12.5 + router.index % 40,
+                         "speed": 42.3 if moving else 0.0, "heading": (router.index * 37) % 360 if moving else 0}}
+
+
 def lan_status(call):
     # documented: peplink-router-api.txt:L1525-1586 (optional id numlist; vlanId and name absent on the untagged LAN)
     lan = call.router.lan
@@ -724,6 +743,7 @@ API = {
     "config.ssid.profile": {"GET": (ssid_get, READ), "POST": (ssid_update, WRITE)},
     "config.wan.connection.priority": {"POST": (wan_priority, WRITE)},  # no GET: peplink-router-api.txt:L221 lists POST only
     "info.firmware": {"GET": (firmware_info, None)},
+    "info.location": {"GET": (location_info, READ)},
     "status.lan.profile": {"GET": (lan_status, READ)},
     "status.wan.connection": {"GET": (wan_status, READ)},
     "status.wan.connection.allowance": {"GET": (allowance, READ)},
@@ -750,7 +770,8 @@ class Unreachable(Response):
 async def endpoint(request):
     # documented: peplink-router-api.txt:L85-112: GET parameters in the query string, POST parameters as JSON.
     # inferred: the body is read as JSON whatever its Content-Type (a public IC2 client sends
-    # router JSON as text/plain through devapi, beyond-the-docs A.9).
+    # router JSON as text/plain through devapi, beyond-the-docs A.9), and a form-encoded body is
+    # taken too: aiopeplink (PyPI 0.0.2) logs in to real routers with a form-encoded POST /api/login.
     state = request.app.state.world.peplink
     serial, name = request.path_params["serial"], request.path_params["name"]
     router = state.routers.get(serial)
@@ -760,7 +781,7 @@ async def endpoint(request):
         return Unreachable(serial)
     query = request.query_params
     if request.method == "POST":
-        params = await _json_body(request)
+        params = await _post_body(request)
         if params is None:
             return JSONResponse(fail_body(400, "Invalid JSON"))  # inferred
     else:
@@ -778,14 +799,25 @@ async def endpoint(request):
     return response
 
 
-async def _json_body(request):
+FORM = "application/x-www-form-urlencoded"
+
+
+async def _post_body(request):
+    """The POST parameters: a JSON object, else (form Content-Type) a form: string values, a repeated
+    key gives a list. JSON first, since `curl -d '{...}'` labels JSON as a form."""
     raw = await request.body()
     if not raw.strip():
         return {}
     try:
         body = json.loads(raw)
     except ValueError:
-        return None
+        body = None
+    if body is None and request.headers.get("content-type", "").split(";")[0].strip().lower() == FORM:
+        try:
+            form = parse_qs(raw.decode(), keep_blank_values=True, strict_parsing=True)
+        except (UnicodeDecodeError, ValueError):
+            return None
+        return dict((key, values[0] if len(values) == 1 else values) for key, values in form.items())
     return body if isinstance(body, dict) else None
 
 

@@ -684,7 +684,9 @@ class FakeNcm(object):
             body = json.loads(request.content) if request.content else None
             self.writes.append((request.method, path, body))
             if request.method == "POST":
-                return httpx.Response(201, json=dict(body, id="900", alert_config_id="1a5faaf8-6649-11eb-9823-42edcb7bf284"))
+                # a record without `account` goes to the requestor's account (NCM API v2, "Create a Resource")
+                created = dict({"account": BASE + "/accounts/1/"}, **body)
+                return httpx.Response(201, json=dict(created, id="900", alert_config_id="1a5faaf8-6649-11eb-9823-42edcb7bf284"))
             return httpx.Response(202 if request.method != "DELETE" else 204)
         if path in self.sub:
             return httpx.Response(200, json=self.sub[path])
@@ -921,8 +923,9 @@ def test_group_create_resolves_names_to_urls_and_needs_product_and_firmware(clie
     result = ensure(GroupResource(client, group_params(name="Shops", product="46", target_firmware="7.24.10")),
                     "present", check_mode=False, result_key="group")
     assert result["group"]["id"] == "900" and result["group"]["account"] == "root"
+    # no account given: none sent, NCM puts the group in the requestor's account (the answer names it)
     assert fake.writes == [("POST", "groups", {"name": "Shops", "product": BASE + "/products/46/",
-                                               "target_firmware": BASE + "/firmwares/7/", "account": BASE + "/accounts/1/"})]
+                                               "target_firmware": BASE + "/firmwares/7/"})]
 
 
 def alert_params(**params):
