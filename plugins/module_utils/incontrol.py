@@ -44,7 +44,15 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     error_class_for_status,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import DEFAULT_MAX_RETRIES, ApiClient, RateLimiter
-from ansible_collections.wanfleet.routers.plugins.module_utils.models import Device, Group, Ssid, WanConnection, normalize_mac
+from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
+    Device,
+    Group,
+    Ssid,
+    WanConnection,
+    cellular_record,
+    location_record,
+    normalize_mac,
+)
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import FIRMWARE as ROUTER_FIRMWARE
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import WAN_PRIORITY as ROUTER_WAN_PRIORITY
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import WAN_STATUS as ROUTER_WAN_STATUS
@@ -558,6 +566,22 @@ class InControlClient(ApiClient):
         self.call("device_reboot", None, group=device.group_id, device=device.id, idempotent=False)
         self._down.discard(device.id)
 
+    def cellular(self, devices):
+        """{device id: {interface id: cellular}} from the devices' `interfaces` (documented `interface` model:
+        carrier_name, s2g3glte, gobi_band_class_name, cellular_signals {rssi, sinr, rsrp, rsrq}, signal_bar,
+        imei, apn, sims {imsi, iccid}). No request: they come with the device listing (detail)."""
+        found = {}
+        for device in devices:
+            for item in (device.raw or {}).get("interfaces") or []:
+                if isinstance(item, dict) and item.get("id") is not None and _is_modem(item):
+                    found.setdefault(device.id, {})[str(item["id"])] = _cellular(item)
+        return found
+
+    def locations(self, devices):
+        """{device id: location or None} from the device fields latitude, longitude, location_timestamp and
+        isStatic (documented, device_list_obj); no request."""
+        return dict((device.id, _location(device.raw or {})) for device in devices)
+
     def config_backup(self, device):
         """The newest configuration file InControl keeps for `device`: {"content": bytes, "format": "conf", "taken_at"}.
 
@@ -638,6 +662,31 @@ class InControlClient(ApiClient):
 
 
 # ---- helpers -----------------------------------------------------------------------
+
+
+def _is_modem(interface):
+    return interface.get("type") in ("gobi", "cellular") or bool(interface.get("cellular_signals") or interface.get("imei"))
+
+
+def _cellular(interface):
+    signals = interface.get("cellular_signals") if isinstance(interface.get("cellular_signals"), dict) else {}
+    sims = interface.get("sims")
+    if isinstance(sims, list):  # documented as one object; tolerate a list (the active SIM first)
+        sims = next((sim for sim in sims if isinstance(sim, dict) and sim.get("active")), sims[0] if sims else None)
+    sims = sims if isinstance(sims, dict) else {}
+    return cellular_record(
+        carrier=interface.get("carrier_name") or None, technology=interface.get("s2g3glte") or interface.get("gobi_data_tech") or None,
+        band=interface.get("gobi_band_class_name") or None, rsrp=signals.get("rsrp"), rsrq=signals.get("rsrq"),
+        sinr=signals.get("sinr"), rssi=signals.get("rssi"), signal_bar=_int_or_none(interface.get("signal_bar")),
+        imei=interface.get("imei") or None, iccid=sims.get("iccid") or None, imsi=sims.get("imsi") or None,
+        apn=interface.get("apn") or None)  # roaming: not in the document's interface model
+
+
+def _location(raw):
+    # documented: isStatic "Indicates if the returned location is a static one"; inferred: else from the GPS
+    method = None if raw.get("isStatic") is None else ("static" if raw.get("isStatic") else "gps")
+    return location_record(raw.get("latitude"), raw.get("longitude"), method=method,
+                           updated_at=raw.get("location_timestamp") or None)
 
 
 def pending_firmware(device):

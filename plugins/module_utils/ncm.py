@@ -50,7 +50,9 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
     Group,
     Ssid,
     WanConnection,
+    cellular_record,
     id_from_url,
+    location_record,
     normalize_mac,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, Resource, merged
@@ -129,6 +131,16 @@ SSID_CONFIG_SOURCE = "target"
 # compared case-insensitively on the client, not as a server filter that might miss.
 NET_DEVICE_WAN_MODE = "wan"
 NET_DEVICE_FIELDS = ("id", "router", "name", "type", "mode", "connection_state", "ipv4_address")
+# device_info include cellular: the modem fields of net_devices (documented field table) and of
+# net_device_signal_samples (documented: rsrp, rsrq, sinr, rssi, dbm, signal_percent).
+CELLULAR_NET_DEVICE_FIELDS = ("id", "router", "mode", "type", "carrier", "service_type", "rfband", "imei", "iccid", "imsi",
+                              "apn", "roam")
+MODEM_TYPES = ("mdm", "modem", "lte")  # documented net_devices `type` values other than ethernet
+SIGNAL_SAMPLE_FIELDS = ("net_device", "created_at", "rsrp", "rsrq", "sinr", "rssi", "signal_percent")
+# documented: roam "0 non-preferred roaming / 1 home / 2 preferred roaming"
+ROAM_HOME = "1"
+# device_info include location: locations (documented fields latitude, longitude, accuracy in metres, method, updated_at).
+LOCATION_FIELDS = ("router", "latitude", "longitude", "accuracy", "method", "updated_at")
 # inferred: net_devices has no WAN priority field (priority appears only as floats on failovers).
 NET_DEVICE_PRIORITY_FIELD = None
 
@@ -669,6 +681,43 @@ class NcmClient(ApiClient):
     def group_config_backup(self, group):
         """A group's backup: its `configuration` (L9575: "GET, PUT and PATCH work the same for groups")."""
         return {"format": "json", "document": {"group": group.name, "configuration": self.group_configuration(group.id)}}
+
+    # ---- device_info include -------------------------------------------------------------------
+
+    def cellular(self, devices):
+        """{router id: {net_device id: cellular}}: the routers' WAN modems (net_devices, `router__in`) and the
+        newest signal sample of each (net_device_signal_samples, `net_device__in`): two listings per 100
+        routers, never a request per router."""
+        modems = [item for item in self.list_in("net_devices", "router", [device.id for device in devices],
+                                                fields=CELLULAR_NET_DEVICE_FIELDS)
+                  if str(item.get("mode") or "").lower() == NET_DEVICE_WAN_MODE and item.get("type") in MODEM_TYPES]
+        newest = {}
+        if modems:
+            for sample in self.list_in("net_device_signal_samples", "net_device", [item["id"] for item in modems],
+                                       fields=SIGNAL_SAMPLE_FIELDS):
+                key = _ref_id(sample.get("net_device"))
+                if key not in newest or str(sample.get("created_at")) > str(newest[key].get("created_at")):
+                    newest[key] = sample
+        found = {}
+        for item in modems:
+            modem_id = _ref_id(item.get("id"))
+            sample = newest.get(modem_id, {})
+            roam = item.get("roam")
+            found.setdefault(_ref_id(item.get("router")), {})[modem_id] = cellular_record(
+                carrier=item.get("carrier"), technology=item.get("service_type"), band=item.get("rfband"),
+                rsrp=sample.get("rsrp"), rsrq=sample.get("rsrq"), sinr=sample.get("sinr"), rssi=sample.get("rssi"),
+                imei=item.get("imei"), iccid=item.get("iccid"), imsi=item.get("imsi"), apn=item.get("apn"),
+                roaming=None if roam in (None, "") else str(roam) != ROAM_HOME)
+        return found
+
+    def locations(self, devices):
+        """{router id: location or None} from one `locations` listing (`router__in`)."""
+        found = dict((device.id, None) for device in devices)
+        for item in self.list_in("locations", "router", list(found), fields=LOCATION_FIELDS):
+            found[_ref_id(item.get("router"))] = location_record(
+                item.get("latitude"), item.get("longitude"), accuracy_m=item.get("accuracy"), method=item.get("method"),
+                updated_at=item.get("updated_at"))
+        return found
 
     # ---- firmware ----------------------------------------------------------------------------
 

@@ -675,6 +675,14 @@ class TelecomXClient(ApiClient):
         """
         return self._device_payload(self._one_raw(str(key).strip(), customer), "GET", DEVICES_PATH)
 
+    def cellular(self, devices):
+        """TelecomX documents no modem fields beyond a signal percentage (status.signalStrength): no `cellular`."""
+        return {}
+
+    def locations(self, devices):
+        """TelecomX documents no device position: every location is None."""
+        return dict((device.id, None) for device in devices)
+
     def config_backup(self, device):
         """A device's backup: the writable properties of its device object (create page, "Request")
         and its id, as JSON, with the wifi passwords removed. The read-only `status`, `state` and

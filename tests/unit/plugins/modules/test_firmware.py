@@ -8,7 +8,6 @@ from __future__ import annotations
 from ansible_collections.wanfleet.routers.plugins.modules.firmware import same_version
 
 
-
 def test_firmware_version_matching():
     assert same_version("8.2.1", "8.2.1 build 5330")
     assert same_version("8.2.1 build 5330", "8.2.1 build 5330")
