@@ -506,7 +506,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             account = dict((option, source[platform].get(option)) for option, _env, secret in CREDENTIALS[platform]
                            if not secret)
             identity.append([platform, source["name"], account, source["filters"], source["detail"]] + (
-                [source["include"]] if source["include"] else []))
+                [source["include"]] if source.get("include") else []))
         digest = hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:12]
         return "%s_%s" % (self.get_cache_key(path), digest)
 
@@ -573,7 +573,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def _read_source(self, source, session):
         """(records, warnings) of one source; raises _SourceFailure. Runs in a worker thread: no display here."""
-        name, platform, detail, include = source["name"], source["platform"], source["detail"], source["include"]
+        name, platform, detail, include = source["name"], source["platform"], source["detail"], source.get("include") or ()
         # Client messages start with the platform ("ncm: GET /routers/ ..."); name the source when that is not enough.
         label = "" if name == platform else "source %s: " % name
         try:
