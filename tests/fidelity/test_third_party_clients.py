@@ -12,24 +12,16 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tests.fidelity import test_ncm
+
+sim = test_ncm.sim  # fixture: the module's simulator, reset
+ncm = test_ncm.api  # fixture: an httpx client of NCM v2 with the admin keys
+
 SIM_FLEET = 12
-KEYS = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key",
-        "X-ECM-API-ID": "sim-ecm-id", "X-ECM-API-KEY": "sim-ecm-key"}
 SIGNAL_FIELDS = {  # L4530-4548, and the example record L4615-4635
     "cinr", "created_at", "created_at_timeuuid", "dbm", "ecio", "net_device", "rsrp", "rsrp5g", "rsrp5g_highband",
     "rsrq", "rsrq5g", "rsrq5g_highband", "rssi", "rssnr", "signal_percent", "sinr", "sinr5g", "sinr5g_highband",
     "uptime"}
-
-
-@pytest.fixture
-def sim(reset_simulator):
-    return reset_simulator
-
-
-@pytest.fixture
-def ncm(sim):
-    with httpx.Client(base_url=sim.url + "/api/v2", headers=KEYS, timeout=30) as client:
-        yield client
 
 
 def serials(sim):
