@@ -92,6 +92,12 @@ options:
         description:
           - Overrides O(detail) for this source.
         type: bool
+      include:
+        description:
+          - Overrides O(include) for this source.
+        type: list
+        elements: str
+        choices: [cellular, location]
       incontrol:
         description: Credentials when O(sources[].platform=incontrol).
         type: dict
@@ -184,6 +190,21 @@ options:
         C(wanfleet.routers.device_info) reads live when a play needs it.'
     type: bool
     default: false
+  include:
+    description:
+      - Extra host variables. V(cellular) sets C(wanfleet_cellular), one item per cellular modem (C(wan_id), carrier,
+        technology, band, C(rsrp), C(rsrq), C(sinr), C(rssi), C(signal_bar), C(imei), C(iccid), C(imsi), C(apn),
+        C(roaming); null where the platform has no such field), so O(keyed_groups) can group by carrier and O(compose)
+        can compute a signal class. V(location) sets C(wanfleet_location) (C(latitude), C(longitude), C(accuracy_m),
+        C(method), C(updated_at)), null when unknown.
+      - What it costs. V(incontrol) - none in requests (cellular needs the device list with status, as O(detail)).
+        V(ncm) - cellular two more listings per 100 routers (C(net_devices), C(net_device_signal_samples)), location
+        one (C(locations)). V(telecomx) - none; it documents neither (no modems, a null location).
+      - Without it (the default) neither variable is defined and the listing costs what it did.
+    type: list
+    elements: str
+    choices: [cellular, location]
+    default: []
   hostnames:
     description:
       - The host name of a device is the first of these fields that has a value; a device with none of them is
@@ -283,6 +304,20 @@ cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/wanfleet-inventory
 cache_timeout: 3600
+
+---
+# cellular.wanfleet.yml: NCM routers grouped by carrier, with a signal class from the first modem's RSRP
+plugin: wanfleet.routers.fleet
+sources:
+  - platform: ncm
+include: [cellular, location]
+keyed_groups:
+  - key: wanfleet_cellular | map(attribute='carrier') | list
+    prefix: carrier
+compose:
+  signal_class: >-
+    ('none' if not wanfleet_cellular or wanfleet_cellular[0].rsrp is none
+     else 'good' if wanfleet_cellular[0].rsrp >= -90 else 'fair' if wanfleet_cellular[0].rsrp >= -105 else 'poor')
 """
 
 import hashlib
@@ -304,7 +339,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.connection import
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import PermissionDeniedError, WanfleetError
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import HAS_HTTPX, HttpSession
-from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS_PYDANTIC, Device
+from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS_PYDANTIC, INCLUDES, Device
 
 try:  # ansible-core >= 2.19: plugin strings are untrusted unless marked; this one must be templated
     from ansible.template import trust_as_template
@@ -339,7 +374,7 @@ PREFIX = "wanfleet_"
 RECORD_FIELDS = ("platform", "id", "name", "serial", "mac", "model", "firmware", "status", "group", "group_id")
 DETAIL_FIELDS = ("wan", "ssids")
 HOSTNAME_FIELDS = ("name", "serial", "mac", "id")
-SOURCE_KEYS = frozenset(("platform", "name", "filters", "detail")) | frozenset(TRANSPORT)
+SOURCE_KEYS = frozenset(("platform", "name", "filters", "detail", "include")) | frozenset(TRANSPORT)
 CACHE_FORMAT = 1
 # How many clashing host names the warning (or the error) shows; -vv lists every rename.
 SHOWN_CLASHES = 5
@@ -351,6 +386,15 @@ _HOST_UNSAFE = re.compile(r"[^\w.-]")
 _HAS_ALNUM = re.compile(r"[^\W_]")
 # Names ansible-core gives meaning to: the implicit groups and the implicit localhost.
 RESERVED_NAMES = frozenset(("all", "ungrouped", "localhost", "127.0.0.1", "::1"))
+
+
+def _includes(value, index):
+    """A source's `include`, checked: a list of cellular / location."""
+    value = [value] if isinstance(value, str) else value
+    if not isinstance(value, list) or set(value) - set(INCLUDES):
+        raise AnsibleParserError("wanfleet.routers.fleet: sources[%d].include must be a list of %s, got %r"
+                                 % (index, ", ".join(INCLUDES), value))
+    return sorted(set(value))
 
 
 def group_name(*parts):
@@ -488,6 +532,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not isinstance(configured, list) or not configured:
             raise AnsibleParserError("wanfleet.routers.fleet: sources must be a non-empty list")
         default_detail = bool(self.get_option("detail"))
+        default_include = list(self.get_option("include") or [])
         sources, names = [], set()
         for index, given in enumerate(configured):
             if not isinstance(given, dict):
@@ -509,7 +554,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             filters = given.get("filters") or {}
             if not isinstance(filters, dict):
                 raise AnsibleParserError("wanfleet.routers.fleet: sources[%d].filters must be a dictionary" % index)
-            settings = dict((key, value) for key, value in given.items() if key not in ("name", "filters", "detail"))
+            settings = dict((key, value) for key, value in given.items() if key not in ("name", "filters", "detail", "include"))
             try:
                 resolved = resolve_source(settings)
             except WanfleetError as error:
@@ -521,6 +566,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             resolved["name"] = name
             resolved["filters"] = filters
             resolved["detail"] = default_detail if given.get("detail") is None else bool(given["detail"])
+            resolved["include"] = _includes(default_include if given.get("include") is None else given["include"], index)
             sources.append(resolved)
         return sources
 
@@ -540,7 +586,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             platform = source["platform"]
             account = dict((option, source[platform].get(option)) for option, _env, secret in CREDENTIALS[platform]
                            if not secret)
-            identity.append([platform, source["name"], account, source["filters"], source["detail"]])
+            identity.append([platform, source["name"], account, source["filters"], source["detail"]] + (
+                [source["include"]] if source.get("include") else []))
         digest = hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:12]
         return "%s_%s" % (self.get_cache_key(path), digest)
 
@@ -613,13 +660,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
         Runs in a worker thread: no display here.
         """
-        name, platform, detail = source["name"], source["platform"], source["detail"]
+        name, platform, detail, include = source["name"], source["platform"], source["detail"], source.get("include") or ()
         # Client messages start with the platform ("ncm: GET /routers/ ..."); name the source when that is not enough.
         label = "" if name == platform else "source %s: " % name
         try:
             with open_client(source, session=session) as client:
                 # TelecomX: the condensed listing has no serial number; the full one costs no extra request.
-                devices = client.devices(filters=source["filters"], detail=detail or platform == "telecomx")
+                # InControl's modems are in the device list with status (what detail reads).
+                devices = client.devices(filters=source["filters"], detail=detail or platform == "telecomx"
+                                         or (platform == "incontrol" and "cellular" in include))
+                cellular = client.cellular(devices) if "cellular" in include else None
+                locations = client.locations(devices) if "location" in include else None
                 retries = list(getattr(client, "retries", []))
         except PermissionDeniedError as error:
             if self.get_option("strict_permissions"):
@@ -634,6 +685,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             data = device.record()
             record = dict((field, data.get(field)) for field in fields)
             record["source"] = name
+            if cellular is not None:
+                record["cellular"] = [dict(modem, wan_id=wan_id) for wan_id, modem in sorted((cellular.get(device.id) or {}).items())]
+            if locations is not None:
+                record["location"] = locations.get(device.id)
             records.append(record)
         records.sort(key=_id_order)
         warnings = []

@@ -44,7 +44,16 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     error_class_for_status,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import DEFAULT_MAX_RETRIES, ApiClient, RateLimiter
-from ansible_collections.wanfleet.routers.plugins.module_utils.models import Device, Group, Ssid, WanConnection, normalize_mac, shape_of
+from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
+    Device,
+    Group,
+    Ssid,
+    WanConnection,
+    cellular_record,
+    location_record,
+    normalize_mac,
+    shape_of,
+)
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import FIRMWARE as ROUTER_FIRMWARE
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import WAN_PRIORITY as ROUTER_WAN_PRIORITY
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import WAN_STATUS as ROUTER_WAN_STATUS
@@ -95,6 +104,11 @@ ENDPOINTS = {
     # inferred: create/delete of one profile not found in any client
     "ssid_profile_create": ("POST", "/rest/o/{org}/g/{group}/ssid_profiles", "inferred: beyond-the-docs A.7"),
     "ssid_profile_delete": ("DELETE", "/rest/o/{org}/g/{group}/ssid_profiles/{ssid}", "inferred: beyond-the-docs A.7"),
+    # documented: "Get a device's configuration file list" (IC2 doc, config_backup, Since 2.0.25):
+    # data: [{date, file_list: [{size, time, id}]}]
+    "config_backups": ("GET", "/rest/o/{org}/g/{group}/d/{device}/config_backup", "documented"),
+    # documented: "Get a device's configuration file" (IC2 doc, config_backup/{id}, Since 2.0.25), application/octet-stream
+    "config_backup_file": ("GET", "/rest/o/{org}/g/{group}/d/{device}/config_backup/{backup}", "documented"),
     # inferred: TechBlueprints config_device.py (no body; never shown to succeed). Never retried (POST).
     "device_reboot": ("POST", "/rest/o/{org}/g/{group}/d/{device}/tools/reboot", "inferred: beyond-the-docs A.8"),
     # inferred: Bleed-AI uses the device-API proxy in production; not in the public doc
@@ -164,6 +178,15 @@ WIFI_CFG_GROUP = "group"
 # this key (inferred: TechBlueprints config_group.py reads the group SSID settings as such an object).
 SSID_PROFILES_KEY = "ssid_profiles"
 
+# Firmware (firmware module). documented (device_list_obj): fw_ver "Firmware version using",
+# fw_pending_ver "Version of the firmware to be updated", fw_pending_status "1 - active". The held
+# document has no call that changes a device's firmware, so the module only reports.
+FIRMWARE_PENDING_ACTIVE = "1"
+NO_FIRMWARE_WRITE = ("incontrol: InControl 2's API documents a device's firmware only as read-only fields (fw_ver, "
+                     "fw_pending_ver, fw_pending_status) and has no call that changes it: schedule the upgrade in "
+                     "InControl's firmware settings, or boot a firmware the router already holds with platform peplink_router")
+# A downloaded configuration file is the router's own export (binary), kept under this extension.
+BACKUP_FORMAT = "conf"
 # Reboot (reboot module): a device is back once IC2 shows it online with an uptime that started after
 # the reboot was sent; this many seconds of slack absorb rounding of `uptime` (held doc: integer seconds).
 REBOOT_UPTIME_SLACK = 2.0
@@ -606,6 +629,44 @@ class InControlClient(ApiClient):
         self.call("device_reboot", None, group=device.group_id, device=device.id, idempotent=False)
         self._down.discard(device.id)
 
+    def cellular(self, devices):
+        """{device id: {interface id: cellular}} from the devices' `interfaces` (documented `interface` model:
+        carrier_name, s2g3glte, gobi_band_class_name, cellular_signals {rssi, sinr, rsrp, rsrq}, signal_bar,
+        imei, apn, sims {imsi, iccid}). No request: they come with the device listing (detail)."""
+        found = {}
+        for device in devices:
+            for item in (device.raw or {}).get("interfaces") or []:
+                if isinstance(item, dict) and item.get("id") is not None and _is_modem(item):
+                    found.setdefault(device.id, {})[str(item["id"])] = _cellular(item)
+        return found
+
+    def locations(self, devices):
+        """{device id: location or None} from the device fields latitude, longitude, location_timestamp and
+        isStatic (documented, device_list_obj); no request."""
+        return dict((device.id, _location(device.raw or {})) for device in devices)
+
+    def config_backup(self, device):
+        """The newest configuration file InControl keeps for `device`: {"content": bytes, "format": "conf", "taken_at"}.
+
+        InControl takes these backups itself; its API lists and downloads them (documented) but has
+        no call that takes a new one. NotFoundError when it keeps none.
+        """
+        newest = _newest_backup(self.call("config_backups", group=device.group_id, device=device.id))
+        if newest is None:
+            raise NotFoundError("%s: InControl keeps no configuration backup of %s" % (self.platform, _describe(device)),
+                                platform=self.platform)
+        method, path = self.endpoint("config_backup_file", group=device.group_id, device=device.id, backup=newest["id"])
+        response = self.request(method, path, unwrap=False)
+        if response.status_code >= 400 or "json" in response.headers.get("content-type", ""):
+            # an error, or an envelope where the file was expected: unwrap() raises its typed error
+            try:
+                self.unwrap(response, method, self.url(path))
+            except WanfleetError as exc:
+                raise exc.redacted(self.redactor)
+            raise MalformedResponseError("%s: GET %s answered JSON instead of the configuration file" % (self.platform, path),
+                                         platform=self.platform, method=method, url=self.url(path))
+        return {"content": response.content, "format": BACKUP_FORMAT, "taken_at": newest["taken_at"]}
+
     def is_back(self, device, rebooted_at):
         """True once the device detail shows it online with an uptime that began after `rebooted_at`.
 
@@ -661,6 +722,53 @@ class InControlClient(ApiClient):
 
 
 # ---- helpers -----------------------------------------------------------------------
+
+
+def _is_modem(interface):
+    return interface.get("type") in ("gobi", "cellular") or bool(interface.get("cellular_signals") or interface.get("imei"))
+
+
+def _cellular(interface):
+    signals = interface.get("cellular_signals") if isinstance(interface.get("cellular_signals"), dict) else {}
+    sims = interface.get("sims")
+    if isinstance(sims, list):  # documented as one object; tolerate a list (the active SIM first)
+        sims = next((sim for sim in sims if isinstance(sim, dict) and sim.get("active")), sims[0] if sims else None)
+    sims = sims if isinstance(sims, dict) else {}
+    return cellular_record(
+        carrier=interface.get("carrier_name") or None, technology=interface.get("s2g3glte") or interface.get("gobi_data_tech") or None,
+        band=interface.get("gobi_band_class_name") or None, rsrp=signals.get("rsrp"), rsrq=signals.get("rsrq"),
+        sinr=signals.get("sinr"), rssi=signals.get("rssi"), signal_bar=_int_or_none(interface.get("signal_bar")),
+        imei=interface.get("imei") or None, iccid=sims.get("iccid") or None, imsi=sims.get("imsi") or None,
+        apn=interface.get("apn") or None)  # roaming: not in the document's interface model
+
+
+def _location(raw):
+    # documented: isStatic "Indicates if the returned location is a static one"; inferred: else from the GPS
+    method = None if raw.get("isStatic") is None else ("static" if raw.get("isStatic") else "gps")
+    return location_record(raw.get("latitude"), raw.get("longitude"), method=method,
+                           updated_at=raw.get("location_timestamp") or None)
+
+
+def pending_firmware(device):
+    """The firmware version InControl has scheduled for a device (fw_pending_ver while active), or None."""
+    raw = device.raw or {}
+    return raw.get("fw_pending_ver") or None if str(raw.get("fw_pending_status")) == FIRMWARE_PENDING_ACTIVE else None
+
+
+def _newest_backup(days):
+    """{id, taken_at} of the newest file of a config_backup listing ([{date, file_list: [{size, time, id}]}]), or None.
+
+    inferred: `time` may be a time of day or a full timestamp (the doc says only "Backup time"), so
+    files are ordered by (date, time, id), and taken_at is "<date> <time>" unless time holds the date.
+    """
+    files = []
+    for day in days if isinstance(days, list) else []:
+        for item in (day.get("file_list") or []) if isinstance(day, dict) else []:
+            if isinstance(item, dict) and item.get("id") is not None:
+                date, when = str(day.get("date") or ""), str(item.get("time") or "")
+                taken_at = when if date and when.startswith(date) else " ".join(filter(None, (date, when)))
+                files.append(((date, when, _int_or_none(item["id"]) or 0), {"id": item["id"], "taken_at": taken_at or None}))
+    return max(files, key=lambda entry: entry[0])[1] if files else None
 
 
 def _json_or_none(response):

@@ -187,3 +187,43 @@ class Group(Record):
     raw: Optional[dict] = None
 
     _id = field_validator("id", mode="before")(_as_id)
+
+
+# device_info / inventory `include` (cellular, location): the shapes every platform fills; None where it has no such field.
+CELLULAR_FIELDS = ("carrier", "technology", "band", "rsrp", "rsrq", "sinr", "rssi", "signal_bar", "imei", "iccid", "imsi",
+                   "apn", "roaming")
+INCLUDES = ("cellular", "location")
+
+
+def cellular_record(**values):
+    """{carrier, technology, band, rsrp, rsrq, sinr, rssi, signal_bar, imei, iccid, imsi, apn, roaming}."""
+    return dict((key, values.get(key)) for key in CELLULAR_FIELDS)
+
+
+def location_record(latitude, longitude, accuracy_m=None, method=None, updated_at=None):
+    """{latitude, longitude, accuracy_m, method, updated_at}, or None without a position."""
+    if latitude in (None, "") or longitude in (None, ""):
+        return None
+    return {"latitude": float(latitude), "longitude": float(longitude), "accuracy_m": accuracy_m, "method": method,
+            "updated_at": updated_at}
+
+
+def add_includes(client, devices, records, include):
+    """Add what `include` asks to device records (Device.record() dicts, in the order of `devices`).
+
+    cellular: each WAN the platform reports a modem for gains `cellular`; location: each record gains
+    `location` (None when unknown). The platform client reads them (client.cellular(), client.locations()),
+    in as few requests as it can; without `include` nothing is read.
+    """
+    if "cellular" in include:
+        modems = client.cellular(devices)
+        for device, record in zip(devices, records):
+            found = modems.get(device.id) or {}
+            for wan in record.get("wan") or []:
+                if wan["id"] in found:
+                    wan["cellular"] = found[wan["id"]]
+    if "location" in include:
+        locations = client.locations(devices)
+        for device, record in zip(devices, records):
+            record["location"] = locations.get(device.id)
+    return records

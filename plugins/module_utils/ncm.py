@@ -50,7 +50,9 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
     Group,
     Ssid,
     WanConnection,
+    cellular_record,
     id_from_url,
+    location_record,
     normalize_mac,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, Resource, merged, not_existing
@@ -110,6 +112,8 @@ ROUTER_SUMMARY_FIELDS = ("id", "name", "serial_number", "mac", "state", "group",
 GROUP_FIELDS = ("id", "name", "account", "product", "target_firmware", "device_type")
 # Only `configuration` and `suspended` are writable (§3.1); `actual` is left out (large, rarely needed).
 CONFIG_FIELDS = ("id", "router", "configuration", "target", "pending", "synched", "suspended", "version_number")
+# A router's configuration backup (config_backup module): the individual layer and the router's own report.
+BACKUP_CONFIG_FIELDS = ("id", "router", "configuration", "actual")
 
 # ---- INFERRED: every guess in one place ------------------------------------------------
 
@@ -127,6 +131,16 @@ SSID_CONFIG_SOURCE = "target"
 # compared case-insensitively on the client, not as a server filter that might miss.
 NET_DEVICE_WAN_MODE = "wan"
 NET_DEVICE_FIELDS = ("id", "router", "name", "type", "mode", "connection_state", "ipv4_address")
+# device_info include cellular: the modem fields of net_devices (documented field table) and of
+# net_device_signal_samples (documented: rsrp, rsrq, sinr, rssi, dbm, signal_percent).
+CELLULAR_NET_DEVICE_FIELDS = ("id", "router", "mode", "type", "carrier", "service_type", "rfband", "imei", "iccid", "imsi",
+                              "apn", "roam")
+MODEM_TYPES = ("mdm", "modem", "lte")  # documented net_devices `type` values other than ethernet
+SIGNAL_SAMPLE_FIELDS = ("net_device", "created_at", "rsrp", "rsrq", "sinr", "rssi", "signal_percent")
+# documented: roam "0 non-preferred roaming / 1 home / 2 preferred roaming"
+ROAM_HOME = "1"
+# device_info include location: locations (documented fields latitude, longitude, accuracy in metres, method, updated_at).
+LOCATION_FIELDS = ("router", "latitude", "longitude", "accuracy", "method", "updated_at")
 # inferred: net_devices has no WAN priority field (priority appears only as floats on failovers).
 NET_DEVICE_PRIORITY_FIELD = None
 
@@ -681,6 +695,91 @@ class NcmClient(ApiClient):
         if removals:
             raise InputError("ncm: a configuration PATCH cannot remove anything (NCM API v2, configuration_managers); "
                              "removals need a PUT of the whole configuration", platform=self.platform)
+
+    def config_backup(self, device):
+        """A router's backup: its configuration_managers record's `configuration` (the individual
+        config) and `actual` (what the router last reported), as JSON (§3.1). Passwords read back
+        as "*" (L10090-10143), so they never reach the file and do not change it from run to run."""
+        manager = self.router_configuration(device.id, fields=BACKUP_CONFIG_FIELDS)
+        return {"format": "json", "document": {"router": device.name or device.id, "configuration": manager.get("configuration"),
+                                               "actual": manager.get("actual")}}
+
+    def group_config_backup(self, group):
+        """A group's backup: its `configuration` (L9575: "GET, PUT and PATCH work the same for groups")."""
+        return {"format": "json", "document": {"group": group.name, "configuration": self.group_configuration(group.id)}}
+
+    # ---- device_info include -------------------------------------------------------------------
+
+    def cellular(self, devices):
+        """{router id: {net_device id: cellular}}: the routers' WAN modems (net_devices, `router__in`) and the
+        newest signal sample of each (net_device_signal_samples, `net_device__in`): two listings per 100
+        routers, never a request per router."""
+        modems = [item for item in self.list_in("net_devices", "router", [device.id for device in devices],
+                                                fields=CELLULAR_NET_DEVICE_FIELDS)
+                  if str(item.get("mode") or "").lower() == NET_DEVICE_WAN_MODE and item.get("type") in MODEM_TYPES]
+        newest = {}
+        if modems:
+            for sample in self.list_in("net_device_signal_samples", "net_device", [item["id"] for item in modems],
+                                       fields=SIGNAL_SAMPLE_FIELDS):
+                key = _ref_id(sample.get("net_device"))
+                if key not in newest or str(sample.get("created_at")) > str(newest[key].get("created_at")):
+                    newest[key] = sample
+        found = {}
+        for item in modems:
+            modem_id = _ref_id(item.get("id"))
+            sample = newest.get(modem_id, {})
+            roam = item.get("roam")
+            found.setdefault(_ref_id(item.get("router")), {})[modem_id] = cellular_record(
+                carrier=item.get("carrier"), technology=item.get("service_type"), band=item.get("rfband"),
+                rsrp=sample.get("rsrp"), rsrq=sample.get("rsrq"), sinr=sample.get("sinr"), rssi=sample.get("rssi"),
+                imei=item.get("imei"), iccid=item.get("iccid"), imsi=item.get("imsi"), apn=item.get("apn"),
+                roaming=None if roam in (None, "") else str(roam) != ROAM_HOME)
+        return found
+
+    def locations(self, devices):
+        """{router id: location or None} from one `locations` listing (`router__in`)."""
+        found = dict((device.id, None) for device in devices)
+        for item in self.list_in("locations", "router", list(found), fields=LOCATION_FIELDS):
+            found[_ref_id(item.get("router"))] = location_record(
+                item.get("latitude"), item.get("longitude"), accuracy_m=item.get("accuracy"), method=item.get("method"),
+                updated_at=item.get("updated_at"))
+        return found
+
+    # ---- firmware ----------------------------------------------------------------------------
+
+    def group_firmware(self, key):
+        """{group: Group, product_id, target: {id, version} or None} of a group (id or name).
+
+        A router runs its group's `target_firmware` (groups, L3708; routers, L6142)."""
+        raw = self.find_group_raw(key)
+        target_id = _ref_id(raw.get("target_firmware"))
+        target = None
+        if target_id is not None:
+            found = self.list("firmwares", {"id": target_id}, fields=("id", "version"))
+            target = {"id": target_id, "version": found[0].get("version") if found else None}
+        return {"group": self._group(raw), "product_id": _ref_id(raw.get("product")), "target": target}
+
+    def product_firmware(self, version, product_id):
+        """{id, version} of `version` for a product; InputError lists the product's versions.
+
+        Firmwares are filtered by version on the server and matched to the product here (product is
+        not a firmwares filter, L3294)."""
+        matches = [item for item in self.firmwares(version=version) if item["product_id"] == product_id]
+        if len(matches) == 1:
+            return {"id": matches[0]["id"], "version": matches[0]["version"]}
+        names = dict((item["id"], item["name"]) for item in self.products())
+        versions = sorted(set(item["version"] for item in self.firmwares(product=product_id)))
+        raise InputError("ncm: firmware %r is not available for product %s; its versions: %s"
+                         % (version, names.get(product_id, product_id), _listing(versions, limit=40)), platform=self.platform)
+
+    def set_group_firmware(self, group_id, firmware_id):
+        """PATCH the group's target_firmware (a full URL, L6868); its routers then upgrade (L3708)."""
+        self.patch("groups", group_id, {"target_firmware": self.resource_url("firmwares", firmware_id)})
+
+    def actual_firmwares(self, router_ids):
+        """{router id: firmware id the router reports (actual_firmware, L6117) or None}."""
+        routers = self.list_in("routers", "id", router_ids, fields=("id", "actual_firmware"))
+        return dict((_ref_id(item.get("id")), _ref_id(item.get("actual_firmware"))) for item in routers)
 
     # ---- reference data -----------------------------------------------------------------------
 

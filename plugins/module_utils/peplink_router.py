@@ -36,7 +36,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     WanfleetError,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import DEFAULT_MAX_RETRIES, ApiClient
-from ansible_collections.wanfleet.routers.plugins.module_utils.models import Device, Ssid, WanConnection
+from ansible_collections.wanfleet.routers.plugins.module_utils.models import Device, Ssid, WanConnection, cellular_record, location_record
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import Resource, changes_between
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache, cache_key
 
@@ -53,6 +53,9 @@ WAN_PRIORITY = "config.wan.connection.priority"  # POST {instantActive, list: [{
 CONFIG_APPLY = "cmd.config.apply"            # POST; response.warning when applied with a warning
 CONFIG_DISCARD = "cmd.config.discard"        # POST; drops pending config
 REBOOT = "cmd.system.reboot"                 # POST {} or {firmwareId}
+# inferred: not in the router document; aiopeplink (written against real routers) reads
+# response.location.{latitude, longitude, altitude, speed, heading}. A router without GPS answers none.
+LOCATION = "info.location"
 
 SESSION_COOKIE = "bauth"
 TOKEN_PARAM = "accessToken"                  # the token travels as a query parameter
@@ -139,6 +142,12 @@ UPTIME_NOT_CONNECTED = 0
 
 
 # ---- The envelope (shared with incontrol.py, whose device-API proxy returns router replies) ----
+
+# The router API documents no configuration export (peplink-router-api: no config download or
+# backup call); the config_backup module refuses the platform with this, before any request.
+NO_CONFIG_EXPORT = ("peplink_router: the router's local API has no configuration export call; back up Peplink "
+                    "routers through InControl 2 (platform incontrol), which keeps their configuration files")
+
 
 def unwrap_router_reply(body, platform, method, url, shown=None):
     """The `response` of a router reply, or the typed error of a `stat: fail` one.
@@ -359,8 +368,9 @@ class PeplinkRouterClient(ApiClient):
 
     # ---- the reboot module's contract -----------------------------------------------------------
 
-    def reboot_device(self, device):
-        """Reboot `device` (a Device from devices(): this router). One request, never retried.
+    def reboot_device(self, device, firmware_id=None):
+        """Reboot `device` (a Device from devices(): this router), into `firmware_id` (an
+        info.firmware image id) if given. One request, never retried.
 
         Raises the typed error of a refusal (read-only user: PermissionDeniedError before sending).
         """
@@ -369,7 +379,7 @@ class PeplinkRouterClient(ApiClient):
             raise InputError("%s: device %s is not the router at %s" % (self.platform, device.id, self.base_url),
                              platform=self.platform)
         self._reboots[device.id] = {"seen_down": False}
-        return self.reboot()
+        return self.reboot(firmware_id)
 
     def is_back(self, device, rebooted_at):
         """True once the router has restarted since `rebooted_at` (epoch) and answers again.
@@ -457,6 +467,30 @@ class PeplinkRouterClient(ApiClient):
         record["raw"] = self.redactor.data(raw)
         found = Device(**record)
         return [found] if _filters_match(found, filters) else []
+
+    def cellular(self, devices):
+        """{device id: {WAN id: cellular}} from status.wan.connection's `cellular` (fw 8.0.1+) or `gobi` object
+        (documented Gobi_Obj: carrier.name, mobileType, band[{name, signal {rssi, sinr, rsrp, rsrq}}],
+        signalLevel, imei, sim {order, <id>: {active, apn, imsi, iccid}}, roamingStatus.message)."""
+        found = {}
+        for device in devices:
+            raw = (device.raw or {}).get("wan") or self.get(WAN_STATUS)
+            for wan_id, item in _keyed_items(raw, WAN_STATUS):
+                modem = item.get("cellular") or item.get("gobi")
+                if isinstance(modem, dict):
+                    found.setdefault(device.id, {})[str(wan_id)] = _router_cellular(modem)
+        return found
+
+    def locations(self, devices):
+        """{device id: location or None} from info.location (inferred, see LOCATION)."""
+        try:
+            reply = self.get(LOCATION)
+        except NotFoundError:
+            reply = None  # a firmware without the call: no position
+        where = reply.get("location") if isinstance(reply, dict) else None
+        where = where if isinstance(where, dict) else {}
+        record = location_record(where.get("latitude"), where.get("longitude"), method="gps" if where else None)
+        return dict((device.id, record) for device in devices)
 
     # ---- writes ---------------------------------------------------------------------------------
 
@@ -1056,6 +1090,22 @@ def _keyed_items(response, api_name=""):
     ids = [str(key) for key in response.get("order") or []]
     ids += sorted((key for key in response if key != "order" and key not in ids), key=lambda key: (len(key), key))
     return [(key, response[key]) for key in ids if isinstance(response.get(key), dict)]
+
+
+def _router_cellular(modem):
+    bands = [band for band in modem.get("band") or [] if isinstance(band, dict)]
+    signal = bands[0].get("signal") if bands and isinstance(bands[0].get("signal"), dict) else {}
+    sims = modem.get("sim") if isinstance(modem.get("sim"), dict) else {}
+    sim = next((item for key, item in _keyed_items(sims) if item.get("active")), {})
+    roaming = modem.get("roamingStatus") if isinstance(modem.get("roamingStatus"), dict) else {}
+    carrier = modem.get("carrier") if isinstance(modem.get("carrier"), dict) else {}
+    return cellular_record(
+        carrier=carrier.get("name"), technology=modem.get("mobileType") or modem.get("network"),
+        band=", ".join(str(band.get("name")) for band in bands if band.get("name")) or None,
+        rsrp=signal.get("rsrp"), rsrq=signal.get("rsrq"), sinr=signal.get("sinr"), rssi=signal.get("rssi"),
+        signal_bar=_as_int(modem.get("signalLevel")), imei=modem.get("imei") or None, iccid=sim.get("iccid") or None,
+        imsi=sim.get("imsi") or None, apn=sim.get("apn") or None,
+        roaming=None if not roaming.get("message") else roaming["message"] != "home")
 
 
 def _firmware_record(raw):

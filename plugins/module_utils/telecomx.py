@@ -678,6 +678,24 @@ class TelecomXClient(ApiClient):
         """
         return self._device_payload(self._one_raw(str(key).strip(), customer), "GET", DEVICES_PATH)
 
+    def cellular(self, devices):
+        """TelecomX documents no modem fields beyond a signal percentage (status.signalStrength): no `cellular`."""
+        return {}
+
+    def locations(self, devices):
+        """TelecomX documents no device position: every location is None."""
+        return dict((device.id, None) for device in devices)
+
+    def config_backup(self, device):
+        """A device's backup: the writable properties of its device object (create page, "Request")
+        and its id, as JSON, with the wifi passwords removed. The read-only `status`, `state` and
+        `jobs` are live state, not configuration, and would make every backup look changed."""
+        raw = self._get_raw(device.id)
+        document = dict((api, raw[api]) for module, api in (("id", "_id"),) + DEVICE_FIELDS if api in raw)
+        if isinstance(document.get("wifi"), dict):
+            document["wifi"] = dict((key, value) for key, value in document["wifi"].items() if key not in WIFI_PASSWORD_KEYS)
+        return {"format": "json", "document": document}
+
     def model_by_id(self, model_id):
         """The model object of this id, or None when it is not listed or the list cannot be read."""
         try:

@@ -35,6 +35,19 @@ options:
         C(serial_number), and C(<field>__in) lists).
     type: dict
     default: {}
+  include:
+    description:
+      - Extra data to read. V(cellular) adds C(cellular) to each cellular WAN connection (carrier, technology, band,
+        C(rsrp), C(rsrq), C(sinr), C(rssi) in dBm/dB as the platform gives them, C(signal_bar), C(imei), C(iccid),
+        C(imsi), C(apn), C(roaming); null where the platform has no such field). V(location) adds C(location)
+        to each device (C(latitude), C(longitude), C(accuracy_m), C(method), C(updated_at)), null when unknown.
+      - "Cost: none on InControl 2 (the device listing carries them); NetCloud Manager reads C(net_devices),
+        C(net_device_signal_samples) and C(locations) per 100 routers; a Peplink router reads C(info.location)."
+      - TelecomX documents neither, so it adds no C(cellular) and a null C(location).
+    type: list
+    elements: str
+    choices: [cellular, location]
+    default: []
   include_raw:
     description:
       - Add each device's object as the platform returned it, under C(raw).
@@ -146,7 +159,15 @@ devices:
       type: list
       elements: dict
       sample:
-        - {id: "1", name: Cellular 1, type: cellular, status: connected, ip: 10.20.30.40, priority: 1, enabled: true}
+        - {id: "1", name: Cellular 1, type: cellular, status: connected, ip: 10.20.30.40, priority: 1, enabled: true,
+           cellular: {carrier: Verizon, technology: LTE, band: Band 13, rsrp: -96, rsrq: -10, sinr: 16.4, rssi: -69,
+                      signal_bar: 4, imei: "353547063430048", iccid: "8901...", imsi: "3114800...", apn: internet,
+                      roaming: false}}
+    location:
+      description: The device's position. Only with O(include=[location]); null when the platform has none.
+      type: dict
+      returned: when include has location
+      sample: {latitude: 43.578, longitude: -116.191, accuracy_m: 12, method: gps, updated_at: "2026-01-25T16:04:34+00:00"}
     ssids:
       description: SSIDs configured on the device.
       type: list
@@ -169,12 +190,14 @@ devices:
 """
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
+from ansible_collections.wanfleet.routers.plugins.module_utils.models import INCLUDES, add_includes
 
 SPEC = dict(
     argument_spec=dict(
         device=dict(type="str"),
         group=dict(type="str"),
         filters=dict(type="dict", default={}),
+        include=dict(type="list", elements="str", choices=list(INCLUDES), default=[]),
         include_raw=dict(type="bool", default=False),
     ),
     platforms=("incontrol", "peplink_router", "ncm", "telecomx"),
@@ -185,7 +208,8 @@ SPEC = dict(
 def operate(module, client):
     params = module.params
     devices = client.devices(device=params["device"], group=params["group"], filters=params["filters"], detail=True)
-    return {"changed": False, "devices": [device.record(include_raw=params["include_raw"]) for device in devices]}
+    records = [device.record(include_raw=params["include_raw"]) for device in devices]
+    return {"changed": False, "devices": add_includes(client, devices, records, params["include"])}
 
 
 def main():

@@ -93,6 +93,12 @@ class PlaybookRun(object):
         assert matches, "no task %r in %s\n%s" % (name, [e["task"] for e in self.results], self.stdout)
         return matches[-1]
 
+    def failed_task(self, name):
+        """The result of the (last) task with this name, which must have failed (ignore_errors kept the play going)."""
+        entries = [entry for entry in self.results if entry["task"] == name]
+        assert entries and entries[-1]["status"] == "failed", "task %r did not fail: %s" % (name, entries)
+        return entries[-1]["result"]
+
     @property
     def failed(self):
         return [entry for entry in self.results if entry["status"] == "failed"]

@@ -307,3 +307,25 @@ def test_ncm_reboots_each_router_once_after_group_and_device_changes(sim, site):
     again = site(sites)
     assert again.rc == 0 and again.recap("retail")["changed"] == 0, again.output
     assert sim.writes() == []
+
+
+def test_backup_dest_saves_the_devices_before_the_change(sim, site, tmp_path):
+    """site_provision_backup_dest: the group's routers are backed up, with their configuration before the role's change;
+    a group the role is about to create has nothing to back up and does not fail the site."""
+    dest = tmp_path / "backups"
+    existing = {"site_provision_platform": "ncm", "site_provision_connection": connection(sim),
+                "site_provision_group": {"name": "Retail IBR900"}, "site_provision_backup_dest": str(dest),
+                "site_provision_ssids": [{"name": "Role-Backup", "id": "0.1", "enabled": True, "security": "open"}]}
+    new = dict(existing, site_provision_group={"name": "Role new group", "product": "IBR900", "target_firmware": "7.24.10"})
+
+    check = site({"existing": existing, "new": new}, "--check")
+    assert check.rc == 0, check.output
+    assert not dest.exists() and sim.writes() == []
+
+    apply = site({"existing": existing, "new": new})
+    assert apply.rc == 0, apply.output
+    saved = sorted(os.listdir(str(dest / "ncm")))
+    assert "groups" in saved and "history" in saved and any(name.endswith(".json") for name in saved)
+    router_file = [name for name in saved if name.endswith(".json")][0]
+    assert "Role-Backup" not in (dest / "ncm" / router_file).read_text()  # taken before the SSID was set
+    assert ncm_group(sim, "Role new group") is not None

@@ -50,7 +50,7 @@ import secrets
 import urllib.parse
 import zoneinfo
 
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.simulator import peplink
@@ -125,6 +125,7 @@ class State(object):
         self.hits = collections.defaultdict(collections.deque)
         self.server_ref = itertools.count(880001)
         self.ids = itertools.count(1)  # for new groups and profiles
+        self.backups, self.backup_ids = {}, itertools.count(70001)  # device id -> config_files()
         now = world.now()
         self.orgs = {
             ORG_ID: {"id": ORG_ID, "name": ORG_NAME, "address": "1 Simulator Way", "createdAt": "2019-03-01 09:00:00",
@@ -176,6 +177,18 @@ class State(object):
             device = self.devices[device_id]
             if device["wifi_cfg"] == "group" and device["router"].product["wifi"]:
                 device["router"].replace_managed_ssids(table)
+
+    def config_files(self, device, now):
+        """The configuration files InControl keeps for a device, oldest first: [(id, epoch, content)].
+
+        inferred: InControl keeps a file per configuration the router reported: one from its first
+        appearance, and a new one whenever the running configuration differs from the newest file.
+        """
+        files = self.backups.setdefault(device["id"], [])
+        content = peplink_export(device["router"])
+        if not files or files[-1][2] != content:
+            files.append((next(self.backup_ids), device["first_appear"] if not files else now, content))
+        return files
 
     def dump(self):
         return {"organizations": list(self.orgs.values()),
@@ -323,6 +336,8 @@ def api(handler):
             if state.limited(org_id, now):  # documented: peplink-incontrol2-api.txt:L32
                 raise oauth_error(429, "rate_limit_exceeded", "Over 20 requests per second for this organization")
             data = await handler(Ctx(state, request, org))
+            if isinstance(data, Response):  # a file download: no envelope
+                return data
             return JSONResponse(envelope(state, request, data))
         except Problem as problem:
             body = problem.body
@@ -726,6 +741,34 @@ async def reboot(ctx):
     return NO_DATA
 
 
+def peplink_export(router):
+    """A router's configuration file. inferred: the real file is the router's binary export; ours is a
+    header and the running configuration as JSON, enough to tell one configuration from another."""
+    return b"PEPLINK-CONFIG 1\n" + json.dumps(router.running, sort_keys=True, default=str).encode("utf-8")
+
+
+async def config_backups(ctx):
+    # documented: peplink-incontrol2-api.txt:L2381-2410 (Since 2.0.25; data: [config_files {date, file_list:
+    # [config_file {size, time, id}]}]). inferred: grouped by day, `time` the time of day, newest day last.
+    device = ctx.device(ctx.group())
+    tz = ctx.group()["timezone"]
+    days = collections.OrderedDict()
+    for file_id, taken, content in ctx.state.config_files(device, ctx.now):
+        date, time_of_day = stamp(taken, tz).split(" ")
+        days.setdefault(date, []).append({"size": len(content), "time": time_of_day, "id": file_id})
+    return [{"date": date, "file_list": items} for date, items in days.items()]
+
+
+async def config_backup_file(ctx):
+    # documented: peplink-incontrol2-api.txt:L2412-2420 (Since 2.0.25, application/octet-stream).
+    # inferred: an unknown file id is 404 INVALID_INPUT, like an unknown device.
+    device = ctx.device(ctx.group())
+    for file_id, taken, content in ctx.state.config_files(device, ctx.now):
+        if file_id == ctx.path["fid"]:
+            return Response(content, media_type="application/octet-stream")
+    raise not_found("Configuration file")
+
+
 async def devapi(ctx):
     # inferred: beyond-the-docs.md A.9 (Bleed-AI: .../devapi/<router api name>, GET and POST, router JSON as
     # the body whatever its Content-Type; the envelope's `data` is the router's reply).
@@ -764,5 +807,7 @@ def routes():
         Route(G + "/d/basic", api(group_devices_basic), methods=["GET"]),
         Route(D, api(group_device), methods=["GET"]),
         Route(D + "/tools/reboot", api(reboot), methods=["POST"]),
+        Route(D + "/config_backup", api(config_backups), methods=["GET"]),
+        Route(D + "/config_backup/{fid:int}", api(config_backup_file), methods=["GET"]),
         Route(D + "/devapi/{name}", api(devapi), methods=["GET", "POST"]),
     ]

@@ -961,6 +961,13 @@ def render_sample(ctx, s):
             "period": period, "router": ctx.url("routers", s.router_id), "state": s.state}
 
 
+def render_location(ctx, loc):
+    # documented: the example record L4065-4262 (`router` is an int there, not a URL)
+    return {"account": ctx.url("accounts", ctx.state.account_id), "accuracy": loc.accuracy, "altitude_meters": None,
+            "id": str(loc.id), "latitude": loc.latitude, "longitude": loc.longitude, "method": loc.method,
+            "resource_url": ctx.url("locations", loc.id), "router": loc.router_id, "updated_at": iso(loc.updated_at)}
+
+
 def render_series(ctx, rec):
     """One record of a time series (signal, usage and stream samples, router alerts and logs):
     its data fields, when it was created, and a URL to the net_device or router it is about."""
@@ -1077,6 +1084,9 @@ KINDS = dict((k.name, k) for k in (
           "updated_at": ("ts", ("gt", "lt"), attr("updated_at"))},
          refs={"router": ("routers", lambda n: n.router.id), "account": ("accounts", lambda n: n.router.account_id)},
          expand=("router",)),
+    # documented: L4065-4262 (fields and filters: id and router, `=` and `__in`); GET only here
+    Kind("locations", render_location, "account accuracy altitude_meters id latitude longitude method resource_url router "
+         "updated_at".split(), {"id": ID, "router": ("int", EQ_IN, attr("router_id"))}),
     # documented: L5838-5850 (GET, no offset)
     Kind("router_state_samples", render_sample, "created_at created_at_timeuuid period router state".split(),
          {"created_at": ("ts", ("gt", "lt"), attr("created_at")),
@@ -1120,7 +1130,7 @@ SERIES_KINDS = ("net_device_signal_samples", "net_device_usage_samples", "router
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # documented: L6832-6866 lists these too; they are not simulated and answer 404 "not simulated".
 UNSIMULATED = frozenset(("activity_logs alerts batteries device_app_bindings device_app_states device_app_versions "
-                         "device_apps failovers forwarding_lan_details historical_locations locations "
+                         "device_apps failovers forwarding_lan_details historical_locations "
                          "net_device_health overlay_network_bindings router_lans speed_test").split())
 
 
@@ -1507,6 +1517,19 @@ class State(object):
 
     # ---- lookups, caching ---------------------------------------------------------------
 
+    def locations(self):
+        """inferred: two routers of every three have a location (GPS, or set by hand for every fourth), at
+        positions spread from the doc's example (43.578, -116.191); never-connected routers have none."""
+        found = []
+        for i in self.router_order:
+            r = self.routers[i]
+            if r.index % 3 == 2 or not r.nds:
+                continue
+            found.append(Rec(id=900000 + r.index, router_id=r.id, latitude=round(43.5 + (r.index % 40) * 0.01, 6),
+                             longitude=round(-116.2 + (r.index // 40) * 0.01, 6), accuracy=0 if r.index % 4 == 0 else 12,
+                             method="manual" if r.index % 4 == 0 else "gps", updated_at=SEED_EPOCH - 3600 * r.index))
+        return found
+
     def series(self, kind):
         """The records of a time-series kind (or net_device_metrics) whose router still exists."""
         if self._series is None:
@@ -1544,6 +1567,8 @@ class State(object):
             return [nd for i in self.router_order for nd in self.routers[i].nds]
         if kind in SERIES_KINDS:
             return self.series(kind)
+        if kind == "locations":
+            return self.locations()
         store = {"groups": self.groups, "products": self.products, "firmwares": self.firmwares,
                  "accounts": self.accounts, "users": self.users}[kind]
         return [store[k] for k in sorted(store)]
@@ -2327,6 +2352,7 @@ HANDLERS = {
     ("net_devices", False): {"GET": get_list}, ("net_devices", True): {"GET": get_one},
     ("router_state_samples", False): {"GET": get_list},
     ("net_device_signal_samples", False): {"GET": get_list},
+    ("locations", False): {"GET": get_list},
     ("net_device_usage_samples", False): {"GET": get_list},
     ("router_stream_usage_samples", False): {"GET": get_list},
     ("router_alerts", False): {"GET": get_list},  # inferred: GET only (the methods line is missing)

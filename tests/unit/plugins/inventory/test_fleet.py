@@ -25,7 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.d
 CREDENTIAL_TYPES = os.path.join(ROOT, "docs", "awx", "credential_types")
 DEFAULTS = {
     "sources": [], "hostnames": ["name", "serial", "mac", "id"], "duplicate_hostnames": "suffix",
-    "strict_permissions": True, "concurrency": 4, "detail": False, "compose": {}, "groups": {},
+    "strict_permissions": True, "concurrency": 4, "detail": False, "include": [], "compose": {}, "groups": {},
     "keyed_groups": [], "strict": False, "leading_separator": True, "use_extra_vars": False, "cache": False,
 }
 

@@ -737,7 +737,8 @@ def test_raw_helpers(make, api):
 
 
 def test_every_inferred_endpoint_says_so():
-    documented = {"token", "organizations", "org_devices", "org_devices_basic", "groups", "group_devices_basic"}
+    documented = {"token", "organizations", "org_devices", "org_devices_basic", "groups", "group_devices_basic",
+                  "config_backups", "config_backup_file"}
     for name, (method, path, evidence) in incontrol.ENDPOINTS.items():
         assert method in ("GET", "POST", "PUT", "DELETE")
         assert path.startswith("/")

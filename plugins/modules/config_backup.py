@@ -1,0 +1,209 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, wanfleet.routers contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: config_backup
+short_description: Save routers' configurations to files on the controller
+version_added: 0.2.0
+description:
+  - Reads the configuration of one device, of every device of a group, or of every device the credentials see,
+    and writes it to O(dest)C(/<platform>/<device name or serial>.<ext>) on the controller.
+  - A file is written atomically (a temporary file renamed over it), and only when its content changed; an unchanged
+    device reports C(changed=false), so a second run changes nothing.
+  - Several devices are read a few at a time, within the platform's rate limit. A device that fails does not stop the
+    others; the task fails at the end and lists the failed devices in RV(failed_devices).
+extends_documentation_fragment:
+  - wanfleet.routers.connection
+  - wanfleet.routers.attributes
+options:
+  device:
+    description:
+      - The device to back up, by id, serial number, name or MAC address.
+      - Without O(device) and O(group), every device the credentials see is backed up.
+    type: str
+  group:
+    description:
+      - Back up every device of this group (id or name). InControl 2 and NetCloud Manager only.
+      - On NetCloud Manager the group's own configuration is saved too, as C(<dest>/ncm/groups/<group name>.json).
+    type: str
+  dest:
+    description:
+      - The folder on the controller that receives the backups (created if missing).
+    type: path
+    required: true
+  history:
+    description:
+      - Also keep a timestamped copy of each changed backup under C(<dest>/<platform>/history/<file name>/).
+    type: bool
+    default: false
+  keep:
+    description:
+      - With O(history=true), how many timestamped copies of each device to keep (the oldest go first).
+    type: int
+    default: 10
+attributes:
+  check_mode:
+    support: full
+    description: Reads the configurations and reports which files would change, and writes nothing.
+  diff_mode:
+    support: full
+    description:
+      - Shows, per changed file, a short digest of each top-level key of a JSON backup (which keys changed, never a
+        value), or the SHA-256 of a binary one.
+  platform:
+    support: full
+    platforms: [incontrol, ncm, telecomx]
+    description: Runs on the controller and talks to the platform's API; writes files on the controller.
+notes:
+  - "O(platform=incontrol): the newest configuration file InControl 2 keeps for the device (documented
+    C(GET .../d/<id>/config_backup) and C(.../config_backup/<file id>)), saved as it is, with the extension C(.conf).
+    InControl takes those backups itself; its API cannot ask for a new one."
+  - "O(platform=ncm): the router's C(configuration_managers) record, its C(configuration) (the router's own settings)
+    and C(actual) (what the router last reported), as JSON. NetCloud Manager shows every password as C(*)."
+  - "O(platform=telecomx): the device object's writable properties as JSON, wifi passwords removed."
+  - "O(platform=peplink_router) is refused: the router's local API has no configuration export; back the routers up
+    through InControl 2."
+  - The backups hold configurations; the files are created readable by their owner only.
+author:
+  - wanfleet.routers contributors (@wanfleet)
+"""
+
+EXAMPLES = r"""
+- name: Back up every router of an NCM group, keeping 30 dated copies
+  wanfleet.routers.config_backup:
+    platform: ncm
+    group: Stores
+    dest: /var/backups/routers
+    history: true
+    keep: 30
+
+- name: Back up one Peplink router through InControl 2
+  wanfleet.routers.config_backup:
+    platform: incontrol
+    device: branch-007
+    dest: "{{ playbook_dir }}/backups"
+"""
+
+RETURN = r"""
+backups:
+  description: One item per device backed up (in check mode, that would be backed up).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    platform:
+      description: The platform.
+      type: str
+    device:
+      description: The device's name (its id if it has none); C(group <name>) for an NCM group's own configuration.
+      type: str
+    serial:
+      description: The device's serial number, where known.
+      type: str
+    path:
+      description: The file.
+      type: str
+    changed:
+      description: Whether the file was written (in check mode, would be).
+      type: bool
+    sha256:
+      description: SHA-256 of the backup's content.
+      type: str
+    size:
+      description: Size of the backup in bytes.
+      type: int
+  sample: [{platform: ncm, device: store-042, serial: MM180012345678, path: /var/backups/routers/ncm/store-042.json,
+            changed: true, sha256: 9f2c0c1e5d..., size: 5321}]
+failed_devices:
+  description: Devices whose backup failed, with the reason; the task fails when this is not empty.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{device: store-043, serial: MM180012345679, error: "ncm: GET /configuration_managers/: HTTP 500"}]
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.wanfleet.routers.plugins.module_utils import backup
+from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
+from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError, UnsupportedError, WanfleetError
+from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import NO_CONFIG_EXPORT
+
+# Devices read at once. The client's rate limiter still spaces the requests (InControl: below 20/s).
+CONCURRENCY = 4
+
+SPEC = dict(
+    argument_spec=dict(
+        device=dict(type="str"),
+        group=dict(type="str"),
+        dest=dict(type="path", required=True),
+        history=dict(type="bool", default=False),
+        keep=dict(type="int", default=10),
+    ),
+    platforms=("incontrol", "ncm", "telecomx", "peplink_router"),
+)
+
+
+def operate(module, client):
+    params = module.params
+    if module.platform == "peplink_router":
+        raise UnsupportedError(NO_CONFIG_EXPORT, platform=module.platform)
+    if params["keep"] < 1:
+        raise InputError("keep must be at least 1")
+    if not params["dest"]:
+        raise InputError("dest must name a folder")
+    devices = client.devices(device=params["device"], group=params["group"], detail=False)
+    stems = backup.unique_stems(devices)
+    with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
+        fetched = list(pool.map(lambda device: _fetch(client.config_backup, device), devices))
+    backups, failed, diff = [], [], {"before": {}, "after": {}}
+    for device, (content, error) in zip(devices, fetched):
+        if error is not None:
+            failed.append({"device": device.name or device.id, "serial": device.serial,
+                           "error": module.redactor.text(error.message)})
+            continue
+        entry = _store(module, stems[device.id], content, diff)
+        backups.append(dict({"platform": module.platform, "device": device.name or device.id, "serial": device.serial}, **entry))
+    if params["group"] and module.platform == "ncm":
+        group = client.find_group(params["group"])
+        content, error = _fetch(client.group_config_backup, group)
+        if error is not None:
+            failed.append({"device": "group " + group.name, "serial": None, "error": module.redactor.text(error.message)})
+        else:
+            entry = _store(module, "groups/" + backup.file_stem(group), content, diff)
+            backups.append(dict({"platform": module.platform, "device": "group " + group.name, "serial": None}, **entry))
+    result = {"changed": any(entry["changed"] for entry in backups), "backups": backups, "failed_devices": failed,
+              "diff": diff}
+    if failed:
+        result.update(failed=True, msg="%s: %d of %d device(s) could not be backed up: %s" % (
+            module.platform, len(failed), len(devices), "; ".join("%s (%s)" % (item["device"], item["error"]) for item in failed)))
+    return result
+
+
+def _fetch(read, device):
+    """(backup, None) or (None, the WanfleetError): one device's failure must not stop the others."""
+    try:
+        return read(device), None
+    except WanfleetError as error:
+        return None, error
+
+
+def _store(module, stem, content, diff):
+    params = module.params
+    entry, change = backup.store(params["dest"], module.platform, stem, content, check_mode=module.check_mode,
+                                 history=params["history"], keep=params["keep"])
+    diff["before"].update(change["before"])
+    diff["after"].update(change["after"])
+    return entry
+
+
+def main():
+    WanfleetModule(**SPEC).run(operate)
+
+
+if __name__ == "__main__":
+    main()
