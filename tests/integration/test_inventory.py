@@ -20,7 +20,7 @@ from tests.integration.conftest import BIN, HERE, credentials
 from tests.simulator.process import ROOT
 
 FILES = os.path.join(HERE, "files", "inventory")
-CREDENTIAL_TYPES = os.path.join(ROOT, "docs", "awx", "credential_types")
+CREDENTIAL_TYPES = os.path.join(ROOT, "extensions", "awx", "credential_types")
 UPDATE_GOLDEN = os.environ.get("WANFLEET_UPDATE_GOLDEN") == "1"
 SECRETS = ("sim-secret", "sim-cp-key", "sim-ecm-key", "sim-password")
 # What AWX puts into the environment of every inventory update (awx/main/constants.py).
@@ -210,7 +210,7 @@ def test_constructed_options(sim, ansible_env, tmp_path):
         "compose": {"site_code": "wanfleet_name | upper", "is_peplink": "wanfleet_platform == 'incontrol'"},
         "groups": {"needs_attention": "wanfleet_status != 'online'"},
         "keyed_groups": [{"key": "wanfleet_source", "prefix": "source"},
-                         {"key": "wanfleet_firmware", "prefix": "fw", "default_value": "none"}],
+                         {"key": "wanfleet_firmware | default('none', true)", "prefix": "fw"}],  # default_value: not for null before 2.19
         "strict": True,
     }
     data = plain(ok(*inventory(ansible_env, write(tmp_path, config))))
