@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -20,6 +21,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ANSIBLE_VENV = os.environ.get("WANFLEET_ANSIBLE_VENV")
 BIN = os.path.join(ANSIBLE_VENV, "bin") if ANSIBLE_VENV else os.path.dirname(sys.executable)
 ANSIBLE_PYTHON = os.path.join(BIN, "python") if ANSIBLE_VENV else sys.executable
+
+
+@functools.lru_cache(maxsize=None)
+def ansible_core_version():
+    """(major, minor) of the ansible-core the tests run, e.g. (2, 16)."""
+    output = subprocess.run([os.path.join(BIN, "ansible"), "--version"], capture_output=True, text=True, check=True).stdout
+    return tuple(int(part) for part in output.split("core ", 1)[1].split("]", 1)[0].split(".")[:2])
 
 
 def collections_path():

@@ -16,7 +16,8 @@ import subprocess
 import pytest
 import yaml
 
-from tests.integration.conftest import ANSIBLE_VENV, BIN, credentials_environment
+from tests.integration.conftest import ANSIBLE_VENV, BIN, ansible_core_version, credentials_environment
+from tests.integration.test_inventory import plain
 from tests.simulator.process import ROOT, Simulator
 
 pytestmark = [pytest.mark.integration,
@@ -26,11 +27,6 @@ def run(args, env, cwd, expect=0):
     process = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600, cwd=str(cwd), check=False)
     assert process.returncode == expect, "%s\n%s%s" % (" ".join(args), process.stdout, process.stderr)
     return process
-
-
-def core_version():
-    output = subprocess.run([os.path.join(BIN, "ansible"), "--version"], capture_output=True, text=True, check=True).stdout
-    return tuple(int(part) for part in output.split("core ", 1)[1].split("]", 1)[0].split(".")[:2])
 
 
 @pytest.fixture(scope="module")
@@ -64,12 +60,12 @@ def test_the_installed_collection_is_the_one_used(project):
     docs = json.loads(run([os.path.join(BIN, "ansible-doc"), "--json", "-t", "module", "wanfleet.routers.device_info"], env, folder).stdout)
     assert docs["wanfleet.routers.device_info"]["doc"]["filename"].startswith(env["ANSIBLE_COLLECTIONS_PATH"])
     for kind, name in (("inventory", "wanfleet.routers.fleet"), ("role", "wanfleet.routers.site_provision")):
-        assert name in run([os.path.join(BIN, "ansible-doc"), "-t", kind, name], env, folder).stdout
+        assert name.upper() in run([os.path.join(BIN, "ansible-doc"), "-t", kind, name], env, folder).stdout.upper()
     # What the artifact ships for AWX is where docs/awx.md says it is.
     root = os.path.join(env["ANSIBLE_COLLECTIONS_PATH"], "ansible_collections", "wanfleet", "routers")
     for name in ("playbooks/awx_credential_types.yml", "CHANGELOG.md", "extensions/awx/credential_types/ncm.yml"):
         assert os.path.isfile(os.path.join(root, name)), name
-    assert not os.path.exists(os.path.join(root, "tests")) and not os.path.exists(os.path.join(root, "Makefile"))
+    assert not os.path.exists(os.path.join(root, "tests", "unit")) and not os.path.exists(os.path.join(root, "Makefile"))
 
 
 def test_inventory_and_playbook_from_a_project_folder(project):
@@ -81,19 +77,28 @@ def test_inventory_and_playbook_from_a_project_folder(project):
             "sources": [{"platform": "incontrol"}, {"platform": "ncm"}, {"platform": "telecomx"}],
             "cache": True, "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": str(folder / "cache"),
         }))
-        hosts = json.loads(run([os.path.join(BIN, "ansible-inventory"), "-i", "fleet.wanfleet.yml", "--list"], env, folder).stdout)
+        hosts = plain(json.loads(run([os.path.join(BIN, "ansible-inventory"), "-i", "fleet.wanfleet.yml", "--list"], env, folder).stdout))
         platforms = set(hosts["_meta"]["hostvars"][name]["wanfleet_platform"] for name in hosts["wanfleet_online"]["hosts"])
         assert platforms == {"incontrol", "ncm", "telecomx"}
+        sim.clear_requests()
+        run([os.path.join(BIN, "ansible-inventory"), "-i", "fleet.wanfleet.yml", "--list"], env, folder)
+        assert sim.requests() == []  # served from the plugin's cache
         # ansible-inventory --flush-cache exists from 2.19 on; before, docs/inventory.md gives ansible-playbook --flush-cache.
         flush = subprocess.run([os.path.join(BIN, "ansible-inventory"), "-i", "fleet.wanfleet.yml", "--list", "--flush-cache"],
                                env=env, cwd=str(folder), capture_output=True, text=True, check=False)
-        assert (flush.returncode == 0) == (core_version() >= (2, 19)), flush.stderr
+        assert (flush.returncode == 0) == (ansible_core_version() >= (2, 19)), flush.stderr
 
         (folder / "online.yml").write_text(yaml.safe_dump([{
             "name": "Every online router, read live", "hosts": "wanfleet_online", "gather_facts": False,
             "tasks": [{"name": "Read", "wanfleet.routers.device_info": {"platform": "{{ wanfleet_platform }}", "device": "{{ wanfleet_id }}"},
                        "register": "live"},
                       {"name": "Same router", "ansible.builtin.assert": {"that": ["live.devices[0].id == wanfleet_id"]}}]}]))
-        played = run([os.path.join(BIN, "ansible-playbook"), "-i", "fleet.wanfleet.yml", "online.yml", "--flush-cache"], env, folder)
+        played = run([os.path.join(BIN, "ansible-playbook"), "-i", "fleet.wanfleet.yml", "online.yml"], env, folder)
+        # A play that sends nothing: every request of this run is the inventory listing the fleet again.
+        (folder / "nothing.yml").write_text(yaml.safe_dump([{"name": "Nothing", "hosts": "localhost", "gather_facts": False,
+                                                             "tasks": [{"ansible.builtin.meta": "noop"}]}]))
+        sim.clear_requests()
+        run([os.path.join(BIN, "ansible-playbook"), "-i", "fleet.wanfleet.yml", "nothing.yml", "--flush-cache"], env, folder)
+        assert sim.requests(), "ansible-playbook --flush-cache did not list the fleet again"
     assert "failed=0" in played.stdout and " ok=2 " in played.stdout
     assert played.stdout.count(" ok=2 ") == len(hosts["wanfleet_online"]["hosts"])

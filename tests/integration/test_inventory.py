@@ -16,7 +16,7 @@ import jinja2.sandbox
 import pytest
 import yaml
 
-from tests.integration.conftest import BIN, HERE, credentials
+from tests.integration.conftest import BIN, HERE, ansible_core_version, credentials
 from tests.simulator.process import ROOT
 
 FILES = os.path.join(HERE, "files", "inventory")
@@ -318,9 +318,10 @@ def test_cache_hit_sends_no_request(sim, ansible_env, tmp_path):
     path = write(tmp_path, cached_config(sim, tmp_path, hostnames=["serial"], compose={"x": "1"}))
     data = plain(ok(*inventory(ansible_env, path)))
     assert sim.requests() == []
-    assert all(name == host["wanfleet_serial"] and host["x"] == 1 for name, host in data["_meta"]["hostvars"].items())
+    assert all(name == host["wanfleet_serial"] and str(host["x"]) == "1" for name, host in data["_meta"]["hostvars"].items())
 
 
+@pytest.mark.skipif(ansible_core_version() < (2, 19), reason="ansible-inventory --flush-cache is new in ansible-core 2.19")
 def test_flush_cache_lists_again_and_rewrites(sim, ansible_env, tmp_path):
     path = write(tmp_path, cached_config(sim, tmp_path))
     ok(*inventory(ansible_env, path))
@@ -438,7 +439,7 @@ def test_bad_credentials_always_fail(sim, ansible_env, tmp_path):
 def test_configuration_errors_stop_before_any_request(sim, ansible_env, tmp_path, source, message):
     process = inventory(ansible_env, write(tmp_path, {"sources": [source]}), env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "1"})[0]
     assert process.returncode != 0
-    assert message in process.stderr, process.stderr
+    assert message in " ".join(process.stderr.split()), process.stderr  # ansible-core before 2.19 wraps warnings
     assert sim.requests() == []
 
 
