@@ -52,6 +52,8 @@ def inventory(ansible_env, path, *args, env=None, cwd=None):
     command = [os.path.join(BIN, "ansible-inventory"), "-i", path, "--list"] + list(args)
     process = subprocess.run(command, env=dict(ansible_env, **(env or {})), capture_output=True, text=True,
                              timeout=300, cwd=cwd or os.path.dirname(path), check=False)
+    if ansible_core_version() < (2, 19):  # it wraps warnings at 79 columns, at spaces and after hyphens
+        process.stderr = process.stderr.replace("-\n", "-").replace("\n", " ")
     try:
         data = json.loads(process.stdout) if process.stdout.strip() else None
     except ValueError:
@@ -439,7 +441,7 @@ def test_bad_credentials_always_fail(sim, ansible_env, tmp_path):
 def test_configuration_errors_stop_before_any_request(sim, ansible_env, tmp_path, source, message):
     process = inventory(ansible_env, write(tmp_path, {"sources": [source]}), env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "1"})[0]
     assert process.returncode != 0
-    assert message in " ".join(process.stderr.split()), process.stderr  # ansible-core before 2.19 wraps warnings
+    assert message in process.stderr, process.stderr
     assert sim.requests() == []
 
 
