@@ -28,6 +28,7 @@ import os
 import re
 import shlex
 import subprocess
+import sys
 
 import pytest
 import yaml
@@ -46,7 +47,7 @@ BLOCK = re.compile(r"^(?P<marker> *<!-- example: (?P<how>.*?) -->\n)?(?P<indent>
                    re.M | re.S)
 RUN_COMMANDS = ("ansible-playbook", "ansible-inventory", "ansible-doc", "ansible ")
 SET_UP_COMMANDS = ("export ", "ansible-galaxy ", "python3 -m pip", "pip ", "make ", "git ", "cp ", "ansible-builder ",
-                   "openssl ", "|")
+                   "openssl ", "|", "python3 -m venv", "python3 -m tests.simulator", "curl ")
 # The user's own variables that examples refer to.
 EXTRA_VARS = {
     "vault_router_password": "admin", "vault_staff_psk": "staff-passphrase", "vault_office_psk": "office-passphrase",
@@ -236,3 +237,20 @@ def test_page_examples_run_as_written(project, page):
 def test_plugin_examples_run_as_written(project, plugin):
     examples = plugin_examples(plugin)
     assert run_examples(project, plugin, examples) == len(examples)
+
+
+def test_requirements_simulator_lists_what_the_simulator_imports():
+    """docs/simulator.md: requirements-simulator.txt is all the simulator needs besides the standard library."""
+    with open(os.path.join(ROOT, "requirements-simulator.txt")) as handle:
+        listed = set(line.split("==")[0].strip().lower() for line in handle if line.strip() and not line.startswith("#"))
+    imported = set()
+    for path in glob.glob(os.path.join(ROOT, "tests", "simulator", "*.py")):
+        with open(path) as handle:
+            for node in ast.walk(ast.parse(handle.read())):
+                if isinstance(node, ast.Import):
+                    imported.update(alias.name.split(".")[0] for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and not node.level:
+                    imported.add(node.module.split(".")[0])
+    third_party = set(name for name in imported if name not in sys.stdlib_module_names and name != "tests")
+    assert third_party == listed, (third_party, listed)
+
