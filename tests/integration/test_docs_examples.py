@@ -254,3 +254,16 @@ def test_requirements_simulator_lists_what_the_simulator_imports():
     third_party = set(name for name in imported if name not in sys.stdlib_module_names and name != "tests")
     assert third_party == listed, (third_party, listed)
 
+
+def test_docs_cite_only_what_a_reader_has():
+    """A reader has the repository and the vendors' public pages: no project-internal specification or file copies."""
+    internal = re.compile(r"SPEC section|docs/api/|\.\./shared|[a-z-]+-digest\.md|beyond-the-docs|Unchanged in this phase|"
+                          r"(peplink|telecomx|cradlepoint)[a-z0-9-]*\.txt")
+    found = []
+    for page in PAGES + ["roles/site_provision/README.md"]:
+        path = os.path.join(ROOT, page)
+        if os.path.exists(path):
+            with open(path) as handle:
+                found += ["%s:%d: %s" % (page, number, line.strip()) for number, line in enumerate(handle, 1) if internal.search(line)]
+    assert found == []
+
