@@ -75,7 +75,7 @@ def test_the_tarball_holds_what_users_and_execution_environments_need(installed)
     assert len(credential_types) == 5, credential_types
     # What only a developer needs stays in the repository.
     dropped = (".venv", ".build", ".git/", "tests/output", "tests/unit", "tests/integration", "tests/simulator", "bench",
-               "tools", "Makefile", "requirements-dev.txt", "changelogs/fragments", "docs/dev")
+               "tools", "Makefile", "requirements-dev.txt", "changelogs/fragments", "docs/dev/")
     assert not [name for name in names if name.startswith(dropped) or "__pycache__" in name]
     assert manifest["collection_info"]["namespace"] == "wanfleet" and manifest["collection_info"]["name"] == "routers"
 
