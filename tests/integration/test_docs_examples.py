@@ -183,13 +183,13 @@ def simulator_tls():
 def project(simulator_tls, ansible_env, tmp_path):
     """A fresh fleet with what the examples name (an NCM group Stores, an InControl group Warehouse), and a folder."""
     simulator_tls.reset()
-    env = dict(ansible_env, HOME=str(tmp_path / "home"), WANFLEET_CA_PATH=simulator_tls.ca_file,
+    folder = tmp_path / "project"
+    env = dict(ansible_env, HOME=str(tmp_path / "home"), PWD=str(folder), WANFLEET_CA_PATH=simulator_tls.ca_file,
                ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"), ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"),
                NCM_EU_CP_API_ID="sim-cp-id", NCM_EU_CP_API_KEY="sim-cp-key", NCM_EU_ECM_API_ID="sim-ecm-id",
                NCM_EU_ECM_API_KEY="sim-ecm-key", **credentials_environment(simulator_tls))
     env.pop("ANSIBLE_CALLBACK_PLUGINS")
     env.pop("ANSIBLE_CALLBACKS_ENABLED")
-    folder = tmp_path / "project"
     folder.mkdir()
     (tmp_path / "home").mkdir()
     project = Project(simulator_tls, folder, env)
