@@ -75,7 +75,8 @@ def real_values(sim):
         "https://192.168.50.1": sim.platform_url("peplink_router", routers[0]), "/etc/ssl/router-ca.pem": sim.ca_file,
         "1824-1234-ABCD": routers[1], "store-001": stores[0], "store-041": stores[0], "store-042": stores[1], "MM180012345678": stores[1],
         "00:11:22:33:44:55": ":".join(device["macAddress"][i:i + 2] for i in range(0, 12, 2)),
-        "5f1c0c9d2a4e1b0012345678": customer, "noc@example.com": "%s.%s@example.com" % tuple(part.lower() for part in PEOPLE[0]), "organization: Main": "organization: sim-org",
+        "5f1c0c9d2a4e1b0012345678": customer, "organization: Main": "organization: sim-org",
+        "noc@example.com": "%s.%s@example.com" % tuple(part.lower() for part in PEOPLE[0]),  # alert e-mails go to NCM users
     }
 
 
@@ -174,8 +175,8 @@ class Project(object):
 @pytest.fixture(scope="module")
 def simulator_tls():
     """The simulator over HTTPS: the examples' https:// router addresses and their ca_path work as written."""
-    with Simulator(seed="demo", tls=True, settings={"reboot_seconds": 1, "telecomx_provision_seconds": 1,
-                                                       "telecomx_delete_seconds": 1}) as sim:
+    settings = {"reboot_seconds": 1, "telecomx_provision_seconds": 1, "telecomx_delete_seconds": 1}
+    with Simulator(seed="demo", tls=True, settings=settings) as sim:
         yield sim
 
 
@@ -229,7 +230,7 @@ def test_page_examples_run_as_written(project, page):
     with open(os.path.join(ROOT, page)) as handle:
         examples = list(blocks(handle.read()))
     run_examples(project, page, examples)
-    for line, how, lang, _ in examples:
+    for line, how, _lang, _body in examples:
         assert not how or not how.startswith("not run") or len(how) > 30, "%s:%d: say why it is not run" % (page, line)
 
 
@@ -266,4 +267,3 @@ def test_docs_cite_only_what_a_reader_has():
             with open(path) as handle:
                 found += ["%s:%d: %s" % (page, number, line.strip()) for number, line in enumerate(handle, 1) if internal.search(line)]
     assert found == []
-

@@ -23,6 +23,7 @@ from tests.simulator.process import ROOT, Simulator
 pytestmark = [pytest.mark.integration,
               pytest.mark.skipif(not ANSIBLE_VENV, reason="runs in a venv of its own: make versions / make test-matrix")]
 
+
 def run(args, env, cwd, expect=0):
     process = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600, cwd=str(cwd), check=False)
     assert process.returncode == expect, "%s\n%s%s" % (" ".join(args), process.stdout, process.stderr)
