@@ -43,15 +43,17 @@ UNIT_WORKERS ?= auto
 INTEGRATION_WORKERS ?= auto
 SANITY_PYTHON ?= 3.11
 SANITY_ARGS ?=
-TEST_STEPS ?= changelog unit hostile fidelity integration sanity lint build
+TEST_STEPS ?= changelog unit hostile fidelity integration versions sanity lint build
 
 .PHONY: help venv collection-layout sanity-tree unit hostile integration fidelity sanity lint \
-        changelog build docs bench demo test clean distclean
+        changelog build docs bench demo test clean distclean versions test-matrix matrix-venvs
 
 help:
 	@echo "make test       set up .venv, run: $(TEST_STEPS)"
 	@echo "make demo       start the simulator, run playbooks/site.yml twice, summary"
 	@echo "make unit | hostile | fidelity | integration | sanity | lint | changelog | build"
+	@echo "make versions   the installed artifact on the oldest and newest ansible-core we support"
+	@echo "make test-matrix  modules, inventory, role and installed artifact on every supported ansible-core"
 	@echo "make docs       lint plugin docs, HTML docsite into .build/docs"
 	@echo "make bench      run bench/*.py"
 	@echo "make clean      remove .build and caches (distclean: also .venv)"
@@ -151,7 +153,8 @@ changelog: venv
 	antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml
 	$(call copy_tree,$(CHANGELOG_ROOT))
 	cd $(CHANGELOG_ROOT) && antsibull-changelog release --version $(VERSION) --date "$$(date +%F)"
-	@echo "--- $(VERSION) release notes (dry run):"; sed -n '/^<a id="v/,$$p' $(CHANGELOG_ROOT)/CHANGELOG.md
+	@echo "--- $(VERSION) release notes (dry run):"; \
+	awk -v id='<a id="v$(subst .,-,$(VERSION))">' 'index($$0, id) == 1 {on = 1; print; next} /^<a id="v/ {on = 0} on' $(CHANGELOG_ROOT)/CHANGELOG.md
 
 # Build the artifact, check it keeps what execution environments and users need, install it into an empty
 # collections path and list its plugins from there; show what ansible-builder finds in the installed
@@ -160,7 +163,9 @@ changelog: venv
 # `ansible-builder build` on that context needs podman or docker).
 BUILD_MUST_HAVE := meta/runtime.yml meta/execution-environment.yml requirements.txt bindep.txt LICENSE README.md \
                    playbooks/site.yml playbooks/fleet_report.yml roles/site_provision/meta/argument_specs.yml \
-                   docs/awx/execution-environment.yml
+                   docs/awx/execution-environment.yml docs/awx/execution-environment-tarball.yml CHANGELOG.md \
+                   changelogs/changelog.yaml tests/config.yml playbooks/awx_credential_types.yml \
+                   extensions/awx/credential_types/fleet.yml
 EE_DEFINITION := docs/awx/execution-environment.yml
 build: venv
 	ansible-galaxy collection build --force --output-path $(BUILD)/dist .
@@ -175,6 +180,53 @@ build: venv
 	@rm -rf $(BUILD)/ee
 	ansible-builder create -f $(EE_DEFINITION) -c $(BUILD)/ee --output-filename Containerfile -v 1
 	@echo "build: $(TARBALL); execution environment build context: $(BUILD)/ee"
+
+## Supported ansible-core versions ----------------------------------------
+
+# meta/runtime.yml claims ansible-core 2.16 and later; each minor gets a venv of its own under
+# .build/matrix (ansible-core from PyPI plus requirements.txt, what a user installs), made once and
+# remade only when requirements.txt changes. pytest and the simulator stay in .venv; the tests take
+# ansible-playbook, -inventory, -doc, -galaxy and the Python that runs modules from WANFLEET_ANSIBLE_VENV
+# (tests/integration/conftest.py).
+MATRIX_VERSIONS ?= 2.16 2.17 2.18 2.19
+MATRIX := $(BUILD)/matrix
+MATRIX_ENDS := $(firstword $(MATRIX_VERSIONS)) $(lastword $(MATRIX_VERSIONS))
+# Every module (the four platform files), the inventory, the role, and the installed artifact.
+MATRIX_TESTS ?= tests/integration/test_incontrol_modules.py tests/integration/test_ncm_modules.py \
+                tests/integration/test_peplink_router_modules.py tests/integration/test_telecomx_modules.py \
+                tests/integration/test_inventory.py tests/integration/test_role.py \
+                tests/integration/test_installed_artifact.py
+INSTALLED_TEST := tests/integration/test_installed_artifact.py
+
+$(MATRIX)/ansible-%/.installed: requirements.txt
+	rm -rf $(MATRIX)/ansible-$*
+	$(PYTHON) -m venv $(MATRIX)/ansible-$*
+	$(MATRIX)/ansible-$*/bin/python -m pip install --disable-pip-version-check -q "ansible-core==$*.*" -r requirements.txt
+	touch $@
+
+matrix-venvs: $(foreach version,$(MATRIX_VERSIONS),$(MATRIX)/ansible-$(version)/.installed)
+
+# $(call on_versions,VERSIONS,TESTS,REPORT-PREFIX): run TESTS once per version, every version even after a
+# failure; print one line per version with its result and time; fail if any failed.
+define on_versions
+	@rm -rf $(REPORTS)/$(3) $(MATRIX)/$(3).tsv; mkdir -p $(REPORTS)/$(3); fail=0; \
+	for version in $(1); do \
+	  echo "=== ansible-core $$version: $(2)"; start=$$(date +%s); rc=0; \
+	  WANFLEET_ANSIBLE_VENV=$(MATRIX)/ansible-$$version $(PY) -m pytest $(2) -n $(INTEGRATION_WORKERS) --dist loadfile \
+	    --junitxml=$(REPORTS)/$(3)/$$version.xml $(PYTEST_ARGS) || rc=$$?; \
+	  printf '%s\t%s\t%s\t%s\n' $$version "$$($(MATRIX)/ansible-$$version/bin/ansible --version | sed -n '1s/.*core \([0-9.]*\).*/\1/p')" \
+	    $$([ $$rc -eq 0 ] && echo passed || echo FAILED) $$(( $$(date +%s) - start ))s >> $(MATRIX)/$(3).tsv; \
+	  [ $$rc -eq 0 ] || fail=1; \
+	done; \
+	echo "--- minor, ansible-core, result, time ($(3))"; column -t $(MATRIX)/$(3).tsv; exit $$fail
+endef
+
+# In `make test`: the built artifact, installed into the oldest and the newest supported ansible-core.
+versions: venv collection-layout $(foreach version,$(MATRIX_ENDS),$(MATRIX)/ansible-$(version)/.installed)
+	$(call on_versions,$(MATRIX_ENDS),$(INSTALLED_TEST),versions)
+
+test-matrix: venv collection-layout matrix-venvs
+	$(call on_versions,$(MATRIX_VERSIONS),$(MATRIX_TESTS),matrix)
 
 ## Other -------------------------------------------------------------------
 

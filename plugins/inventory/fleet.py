@@ -296,10 +296,10 @@ duplicate_hostnames: error
 keyed_groups:
   - key: wanfleet_source
     prefix: source
-  - key: wanfleet_firmware
+  - key: wanfleet_firmware | default('none', true)   # TelecomX has no firmware version
     prefix: firmware
 compose:
-  needs_upgrade: wanfleet_firmware is version('8.3.0', '<')
+  needs_upgrade: wanfleet_firmware is not none and wanfleet_firmware is version('8.3.0', '<')
 cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/wanfleet-inventory

@@ -95,7 +95,7 @@ EXAMPLES = r"""
     platform: ncm
     name: Stores
     product: IBR900
-    target_firmware: 7.24.30
+    target_firmware: 7.24.10
     devices:
       - store-001
       - MM180012345678

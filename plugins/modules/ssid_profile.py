@@ -130,7 +130,6 @@ EXAMPLES = r"""
     security: wpa2_personal
     passphrase: "{{ vault_staff_psk }}"
     update_passphrase: on_create
-    vlan_id: 20
 
 - name: Guest SSID of a Peplink router, hidden
   wanfleet.routers.ssid_profile:

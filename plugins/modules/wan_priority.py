@@ -78,15 +78,15 @@ author:
 """
 
 EXAMPLES = r"""
-- name: Prefer wired WAN, cellular as backup, Wi-Fi WAN off
+- name: Prefer the first wired WAN, cellular as backup, the second wired WAN off
   wanfleet.routers.wan_priority:
     platform: peplink_router
     peplink_router:
       url: https://192.168.50.1
     connections:
       - {name: WAN 1, priority: 1, enabled: true}
-      - {name: Cellular 1, priority: 2, enabled: true}
-      - {name: Wi-Fi WAN, enabled: false}
+      - {name: Cellular, priority: 2, enabled: true}
+      - {name: WAN 2, enabled: false}
 
 - name: The same through InControl 2
   wanfleet.routers.wan_priority:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -14,7 +15,19 @@ import yaml
 from tests.simulator.process import ROOT, Simulator
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BIN = os.path.dirname(sys.executable)
+# The ansible-* commands and the Python that runs modules: this interpreter's venv, or the venv of
+# WANFLEET_ANSIBLE_VENV (`make test-matrix`: one venv per ansible-core minor, with requirements.txt only).
+# The simulator and pytest stay in this interpreter.
+ANSIBLE_VENV = os.environ.get("WANFLEET_ANSIBLE_VENV")
+BIN = os.path.join(ANSIBLE_VENV, "bin") if ANSIBLE_VENV else os.path.dirname(sys.executable)
+ANSIBLE_PYTHON = os.path.join(BIN, "python") if ANSIBLE_VENV else sys.executable
+
+
+@functools.lru_cache(maxsize=None)
+def ansible_core_version():
+    """(major, minor) of the ansible-core the tests run, e.g. (2, 16)."""
+    output = subprocess.run([os.path.join(BIN, "ansible"), "--version"], capture_output=True, text=True, check=True).stdout
+    return tuple(int(part) for part in output.split("core ", 1)[1].split("]", 1)[0].split(".")[:2])
 
 
 def collections_path():
@@ -40,7 +53,7 @@ def ansible_env(tmp_path_factory):
         "ANSIBLE_RETRY_FILES_ENABLED": "0",
         "ANSIBLE_LOCALHOST_WARNING": "0",
         "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "ANSIBLE_PYTHON_INTERPRETER": ANSIBLE_PYTHON,
         "WANFLEET_CACHE_DIR": str(tmp_path_factory.mktemp("token-cache")),
         "PATH": BIN + os.pathsep + env.get("PATH", ""),
     })
@@ -74,6 +87,15 @@ def credentials(sim, serial=None):
                 "ecm_api_id": "sim-ecm-id", "ecm_api_key": "sim-ecm-key"},
         "telecomx": {"url": sim.url, "username": "manager@example.com", "password": "sim-password"},
     }
+
+
+def credentials_environment(sim):
+    """The simulator's credentials as the environment variables a user exports (docs/simulator.md)."""
+    return {"INCONTROL_URL": sim.url, "INCONTROL_CLIENT_ID": "sim-client", "INCONTROL_CLIENT_SECRET": "sim-secret",
+            "INCONTROL_ORG": "sim-org", "CP_BASE_URL": sim.platform_url("ncm"), "X_CP_API_ID": "sim-cp-id",
+            "X_CP_API_KEY": "sim-cp-key", "X_ECM_API_ID": "sim-ecm-id", "X_ECM_API_KEY": "sim-ecm-key",
+            "TELECOMX_URL": sim.url, "TELECOMX_USERNAME": "manager@example.com", "TELECOMX_PASSWORD": "sim-password",
+            "PEPLINK_USERNAME": "admin", "PEPLINK_PASSWORD": "admin"}
 
 
 def first_router_serial(sim):

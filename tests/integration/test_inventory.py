@@ -16,11 +16,11 @@ import jinja2.sandbox
 import pytest
 import yaml
 
-from tests.integration.conftest import BIN, HERE, credentials
+from tests.integration.conftest import BIN, HERE, ansible_core_version, credentials
 from tests.simulator.process import ROOT
 
 FILES = os.path.join(HERE, "files", "inventory")
-CREDENTIAL_TYPES = os.path.join(ROOT, "docs", "awx", "credential_types")
+CREDENTIAL_TYPES = os.path.join(ROOT, "extensions", "awx", "credential_types")
 UPDATE_GOLDEN = os.environ.get("WANFLEET_UPDATE_GOLDEN") == "1"
 SECRETS = ("sim-secret", "sim-cp-key", "sim-ecm-key", "sim-password")
 # What AWX puts into the environment of every inventory update (awx/main/constants.py).
@@ -52,6 +52,8 @@ def inventory(ansible_env, path, *args, env=None, cwd=None):
     command = [os.path.join(BIN, "ansible-inventory"), "-i", path, "--list"] + list(args)
     process = subprocess.run(command, env=dict(ansible_env, **(env or {})), capture_output=True, text=True,
                              timeout=300, cwd=cwd or os.path.dirname(path), check=False)
+    if ansible_core_version() < (2, 19):  # it wraps warnings at 79 columns, at spaces and after hyphens
+        process.stderr = process.stderr.replace("-\n", "-").replace("\n", " ")
     try:
         data = json.loads(process.stdout) if process.stdout.strip() else None
     except ValueError:
@@ -213,7 +215,7 @@ def test_constructed_options(sim, ansible_env, tmp_path):
         "compose": {"site_code": "wanfleet_name | upper", "is_peplink": "wanfleet_platform == 'incontrol'"},
         "groups": {"needs_attention": "wanfleet_status != 'online'"},
         "keyed_groups": [{"key": "wanfleet_source", "prefix": "source"},
-                         {"key": "wanfleet_firmware", "prefix": "fw", "default_value": "none"}],
+                         {"key": "wanfleet_firmware | default('none', true)", "prefix": "fw"}],  # default_value: not for null before 2.19
         "strict": True,
     }
     data = plain(ok(*inventory(ansible_env, write(tmp_path, config))))
@@ -321,9 +323,10 @@ def test_cache_hit_sends_no_request(sim, ansible_env, tmp_path):
     path = write(tmp_path, cached_config(sim, tmp_path, hostnames=["serial"], compose={"x": "1"}))
     data = plain(ok(*inventory(ansible_env, path)))
     assert sim.requests() == []
-    assert all(name == host["wanfleet_serial"] and host["x"] == 1 for name, host in data["_meta"]["hostvars"].items())
+    assert all(name == host["wanfleet_serial"] and str(host["x"]) == "1" for name, host in data["_meta"]["hostvars"].items())
 
 
+@pytest.mark.skipif(ansible_core_version() < (2, 19), reason="ansible-inventory --flush-cache is new in ansible-core 2.19")
 def test_flush_cache_lists_again_and_rewrites(sim, ansible_env, tmp_path):
     path = write(tmp_path, cached_config(sim, tmp_path))
     ok(*inventory(ansible_env, path))

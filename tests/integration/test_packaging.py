@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -17,7 +18,7 @@ import pytest
 import yaml
 
 from tests.demo import sites as demo_sites
-from tests.integration.conftest import BIN
+from tests.integration.conftest import BIN, credentials_environment
 from tests.simulator.process import ROOT, Simulator
 
 pytestmark = pytest.mark.integration
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.integration
 MODULES = sorted(os.path.basename(path)[:-3] for path in glob.glob(os.path.join(ROOT, "plugins", "modules", "*.py"))
                  if not os.path.basename(path).startswith("_"))
 EE_DEFINITION = os.path.join(ROOT, "docs", "awx", "execution-environment.yml")
+EE_TARBALL_DEFINITION = os.path.join(ROOT, "docs", "awx", "execution-environment-tarball.yml")
 
 
 def recap(stdout):
@@ -64,11 +66,17 @@ def test_the_tarball_holds_what_users_and_execution_environments_need(installed)
     for name in ("meta/runtime.yml", "meta/execution-environment.yml", "requirements.txt", "bindep.txt", "README.md", "LICENSE",
                  "playbooks/site.yml", "playbooks/fleet_report.yml", "playbooks/templates/fleet_report.html.j2",
                  "roles/site_provision/meta/argument_specs.yml", "plugins/inventory/fleet.py",
-                 "docs/getting-started.md", "docs/awx/execution-environment.yml"):
+                 "docs/getting-started.md", "docs/awx/execution-environment.yml", "docs/awx/execution-environment-tarball.yml",
+                 "CHANGELOG.md", "changelogs/changelog.yaml", "tests/config.yml", "playbooks/awx_credential_types.yml"):
         assert name in names, name
     for module in MODULES:
         assert "plugins/modules/%s.py" % module in names
-    assert not [name for name in names if name.startswith((".venv", ".build", ".git/", "tests/output")) or "__pycache__" in name]
+    credential_types = [name for name in names if name.startswith("extensions/awx/credential_types/") and name.endswith(".yml")]
+    assert len(credential_types) == 5, credential_types
+    # What only a developer needs stays in the repository.
+    dropped = (".venv", ".build", ".git/", "tests/output", "tests/unit", "tests/integration", "tests/simulator", "bench",
+               "tools", "Makefile", "requirements-dev.txt", "changelogs/fragments", "docs/dev/")
+    assert not [name for name in names if name.startswith(dropped) or "__pycache__" in name]
     assert manifest["collection_info"]["namespace"] == "wanfleet" and manifest["collection_info"]["name"] == "routers"
 
 
@@ -99,11 +107,7 @@ def test_the_demo_playbooks_run_from_the_installed_collection(installed, tmp_pat
     """make demo's site.yml (as wanfleet.routers.site) and the report, from the installed artifact only."""
     env = installed[2]
     with Simulator(seed="demo", settings={"reboot_seconds": 1}) as sim:
-        env = dict(env, INCONTROL_URL=sim.url, INCONTROL_CLIENT_ID="sim-client", INCONTROL_CLIENT_SECRET="sim-secret",
-                   INCONTROL_ORG="sim-org", CP_BASE_URL=sim.platform_url("ncm"), X_CP_API_ID="sim-cp-id", X_CP_API_KEY="sim-cp-key",
-                   X_ECM_API_ID="sim-ecm-id", X_ECM_API_KEY="sim-ecm-key", TELECOMX_URL=sim.url,
-                   TELECOMX_USERNAME="manager@example.com", TELECOMX_PASSWORD="sim-password",
-                   PEPLINK_USERNAME="admin", PEPLINK_PASSWORD="admin", WANFLEET_CACHE_DIR=str(tmp_path / "tokens"))
+        env = dict(env, WANFLEET_CACHE_DIR=str(tmp_path / "tokens"), **credentials_environment(sim))
         inventory = tmp_path / "sites.yml"
         inventory.write_text(yaml.safe_dump({"wanfleet_sites": {"hosts": demo_sites(sim)}}))
         playbook = [os.path.join(BIN, "ansible-playbook"), "-i", str(inventory), "wanfleet.routers.site"]
@@ -128,14 +132,20 @@ def test_ansible_builder_creates_the_execution_environment_context(installed, tm
     assert "Complete!" in shipped.stdout
     assert yaml.safe_load((tmp_path / "shipped" / "_build" / "requirements.yml").read_text())["collections"][0]["name"] == "wanfleet.routers"
 
+    # The tarball variant, used as its comment says: the tarball beside it as wanfleet-routers.tar.gz.
     with open(EE_DEFINITION) as handle:
-        definition = yaml.safe_load(handle)
-    definition["dependencies"]["galaxy"] = {"collections": [{"name": "collections/" + os.path.basename(tarball), "type": "file"}]}
-    definition["additional_build_files"] = [{"src": tarball, "dest": "collections"}]
-    local = tmp_path / "local-execution-environment.yml"
-    local.write_text(yaml.safe_dump(definition))
-    command([builder, "create", "-f", str(local), "-c", str(tmp_path / "local"), "--output-filename", "Containerfile"], env, str(tmp_path))
-    assert (tmp_path / "local" / "_build" / "collections" / os.path.basename(tarball)).is_file()
+        galaxy = yaml.safe_load(handle)
+    with open(EE_TARBALL_DEFINITION) as handle:
+        from_tarball = yaml.safe_load(handle)
+    assert from_tarball.pop("additional_build_files") == [{"src": "wanfleet-routers.tar.gz", "dest": "collections"}]
+    assert from_tarball["dependencies"].pop("galaxy") == {"collections": [{"name": "collections/wanfleet-routers.tar.gz", "type": "file"}]}
+    del galaxy["dependencies"]["galaxy"]
+    assert from_tarball == galaxy  # the two definitions differ only in where the collection comes from
+    shutil.copy(EE_TARBALL_DEFINITION, str(tmp_path))
+    shutil.copy(tarball, str(tmp_path / "wanfleet-routers.tar.gz"))
+    command([builder, "create", "-f", os.path.basename(EE_TARBALL_DEFINITION), "-c", str(tmp_path / "local"),
+             "--output-filename", "Containerfile"], env, str(tmp_path))
+    assert (tmp_path / "local" / "_build" / "collections" / "wanfleet-routers.tar.gz").is_file()
     containerfile = (tmp_path / "local" / "Containerfile").read_text()
     assert "ansible-galaxy collection install" in containerfile and "introspect" in containerfile
 

@@ -22,7 +22,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import Device
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
-CREDENTIAL_TYPES = os.path.join(ROOT, "docs", "awx", "credential_types")
+CREDENTIAL_TYPES = os.path.join(ROOT, "extensions", "awx", "credential_types")
 DEFAULTS = {
     "sources": [], "hostnames": ["name", "serial", "mac", "id"], "duplicate_hostnames": "suffix",
     "strict_permissions": True, "concurrency": 4, "detail": False, "include": [], "compose": {}, "groups": {},

@@ -109,3 +109,16 @@ def test_doc_fragment_documents_exactly_the_argument_spec():
 def test_secret_values_lists_only_secrets():
     params = {"platform": "ncm", "ncm": {"cp_api_id": "id1", "cp_api_key": "key1", "ecm_api_id": "id2", "ecm_api_key": "key2"}}
     assert sorted(connection.secret_values(params)) == ["key1", "key2"]
+
+
+@pytest.mark.parametrize("platform, given, message", [
+    ("ncm", {"cp_api_id": "a", "cp_api_key": "b", "ecm_api_id": "c"}, "ncm: credentials are missing: set ncm.ecm_api_key (X_ECM_API_KEY)"),
+    ("peplink_router", {"url": "https://10.0.0.1", "username": "admin"},
+     "peplink_router: credentials are missing: set peplink_router.password (PEPLINK_PASSWORD) or "
+     "peplink_router.client_id (PEPLINK_CLIENT_ID)+peplink_router.client_secret (PEPLINK_CLIENT_SECRET)"),
+])
+def test_missing_credentials_message_names_only_what_is_missing(platform, given, message):
+    params = validate({"platform": platform, platform: given}).validated_parameters
+    with pytest.raises(InputError) as caught:
+        connection.platform_settings(params)
+    assert caught.value.message == message
