@@ -26,6 +26,7 @@ import re
 import traceback
 from unittest import mock
 
+from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
@@ -54,7 +55,10 @@ def run_module(module, args, check=False, diff=False):
     # As under ansible-playbook in these tests: no credentials from the environment (env fallbacks).
     environment = dict((name, value) for name, value in os.environ.items()
                        if not name.startswith(CREDENTIAL_ENV) or name == "WANFLEET_CACHE_DIR")
-    with patch_module_args(module_args), contextlib.redirect_stdout(out), mock.patch.dict(os.environ, environment, clear=True):
+    # A module process is not the controller: once a test of the same process has imported a controller
+    # module (ansible.utils.display), ansible-core sends module warnings to Display instead of the result.
+    with patch_module_args(module_args), contextlib.redirect_stdout(out), mock.patch.dict(os.environ, environment, clear=True), \
+            mock.patch.object(ansible_internal, "is_controller", False):
         try:
             code.main()
         except SystemExit:
