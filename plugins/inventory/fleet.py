@@ -443,17 +443,33 @@ def _record_problem(record, configured):
     if source is None:
         return "names no configured source"
     fields = RECORD_FIELDS + DETAIL_FIELDS if source["detail"] else RECORD_FIELDS
-    if set(record) != set(fields) | {"source"}:
+    included = tuple(key for key in INCLUDES if key in (source.get("include") or ()))
+    if set(record) != set(fields) | {"source"} | set(included):
         return "does not have exactly the keys of a device record"
     if record["platform"] != source["platform"]:
         return "has another platform than its source"
+    problem = _included_problem(record, included)
+    if problem:
+        return problem
     try:
-        checked = Device.model_validate(record).record()
+        checked = Device.model_validate(dict((key, value) for key, value in record.items() if key not in included)).record()
     except (TypeError, ValueError) as error:  # pydantic's ValidationError is a ValueError
         return "is not a device record (%s)" % to_native(error).splitlines()[0]
     changed = [field for field in fields if checked[field] != record[field] or type(checked[field]) is not type(record[field])]
     if changed:
         return "has values an API record cannot have (%s)" % ", ".join(changed)
+    return None
+
+
+def _included_problem(record, included):
+    """Why the `include` values of a cached record (cellular, location) are not ones this plugin writes, or None."""
+    if "cellular" in included:
+        modems = record["cellular"]
+        if not isinstance(modems, list) or not all(isinstance(modem, dict) and isinstance(modem.get("wan_id"), str)
+                                                    for modem in modems):
+            return "has a cellular value that is not a list of modems with their wan_id"
+    if "location" in included and record["location"] is not None and not isinstance(record["location"], dict):
+        return "has a location that is neither a dictionary nor null"
     return None
 
 

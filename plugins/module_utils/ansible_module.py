@@ -14,6 +14,7 @@ It runs in one of two ways with the same code in between (perform()):
 from __future__ import annotations
 
 import os
+import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.errors import UnsupportedError as UnsupportedParametersError
@@ -109,6 +110,7 @@ def perform(module, operate):
         method, url = client.last_request
         error = client.malformed(method, url, "something the collection cannot read (%s: %s)"
                                  % (type(failure).__name__, cut(failure, 120)))
+        error.exception = module.redactor.text(traceback.format_exc())  # where the reading failed, shown at -vvv
     return result, error, client_warnings(client) + notes
 
 

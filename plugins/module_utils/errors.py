@@ -123,6 +123,7 @@ class WanfleetError(Exception):
         self.vendor_message = vendor_message
         self.body = body
         self.retry_after = retry_after
+        self.exception = None  # a traceback worth showing (-vvv): the client's own error behind this one
 
     def __str__(self):
         return self.message
@@ -133,13 +134,14 @@ class WanfleetError(Exception):
         self.url = redactor.text(self.url)
         self.vendor_message = redactor.text(self.vendor_message)
         self.body = redactor.data(self.body)
+        self.exception = redactor.text(self.exception)
         self.args = (self.message,)
         return self
 
     def to_result(self):
         """Keys for AnsibleModule.fail_json (besides msg)."""
         result = {"error_kind": self.kind}
-        for key in ("platform", "method", "url", "status", "vendor_message", "body"):
+        for key in ("platform", "method", "url", "status", "vendor_message", "body", "exception"):
             value = getattr(self, key)
             if value is not None:
                 result[key] = value

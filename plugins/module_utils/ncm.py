@@ -1764,18 +1764,19 @@ class GroupResource(Resource):
         if group_id is None:
             raise MalformedResponseError("ncm: POST groups/ answered without the new group's id", platform=client.platform)
         self._created_id = group_id
-        group_id = self._keep_oldest(desired["name"], group_id)
+        group_id = self._keep_oldest(desired["name"], group_id, _ref_id(created.get("account")))
         devices = desired.get("devices") or []
         self._move(devices, group_id)
         return dict(desired, id=group_id, devices=list(devices),
                     account=desired["account"] or self._account_name(created.get("account")))
 
-    def _keep_oldest(self, name, created_id):
+    def _keep_oldest(self, name, created_id, account_id):
         """The id of the group to go on with: another run creating the same group at the same time also succeeds,
-        so every run keeps the oldest group of the name (the lowest id; inferred: NCM numbers objects as it creates
-        them) and deletes the one it made when that is not it, before moving any router."""
-        ids = sorted((_ref_id(item.get("id")) for item in self.client.list("groups", {"name": name}, fields=("id",))),
-                     key=_id_order)
+        so every run keeps the oldest group of the name in the new group's account (the lowest id; inferred: NCM
+        numbers objects as it creates them) and deletes the one it made when that is not it, before moving any
+        router. A group of the same name in another (sub)account is another group, never a duplicate."""
+        ids = sorted((_ref_id(item.get("id")) for item in self.client.list("groups", {"name": name}, fields=("id", "account"))
+                      if account_id is None or _ref_id(item.get("account")) == account_id), key=_id_order)
         if not ids or ids[0] == created_id:
             return created_id
         self.delete({"id": created_id})

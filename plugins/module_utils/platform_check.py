@@ -19,6 +19,7 @@ import hashlib
 
 from ansible_collections.wanfleet.routers.plugins.module_utils import incontrol, ncm, peplink_router, telecomx
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import WanfleetError
+from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import Interrupted
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import shape_of
 
 # Outcomes, as the table shows them.
@@ -242,6 +243,8 @@ def _ask(client, probe, ctx):
         data = client.unwrap(response, "GET", url)
         if probe.reply:
             data = probe.reply(client, data, url)
+    except Interrupted:  # Ctrl-C ends the check; it is not the platform's answer
+        raise
     except WanfleetError as error:  # the vendor's refusal: its status and kind, never its message
         row.update(outcome="%s (%s)" % (REFUSED, error.kind), status=error.status or row["status"])
         return row

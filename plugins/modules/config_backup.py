@@ -131,6 +131,7 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.wanfleet.routers.plugins.module_utils import backup
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError, UnsupportedError, WanfleetError
+from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import Interrupted
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import NO_CONFIG_EXPORT
 
 # Devices read at once. The client's rate limiter still spaces the requests (InControl: below 20/s).
@@ -185,9 +186,11 @@ def operate(module, client):
 
 
 def _fetch(read, device):
-    """(backup, None) or (None, the WanfleetError): one device's failure must not stop the others."""
+    """(backup, None) or (None, the WanfleetError): one device's failure must not stop the others; Ctrl-C stops all."""
     try:
         return read(device), None
+    except Interrupted:
+        raise
     except WanfleetError as error:
         return None, error
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 
 import pytest
+import yaml
 
+from tests.integration.conftest import credentials
 from tests.integration.test_report import ENVIRONMENT, parse, run_report
 
 pytestmark = pytest.mark.integration
@@ -47,3 +50,22 @@ def test_cellular_section_off(sim, ansible_env, tmp_path):
     text, page = parse(path)
     assert "No cellular data" in text and page.tags["svg"] == 0
     assert "/api/v2/net_device_signal_samples/" not in set(entry["path"] for entry in sim.requests())
+
+
+@pytest.mark.parametrize("detail", [True, False])
+def test_the_report_from_the_inventory_shows_the_cellular_data_the_plugin_read(sim, ansible_env, tmp_path, detail):
+    ncm = credentials(sim)["ncm"]
+    config = tmp_path / "fleet.wanfleet.yml"
+    config.write_text(yaml.safe_dump({"plugin": "wanfleet.routers.fleet", "detail": detail, "include": ["cellular"],
+                                      "sources": [{"platform": "ncm", "ncm": ncm}]}))
+    (tmp_path / "inventory").mkdir()
+    inventory_path = run_report(ansible_env, tmp_path / "inventory", "-e", "wanfleet_report_from_inventory=true",
+                                inventory=str(config))[1]
+    (tmp_path / "api").mkdir()
+    api_path = run_report(ansible_env, tmp_path / "api", "-e", json.dumps({"wanfleet_report_sources": [
+        {"platform": "ncm", "ncm": ncm}]}))[1]
+    from_inventory, from_api = parse(inventory_path)[1], parse(api_path)[1]
+    assert len(from_api.tables["carriers"]) > 1
+    assert from_inventory.tables["carriers"] == from_api.tables["carriers"]
+    if detail:  # the WANs have their names; without detail a modem's WAN is known by its id only
+        assert from_inventory.tables.get("cellular-attention") == from_api.tables.get("cellular-attention")

@@ -256,7 +256,8 @@ def test_sites_given_as_variables_and_credentials_from_the_environment(sim, site
                    "INCONTROL_ORG": "sim-org"}
     sites = [{"site_provision_name": "staging", "site_provision_platform": "incontrol",
               "site_provision_group": {"name": "Staging"},
-              "site_provision_ssids": [{"name": "Staging-Guest", "security": "open", "enabled": True}]}]
+              "site_provision_ssids": [{"name": "Staging-Guest", "security": "open", "enabled": True}],
+              "site_provision_backup_keep": 5}]  # any option of the role's argument spec is a site key
     apply = site({}, extra_vars={"wanfleet_sites": sites}, env=environment)
     assert apply.rc == 0, apply.output
     assert apply.summaries["staging"]["changes"] == {"group Staging": ["SSID 'Staging-Guest' created"]}

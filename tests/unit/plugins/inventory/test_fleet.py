@@ -521,3 +521,31 @@ def test_an_edited_cache_record_is_a_miss(edit, reason):
     cached = {"format": fleet.CACHE_FORMAT, "records": [edit(record(id="7", name="r"))]}
     records, problem = fleet.cached_records(cached, SOURCES)
     assert records is None and reason in problem
+
+
+INCLUDING = [{"name": "ncm", "platform": "ncm", "detail": False, "include": ["cellular", "location"]}]
+MODEM = {"wan_id": "11", "carrier": "Verizon", "rsrp": -95}
+PLACE = {"latitude": 44.9, "longitude": -93.2, "accuracy_m": 10, "method": "gps", "updated_at": None}
+
+
+def test_a_cached_listing_with_includes_is_used():
+    good = record(id="7", name="r", cellular=[MODEM], location=PLACE)
+    records, problem = fleet.cached_records({"format": fleet.CACHE_FORMAT, "records": [good]}, INCLUDING)
+    assert problem is None and records == [good]
+    nowhere = dict(good, location=None, cellular=[])
+    assert fleet.cached_records({"format": fleet.CACHE_FORMAT, "records": [nowhere]}, INCLUDING)[1] is None
+
+
+@pytest.mark.parametrize("edit, reason", [
+    (lambda r: dict(r, cellular="Verizon"), "cellular"), (lambda r: dict(r, cellular=[{"carrier": "x"}]), "cellular"),
+    (lambda r: dict(r, location=[1, 2]), "location"), (lambda r: dict(r, extra=1), "keys"),
+])
+def test_an_edited_included_value_is_a_miss(edit, reason):
+    cached = {"format": fleet.CACHE_FORMAT, "records": [edit(record(id="7", name="r", cellular=[MODEM], location=PLACE))]}
+    records, problem = fleet.cached_records(cached, INCLUDING)
+    assert records is None and reason in problem
+
+
+def test_includes_a_source_does_not_ask_for_are_a_miss():
+    cached = {"format": fleet.CACHE_FORMAT, "records": [record(id="7", name="r", cellular=[MODEM])]}
+    assert fleet.cached_records(cached, SOURCES)[0] is None

@@ -49,3 +49,26 @@ def test_settled_work_is_not_interrupted():
         interrupt.checkpoint()  # close() (logout) still runs
     assert guard.received == signal.SIGINT
     Interruptible.last = None
+
+
+def test_code_that_keeps_going_after_an_api_error_still_stops_on_ctrl_c():
+    """Per-device and per-probe error handlers report a platform's refusal and go on; an interrupt is not one."""
+    from ansible_collections.wanfleet.routers.plugins.module_utils import platform_check
+    from ansible_collections.wanfleet.routers.plugins.modules import config_backup
+
+    def interrupted(*args, **kwargs):
+        raise Interrupted("interrupted by SIGINT")
+
+    with pytest.raises(Interrupted):
+        config_backup._fetch(interrupted, object())  # pylint: disable=protected-access
+
+    class Client(object):
+        request = staticmethod(interrupted)
+
+        @staticmethod
+        def url(path):
+            return "https://api.example" + path
+
+    probe = platform_check.Probe("call", "evidence", lambda ctx: ("/path", {}), lambda data: True, None, None)
+    with pytest.raises(Interrupted):
+        platform_check._ask(Client(), probe, {})  # pylint: disable=protected-access

@@ -1073,3 +1073,22 @@ def test_group_membership_put_sends_no_fields_query(client):
     ensure(GroupResource(client, group_params(devices=["6"], purge_devices=True)), "present", check_mode=False, result_key="group")
     puts = [call.request.url for call in respx.calls if call.request.method == "PUT" and "/routers/" in call.request.url.path]
     assert len(puts) == 2 and all("fields" not in url.params for url in puts)
+
+
+@respx.mock
+def test_a_group_made_at_the_same_time_in_another_account_is_not_a_duplicate_to_remove(client):
+    fake = group_fake()
+    fake.tables["accounts"].append({"id": "2", "name": "east", "account": BASE + "/accounts/1/"})
+    other = {"id": "12", "name": "Shops", "account": BASE + "/accounts/2/", "product": BASE + "/products/46/",
+             "target_firmware": BASE + "/firmwares/7/"}
+
+    def racing(request):  # another job creates "Shops" in the east account while this one creates it in root
+        if request.method == "POST" and other not in fake.tables["groups"]:
+            fake.tables["groups"].append(other)
+        return fake(request)
+
+    respx.route(url__startswith=BASE + "/").mock(side_effect=racing)
+    result = ensure(GroupResource(client, group_params(name="Shops", product="46", target_firmware="7.24.10", account="root")),
+                    "present", check_mode=False, result_key="group")
+    assert result["group"]["id"] == "900" and result["group"]["account"] == "root"
+    assert [write[0] for write in fake.writes] == ["POST"]  # the east account's older "Shops" is not this run's duplicate
