@@ -41,6 +41,10 @@ BIN = os.path.dirname(sys.executable)
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 FLEET = int(os.environ.get("BENCH_FLEET", "10000"))
 LATENCY_MS = int(os.environ.get("BENCH_LATENCY_MS", "20"))
+ALL_CONTENDERS = ("live", "sdk", "client", "cached", "static")
+# BENCH_CONTENDERS=sdk,client: only those (the inventory runs take most of the ten minutes).
+CONTENDERS = tuple(name for name in ALL_CONTENDERS
+                   if name in os.environ.get("BENCH_CONTENDERS", ",".join(ALL_CONTENDERS)).split(","))
 NCM_KEYS = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key", "X-ECM-API-ID": "sim-ecm-id", "X-ECM-API-KEY": "sim-ecm-key"}
 
 SDK_SCRIPT = textwrap.dedent("""
@@ -148,23 +152,24 @@ def main():
                             "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": os.path.join(work, "cache"),
                             "cache_timeout": 86400}, handle)
 
-        commands = {
-            "live": [inventory, "-i", live, "--list"],
-            "sdk": [sys.executable, "-c", SDK_SCRIPT, sim.platform_url("ncm"), json.dumps(NCM_KEYS)],
-            "client": [sys.executable, "-c", CLIENT_SCRIPT, json.dumps(ncm)],
-            "cached": [inventory, "-i", cached, "--list"],
-            "static": [inventory, "-i", static, "--list"],
-        }
+        commands = dict((name, command) for name, command in (
+            ("live", [inventory, "-i", live, "--list"]),
+            ("sdk", [sys.executable, "-c", SDK_SCRIPT, sim.platform_url("ncm"), json.dumps(NCM_KEYS)]),
+            ("client", [sys.executable, "-c", CLIENT_SCRIPT, json.dumps(ncm)]),
+            ("cached", [inventory, "-i", cached, "--list"]),
+            ("static", [inventory, "-i", static, "--list"]),
+        ) if name in CONTENDERS)
         times = dict((name, []) for name in commands)
         cpu = dict((name, []) for name in commands)
 
         # Warm-up, outside the timings: the InControl token, the static file made from a live listing, the
         # inventory cache (its first run lists and writes it).
-        process = timed(commands["live"], env)[2]
-        hostvars = hosts_and_vars(process.stdout)
-        assert len(hostvars) == 2 * FLEET, len(hostvars)
-        static_inventory(json.loads(process.stdout), static)
-        timed(commands["cached"], env)
+        if set(commands) & {"live", "cached", "static"}:
+            process = timed([inventory, "-i", live, "--list"], env)[2]
+            hostvars = hosts_and_vars(process.stdout)
+            assert len(hostvars) == 2 * FLEET, len(hostvars)
+            static_inventory(json.loads(process.stdout), static)
+            timed([inventory, "-i", cached, "--list"], env)
 
         def check(name, process):
             """On the first run: every contender lists the whole fleet; the inventories give the same hosts."""
@@ -174,14 +179,14 @@ def main():
                 assert hosts_and_vars(process.stdout) == hostvars, name
 
         for run in range(RUNS):
-            for name in ("live", "sdk", "client"):
+            for name in [name for name in ("live", "sdk", "client") if name in commands]:
                 elapsed, used, process = timed(commands[name], env)
                 times[name].append(elapsed)
                 cpu[name].append(used)
                 if run == 0:
                     check(name, process)
             sim.clear_requests()
-            for name in ("cached", "static"):
+            for name in [name for name in ("cached", "static") if name in commands]:
                 elapsed, used, process = timed(commands[name], env)
                 times[name].append(elapsed)
                 cpu[name].append(used)
@@ -206,6 +211,8 @@ def main():
             ("client/sdk", "client", "sdk", "this collection's NCM client vs the ncm SDK, the same %d routers" % FLEET),
             ("cached/static", "cached", "static", "cached inventory vs a static YAML inventory of the same hosts"),
             ("live/cached", "live", "cached", "listing vs cache, same inventory")):
+        if first not in median or second not in median:
+            continue
         print("%-20s %6.2f %6.2f   %s" % (label, median[first] / median[second], median_cpu[first] / median_cpu[second], what))
     load = " ".join("%.1f" % value for value in os.getloadavg())
     print("(benchmark took %.0fs; machine: %d CPUs, load %s)" % (time.perf_counter() - started, os.cpu_count(), load))

@@ -210,9 +210,15 @@ REBOOT_NET_DEVICE_FIELDS = ("id", "mode", "connection_state", "uptime", "updated
 
 # Fetching pages ahead: the document pages one `meta.next` after another (L6879-6905); that
 # routers/ answers offset pages requested together is inferred from L203-211 (it is not among the
-# endpoints without offset). A fleet-wide routers listing asks for up to this many pages at a time;
-# each page's `next` still decides where it ends (ApiClient.paginate_next).
-ROUTER_PAGE_CONCURRENCY = 4
+# endpoints without offset). A fleet-wide routers listing asks for several pages at a time, as many as
+# http.PageWindow allows (4 at first, more while pages come back quickly, half after a 429 or a slow
+# page), never more than this cap: NCM documents no limit on concurrent requests, only 429 without a
+# number, so the cap is ours (twice the fixed 4 used before; at most cap - 1 pages past the end are
+# asked for). Each page's `next` still decides where it ends (ApiClient.paginate_next).
+ROUTER_PAGE_CONCURRENCY = 8
+# The side listings of a device listing (group and firmware names, products; with detail WAN connections
+# and configurations) run this many at a time while the router pages come in (_DeviceLookups).
+SIDE_LISTING_CONCURRENCY = 4
 
 # ---- end of INFERRED ----------------------------------------------------------------------
 
@@ -579,21 +585,22 @@ class NcmClient(ApiClient):
 
     # ---- generic calls --------------------------------------------------------------------
 
-    def list(self, endpoint, params=None, fields=None, limit=PAGE_LIMIT, concurrency=1):
+    def list(self, endpoint, params=None, fields=None, limit=PAGE_LIMIT, concurrency=1, on_page=None):
         """Every record of a listing, following `meta.next` to the end; any failed page raises.
 
         Only `limit` is sent (never `offset`), so this works for the endpoints without offset
         (alert_rules, alert_push_destinations, the sample endpoints) too. `concurrency` > 1
         fetches offset pages ahead (ApiClient.paginate_next): only for endpoints with offset.
+        on_page(items) sees each page's records as it is accepted.
         """
         query = _query(params)
         if fields:
             query["fields"] = _csv(fields)
         query.setdefault("limit", str(limit))
         path = self.resource_url(endpoint)
-        return self.paginate_next(path, query, self._page_splitter(path), concurrency=concurrency)
+        return self.paginate_next(path, query, self._page_splitter(path), concurrency=concurrency, on_page=on_page)
 
-    def list_in(self, endpoint, field, values, params=None, fields=None, limit=PAGE_LIMIT):
+    def list_in(self, endpoint, field, values, params=None, fields=None, limit=PAGE_LIMIT, on_page=None):
         """list() with `<field>__in` filters of at most 100 values (L1436), concatenated."""
         key = field if field.endswith("__in") else field + "__in"
         unique, seen = [], set()
@@ -604,7 +611,7 @@ class NcmClient(ApiClient):
                 unique.append(value)
         items = []
         for chunk in chunked(unique, IN_FILTER_LIMIT):
-            items.extend(self.list(endpoint, dict(params or {}, **{key: chunk}), fields=fields, limit=limit))
+            items.extend(self.list(endpoint, dict(params or {}, **{key: chunk}), fields=fields, limit=limit, on_page=on_page))
         return items
 
     def get(self, endpoint, object_id, fields=None):
@@ -868,10 +875,12 @@ class NcmClient(ApiClient):
         """Devices as Device records: one (`device`: id, serial, name or MAC), a group's, or all.
 
         `filters` are routers filters (L6106-6140; lists become `__in`), plus `product`/`model`
-        (matched on the client). Group names, models and firmware versions come from one listing
-        each, never a request per device. With detail, WAN connections (net_devices) and SSIDs
-        (configuration_managers) come in `router__in` chunks of 100; without it, the routers
-        listing asks only for the fields the record needs.
+        (matched on the client). Group names, models and firmware versions come from `id__in`
+        listings (products: one listing), never a request per device. With detail, WAN connections
+        (net_devices) and SSIDs (configuration_managers) come in `router__in` chunks of 100; without
+        it, the routers listing asks only for the fields the record needs. These side listings start
+        with each page of routers, while the next pages are fetched (_DeviceLookups); any failure
+        fails the whole listing.
         """
         params, product_ids = self._router_filters(filters)
         known_groups = {}
@@ -879,10 +888,15 @@ class NcmClient(ApiClient):
             found = self.find_group(group)
             params["group"], known_groups[found.id] = found.id, found.name
         fields = None if detail else ROUTER_SUMMARY_FIELDS
-        routers = self._find_router(device, params, fields) if device not in (None, "") else self._routers(params, fields)
-        if product_ids is not None:
-            routers = [router for router in routers if _ref_id(router.get("product")) in product_ids]
-        return self._device_records(routers, detail, known_groups)
+        with _DeviceLookups(self, detail, known_groups, product_ids) as lookups:
+            if device not in (None, ""):
+                routers = self._find_router(device, params, fields)
+                lookups.page(routers)
+            else:
+                routers = self._routers(params, fields, on_page=lookups.page)
+            if product_ids is not None:
+                routers = [router for router in routers if _ref_id(router.get("product")) in product_ids]
+            return self._device_records(routers, detail, lookups.results())
 
     def _router_filters(self, filters):
         params, product_ids = {}, None
@@ -924,7 +938,7 @@ class NcmClient(ApiClient):
         except ValueError:
             raise InputError("ncm: %r is not a MAC address" % (value,), platform=self.platform)
 
-    def _routers(self, params, fields):
+    def _routers(self, params, fields, on_page=None):
         """routers/ with the filters; an `__in` filter of more than 100 values is split."""
         long_filters = [key for key, value in params.items()
                         if key.endswith("__in") and isinstance(value, list) and len(value) > IN_FILTER_LIMIT]
@@ -933,8 +947,8 @@ class NcmClient(ApiClient):
         if long_filters:
             rest = dict(params)
             values = rest.pop(long_filters[0])
-            return self.list_in("routers", long_filters[0], values, params=rest, fields=fields)
-        return self.list("routers", params, fields=fields, concurrency=ROUTER_PAGE_CONCURRENCY)
+            return self.list_in("routers", long_filters[0], values, params=rest, fields=fields, on_page=on_page)
+        return self.list("routers", params, fields=fields, concurrency=ROUTER_PAGE_CONCURRENCY, on_page=on_page)
 
     def _find_router(self, key, params, fields):
         """One router by id, MAC, serial number or name, asked in that order until one matches."""
@@ -956,44 +970,23 @@ class NcmClient(ApiClient):
                                          % (key, " in group %s" % params["group"] if params.get("group") else ""),
                                          platform=self.platform), "device", key)
 
-    def _device_records(self, routers, detail, known_groups=None):
-        router_ids = [_ref_id(router.get("id")) for router in routers]
-        group_names = self._names("groups", [router.get("group") for router in routers], "name", known=known_groups)
-        product_names = dict((item["id"], item["name"]) for item in self.products()) if routers else {}
-        firmware_versions = self._names("firmwares", [router.get("actual_firmware") for router in routers], "version",
-                                        full_listing=False)
-        wan = self._wan_connections(router_ids) if detail and routers else {}
-        ssids, wan_rules = self._configured(routers, router_ids) if detail and routers else ({}, {})
+    def _device_records(self, routers, detail, found):
+        """Device records of raw routers, with the names and detail that _DeviceLookups.results() found."""
         devices = []
-        for router, router_id in zip(routers, router_ids):
-            group_id = _ref_id(router.get("group"))
-            product = product_names.get(_ref_id(router.get("product")))
+        for router in routers:
+            router_id, group_id = _ref_id(router.get("id")), _ref_id(router.get("group"))
+            product = found["products"].get(_ref_id(router.get("product")))
             full_name = router.get("full_product_name")
             devices.append(Device(
                 platform=self.platform, id=router_id, name=router.get("name"), serial=router.get("serial_number"),
                 mac=_safe_mac(router.get("mac")),
                 model=product or (full_name if full_name not in (None, "", "unknown") else None),
-                firmware=firmware_versions.get(_ref_id(router.get("actual_firmware"))),
-                status=router.get("state"), group=group_names.get(group_id), group_id=group_id,
-                wan=wan.get(router_id, []), ssids=ssids.get(router_id, []),
-                wan_rules=wan_rules.get(router_id, []) if detail else None, raw=router,
+                firmware=found["firmwares"].get(_ref_id(router.get("actual_firmware"))),
+                status=router.get("state"), group=found["groups"].get(group_id), group_id=group_id,
+                wan=found["wan"].get(router_id, []), ssids=found["ssids"].get(router_id, []),
+                wan_rules=found["wan_rules"].get(router_id, []) if detail else None, raw=router,
             ))
         return devices
-
-    def _names(self, endpoint, references, attribute, full_listing=True, known=None):
-        """{id: attribute} for the referenced objects (beyond those `known`): `id__in` chunks, or
-        one full listing when that takes fewer requests (more than 100 ids of a small endpoint)."""
-        names = dict(known or {})
-        ids = sorted(set(_ref_id(reference) for reference in references) - {None} - set(names))
-        if not ids:
-            return names
-        fields = ("id", attribute)
-        if full_listing and len(ids) > IN_FILTER_LIMIT:
-            items = self.list(endpoint, fields=fields)
-        else:
-            items = self.list_in(endpoint, "id", ids, fields=fields)
-        names.update((_ref_id(item.get("id")), item.get(attribute)) for item in items)
-        return names
 
     def _wan_connections(self, router_ids):
         """{router id: [WanConnection]} from net_devices in WAN mode."""
@@ -2079,3 +2072,80 @@ class AlertRuleResource(Resource):
             self.client.delete("alert_rules", current["id"])
         except NotFoundError:
             pass  # gone already (a resent DELETE after a lost answer)
+
+
+# (endpoint, the router field that references it, the attribute a record shows): names looked up by id.
+_NAME_LOOKUPS = (("groups", "group", "name"), ("firmwares", "actual_firmware", "version"))
+
+
+class _DeviceLookups(object):
+    """The side listings of one device listing, started for each page of routers as it is accepted
+    (NcmClient.list's on_page), SIDE_LISTING_CONCURRENCY at a time in threads, so they overlap the
+    router pages still coming: the names of groups and firmwares not asked for yet (`id__in`, 100 ids a
+    request), the products (one listing), and with detail the page's WAN connections and configurations
+    (`router__in`, 100 routers a request). results() waits for all of them; the first that failed
+    raises, and a failure seen while the routers page stops the listing: never a partial record set.
+    """
+
+    def __init__(self, client, detail, known_groups, product_ids):
+        from concurrent.futures import ThreadPoolExecutor  # here: most tasks list no devices (bench_task_cost.py)
+
+        self.client, self.detail, self.product_ids = client, detail, product_ids
+        self.pool = ThreadPoolExecutor(max_workers=SIDE_LISTING_CONCURRENCY)
+        self.known_groups = dict(known_groups)
+        self.asked = {"groups": set(known_groups), "firmwares": set()}
+        self.jobs = []  # (what, future), in the order started
+        self.products_started = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        for dummy, future in self.jobs:
+            future.cancel()
+        self.pool.shutdown(wait=True)  # no request of this listing outlives it
+        return False
+
+    def page(self, routers):
+        """Start the side listings a page of routers needs (on_page)."""
+        for dummy, future in self.jobs:
+            if future.done() and future.exception() is not None:
+                raise future.exception()
+        if self.product_ids is not None:
+            routers = [router for router in routers if _ref_id(router.get("product")) in self.product_ids]
+        if not routers:
+            return
+        if not self.products_started:
+            self.products_started = True
+            self._start("products", self.client.products)
+        for endpoint, reference, attribute in _NAME_LOOKUPS:
+            ids = sorted(set(_ref_id(router.get(reference)) for router in routers) - {None} - self.asked[endpoint])
+            self.asked[endpoint].update(ids)
+            for chunk in chunked(ids, IN_FILTER_LIMIT):
+                self._start(endpoint, self.client.list, endpoint, {"id__in": chunk}, fields=("id", attribute))
+        if self.detail:
+            for chunk in chunked(routers, IN_FILTER_LIMIT):
+                router_ids = [_ref_id(router.get("id")) for router in chunk]
+                self._start("wan", self.client._wan_connections, router_ids)  # pylint: disable=protected-access
+                self._start("configured", self.client._configured, chunk, router_ids)  # pylint: disable=protected-access
+
+    def _start(self, what, function, *args, **kwargs):
+        self.jobs.append((what, self.pool.submit(function, *args, **kwargs)))
+
+    def results(self):
+        """{"groups": {id: name}, "firmwares": {id: version}, "products": {id: name}, "wan": {router id: [...]},
+        "ssids": {...}, "wan_rules": {...}}, once every side listing is done."""
+        found = {"groups": dict(self.known_groups), "firmwares": {}, "products": {}, "wan": {}, "ssids": {}, "wan_rules": {}}
+        for what, future in self.jobs:
+            value = future.result()
+            if what == "products":
+                found["products"] = dict((item["id"], item["name"]) for item in value)
+            elif what == "configured":
+                found["ssids"].update(value[0])
+                found["wan_rules"].update(value[1])
+            elif what == "wan":
+                found["wan"].update(value)
+            else:
+                attribute = dict((endpoint, attribute) for endpoint, dummy, attribute in _NAME_LOOKUPS)[what]
+                found[what].update((_ref_id(item.get("id")), item.get(attribute)) for item in value)
+        return found

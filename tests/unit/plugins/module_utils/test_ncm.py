@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import json
 import re
+import threading
 import time
 
 from urllib.parse import parse_qs, urlsplit
@@ -594,6 +595,72 @@ def test_devices_with_detail_one_request_per_endpoint(client):
     assert query_of(routes["configuration_managers"].calls.last)["router__in"] == "861605,1437919"
     assert query_of(routes["groups"].calls.last)["id__in"] == "85136"
     assert query_of(routes["firmwares"].calls.last)["id__in"] == "877"
+
+
+def paged_fleet(count, last_page_waits_for=None, failing_offset=None):
+    """respx routes for `count` routers (groups g0-g9, firmware 877) in NCM offset pages of 500. The last page
+    answers only once `last_page_waits_for` (an Event) is set, or after 10 s: whether it was set is recorded."""
+    routers = [{"id": str(index), "name": "r%d" % index, "group": BASE + "/groups/g%d/" % (index % 10),
+                "product": BASE + "/products/48/", "actual_firmware": BASE + "/firmwares/877/"} for index in range(count)]
+    waited = []
+
+    def router_page(request):
+        params = request.url.params
+        offset, limit = int(params.get("offset", 0)), int(params["limit"])
+        if offset == failing_offset:
+            return httpx.Response(500, json=SERVER_ERROR)
+        if last_page_waits_for is not None and offset <= count - 1 < offset + limit:
+            waited.append(last_page_waits_for.wait(10))
+        following = BASE + "/routers/?limit=%d&offset=%d" % (limit, offset + limit) if offset + limit < count else None
+        return httpx.Response(200, json=page(routers[offset:offset + limit], following, offset))
+
+    def side(name, items):
+        def answer(request):
+            if last_page_waits_for is not None:
+                last_page_waits_for.set()
+            return httpx.Response(200, json=page(items))
+        return respx.get(BASE + "/%s/" % name).mock(side_effect=answer)
+
+    routes = {
+        "routers": respx.get(BASE + "/routers/").mock(side_effect=router_page),
+        "groups": side("groups", [{"id": "g%d" % index, "name": "group %d" % index} for index in range(10)]),
+        "products": side("products", [{"id": "48", "name": "AP22"}]),
+        "firmwares": side("firmwares", [{"id": "877", "version": "7.21.40"}]),
+    }
+    return routes, waited
+
+
+@respx.mock
+def test_side_listings_start_while_the_router_pages_go_on(client):
+    # The last of three router pages answers only once a side listing (groups, products or firmwares) has
+    # reached the server: if those waited for the router pages, it would wait 10 s and record False.
+    started = threading.Event()
+    routes, waited = paged_fleet(1200, last_page_waits_for=started)
+    devices = client.devices(detail=False)
+    assert waited == [True]
+    assert len(devices) == 1200 and routes["routers"].call_count >= 3
+    assert devices[1111].group == "group 1" and devices[1111].model == "AP22" and devices[1111].firmware == "7.21.40"
+    # each name is asked for once, however many pages reference it
+    assert all(routes[name].call_count == 1 for name in ("groups", "products", "firmwares"))
+
+
+@respx.mock
+def test_a_failed_side_listing_fails_the_device_listing(session):
+    client = make_client(session, max_retries=1)
+    paged_fleet(1200)
+    respx.get(BASE + "/firmwares/").mock(return_value=httpx.Response(500, json=SERVER_ERROR))
+    with pytest.raises(errors.ServerError, match="firmwares"):
+        client.devices(detail=False)
+
+
+@respx.mock
+def test_a_failed_router_page_fails_the_device_listing(session):
+    client = make_client(session, max_retries=1)
+    routes = paged_fleet(1800, failing_offset=1000)[0]
+    with pytest.raises(errors.ServerError) as caught:
+        client.devices(detail=False)
+    assert "no partial list" in caught.value.message
+    assert routes["groups"].call_count == 1  # the side listings had started; their results are dropped with the rest
 
 
 @respx.mock
