@@ -609,9 +609,9 @@ class ApiClient(object):
                 if on_page:
                     on_page(page_items)
         finally:
-            for page in ahead:
-                page.future.cancel()
-            pool.shutdown(wait=True)  # no request of this listing outlives it
+            # Pages still asked for are past the end (or after a failure): nothing waits for their answers.
+            # Those not started are dropped; those in flight end on their own (or when the session closes).
+            pool.shutdown(wait=False, cancel_futures=True)
         return items
 
     def _check_next_link(self, path, url, seen):
@@ -840,7 +840,7 @@ class _InlinePool(object):
     def submit(self, fetch):
         return _Deferred(fetch)
 
-    def shutdown(self, wait=True):
+    def shutdown(self, wait=True, cancel_futures=False):
         pass
 
 
@@ -850,6 +850,3 @@ class _Deferred(object):
 
     def result(self):
         return self.fetch()
-
-    def cancel(self):
-        return True
