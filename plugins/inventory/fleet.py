@@ -682,9 +682,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             with open_client(source, session=session) as client:
                 # TelecomX: the condensed listing has no serial number; the full one costs no extra request.
-                # InControl's modems are in the device list with status (what detail reads).
+                # InControl's modems are in the device list with status (what detail reads). NCM reads the
+                # includes page by page along with the routers (the others need no request for them).
                 devices = client.devices(filters=source["filters"], detail=detail or platform == "telecomx"
-                                         or (platform == "incontrol" and "cellular" in include))
+                                         or (platform == "incontrol" and "cellular" in include),
+                                         **({"include": include} if platform == "ncm" else {}))
                 cellular = client.cellular(devices) if "cellular" in include else None
                 locations = client.locations(devices) if "location" in include else None
                 retries = list(getattr(client, "retries", []))

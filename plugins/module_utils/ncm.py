@@ -486,6 +486,7 @@ class NcmClient(ApiClient):
         self._products = None
         self._accounts = None
         self._defaults = {}
+        self._included = {}  # {"cellular"/"location": {router id: ...}}: read by the last devices(include=...)
         self.notices = []  # warnings for the task (unknown firmware defaults)
 
     # ---- core hooks ----------------------------------------------------------------------
@@ -720,9 +721,29 @@ class NcmClient(ApiClient):
     def cellular(self, devices):
         """{router id: {net_device id: cellular}}: the routers' WAN modems (net_devices, `router__in`) and the
         newest signal sample of each (net_device_signal_samples, `net_device__in`): two listings per 100
-        routers, never a request per router."""
-        modems = [item for item in self.list_in("net_devices", "router", [device.id for device in devices],
-                                                fields=CELLULAR_NET_DEVICE_FIELDS)
+        routers (SIDE_LISTING_CONCURRENCY at a time), never a request per router; none when devices()
+        read them along with the routers (include)."""
+        found = self._included_or_read("cellular", devices)
+        return dict((router_id, modems) for router_id, modems in found.items() if modems)
+
+    def locations(self, devices):
+        """{router id: location or None} from `locations` listings (`router__in`), or from devices(include=...)."""
+        return self._included_or_read("location", devices)
+
+    def _included_or_read(self, kind, devices):
+        """What devices(include=[kind]) read for these devices, or else read now, 100 routers a request."""
+        router_ids = [device.id for device in devices]
+        known = self._included.get(kind, {})
+        if all(router_id in known for router_id in router_ids):
+            return dict((router_id, known[router_id]) for router_id in router_ids)
+        with _SideListings() as side:
+            for chunk in chunked(router_ids, IN_FILTER_LIMIT):
+                side.start(kind, INCLUDE_READERS[kind], self, chunk)
+            return side.merged(kind)
+
+    def _cellular_of(self, router_ids):
+        """cellular() of up to 100 routers, with an entry ({} when none) for each of them."""
+        modems = [item for item in self.list_in("net_devices", "router", router_ids, fields=CELLULAR_NET_DEVICE_FIELDS)
                   if str(item.get("mode") or "").lower() == NET_DEVICE_WAN_MODE and item.get("type") in MODEM_TYPES]
         newest = {}
         if modems:
@@ -731,7 +752,7 @@ class NcmClient(ApiClient):
                 key = _ref_id(sample.get("net_device"))
                 if key not in newest or str(sample.get("created_at")) > str(newest[key].get("created_at")):
                     newest[key] = sample
-        found = {}
+        found = dict((router_id, {}) for router_id in router_ids)
         for item in modems:
             modem_id = _ref_id(item.get("id"))
             sample = newest.get(modem_id, {})
@@ -743,10 +764,10 @@ class NcmClient(ApiClient):
                 roaming=None if roam in (None, "") else str(roam) != ROAM_HOME)
         return found
 
-    def locations(self, devices):
-        """{router id: location or None} from one `locations` listing (`router__in`)."""
-        found = dict((device.id, None) for device in devices)
-        for item in self.list_in("locations", "router", list(found), fields=LOCATION_FIELDS):
+    def _locations_of(self, router_ids):
+        """locations() of up to 100 routers (one `locations` listing)."""
+        found = dict((router_id, None) for router_id in router_ids)
+        for item in self.list_in("locations", "router", router_ids, fields=LOCATION_FIELDS):
             found[_ref_id(item.get("router"))] = location_record(
                 item.get("latitude"), item.get("longitude"), accuracy_m=item.get("accuracy"), method=item.get("method"),
                 updated_at=item.get("updated_at"))
@@ -871,7 +892,7 @@ class NcmClient(ApiClient):
 
     # ---- devices ----------------------------------------------------------------------------
 
-    def devices(self, device=None, group=None, filters=None, detail=True):
+    def devices(self, device=None, group=None, filters=None, detail=True, include=()):
         """Devices as Device records: one (`device`: id, serial, name or MAC), a group's, or all.
 
         `filters` are routers filters (L6106-6140; lists become `__in`), plus `product`/`model`
@@ -880,7 +901,8 @@ class NcmClient(ApiClient):
         (net_devices) and SSIDs (configuration_managers) come in `router__in` chunks of 100; without
         it, the routers listing asks only for the fields the record needs. These side listings start
         with each page of routers, while the next pages are fetched (_DeviceLookups); any failure
-        fails the whole listing.
+        fails the whole listing. `include` (cellular, location): read those too, page by page, for
+        cellular() and locations() to answer without a request.
         """
         params, product_ids = self._router_filters(filters)
         known_groups = {}
@@ -888,7 +910,7 @@ class NcmClient(ApiClient):
             found = self.find_group(group)
             params["group"], known_groups[found.id] = found.id, found.name
         fields = None if detail else ROUTER_SUMMARY_FIELDS
-        with _DeviceLookups(self, detail, known_groups, product_ids) as lookups:
+        with _DeviceLookups(self, detail, known_groups, product_ids, include) as lookups:
             if device not in (None, ""):
                 routers = self._find_router(device, params, fields)
                 lookups.page(routers)
@@ -896,7 +918,9 @@ class NcmClient(ApiClient):
                 routers = self._routers(params, fields, on_page=lookups.page)
             if product_ids is not None:
                 routers = [router for router in routers if _ref_id(router.get("product")) in product_ids]
-            return self._device_records(routers, detail, lookups.results())
+            found = lookups.results()
+        self._included = dict((kind, found[kind]) for kind in include if kind in INCLUDE_READERS)
+        return self._device_records(routers, detail, found)
 
     def _router_filters(self, filters):
         params, product_ids = {}, None
@@ -2076,76 +2100,98 @@ class AlertRuleResource(Resource):
 
 # (endpoint, the router field that references it, the attribute a record shows): names looked up by id.
 _NAME_LOOKUPS = (("groups", "group", "name"), ("firmwares", "actual_firmware", "version"))
+_NAME_ATTRIBUTES = dict((endpoint, attribute) for endpoint, dummy, attribute in _NAME_LOOKUPS)
+# include -> the NcmClient method that reads it for up to 100 routers ({router id: value}).
+INCLUDE_READERS = {"cellular": NcmClient._cellular_of, "location": NcmClient._locations_of}  # pylint: disable=protected-access
 
 
-class _DeviceLookups(object):
-    """The side listings of one device listing, started for each page of routers as it is accepted
-    (NcmClient.list's on_page), SIDE_LISTING_CONCURRENCY at a time in threads, so they overlap the
-    router pages still coming: the names of groups and firmwares not asked for yet (`id__in`, 100 ids a
-    request), the products (one listing), and with detail the page's WAN connections and configurations
-    (`router__in`, 100 routers a request). results() waits for all of them; the first that failed
-    raises, and a failure seen while the routers page stops the listing: never a partial record set.
-    """
+class _SideListings(object):
+    """Listings run in threads, SIDE_LISTING_CONCURRENCY at a time, while the caller goes on. The first
+    that failed raises (from check() or merged()); leaving the `with` drops those not started and waits
+    for those running, so no request outlives it."""
 
-    def __init__(self, client, detail, known_groups, product_ids):
+    def __init__(self):
         from concurrent.futures import ThreadPoolExecutor  # here: most tasks list no devices (bench_task_cost.py)
 
-        self.client, self.detail, self.product_ids = client, detail, product_ids
         self.pool = ThreadPoolExecutor(max_workers=SIDE_LISTING_CONCURRENCY)
-        self.known_groups = dict(known_groups)
-        self.asked = {"groups": set(known_groups), "firmwares": set()}
         self.jobs = []  # (what, future), in the order started
-        self.products_started = False
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc_info):
-        for dummy, future in self.jobs:
-            future.cancel()
-        self.pool.shutdown(wait=True)  # no request of this listing outlives it
+        self.pool.shutdown(wait=True, cancel_futures=True)
         return False
+
+    def start(self, what, function, *args, **kwargs):
+        self.jobs.append((what, self.pool.submit(function, *args, **kwargs)))
+
+    def check(self):
+        """Raise the error of a listing that already failed."""
+        for dummy, future in self.jobs:
+            if future.done() and not future.cancelled() and future.exception() is not None:
+                raise future.exception()
+
+    def values(self, what):
+        """The results of the `what` listings, in the order started, once they are done."""
+        return [future.result() for kind, future in self.jobs if kind == what]
+
+    def merged(self, what):
+        """The `what` listings' results ({key: value} each) as one dict."""
+        found = {}
+        for value in self.values(what):
+            found.update(value)
+        return found
+
+
+class _DeviceLookups(_SideListings):
+    """The side listings of one device listing, started for each page of routers as it is accepted
+    (NcmClient.list's on_page), so they overlap the router pages still coming: the names of groups and
+    firmwares not asked for yet (`id__in`, 100 ids a request), the products (one listing), with detail
+    the page's WAN connections and configurations, and what `include` asks (cellular, location), each
+    `router__in`, 100 routers a request. results() waits for all of them; the first that failed
+    raises, and a failure seen while the routers page stops the listing: never a partial record set.
+    """
+
+    def __init__(self, client, detail, known_groups, product_ids, include=()):
+        super().__init__()
+        self.client, self.detail, self.product_ids = client, detail, product_ids
+        self.include = [kind for kind in include if kind in INCLUDE_READERS]
+        self.known_groups = dict(known_groups)
+        self.asked = {"groups": set(known_groups), "firmwares": set()}
 
     def page(self, routers):
         """Start the side listings a page of routers needs (on_page)."""
-        for dummy, future in self.jobs:
-            if future.done() and future.exception() is not None:
-                raise future.exception()
+        self.check()
         if self.product_ids is not None:
             routers = [router for router in routers if _ref_id(router.get("product")) in self.product_ids]
         if not routers:
             return
-        if not self.products_started:
-            self.products_started = True
-            self._start("products", self.client.products)
+        if not any(what == "products" for what, dummy in self.jobs):
+            self.start("products", self.client.products)
         for endpoint, reference, attribute in _NAME_LOOKUPS:
             ids = sorted(set(_ref_id(router.get(reference)) for router in routers) - {None} - self.asked[endpoint])
             self.asked[endpoint].update(ids)
             for chunk in chunked(ids, IN_FILTER_LIMIT):
-                self._start(endpoint, self.client.list, endpoint, {"id__in": chunk}, fields=("id", attribute))
-        if self.detail:
-            for chunk in chunked(routers, IN_FILTER_LIMIT):
-                router_ids = [_ref_id(router.get("id")) for router in chunk]
-                self._start("wan", self.client._wan_connections, router_ids)  # pylint: disable=protected-access
-                self._start("configured", self.client._configured, chunk, router_ids)  # pylint: disable=protected-access
-
-    def _start(self, what, function, *args, **kwargs):
-        self.jobs.append((what, self.pool.submit(function, *args, **kwargs)))
+                self.start(endpoint, self.client.list, endpoint, {"id__in": chunk}, fields=("id", attribute))
+        for chunk in chunked(routers, IN_FILTER_LIMIT):
+            router_ids = [_ref_id(router.get("id")) for router in chunk]
+            if self.detail:
+                self.start("wan", self.client._wan_connections, router_ids)  # pylint: disable=protected-access
+                self.start("configured", self.client._configured, chunk, router_ids)  # pylint: disable=protected-access
+            for kind in self.include:
+                self.start(kind, INCLUDE_READERS[kind], self.client, router_ids)
 
     def results(self):
         """{"groups": {id: name}, "firmwares": {id: version}, "products": {id: name}, "wan": {router id: [...]},
-        "ssids": {...}, "wan_rules": {...}}, once every side listing is done."""
-        found = {"groups": dict(self.known_groups), "firmwares": {}, "products": {}, "wan": {}, "ssids": {}, "wan_rules": {}}
-        for what, future in self.jobs:
-            value = future.result()
-            if what == "products":
-                found["products"] = dict((item["id"], item["name"]) for item in value)
-            elif what == "configured":
-                found["ssids"].update(value[0])
-                found["wan_rules"].update(value[1])
-            elif what == "wan":
-                found["wan"].update(value)
-            else:
-                attribute = dict((endpoint, attribute) for endpoint, dummy, attribute in _NAME_LOOKUPS)[what]
-                found[what].update((_ref_id(item.get("id")), item.get(attribute)) for item in value)
+        "ssids": {...}, "wan_rules": {...}, and each include: {router id: ...}}, once every side listing is done."""
+        found = dict((what, self.merged(what)) for what in ("wan",) + tuple(self.include))
+        found["products"] = dict((item["id"], item["name"]) for products in self.values("products") for item in products)
+        configured = self.values("configured")
+        found["ssids"] = dict((key, value) for ssids, dummy in configured for key, value in ssids.items())
+        found["wan_rules"] = dict((key, value) for dummy, rules in configured for key, value in rules.items())
+        for endpoint, attribute in _NAME_ATTRIBUTES.items():
+            found[endpoint] = dict(self.known_groups) if endpoint == "groups" else {}
+            found[endpoint].update((_ref_id(item.get("id")), item.get(attribute))
+                                   for items in self.values(endpoint) for item in items)
         return found

@@ -597,9 +597,10 @@ def test_devices_with_detail_one_request_per_endpoint(client):
     assert query_of(routes["firmwares"].calls.last)["id__in"] == "877"
 
 
-def paged_fleet(count, last_page_waits_for=None, failing_offset=None):
-    """respx routes for `count` routers (groups g0-g9, firmware 877) in NCM offset pages of 500. The last page
-    answers only once `last_page_waits_for` (an Event) is set, or after 10 s: whether it was set is recorded."""
+def paged_fleet(count, last_page_waits_for=None, failing_offset=None, signals=("groups", "products", "firmwares")):
+    """respx routes for `count` routers (groups g0-g9, firmware 877, a modem and a position each) in NCM offset
+    pages of 500. The last page answers only once `last_page_waits_for` (an Event) is set by a request to one
+    of the `signals` endpoints, or after 10 s: whether it was set is recorded."""
     routers = [{"id": str(index), "name": "r%d" % index, "group": BASE + "/groups/g%d/" % (index % 10),
                 "product": BASE + "/products/48/", "actual_firmware": BASE + "/firmwares/877/"} for index in range(count)]
     waited = []
@@ -616,9 +617,10 @@ def paged_fleet(count, last_page_waits_for=None, failing_offset=None):
 
     def side(name, items):
         def answer(request):
-            if last_page_waits_for is not None:
+            if last_page_waits_for is not None and name in signals:
                 last_page_waits_for.set()
-            return httpx.Response(200, json=page(items))
+            asked = request.url.params.get("router__in")
+            return httpx.Response(200, json=page(items(asked.split(",")) if callable(items) else items))
         return respx.get(BASE + "/%s/" % name).mock(side_effect=answer)
 
     routes = {
@@ -626,6 +628,12 @@ def paged_fleet(count, last_page_waits_for=None, failing_offset=None):
         "groups": side("groups", [{"id": "g%d" % index, "name": "group %d" % index} for index in range(10)]),
         "products": side("products", [{"id": "48", "name": "AP22"}]),
         "firmwares": side("firmwares", [{"id": "877", "version": "7.21.40"}]),
+        "net_devices": side("net_devices", lambda ids: [
+            {"id": "m" + router_id, "router": BASE + "/routers/%s/" % router_id, "mode": "wan", "type": "mdm",
+             "carrier": "Carrier %s" % router_id} for router_id in ids]),
+        "net_device_signal_samples": side("net_device_signal_samples", []),
+        "locations": side("locations", lambda ids: [
+            {"router": BASE + "/routers/%s/" % router_id, "latitude": 45.5, "longitude": float(router_id)} for router_id in ids]),
     }
     return routes, waited
 
@@ -645,12 +653,36 @@ def test_side_listings_start_while_the_router_pages_go_on(client):
 
 
 @respx.mock
-def test_a_failed_side_listing_fails_the_device_listing(session):
+def test_includes_are_read_with_the_router_pages(client):
+    # The last router page waits for a cellular or location listing: they start while the pages go on.
+    started = threading.Event()
+    routes, waited = paged_fleet(1200, last_page_waits_for=started, signals=("net_devices", "locations"))
+    devices = client.devices(detail=False, include=["cellular", "location"])
+    assert waited == [True]
+    asked = dict((name, routes[name].call_count) for name in ("net_devices", "locations", "net_device_signal_samples"))
+    assert asked == {"net_devices": 12, "locations": 12, "net_device_signal_samples": 12}  # 100 routers a request
+    cellular, locations = client.cellular(devices), client.locations(devices)
+    assert dict((name, routes[name].call_count) for name in asked) == asked  # answered from what the listing read
+    assert cellular["1111"]["m1111"]["carrier"] == "Carrier 1111" and len(cellular) == 1200
+    assert locations["1111"]["longitude"] == 1111.0 and len(locations) == 1200
+
+
+@respx.mock
+def test_includes_without_the_listing_are_read_100_routers_a_request(client):
+    routes = paged_fleet(250)[0]
+    devices = client.devices(detail=False)
+    assert routes["locations"].call_count == 0
+    assert len(client.locations(devices)) == 250 and routes["locations"].call_count == 3
+
+
+@respx.mock
+@pytest.mark.parametrize("failing", ["firmwares", "locations"])
+def test_a_failed_side_listing_fails_the_device_listing(session, failing):
     client = make_client(session, max_retries=1)
     paged_fleet(1200)
-    respx.get(BASE + "/firmwares/").mock(return_value=httpx.Response(500, json=SERVER_ERROR))
-    with pytest.raises(errors.ServerError, match="firmwares"):
-        client.devices(detail=False)
+    respx.get(BASE + "/%s/" % failing).mock(return_value=httpx.Response(500, json=SERVER_ERROR))
+    with pytest.raises(errors.ServerError, match=failing):
+        client.devices(detail=False, include=["location"])
 
 
 @respx.mock
