@@ -31,8 +31,8 @@ description:
   - Sources are read concurrently (O(concurrency)); each platform client pages as fast as its API allows (TelecomX
     pages in parallel once the total is known; InControl lists an organization in one request and keeps to its
     20 requests per second per organization; NCM asks for several pages of routers at a time, predicted from its
-    C(next) links, which still decide where the listing ends; 4 at first, more while pages come back quickly,
-    half after a 429 or a slow page, never more than 8), asks only for the fields the record needs, and resolves
+    C(next) links, which still decide where the listing ends; 8 at first, more while pages come back quickly,
+    half after a 429 or a slow page, never more than 16), asks only for the fields the record needs, and resolves
     group, model and firmware names (and O(include) values) with listings of up to 100 ids that start while the
     router pages still come in, never with a request per device.
   - A page that fails after the client's retries (HTTP 429, 502, 503, 504 and, on NCM, 408, 500 and 524 are retried

@@ -796,7 +796,7 @@ class PageWindow(object):
     way to it) is queueing, and asking for more pages at once would only queue more.
     """
 
-    START = 4
+    START = 8
     SLOW_FACTOR = 2.0
     SLOW_MARGIN = 0.2
 

@@ -304,16 +304,17 @@ def finished_page(seconds, throttled=False, decreases=0):
 
 
 def test_page_window_grows_on_quick_pages_up_to_its_cap():
-    window = PageWindow(6)
+    window = PageWindow(PageWindow.START + 2)
     assert window.size == PageWindow.START
-    for dummy in range(10):
+    for dummy in range(5):
         window.page_done(finished_page(0.05))
-    assert window.sizes == [4, 5, 6, 6, 6, 6, 6, 6, 6, 6, 6]
+    start = PageWindow.START
+    assert window.sizes == [start, start + 1, start + 2, start + 2, start + 2, start + 2]
     assert PageWindow(2).size == 2 and PageWindow(0).size == 1
 
 
 def test_page_window_halves_on_a_429_or_a_slow_page_once_per_round():
-    window = PageWindow(16)
+    window = PageWindow(12)
     for dummy in range(8):
         window.page_done(finished_page(0.1))
     assert window.size == 12
