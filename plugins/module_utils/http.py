@@ -612,6 +612,10 @@ class ApiClient(object):
             # Pages still asked for are past the end (or after a failure): nothing waits for their answers.
             # Those not started are dropped; those in flight end on their own (or when the session closes).
             pool.shutdown(wait=False, cancel_futures=True)
+        for page in ahead:
+            # A page past the end may have met Ctrl-C before its request: Interrupted is raised once, there.
+            if page.future.done() and not page.future.cancelled() and isinstance(page.future.exception(), interrupt.Interrupted):
+                raise page.future.exception()
         return items
 
     def _check_next_link(self, path, url, seen):
@@ -850,3 +854,11 @@ class _Deferred(object):
 
     def result(self):
         return self.fetch()
+
+    @staticmethod
+    def done():
+        return False  # fetched only when its result is asked for
+
+    @staticmethod
+    def cancelled():
+        return False

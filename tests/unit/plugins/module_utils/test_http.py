@@ -10,7 +10,7 @@ import httpx
 import pytest
 import respx
 
-from ansible_collections.wanfleet.routers.plugins.module_utils import errors, http
+from ansible_collections.wanfleet.routers.plugins.module_utils import errors, http, interrupt
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import (
     ApiClient,
     HttpSession,
@@ -363,6 +363,33 @@ def test_paginate_next_window_shrinks_on_429_and_never_passes_the_cap(session, m
     throttled_at = sizes.index(max(sizes), 0)
     assert any(after < before for before, after in zip(sizes[throttled_at:], sizes[throttled_at + 1:]))  # the 429 cut it
     assert route.call_count <= 60 + 1 + 5  # 60 pages, the one resent after the 429, at most cap - 1 past the end
+
+
+@respx.mock
+def test_paginate_next_passes_on_ctrl_c_met_by_a_page_past_the_end(session, monkeypatch):
+    # Interrupted is raised once, by the first request after the signal: here a page nobody reads.
+    data = list(range(20))
+    listing, met = offset_listing(data), threading.Event()
+
+    def last_page_after_the_signal(request):
+        if request.url.params.get("offset") == "15":
+            met.wait(10)
+            time.sleep(0.2)  # the page that met the signal has ended
+        return listing(request)
+
+    respx.get(url__startswith=BASE + "/routers/").mock(side_effect=last_page_after_the_signal)
+    page = ApiClient._page
+
+    def interrupted_past_the_end(self, method, url, params, position):
+        if "offset=" in str(url) and int(str(url).split("offset=")[1].split("&")[0]) >= len(data):
+            met.set()
+            raise interrupt.Interrupted("interrupted by SIGINT")
+        return page(self, method, url, params, position)
+
+    monkeypatch.setattr(ApiClient, "_page", interrupted_past_the_end)
+    client = make_client(session)[0]
+    with pytest.raises(interrupt.Interrupted):
+        client.paginate_next("/routers/", {"limit": 5}, split_meta, concurrency=8)
 
 
 @respx.mock
