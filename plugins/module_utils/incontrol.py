@@ -82,37 +82,41 @@ ENDPOINTS = {
     # documented: usage example L114 (`/rest/o/abcdef/g`); model array[group] at L812
     "groups": ("GET", "/rest/o/{org}/g", "documented"),
     # inferred (high): headerless block L881 (data: group); Bleed-AI get_group_by_id
-    "group": ("GET", "/rest/o/{org}/g/{group}", "inferred: beyond-the-docs A.3"),
+    "group": ("GET", "/rest/o/{org}/g/{group}", "inferred: public client (Bleed-AI aqms-backend)"),
     # inferred (high): headerless block L1374 (array[device_list_obj]); hass-incontrol2, Bleed-AI, TechBlueprints
-    "group_devices": ("GET", "/rest/o/{org}/g/{group}/d", "inferred: beyond-the-docs A.4"),
+    "group_devices": ("GET", "/rest/o/{org}/g/{group}/d", "inferred: public clients (hass-incontrol2, Bleed-AI, peplink-mcp)"),
     # documented: L1650, Since 2.8.1 (quirk: returns the full `device` model)
     "group_devices_basic": ("GET", "/rest/o/{org}/g/{group}/d/basic", "documented"),
     # inferred (high): headerless block L1834 (data: device); hass-incontrol2 _update_device
-    "device": ("GET", "/rest/o/{org}/g/{group}/d/{device}", "inferred: beyond-the-docs A.4"),
+    "device": ("GET", "/rest/o/{org}/g/{group}/d/{device}", "inferred: public client (hass-incontrol2)"),
     # inferred: Bleed-AI names `/rest/o/{org}/g` "get_add_groups"; body guessed {"data": {name, timezone, country}}
-    "group_create": ("POST", "/rest/o/{org}/g", "inferred: beyond-the-docs A.3"),
+    "group_create": ("POST", "/rest/o/{org}/g", "inferred: public client (Bleed-AI aqms-backend), body guessed"),
     # inferred: no public client; REST analogy
-    "group_update": ("PUT", "/rest/o/{org}/g/{group}", "inferred: beyond-the-docs A.3"),
+    "group_update": ("PUT", "/rest/o/{org}/g/{group}", "inferred: REST analogy, no public client"),
     # inferred: no public client; REST analogy
-    "group_delete": ("DELETE", "/rest/o/{org}/g/{group}", "inferred: beyond-the-docs A.3"),
+    "group_delete": ("DELETE", "/rest/o/{org}/g/{group}", "inferred: REST analogy, no public client"),
     # inferred: Bleed-AI constant "add_devices_in_group" (never called); method and body unknown
-    "group_add_devices": ("POST", "/rest/o/{org}/g/{group}/add_devices", "inferred: beyond-the-docs A.6"),
+    "group_add_devices": ("POST", "/rest/o/{org}/g/{group}/add_devices",
+                          "inferred: a constant of Bleed-AI aqms-backend, body guessed"),
     # inferred: TechBlueprints says PUT ssid_profiles/{id} "mirrors GET ssid_profiles"
-    "ssid_profiles": ("GET", "/rest/o/{org}/g/{group}/ssid_profiles", "inferred: beyond-the-docs A.7"),
+    "ssid_profiles": ("GET", "/rest/o/{org}/g/{group}/ssid_profiles", "inferred: public client (TechBlueprints peplink-mcp)"),
     # inferred: TechBlueprints config_group.py put_ssid_profile (medium reliability; body shape unknown)
-    "ssid_profile_update": ("PUT", "/rest/o/{org}/g/{group}/ssid_profiles/{ssid}", "inferred: beyond-the-docs A.7"),
+    "ssid_profile_update": ("PUT", "/rest/o/{org}/g/{group}/ssid_profiles/{ssid}",
+                            "inferred: public client (TechBlueprints peplink-mcp)"),
     # inferred: create/delete of one profile not found in any client
-    "ssid_profile_create": ("POST", "/rest/o/{org}/g/{group}/ssid_profiles", "inferred: beyond-the-docs A.7"),
-    "ssid_profile_delete": ("DELETE", "/rest/o/{org}/g/{group}/ssid_profiles/{ssid}", "inferred: beyond-the-docs A.7"),
+    "ssid_profile_create": ("POST", "/rest/o/{org}/g/{group}/ssid_profiles", "inferred: REST analogy, no public client"),
+    "ssid_profile_delete": ("DELETE", "/rest/o/{org}/g/{group}/ssid_profiles/{ssid}",
+                            "inferred: REST analogy, no public client"),
     # documented: "Get a device's configuration file list" (IC2 doc, config_backup, Since 2.0.25):
     # data: [{date, file_list: [{size, time, id}]}]
     "config_backups": ("GET", "/rest/o/{org}/g/{group}/d/{device}/config_backup", "documented"),
     # documented: "Get a device's configuration file" (IC2 doc, config_backup/{id}, Since 2.0.25), application/octet-stream
     "config_backup_file": ("GET", "/rest/o/{org}/g/{group}/d/{device}/config_backup/{backup}", "documented"),
     # inferred: TechBlueprints config_device.py (no body; never shown to succeed). Never retried (POST).
-    "device_reboot": ("POST", "/rest/o/{org}/g/{group}/d/{device}/tools/reboot", "inferred: beyond-the-docs A.8"),
+    "device_reboot": ("POST", "/rest/o/{org}/g/{group}/d/{device}/tools/reboot",
+                      "inferred: public client (TechBlueprints peplink-mcp)"),
     # inferred: Bleed-AI uses the device-API proxy in production; not in the public doc
-    "devapi": ("GET", "/rest/o/{org}/g/{group}/d/{device}/devapi/{api}", "inferred: beyond-the-docs A.9"),
+    "devapi": ("GET", "/rest/o/{org}/g/{group}/d/{device}/devapi/{api}", "inferred: public client (Bleed-AI aqms-backend)"),
 }
 # inferred: IC2-native writes wrap the payload as {"data": ...} (Bleed-AI device_tags, TechBlueprints vlan_config; A.11)
 WRITE_BODY_KEY = "data"
