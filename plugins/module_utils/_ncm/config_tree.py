@@ -173,8 +173,6 @@ def _children(node):
     return sorted(node.items(), key=lambda item: (0, int(item[0])) if str(item[0]).isdigit() else (1, str(item[0])))
 
 
-
-
 class NcmConfiguration(object):
     """NcmClient's configuration calls (configuration_managers and groups' configuration)."""
 
@@ -242,6 +240,7 @@ class NcmConfiguration(object):
     def group_config_backup(self, group):
         """A group's backup: its `configuration` (L9575: "GET, PUT and PATCH work the same for groups")."""
         return {"format": "json", "document": {"group": group.name, "configuration": self.group_configuration(group.id)}}
+
 
 def _default_tree(body):
     """The configuration tree in a default_configuration answer (bare, `{data: ...}` or a diff)."""
