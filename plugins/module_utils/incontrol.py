@@ -13,7 +13,8 @@ schedule is shared by the forks of a run.
 References: shared/docs/api/peplink-digest.md part A (the held vendor
 document, which stops before every write endpoint) and
 shared/docs/api/beyond-the-docs.md part A (public clients). Every path that
-is not in the held document is in the ENDPOINTS table below, marked inferred.
+is not in the held document is in the ENDPOINTS table (_incontrol/facts.py),
+marked inferred.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Cradlepoint NetCloud Manager (NCM) API v2: everything this collection knows about it.
 
-References: docs/api/cradlepoint-netcloud-api-v2.txt (`Lnnnn` below) and its
+References: docs/api/cradlepoint-netcloud-api-v2.txt (`Lnnnn` in the package) and its
 digest docs/api/ncm-digest.md (`§n.n`). What the vendor document does not
-say is kept in the INFERRED block below, so a correction is one edit there.
+say is kept in the INFERRED block of _ncm/facts.py, so a correction is one edit there.
 
 - Auth: four headers on every request, no token (L17-45).
 - URLs always end with a slash; without it NCM redirects and bills two calls (L114).

@@ -3,12 +3,14 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """One Peplink/Pepwave router's local API: `https://<router>/api/<name>`.
 
-Everything the collection knows about the router API lives here: the two ways
+Everything the collection knows about the router API lives in _peplink_router/ and
+_router_api.py (what InControl's device-API proxy shares): the two ways
 to log in, the `{"stat": "ok"|"fail", ...}` envelope (a failure comes back as
 HTTP 200), the keyed-map replies (`{"order": [1, 2], "1": {...}}`), and the
 field names of the calls the modules use. The vendor document is
 docs/api/peplink-router-api.txt (digest: docs/api/peplink-digest.md part B).
-Where it stops, the knowledge is in the INFERRED block below and nowhere else.
+Where it stops, the knowledge is in the INFERRED blocks of _peplink_router/facts.py
+and _router_api.py and nowhere else.
 """
 
 from __future__ import annotations

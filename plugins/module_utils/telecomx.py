@@ -4,11 +4,11 @@
 """TelecomX network-management API: everything the collection knows about it.
 
 Sources: the verbatim wiki pages docs/api/telecomx-network-device-{create,update}.txt
-and docs/api/beyond-the-docs.md part B (cited below as "B.n"). What those do not
-say is marked `inferred` in the block of constants below, so a correction is one
+and docs/api/beyond-the-docs.md part B (cited as "B.n"). What those do not
+say is marked `inferred` in _telecomx/facts.py, so a correction is one
 edit there.
 
-Two vocabularies meet here and nowhere else: the API's camelCase objects
+Two vocabularies meet in _telecomx/convert.py and nowhere else: the API's camelCase objects
 (`macAddress`, `wifi.ssid5G`, `dhcp.reservedClients`) and the modules'
 snake_case options (`mac_address`, `wifi.ssid_5g`, `dhcp.reserved_clients`).
 """

@@ -110,7 +110,7 @@ SSID_SECURITY = {"open": "open", "wpa2_personal": "wpa2_personal", "wpa_wpa2_per
 SSID_RADIO_SELECT = {"2.4": "1", "5": "2", "both": "3"}
 
 # WAN priority (wan_priority module) through the device-API proxy (A.9): the router API's own calls,
-# named once in peplink_router.py (router doc: status.wan.connection 8.0.0+, config.wan.connection.priority).
+# named once in _router_api.py (router doc: status.wan.connection 8.0.0+, config.wan.connection.priority).
 DEVAPI_WAN_STATUS = ROUTER_WAN_STATUS
 DEVAPI_WAN_PRIORITY = ROUTER_WAN_PRIORITY
 # inferred (A.9 pattern): the router call that shows the router answers again after a reboot (is_back)
