@@ -54,5 +54,5 @@ def test_each_platform_imports_only_its_own_package():
     loaded = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
                             env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))).stdout.split()
     assert {"incontrol", "_incontrol.client", "_router_api"} <= set(loaded)
-    assert [name for name in loaded if name.split(".")[0] in ("peplink_router", "_peplink_router", "ncm", "_ncm", "telecomx",
-                                                            "_telecomx")] == []
+    others = ("peplink_router", "_peplink_router", "ncm", "_ncm", "telecomx", "_telecomx")
+    assert [name for name in loaded if name.split(".")[0] in others] == []
