@@ -81,8 +81,8 @@ def main():
                 cpu[name].append(used)
     print("\n          wall median   CPU median   wall, all runs (s)")
     for name in envs:
-        print("    %-5s %11.2fs %11.2fs   %s" % (name, statistics.median(wall[name]), statistics.median(cpu[name]),
-                                                " ".join("%.2f" % value for value in wall[name])))
+        runs = " ".join("%.2f" % value for value in wall[name])
+        print("    %-5s %11.2fs %11.2fs   %s" % (name, statistics.median(wall[name]), statistics.median(cpu[name]), runs))
     print("\n    head/base  wall %.2f  CPU %.2f   (took %.0f s)" % (
         statistics.median(wall["head"]) / statistics.median(wall["base"]),
         statistics.median(cpu["head"]) / statistics.median(cpu["base"]), time.perf_counter() - started))
