@@ -15,6 +15,14 @@ and prints the ratios live/sdk, client/sdk, cached/static and live/cached.
 
     make bench                      # or: PYTHONPATH=.:<collections path> python bench/bench_inventory.py
     BENCH_RUNS=5 BENCH_FLEET=2000 python bench/bench_inventory.py
+
+BENCH_LATENCY_MS sets the time added to every request (default 20). NetCloud Manager answers a page of
+500 routers in about a second: BENCH_LATENCY_MS=1000 (or =netcloud) resembles it, and there the
+client's speed-up over the SDK (sdk/client) should be at least 3. BENCH_CONTENDERS picks contenders
+(e.g. sdk,client: about two minutes instead of ten). BENCH_BASELINE=<an older checkout> adds `before`,
+the client script run with that checkout, for before/after figures from one run.
+
+    BENCH_LATENCY_MS=netcloud BENCH_CONTENDERS=sdk,client python bench/bench_inventory.py
 """
 
 from __future__ import annotations
@@ -40,7 +48,16 @@ from tests.simulator.process import Simulator  # noqa: E402  (the repository roo
 BIN = os.path.dirname(sys.executable)
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 FLEET = int(os.environ.get("BENCH_FLEET", "10000"))
-LATENCY_MS = int(os.environ.get("BENCH_LATENCY_MS", "20"))
+# NetCloud Manager's pages take about a second (issue 18's measurements): "netcloud" stands for that.
+NETCLOUD_LATENCY_MS = 1000
+LATENCY_MS = int(os.environ.get("BENCH_LATENCY_MS", "20").replace("netcloud", str(NETCLOUD_LATENCY_MS)))
+# BENCH_BASELINE=<an older checkout of this collection>: `before` runs the client script with it, for before/after
+# figures measured interleaved in one run.
+BASELINE = os.environ.get("BENCH_BASELINE")
+ALL_CONTENDERS = ("live", "sdk", "before", "client", "cached", "static") if BASELINE else ("live", "sdk", "client", "cached", "static")
+# BENCH_CONTENDERS=sdk,client: only those (the inventory runs take most of the ten minutes).
+CONTENDERS = tuple(name for name in ALL_CONTENDERS
+                   if name in os.environ.get("BENCH_CONTENDERS", ",".join(ALL_CONTENDERS)).split(",") + ["before"])
 NCM_KEYS = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key", "X-ECM-API-ID": "sim-ecm-id", "X-ECM-API-KEY": "sim-ecm-key"}
 
 SDK_SCRIPT = textwrap.dedent("""
@@ -68,9 +85,14 @@ def collections_path():
     given = os.environ.get("ANSIBLE_COLLECTIONS_PATH")
     if given and os.path.isdir(os.path.join(given.split(os.pathsep)[0], "ansible_collections", "wanfleet", "routers")):
         return given
+    return collection_layout(ROOT)
+
+
+def collection_layout(checkout):
+    """A temporary collections path with `checkout` as wanfleet.routers."""
     base = tempfile.mkdtemp(prefix="wanfleet-bench-collections-")
     os.makedirs(os.path.join(base, "ansible_collections", "wanfleet"))
-    os.symlink(ROOT, os.path.join(base, "ansible_collections", "wanfleet", "routers"))
+    os.symlink(os.path.abspath(checkout), os.path.join(base, "ansible_collections", "wanfleet", "routers"))
     return base
 
 
@@ -148,40 +170,44 @@ def main():
                             "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": os.path.join(work, "cache"),
                             "cache_timeout": 86400}, handle)
 
-        commands = {
-            "live": [inventory, "-i", live, "--list"],
-            "sdk": [sys.executable, "-c", SDK_SCRIPT, sim.platform_url("ncm"), json.dumps(NCM_KEYS)],
-            "client": [sys.executable, "-c", CLIENT_SCRIPT, json.dumps(ncm)],
-            "cached": [inventory, "-i", cached, "--list"],
-            "static": [inventory, "-i", static, "--list"],
-        }
+        commands = dict((name, command) for name, command in (
+            ("live", [inventory, "-i", live, "--list"]),
+            ("sdk", [sys.executable, "-c", SDK_SCRIPT, sim.platform_url("ncm"), json.dumps(NCM_KEYS)]),
+            ("before", [sys.executable, "-c", CLIENT_SCRIPT, json.dumps(ncm)]),
+            ("client", [sys.executable, "-c", CLIENT_SCRIPT, json.dumps(ncm)]),
+            ("cached", [inventory, "-i", cached, "--list"]),
+            ("static", [inventory, "-i", static, "--list"]),
+        ) if name in CONTENDERS)
+        # `before`: the same script with the older checkout in place of this one
+        envs = {"before": dict(env, PYTHONPATH=collection_layout(BASELINE))} if BASELINE else {}
         times = dict((name, []) for name in commands)
         cpu = dict((name, []) for name in commands)
 
         # Warm-up, outside the timings: the InControl token, the static file made from a live listing, the
         # inventory cache (its first run lists and writes it).
-        process = timed(commands["live"], env)[2]
-        hostvars = hosts_and_vars(process.stdout)
-        assert len(hostvars) == 2 * FLEET, len(hostvars)
-        static_inventory(json.loads(process.stdout), static)
-        timed(commands["cached"], env)
+        if set(commands) & {"live", "cached", "static"}:
+            process = timed([inventory, "-i", live, "--list"], env)[2]
+            hostvars = hosts_and_vars(process.stdout)
+            assert len(hostvars) == 2 * FLEET, len(hostvars)
+            static_inventory(json.loads(process.stdout), static)
+            timed([inventory, "-i", cached, "--list"], env)
 
         def check(name, process):
             """On the first run: every contender lists the whole fleet; the inventories give the same hosts."""
-            if name in ("sdk", "client"):
+            if name in ("sdk", "before", "client"):
                 assert int(process.stderr.split()[-1]) == FLEET, (name, process.stderr[-200:])
             else:
                 assert hosts_and_vars(process.stdout) == hostvars, name
 
         for run in range(RUNS):
-            for name in ("live", "sdk", "client"):
-                elapsed, used, process = timed(commands[name], env)
+            for name in [name for name in ("live", "sdk", "before", "client") if name in commands]:
+                elapsed, used, process = timed(commands[name], envs.get(name, env))
                 times[name].append(elapsed)
                 cpu[name].append(used)
                 if run == 0:
                     check(name, process)
             sim.clear_requests()
-            for name in ("cached", "static"):
+            for name in [name for name in ("cached", "static") if name in commands]:
                 elapsed, used, process = timed(commands[name], env)
                 times[name].append(elapsed)
                 cpu[name].append(used)
@@ -204,9 +230,17 @@ def main():
             ("live/sdk", "live", "sdk", "ansible-inventory, %d hosts of two platforms, vs the ncm SDK listing %d NCM routers"
              % (2 * FLEET, FLEET)),
             ("client/sdk", "client", "sdk", "this collection's NCM client vs the ncm SDK, the same %d routers" % FLEET),
+            ("client/before", "client", "before", "this checkout's NCM client vs the one of BENCH_BASELINE"),
+            ("before/sdk", "before", "sdk", "BENCH_BASELINE's NCM client vs the ncm SDK"),
             ("cached/static", "cached", "static", "cached inventory vs a static YAML inventory of the same hosts"),
             ("live/cached", "live", "cached", "listing vs cache, same inventory")):
+        if first not in median or second not in median:
+            continue
         print("%-20s %6.2f %6.2f   %s" % (label, median[first] / median[second], median_cpu[first] / median_cpu[second], what))
+    if "sdk" in median and "client" in median:
+        print("%-20s %6.2f %6s   the client's speed-up over the ncm SDK (wall)%s"
+              % ("sdk/client", median["sdk"] / median["client"], "",
+                 ", target >= 3 at NetCloud-like latency" if LATENCY_MS >= NETCLOUD_LATENCY_MS else ""))
     load = " ".join("%.1f" % value for value in os.getloadavg())
     print("(benchmark took %.0fs; machine: %d CPUs, load %s)" % (time.perf_counter() - started, os.cpu_count(), load))
 

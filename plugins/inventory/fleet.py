@@ -30,9 +30,11 @@ description:
     group id (or a number) appended, with a warning.'
   - Sources are read concurrently (O(concurrency)); each platform client pages as fast as its API allows (TelecomX
     pages in parallel once the total is known; InControl lists an organization in one request and keeps to its
-    20 requests per second per organization; NCM asks for up to four pages of routers at a time, predicted from its
-    C(next) links, which still decide where the listing ends), asks only for the fields the record needs,
-    and resolves group, model and firmware names with one listing each, never with a request per device.
+    20 requests per second per organization; NCM asks for several pages of routers at a time, predicted from its
+    C(next) links, which still decide where the listing ends; 8 at first, more while pages come back quickly,
+    half after a 429 or a slow page, never more than 16), asks only for the fields the record needs, and resolves
+    group, model and firmware names (and O(include) values) with listings of up to 100 ids that start while the
+    router pages still come in, never with a request per device.
   - A page that fails after the client's retries (HTTP 429, 502, 503, 504 and, on NCM, 408, 500 and 524 are retried
     with backoff, honouring C(Retry-After)) fails the whole inventory with a message naming the source and the request.
     A partial list is never returned. Set C(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true) (or
@@ -681,9 +683,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         try:
             with open_client(source, session=session) as client:
                 # TelecomX: the condensed listing has no serial number; the full one costs no extra request.
-                # InControl's modems are in the device list with status (what detail reads).
+                # InControl's modems are in the device list with status (what detail reads). NCM reads the
+                # includes page by page along with the routers (the others need no request for them).
                 devices = client.devices(filters=source["filters"], detail=detail or platform == "telecomx"
-                                         or (platform == "incontrol" and "cellular" in include))
+                                         or (platform == "incontrol" and "cellular" in include),
+                                         **({"include": include} if platform == "ncm" else {}))
                 cellular = client.cellular(devices) if "cellular" in include else None
                 locations = client.locations(devices) if "location" in include else None
                 retries = list(getattr(client, "retries", []))

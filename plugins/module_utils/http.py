@@ -559,44 +559,93 @@ class ApiClient(object):
 
     # ---- paging ---------------------------------------------------------------
 
-    def paginate_next(self, path, params, split_page, concurrency=1):
+    def paginate_next(self, path, params, split_page, concurrency=1, on_page=None):
         """Follow `next` links to the end. split_page(payload) -> (items, next_url or None).
 
         With concurrency > 1 and `next` links that are offset links (`offset=` and `limit=` in
-        their query), the following pages are predicted and fetched up to `concurrency` at a
-        time; each page's own `next` is still checked against the prediction, so a listing that
-        changes or ends early is followed exactly as without concurrency. At most
-        concurrency - 1 pages past the end are asked for. Cursor links are followed one by one.
+        their query), the following pages are predicted and asked for ahead, several at a time:
+        how many is a PageWindow (it starts at PageWindow.START, grows while pages come back
+        quickly without a 429, halves on a 429 or a slow page, and never exceeds `concurrency`).
+        Each page's own `next` is still checked against the prediction, so a listing that changes
+        or ends early is followed exactly as without concurrency. At most concurrency - 1 pages
+        past the end are asked for. Cursor links are followed one by one.
+
+        on_page(items) is called with each page's items, in order, as soon as the page is
+        accepted: a caller starts its side listings from it while the pages go on.
 
         Any page that fails (after the usual retries) raises: a partial list is never returned.
         """
-        items, seen = [], set()
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor  # here: most tasks never page ahead (bench_task_cost.py)
+
+        window = PageWindow(concurrency)
         page_items, url = self._split_checked(split_page, self._page("GET", path, params, 0), path)
-        items.extend(page_items)
-        while url:
-            if _url_key(url) in seen:
-                raise self._pagination_error(path, "loops on %s" % url)
-            if origin(url) != self.origin:
-                raise self._pagination_error(path, "links to %s, outside the configured origin %s"
-                                             % (url, _origin_text(self.origin)))
-            if len(seen) + 1 >= MAX_PAGES:
-                raise self._pagination_error(path, "goes on past %d pages" % MAX_PAGES)
-            # A `next` URL carries its own query: sending params too would replace it.
-            urls = _following_offset_urls(url, concurrency)
-            position = len(items)
-            pages = self._fetch_pages(
-                lambda page_url: self._split_checked(split_page, self._page("GET", page_url, None, position), page_url),
-                urls, concurrency)
-            for index, (page_items, next_url) in enumerate(pages):
-                seen.add(_url_key(urls[index]))
-                if not page_items and next_url:
-                    raise self._pagination_error(path, "has an empty page that links on (%s)" % urls[index])
+        items = list(page_items)
+        if on_page:
+            on_page(page_items)
+        if not url:
+            return items
+        pool = ThreadPoolExecutor(max_workers=window.cap) if window.cap > 1 else _InlinePool()
+        ahead = deque()  # the pages asked for, in listing order
+        seen = set()
+        try:
+            while url:
+                self._check_next_link(path, url, seen)
+                if not ahead or _url_key(ahead[0].url) != _url_key(url):
+                    ahead.clear()  # predicted wrongly (the listing changed): go on from the server's own link
+                    ahead.append(self._ask_page(pool, split_page, url, len(items), window))
+                while len(ahead) < window.size:
+                    following = _following_offset_url(ahead[-1].url)
+                    if following is None:
+                        break
+                    ahead.append(self._ask_page(pool, split_page, following, len(items), window))
+                page = ahead.popleft()
+                page_items, url = page.future.result()  # a failed page raises here: no partial list
+                window.page_done(page)
+                seen.add(_url_key(page.url))
+                if not page_items and url:
+                    raise self._pagination_error(path, "has an empty page that links on (%s)" % page.url)
                 items.extend(page_items)
-                url = next_url
-                # Go on with the pages fetched ahead only while each page's `next` is the one predicted.
-                if not next_url or index + 1 == len(urls) or _url_key(next_url) != _url_key(urls[index + 1]):
-                    break
+                if on_page:
+                    on_page(page_items)
+        finally:
+            # Pages still asked for are past the end (or after a failure): nothing waits for their answers.
+            # Those not started are dropped; those in flight end on their own (or when the session closes).
+            pool.shutdown(wait=False, cancel_futures=True)
+        for page in ahead:
+            # A page past the end may have met Ctrl-C before its request: Interrupted is raised once, there.
+            if page.future.done() and not page.future.cancelled() and isinstance(page.future.exception(), interrupt.Interrupted):
+                raise page.future.exception()
         return items
+
+    def _check_next_link(self, path, url, seen):
+        if _url_key(url) in seen:
+            raise self._pagination_error(path, "loops on %s" % url)
+        if origin(url) != self.origin:
+            raise self._pagination_error(path, "links to %s, outside the configured origin %s"
+                                         % (url, _origin_text(self.origin)))
+        if len(seen) + 1 >= MAX_PAGES:
+            raise self._pagination_error(path, "goes on past %d pages" % MAX_PAGES)
+
+    def _ask_page(self, pool, split_page, url, position, window):
+        """Start fetching one page (a PageRequest); its future gives (items, next URL)."""
+        page = PageRequest(url, window.decreases, self._throttled_count())
+
+        def fetch():
+            page.started = time.monotonic()
+            try:
+                # A `next` URL carries its own query: sending params too would replace it.
+                return self._split_checked(split_page, self._page("GET", url, None, position), url)
+            finally:
+                page.seconds = time.monotonic() - page.started
+                page.throttled = self._throttled_count() > page.throttled_before
+
+        page.future = pool.submit(fetch)
+        return page
+
+    def _throttled_count(self):
+        """How many 429 answers (rate limited) this client has retried so far."""
+        return sum(1 for retry in self.retries if retry[2] == 429)
 
     @staticmethod
     def _fetch_pages(fetch, keys, concurrency):
@@ -710,24 +759,19 @@ def _is_tls_error(exc):
     return "CERTIFICATE_VERIFY_FAILED" in text or "SSLError" in text or "certificate verify failed" in text
 
 
-def _following_offset_urls(next_url, count):
-    """next_url, then up to count - 1 URLs after it when it is an offset link (same query, offset + limit each)."""
-    if count <= 1:
-        return [next_url]  # sequential paging: no need to read the link
-    parts = urlsplit(next_url)
+def _following_offset_url(url):
+    """The URL of the page after `url` when it is an offset link (offset + limit, same query), else None."""
+    parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     values = dict(query)
     try:
         offset, limit = int(values["offset"]), int(values["limit"])
     except (KeyError, ValueError):
-        return [next_url]
+        return None
     if limit <= 0:
-        return [next_url]
-    urls = [next_url]
-    for step in range(1, count):
-        page_query = [(key, str(offset + step * limit) if key == "offset" else value) for key, value in query]
-        urls.append(urlunsplit(parts._replace(query=urlencode(page_query))))
-    return urls
+        return None
+    page_query = [(key, str(offset + limit) if key == "offset" else value) for key, value in query]
+    return urlunsplit(parts._replace(query=urlencode(page_query)))
 
 
 def _url_key(url):
@@ -740,3 +784,81 @@ def chunked(values, size=100):
     """Split a list for `__in` filters (NCM allows 100 values per field)."""
     values = list(values)
     return [values[index:index + size] for index in range(0, len(values), size)]
+
+
+# ---- paging ahead ---------------------------------------------------------------
+
+
+class PageWindow(object):
+    """How many pages of one listing are asked for at a time (paginate_next), adapted as pages come back.
+
+    It starts at START (or the cap, if lower), grows by one after each page that came back without a
+    429 and not slow, and halves after a 429 or a slow page: at most once per round of pages (a
+    page asked for before the last decrease does not decrease it again), never below 1 nor above
+    `cap`, the platform's documented (or chosen) ceiling. A page is slow when it took more than
+    SLOW_FACTOR times the quickest page of the listing plus SLOW_MARGIN seconds: the server (or the
+    way to it) is queueing, and asking for more pages at once would only queue more.
+    """
+
+    START = 8
+    SLOW_FACTOR = 2.0
+    SLOW_MARGIN = 0.2
+
+    def __init__(self, cap):
+        self.cap = max(1, int(cap))
+        self.size = min(self.START, self.cap)
+        self.decreases = 0
+        self.quickest = None
+        self.sizes = [self.size]  # the size after each page, for tests and benchmarks
+
+    def page_done(self, page):
+        """Adapt to a page that came back (a PageRequest with its seconds and throttled)."""
+        if self.quickest is None or page.seconds < self.quickest:
+            self.quickest = page.seconds
+        slow = page.seconds > self.SLOW_FACTOR * self.quickest + self.SLOW_MARGIN
+        if page.throttled or slow:
+            if page.decreases == self.decreases:
+                self.size = max(1, self.size // 2)
+                self.decreases += 1
+        else:
+            self.size = min(self.cap, self.size + 1)
+        self.sizes.append(self.size)
+
+
+class PageRequest(object):
+    """One page asked for ahead: its URL, its future (items, next URL), and how it went (for PageWindow)."""
+
+    def __init__(self, url, decreases, throttled_before):
+        self.url = url
+        self.decreases = decreases  # PageWindow.decreases when it was asked for
+        self.throttled_before = throttled_before
+        self.future = None
+        self.started = None
+        self.seconds = 0.0
+        self.throttled = False
+
+
+class _InlinePool(object):
+    """A pool of no threads (concurrency 1): a page is fetched when its result is asked for."""
+
+    def submit(self, fetch):
+        return _Deferred(fetch)
+
+    def shutdown(self, wait=True, cancel_futures=False):
+        pass
+
+
+class _Deferred(object):
+    def __init__(self, fetch):
+        self.fetch = fetch
+
+    def result(self):
+        return self.fetch()
+
+    @staticmethod
+    def done():
+        return False  # fetched only when its result is asked for
+
+    @staticmethod
+    def cancelled():
+        return False

@@ -67,7 +67,10 @@ def test_every_router_once_with_pages_fetched_ahead(fleet_sim, client):
     needed = list(range(0, len(expected), PAGE_LIMIT))
     assert offsets[:len(needed)] == needed
     assert len(offsets) - len(needed) <= ROUTER_PAGE_CONCURRENCY - 1
-    assert all(entry["status"] == 200 for entry in pages)
+    # Pages past the end may still be on their way (nothing waits for them): no status until answered.
+    assert all(entry["status"] in (200, None) for entry in pages)
+    assert all(entry["status"] == 200 for entry in pages
+               if int(parse_qs(entry["query"]).get("offset", ["0"])[0]) < len(expected))
     # Fetched ahead: the second and third pages were asked for together, not one answer apart.
     started = dict((int(parse_qs(entry["query"]).get("offset", ["0"])[0]), entry["time"]) for entry in pages)
     assert abs(started[2 * PAGE_LIMIT] - started[PAGE_LIMIT]) < LATENCY_MS / 1000.0 / 2

@@ -66,6 +66,7 @@ class NcmClient(NcmConfiguration, NcmDevices, ApiClient):
         self._products = None
         self._accounts = None
         self._defaults = {}
+        self._included = {}  # {"cellular"/"location": {router id: ...}}: read by the last devices(include=...)
         self.notices = []  # warnings for the task (unknown firmware defaults)
 
     # ---- core hooks ----------------------------------------------------------------------
@@ -165,21 +166,22 @@ class NcmClient(NcmConfiguration, NcmDevices, ApiClient):
 
     # ---- generic calls --------------------------------------------------------------------
 
-    def list(self, endpoint, params=None, fields=None, limit=PAGE_LIMIT, concurrency=1):
+    def list(self, endpoint, params=None, fields=None, limit=PAGE_LIMIT, concurrency=1, on_page=None):
         """Every record of a listing, following `meta.next` to the end; any failed page raises.
 
         Only `limit` is sent (never `offset`), so this works for the endpoints without offset
         (alert_rules, alert_push_destinations, the sample endpoints) too. `concurrency` > 1
         fetches offset pages ahead (ApiClient.paginate_next): only for endpoints with offset.
+        on_page(items) sees each page's records as it is accepted.
         """
         query = _query(params)
         if fields:
             query["fields"] = _csv(fields)
         query.setdefault("limit", str(limit))
         path = self.resource_url(endpoint)
-        return self.paginate_next(path, query, self._page_splitter(path), concurrency=concurrency)
+        return self.paginate_next(path, query, self._page_splitter(path), concurrency=concurrency, on_page=on_page)
 
-    def list_in(self, endpoint, field, values, params=None, fields=None, limit=PAGE_LIMIT):
+    def list_in(self, endpoint, field, values, params=None, fields=None, limit=PAGE_LIMIT, on_page=None):
         """list() with `<field>__in` filters of at most 100 values (L1436), concatenated."""
         key = field if field.endswith("__in") else field + "__in"
         unique, seen = [], set()
@@ -190,7 +192,7 @@ class NcmClient(NcmConfiguration, NcmDevices, ApiClient):
                 unique.append(value)
         items = []
         for chunk in chunked(unique, IN_FILTER_LIMIT):
-            items.extend(self.list(endpoint, dict(params or {}, **{key: chunk}), fields=fields, limit=limit))
+            items.extend(self.list(endpoint, dict(params or {}, **{key: chunk}), fields=fields, limit=limit, on_page=on_page))
         return items
 
     def get(self, endpoint, object_id, fields=None):

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import AmbiguousError, InputError, NotFoundError
+from ansible_collections.wanfleet.routers.plugins.module_utils.http import chunked
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
     Device,
     Group,
@@ -49,6 +50,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils._ncm.facts import
     ROUTER_FILTER_ALIASES,
     ROUTER_PAGE_CONCURRENCY,
     ROUTER_SUMMARY_FIELDS,
+    SIDE_LISTING_CONCURRENCY,
     SIGNAL_SAMPLE_FIELDS,
     SSID_CONFIG_SOURCE,
     router_mac_notations,
@@ -63,9 +65,29 @@ class NcmDevices(object):
     def cellular(self, devices):
         """{router id: {net_device id: cellular}}: the routers' WAN modems (net_devices, `router__in`) and the
         newest signal sample of each (net_device_signal_samples, `net_device__in`): two listings per 100
-        routers, never a request per router."""
-        modems = [item for item in self.list_in("net_devices", "router", [device.id for device in devices],
-                                                fields=CELLULAR_NET_DEVICE_FIELDS)
+        routers (SIDE_LISTING_CONCURRENCY at a time), never a request per router; none when devices()
+        read them along with the routers (include)."""
+        found = self._included_or_read("cellular", devices)
+        return dict((router_id, modems) for router_id, modems in found.items() if modems)
+
+    def locations(self, devices):
+        """{router id: location or None} from `locations` listings (`router__in`), or from devices(include=...)."""
+        return self._included_or_read("location", devices)
+
+    def _included_or_read(self, kind, devices):
+        """What devices(include=[kind]) read for these devices, or else read now, 100 routers a request."""
+        router_ids = [device.id for device in devices]
+        known = self._included.get(kind, {})
+        if all(router_id in known for router_id in router_ids):
+            return dict((router_id, known[router_id]) for router_id in router_ids)
+        with _SideListings() as side:
+            for chunk in chunked(router_ids, IN_FILTER_LIMIT):
+                side.start(kind, INCLUDE_READERS[kind], self, chunk)
+            return side.merged(kind)
+
+    def _cellular_of(self, router_ids):
+        """cellular() of up to 100 routers, with an entry ({} when none) for each of them."""
+        modems = [item for item in self.list_in("net_devices", "router", router_ids, fields=CELLULAR_NET_DEVICE_FIELDS)
                   if str(item.get("mode") or "").lower() == NET_DEVICE_WAN_MODE and item.get("type") in MODEM_TYPES]
         newest = {}
         if modems:
@@ -74,7 +96,7 @@ class NcmDevices(object):
                 key = _ref_id(sample.get("net_device"))
                 if key not in newest or str(sample.get("created_at")) > str(newest[key].get("created_at")):
                     newest[key] = sample
-        found = {}
+        found = dict((router_id, {}) for router_id in router_ids)
         for item in modems:
             modem_id = _ref_id(item.get("id"))
             sample = newest.get(modem_id, {})
@@ -86,10 +108,10 @@ class NcmDevices(object):
                 roaming=None if roam in (None, "") else str(roam) != ROAM_HOME)
         return found
 
-    def locations(self, devices):
-        """{router id: location or None} from one `locations` listing (`router__in`)."""
-        found = dict((device.id, None) for device in devices)
-        for item in self.list_in("locations", "router", list(found), fields=LOCATION_FIELDS):
+    def _locations_of(self, router_ids):
+        """locations() of up to 100 routers (one `locations` listing)."""
+        found = dict((router_id, None) for router_id in router_ids)
+        for item in self.list_in("locations", "router", router_ids, fields=LOCATION_FIELDS):
             found[_ref_id(item.get("router"))] = location_record(
                 item.get("latitude"), item.get("longitude"), accuracy_m=item.get("accuracy"), method=item.get("method"),
                 updated_at=item.get("updated_at"))
@@ -214,14 +236,17 @@ class NcmDevices(object):
 
     # ---- devices ----------------------------------------------------------------------------
 
-    def devices(self, device=None, group=None, filters=None, detail=True):
+    def devices(self, device=None, group=None, filters=None, detail=True, include=()):
         """Devices as Device records: one (`device`: id, serial, name or MAC), a group's, or all.
 
         `filters` are routers filters (L6106-6140; lists become `__in`), plus `product`/`model`
-        (matched on the client). Group names, models and firmware versions come from one listing
-        each, never a request per device. With detail, WAN connections (net_devices) and SSIDs
-        (configuration_managers) come in `router__in` chunks of 100; without it, the routers
-        listing asks only for the fields the record needs.
+        (matched on the client). Group names, models and firmware versions come from `id__in`
+        listings (products: one listing), never a request per device. With detail, WAN connections
+        (net_devices) and SSIDs (configuration_managers) come in `router__in` chunks of 100; without
+        it, the routers listing asks only for the fields the record needs. These side listings start
+        with each page of routers, while the next pages are fetched (_DeviceLookups); any failure
+        fails the whole listing. `include` (cellular, location): read those too, page by page, for
+        cellular() and locations() to answer without a request.
         """
         params, product_ids = self._router_filters(filters)
         known_groups = {}
@@ -229,10 +254,17 @@ class NcmDevices(object):
             found = self.find_group(group)
             params["group"], known_groups[found.id] = found.id, found.name
         fields = None if detail else ROUTER_SUMMARY_FIELDS
-        routers = self._find_router(device, params, fields) if device not in (None, "") else self._routers(params, fields)
-        if product_ids is not None:
-            routers = [router for router in routers if _ref_id(router.get("product")) in product_ids]
-        return self._device_records(routers, detail, known_groups)
+        with _DeviceLookups(self, detail, known_groups, product_ids, include) as lookups:
+            if device not in (None, ""):
+                routers = self._find_router(device, params, fields)
+                lookups.page(routers)
+            else:
+                routers = self._routers(params, fields, on_page=lookups.page)
+            if product_ids is not None:
+                routers = [router for router in routers if _ref_id(router.get("product")) in product_ids]
+            found = lookups.results()
+        self._included = dict((kind, found[kind]) for kind in include if kind in INCLUDE_READERS)
+        return self._device_records(routers, detail, found)
 
     def _router_filters(self, filters):
         params, product_ids = {}, None
@@ -274,7 +306,7 @@ class NcmDevices(object):
         except ValueError:
             raise InputError("ncm: %r is not a MAC address" % (value,), platform=self.platform)
 
-    def _routers(self, params, fields):
+    def _routers(self, params, fields, on_page=None):
         """routers/ with the filters; an `__in` filter of more than 100 values is split."""
         long_filters = [key for key, value in params.items()
                         if key.endswith("__in") and isinstance(value, list) and len(value) > IN_FILTER_LIMIT]
@@ -283,8 +315,8 @@ class NcmDevices(object):
         if long_filters:
             rest = dict(params)
             values = rest.pop(long_filters[0])
-            return self.list_in("routers", long_filters[0], values, params=rest, fields=fields)
-        return self.list("routers", params, fields=fields, concurrency=ROUTER_PAGE_CONCURRENCY)
+            return self.list_in("routers", long_filters[0], values, params=rest, fields=fields, on_page=on_page)
+        return self.list("routers", params, fields=fields, concurrency=ROUTER_PAGE_CONCURRENCY, on_page=on_page)
 
     def _find_router(self, key, params, fields):
         """One router by id, MAC, serial number or name, asked in that order until one matches."""
@@ -306,44 +338,23 @@ class NcmDevices(object):
                                          % (key, " in group %s" % params["group"] if params.get("group") else ""),
                                          platform=self.platform), "device", key)
 
-    def _device_records(self, routers, detail, known_groups=None):
-        router_ids = [_ref_id(router.get("id")) for router in routers]
-        group_names = self._names("groups", [router.get("group") for router in routers], "name", known=known_groups)
-        product_names = dict((item["id"], item["name"]) for item in self.products()) if routers else {}
-        firmware_versions = self._names("firmwares", [router.get("actual_firmware") for router in routers], "version",
-                                        full_listing=False)
-        wan = self._wan_connections(router_ids) if detail and routers else {}
-        ssids, wan_rules = self._configured(routers, router_ids) if detail and routers else ({}, {})
+    def _device_records(self, routers, detail, found):
+        """Device records of raw routers, with the names and detail that _DeviceLookups.results() found."""
         devices = []
-        for router, router_id in zip(routers, router_ids):
-            group_id = _ref_id(router.get("group"))
-            product = product_names.get(_ref_id(router.get("product")))
+        for router in routers:
+            router_id, group_id = _ref_id(router.get("id")), _ref_id(router.get("group"))
+            product = found["products"].get(_ref_id(router.get("product")))
             full_name = router.get("full_product_name")
             devices.append(Device(
                 platform=self.platform, id=router_id, name=router.get("name"), serial=router.get("serial_number"),
                 mac=_safe_mac(router.get("mac")),
                 model=product or (full_name if full_name not in (None, "", "unknown") else None),
-                firmware=firmware_versions.get(_ref_id(router.get("actual_firmware"))),
-                status=router.get("state"), group=group_names.get(group_id), group_id=group_id,
-                wan=wan.get(router_id, []), ssids=ssids.get(router_id, []),
-                wan_rules=wan_rules.get(router_id, []) if detail else None, raw=router,
+                firmware=found["firmwares"].get(_ref_id(router.get("actual_firmware"))),
+                status=router.get("state"), group=found["groups"].get(group_id), group_id=group_id,
+                wan=found["wan"].get(router_id, []), ssids=found["ssids"].get(router_id, []),
+                wan_rules=found["wan_rules"].get(router_id, []) if detail else None, raw=router,
             ))
         return devices
-
-    def _names(self, endpoint, references, attribute, full_listing=True, known=None):
-        """{id: attribute} for the referenced objects (beyond those `known`): `id__in` chunks, or
-        one full listing when that takes fewer requests (more than 100 ids of a small endpoint)."""
-        names = dict(known or {})
-        ids = sorted(set(_ref_id(reference) for reference in references) - {None} - set(names))
-        if not ids:
-            return names
-        fields = ("id", attribute)
-        if full_listing and len(ids) > IN_FILTER_LIMIT:
-            items = self.list(endpoint, fields=fields)
-        else:
-            items = self.list_in(endpoint, "id", ids, fields=fields)
-        names.update((_ref_id(item.get("id")), item.get(attribute)) for item in items)
-        return names
 
     def _wan_connections(self, router_ids):
         """{router id: [WanConnection]} from net_devices in WAN mode."""
@@ -486,3 +497,102 @@ class NcmDevices(object):
         if self._accounts is None:
             self._accounts = self.accounts()
         return self._accounts
+
+
+# (endpoint, the router field that references it, the attribute a record shows): names looked up by id.
+_NAME_LOOKUPS = (("groups", "group", "name"), ("firmwares", "actual_firmware", "version"))
+_NAME_ATTRIBUTES = dict((endpoint, attribute) for endpoint, dummy, attribute in _NAME_LOOKUPS)
+# include -> the NcmClient method that reads it for up to 100 routers ({router id: value}).
+INCLUDE_READERS = {"cellular": NcmDevices._cellular_of, "location": NcmDevices._locations_of}  # pylint: disable=protected-access
+
+
+class _SideListings(object):
+    """Listings run in threads, SIDE_LISTING_CONCURRENCY at a time, while the caller goes on. The first
+    that failed raises (from check() or merged()); leaving the `with` drops those not started and waits
+    for those running, so no request outlives it."""
+
+    def __init__(self):
+        from concurrent.futures import ThreadPoolExecutor  # here: most tasks list no devices (bench_task_cost.py)
+
+        self.pool = ThreadPoolExecutor(max_workers=SIDE_LISTING_CONCURRENCY)
+        self.jobs = []  # (what, future), in the order started
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        return False
+
+    def start(self, what, function, *args, **kwargs):
+        self.jobs.append((what, self.pool.submit(function, *args, **kwargs)))
+
+    def check(self):
+        """Raise the error of a listing that already failed."""
+        for dummy, future in self.jobs:
+            if future.done() and not future.cancelled() and future.exception() is not None:
+                raise future.exception()
+
+    def values(self, what):
+        """The results of the `what` listings, in the order started, once they are done."""
+        return [future.result() for kind, future in self.jobs if kind == what]
+
+    def merged(self, what):
+        """The `what` listings' results ({key: value} each) as one dict."""
+        found = {}
+        for value in self.values(what):
+            found.update(value)
+        return found
+
+
+class _DeviceLookups(_SideListings):
+    """The side listings of one device listing, started for each page of routers as it is accepted
+    (NcmClient.list's on_page), so they overlap the router pages still coming: the names of groups and
+    firmwares not asked for yet (`id__in`, 100 ids a request), the products (one listing), with detail
+    the page's WAN connections and configurations, and what `include` asks (cellular, location), each
+    `router__in`, 100 routers a request. results() waits for all of them; the first that failed
+    raises, and a failure seen while the routers page stops the listing: never a partial record set.
+    """
+
+    def __init__(self, client, detail, known_groups, product_ids, include=()):
+        super().__init__()
+        self.client, self.detail, self.product_ids = client, detail, product_ids
+        self.include = [kind for kind in include if kind in INCLUDE_READERS]
+        self.known_groups = dict(known_groups)
+        self.asked = {"groups": set(known_groups), "firmwares": set()}
+
+    def page(self, routers):
+        """Start the side listings a page of routers needs (on_page)."""
+        self.check()
+        if self.product_ids is not None:
+            routers = [router for router in routers if _ref_id(router.get("product")) in self.product_ids]
+        if not routers:
+            return
+        if not any(what == "products" for what, dummy in self.jobs):
+            self.start("products", self.client.products)
+        for endpoint, reference, attribute in _NAME_LOOKUPS:
+            ids = sorted(set(_ref_id(router.get(reference)) for router in routers) - {None} - self.asked[endpoint])
+            self.asked[endpoint].update(ids)
+            for chunk in chunked(ids, IN_FILTER_LIMIT):
+                self.start(endpoint, self.client.list, endpoint, {"id__in": chunk}, fields=("id", attribute))
+        for chunk in chunked(routers, IN_FILTER_LIMIT):
+            router_ids = [_ref_id(router.get("id")) for router in chunk]
+            if self.detail:
+                self.start("wan", self.client._wan_connections, router_ids)  # pylint: disable=protected-access
+                self.start("configured", self.client._configured, chunk, router_ids)  # pylint: disable=protected-access
+            for kind in self.include:
+                self.start(kind, INCLUDE_READERS[kind], self.client, router_ids)
+
+    def results(self):
+        """{"groups": {id: name}, "firmwares": {id: version}, "products": {id: name}, "wan": {router id: [...]},
+        "ssids": {...}, "wan_rules": {...}, and each include: {router id: ...}}, once every side listing is done."""
+        found = dict((what, self.merged(what)) for what in ("wan",) + tuple(self.include))
+        found["products"] = dict((item["id"], item["name"]) for products in self.values("products") for item in products)
+        configured = self.values("configured")
+        found["ssids"] = dict((key, value) for ssids, dummy in configured for key, value in ssids.items())
+        found["wan_rules"] = dict((key, value) for dummy, rules in configured for key, value in rules.items())
+        for endpoint, attribute in _NAME_ATTRIBUTES.items():
+            found[endpoint] = dict(self.known_groups) if endpoint == "groups" else {}
+            found[endpoint].update((_ref_id(item.get("id")), item.get(attribute))
+                                   for items in self.values(endpoint) for item in items)
+        return found

@@ -166,8 +166,14 @@ REBOOT_NET_DEVICE_FIELDS = ("id", "mode", "connection_state", "uptime", "updated
 
 # Fetching pages ahead: the document pages one `meta.next` after another (L6879-6905); that
 # routers/ answers offset pages requested together is inferred from L203-211 (it is not among the
-# endpoints without offset). A fleet-wide routers listing asks for up to this many pages at a time;
-# each page's `next` still decides where it ends (ApiClient.paginate_next).
-ROUTER_PAGE_CONCURRENCY = 4
+# endpoints without offset). A fleet-wide routers listing asks for several pages at a time, as many as
+# http.PageWindow allows (8 at first, more while pages come back quickly, half after a 429 or a slow
+# page), never more than this cap: NCM documents no limit on concurrent requests, only 429 without a
+# number, so the cap is ours (four times the fixed 4 used before; at most cap - 1 pages past the end are
+# asked for). Each page's `next` still decides where it ends (ApiClient.paginate_next).
+ROUTER_PAGE_CONCURRENCY = 16
+# The side listings of a device listing (group and firmware names, products; with detail WAN connections
+# and configurations) run this many at a time while the router pages come in (_DeviceLookups).
+SIDE_LISTING_CONCURRENCY = 4
 
 # ---- end of INFERRED ----------------------------------------------------------------------

@@ -251,7 +251,7 @@ class FakeClient(object):
         self.calls = []
         self.retries = []
 
-    def devices(self, filters=None, detail=False):
+    def devices(self, filters=None, detail=False, include=()):
         self.calls.append((filters, detail))
         if isinstance(self.outcome, Exception):
             raise self.outcome
@@ -330,7 +330,7 @@ def test_every_failed_source_is_named(clients):
     both_running = threading.Barrier(2, timeout=10)
 
     class Failing(FakeClient):
-        def devices(self, filters=None, detail=False):
+        def devices(self, filters=None, detail=False, include=()):
             both_running.wait()  # a source not yet started when another fails is not started at all
             raise AuthError("ncm: GET /routers/ failed with HTTP 401")
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import email.utils
+import threading
 import time
 
 import httpx
 import pytest
 import respx
 
-from ansible_collections.wanfleet.routers.plugins.module_utils import errors
+from ansible_collections.wanfleet.routers.plugins.module_utils import errors, http, interrupt
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import (
     ApiClient,
     HttpSession,
+    PageRequest,
+    PageWindow,
     RateLimiter,
     backoff_delay,
     chunked,
@@ -279,19 +282,114 @@ def split_meta(page):
 
 
 @respx.mock
-@pytest.mark.parametrize("count, concurrency, requests", [
-    (23, 1, 5), (23, 4, 5), (20, 4, 5), (5, 4, 1), (3, 4, 1), (41, 3, 10),
+@pytest.mark.parametrize("count, concurrency, pages", [
+    (23, 1, 5), (23, 4, 5), (20, 4, 4), (5, 4, 1), (3, 4, 1), (41, 3, 9), (200, 8, 40),
 ])
-def test_paginate_next_fetches_offset_pages_ahead(session, count, concurrency, requests):
+def test_paginate_next_fetches_offset_pages_ahead(session, count, concurrency, pages):
     data = list(range(count))
     route = respx.get(url__startswith=BASE + "/routers/").mock(side_effect=offset_listing(data))
     client = make_client(session)[0]
     items = client.paginate_next("/routers/", {"limit": 5, "state": "online"}, split_meta, concurrency=concurrency)
     assert items == data
     # Sequential paging needs ceil(count / 5) requests; ahead-of-time pages add at most concurrency - 1.
-    assert route.call_count == requests
+    assert pages <= route.call_count <= pages + concurrency - 1
     offsets = sorted(int(call.request.url.params.get("offset", 0)) for call in route.calls)
     assert len(set(offsets)) == len(offsets)
+
+
+def finished_page(seconds, throttled=False, decreases=0):
+    page = PageRequest("https://x.test/?offset=0&limit=5", decreases, 0)
+    page.seconds, page.throttled = seconds, throttled
+    return page
+
+
+def test_page_window_grows_on_quick_pages_up_to_its_cap():
+    window = PageWindow(PageWindow.START + 2)
+    assert window.size == PageWindow.START
+    for dummy in range(5):
+        window.page_done(finished_page(0.05))
+    start = PageWindow.START
+    assert window.sizes == [start, start + 1, start + 2, start + 2, start + 2, start + 2]
+    assert PageWindow(2).size == 2 and PageWindow(0).size == 1
+
+
+def test_page_window_halves_on_a_429_or_a_slow_page_once_per_round():
+    window = PageWindow(12)
+    for dummy in range(8):
+        window.page_done(finished_page(0.1))
+    assert window.size == 12
+    window.page_done(finished_page(0.1, throttled=True))
+    assert window.size == 6
+    # pages asked for before that decrease (decreases=0) do not cut it again; later ones do
+    window.page_done(finished_page(0.1, throttled=True))
+    assert window.size == 6
+    window.page_done(finished_page(5.0, decreases=1))  # slow: more than twice the quickest page + 0.2 s
+    assert window.size == 3
+    for count in range(3):
+        window.page_done(finished_page(0.1, throttled=True, decreases=2 + count))
+    assert window.size == 1  # never below one page at a time
+
+
+@respx.mock
+def test_paginate_next_window_shrinks_on_429_and_never_passes_the_cap(session, monkeypatch):
+    windows = []
+    monkeypatch.setattr(http, "PageWindow", lambda cap: windows.append(PageWindow(cap)) or windows[-1])
+    monkeypatch.setattr(PageWindow, "SLOW_MARGIN", 1000.0)  # a busy test machine makes no page slow: only the 429 cuts
+    data = list(range(300))
+    listing = offset_listing(data)
+    lock, in_flight, most = threading.Lock(), [0], [0]
+    throttled = set()
+
+    def page(request):
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        try:
+            time.sleep(0.01)  # long enough for the pages asked together to overlap on the server
+            offset = int(request.url.params.get("offset", 0))
+            if offset == 150 and offset not in throttled:  # the service pushes back once
+                throttled.add(offset)
+                return httpx.Response(429, headers={"Retry-After": "0"})
+            return listing(request)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    route = respx.get(url__startswith=BASE + "/routers/").mock(side_effect=page)
+    client = make_client(session)[0]
+    assert client.paginate_next("/routers/", {"limit": 5}, split_meta, concurrency=6) == data
+    sizes = windows[0].sizes
+    assert most[0] <= 6 and max(sizes) == 6  # it grew to the cap, never past it
+    throttled_at = sizes.index(max(sizes), 0)
+    assert any(after < before for before, after in zip(sizes[throttled_at:], sizes[throttled_at + 1:]))  # the 429 cut it
+    assert route.call_count <= 60 + 1 + 5  # 60 pages, the one resent after the 429, at most cap - 1 past the end
+
+
+@respx.mock
+def test_paginate_next_passes_on_ctrl_c_met_by_a_page_past_the_end(session, monkeypatch):
+    # Interrupted is raised once, by the first request after the signal: here a page nobody reads.
+    data = list(range(20))
+    listing, met = offset_listing(data), threading.Event()
+
+    def last_page_after_the_signal(request):
+        if request.url.params.get("offset") == "15":
+            met.wait(10)
+            time.sleep(0.2)  # the page that met the signal has ended
+        return listing(request)
+
+    respx.get(url__startswith=BASE + "/routers/").mock(side_effect=last_page_after_the_signal)
+    page = ApiClient._page
+
+    def interrupted_past_the_end(self, method, url, params, position):
+        if "offset=" in str(url) and int(str(url).split("offset=")[1].split("&")[0]) >= len(data):
+            met.set()
+            raise interrupt.Interrupted("interrupted by SIGINT")
+        return page(self, method, url, params, position)
+
+    monkeypatch.setattr(ApiClient, "_page", interrupted_past_the_end)
+    client = make_client(session)[0]
+    with pytest.raises(interrupt.Interrupted):
+        client.paginate_next("/routers/", {"limit": 5}, split_meta, concurrency=8)
 
 
 @respx.mock

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import json
 import re
+import threading
 import time
 
 from urllib.parse import parse_qs, urlsplit
@@ -594,6 +595,104 @@ def test_devices_with_detail_one_request_per_endpoint(client):
     assert query_of(routes["configuration_managers"].calls.last)["router__in"] == "861605,1437919"
     assert query_of(routes["groups"].calls.last)["id__in"] == "85136"
     assert query_of(routes["firmwares"].calls.last)["id__in"] == "877"
+
+
+def paged_fleet(count, last_page_waits_for=None, failing_offset=None, signals=("groups", "products", "firmwares")):
+    """respx routes for `count` routers (groups g0-g9, firmware 877, a modem and a position each) in NCM offset
+    pages of 500. The last page answers only once `last_page_waits_for` (an Event) is set by a request to one
+    of the `signals` endpoints, or after 10 s: whether it was set is recorded."""
+    routers = [{"id": str(index), "name": "r%d" % index, "group": BASE + "/groups/g%d/" % (index % 10),
+                "product": BASE + "/products/48/", "actual_firmware": BASE + "/firmwares/877/"} for index in range(count)]
+    waited = []
+
+    def router_page(request):
+        params = request.url.params
+        offset, limit = int(params.get("offset", 0)), int(params["limit"])
+        if offset == failing_offset:
+            return httpx.Response(500, json=SERVER_ERROR)
+        if last_page_waits_for is not None and offset <= count - 1 < offset + limit:
+            waited.append(last_page_waits_for.wait(10))
+        following = BASE + "/routers/?limit=%d&offset=%d" % (limit, offset + limit) if offset + limit < count else None
+        return httpx.Response(200, json=page(routers[offset:offset + limit], following, offset))
+
+    def side(name, items):
+        def answer(request):
+            if last_page_waits_for is not None and name in signals:
+                last_page_waits_for.set()
+            asked = request.url.params.get("router__in")
+            return httpx.Response(200, json=page(items(asked.split(",")) if callable(items) else items))
+        return respx.get(BASE + "/%s/" % name).mock(side_effect=answer)
+
+    routes = {
+        "routers": respx.get(BASE + "/routers/").mock(side_effect=router_page),
+        "groups": side("groups", [{"id": "g%d" % index, "name": "group %d" % index} for index in range(10)]),
+        "products": side("products", [{"id": "48", "name": "AP22"}]),
+        "firmwares": side("firmwares", [{"id": "877", "version": "7.21.40"}]),
+        "net_devices": side("net_devices", lambda ids: [
+            {"id": "m" + router_id, "router": BASE + "/routers/%s/" % router_id, "mode": "wan", "type": "mdm",
+             "carrier": "Carrier %s" % router_id} for router_id in ids]),
+        "net_device_signal_samples": side("net_device_signal_samples", []),
+        "locations": side("locations", lambda ids: [
+            {"router": BASE + "/routers/%s/" % router_id, "latitude": 45.5, "longitude": float(router_id)} for router_id in ids]),
+    }
+    return routes, waited
+
+
+@respx.mock
+def test_side_listings_start_while_the_router_pages_go_on(client):
+    # The last of three router pages answers only once a side listing (groups, products or firmwares) has
+    # reached the server: if those waited for the router pages, it would wait 10 s and record False.
+    started = threading.Event()
+    routes, waited = paged_fleet(1200, last_page_waits_for=started)
+    devices = client.devices(detail=False)
+    assert waited == [True]
+    assert len(devices) == 1200 and routes["routers"].call_count >= 3
+    assert devices[1111].group == "group 1" and devices[1111].model == "AP22" and devices[1111].firmware == "7.21.40"
+    # each name is asked for once, however many pages reference it
+    assert all(routes[name].call_count == 1 for name in ("groups", "products", "firmwares"))
+
+
+@respx.mock
+def test_includes_are_read_with_the_router_pages(client):
+    # The last router page waits for a cellular or location listing: they start while the pages go on.
+    started = threading.Event()
+    routes, waited = paged_fleet(1200, last_page_waits_for=started, signals=("net_devices", "locations"))
+    devices = client.devices(detail=False, include=["cellular", "location"])
+    assert waited == [True]
+    asked = dict((name, routes[name].call_count) for name in ("net_devices", "locations", "net_device_signal_samples"))
+    assert asked == {"net_devices": 12, "locations": 12, "net_device_signal_samples": 12}  # 100 routers a request
+    cellular, locations = client.cellular(devices), client.locations(devices)
+    assert dict((name, routes[name].call_count) for name in asked) == asked  # answered from what the listing read
+    assert cellular["1111"]["m1111"]["carrier"] == "Carrier 1111" and len(cellular) == 1200
+    assert locations["1111"]["longitude"] == 1111.0 and len(locations) == 1200
+
+
+@respx.mock
+def test_includes_without_the_listing_are_read_100_routers_a_request(client):
+    routes = paged_fleet(250)[0]
+    devices = client.devices(detail=False)
+    assert routes["locations"].call_count == 0
+    assert len(client.locations(devices)) == 250 and routes["locations"].call_count == 3
+
+
+@respx.mock
+@pytest.mark.parametrize("failing", ["firmwares", "locations"])
+def test_a_failed_side_listing_fails_the_device_listing(session, failing):
+    client = make_client(session, max_retries=1)
+    paged_fleet(1200)
+    respx.get(BASE + "/%s/" % failing).mock(return_value=httpx.Response(500, json=SERVER_ERROR))
+    with pytest.raises(errors.ServerError, match=failing):
+        client.devices(detail=False, include=["location"])
+
+
+@respx.mock
+def test_a_failed_router_page_fails_the_device_listing(session):
+    client = make_client(session, max_retries=1)
+    routes = paged_fleet(1800, failing_offset=1000)[0]
+    with pytest.raises(errors.ServerError) as caught:
+        client.devices(detail=False)
+    assert "no partial list" in caught.value.message
+    assert routes["groups"].call_count == 1  # the side listings had started; their results are dropped with the rest
 
 
 @respx.mock
