@@ -69,8 +69,14 @@ $(VENV)/.installed: requirements-dev.txt
 
 venv: $(VENV)/.installed
 
+# The User-Agent's version (plugins/module_utils/_version.py) is galaxy.yml's, rewritten whenever galaxy.yml
+# changes, before the tests, sanity and the build; tests/unit/plugins/module_utils/test_version.py fails if the two differ.
+VERSION_FILE := plugins/module_utils/_version.py
+$(VERSION_FILE): galaxy.yml
+	sed -i 's/^COLLECTION_VERSION = .*/COLLECTION_VERSION = "$(VERSION)"/' $@
+
 # Recreated every time (cheap): survives a moved checkout.
-collection-layout:
+collection-layout: $(VERSION_FILE)
 	@mkdir -p $(dir $(LINK))
 	@ln -sfn $(CURDIR) $(LINK)
 
@@ -87,7 +93,7 @@ define copy_tree
 	@git -C $(1) init -q
 endef
 
-sanity-tree:
+sanity-tree: $(VERSION_FILE)
 	$(call copy_tree,$(SANITY_ROOT))
 
 ## Tests -------------------------------------------------------------------
@@ -179,7 +185,7 @@ BUILD_MUST_HAVE := meta/runtime.yml meta/execution-environment.yml requirements.
                    changelogs/changelog.yaml tests/config.yml playbooks/awx_credential_types.yml \
                    extensions/awx/credential_types/fleet.yml
 EE_DEFINITION := docs/awx/execution-environment.yml
-build: venv
+build: venv $(VERSION_FILE)
 	ansible-galaxy collection build --force --output-path $(BUILD)/dist .
 	@listing=$$(tar -tzf $(TARBALL)); for f in $(BUILD_MUST_HAVE); do \
 	  grep -qx "$$f" <<<"$$listing" || { echo "build: $$f is missing from $(TARBALL)"; exit 1; }; \
