@@ -14,6 +14,8 @@ all four platform modules cost each task about a third of a second.
 from __future__ import annotations
 
 import contextlib
+from types import ModuleType
+from typing import Any, Iterator, Mapping
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.connection import platform_settings, secret_values
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import Redactor
@@ -21,7 +23,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.http import HttpS
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache
 
 
-def platform_module(platform):
+def platform_module(platform: str) -> ModuleType:
     """The module_utils module of `platform`, importing that one only."""
     if platform == "incontrol":
         from ansible_collections.wanfleet.routers.plugins.module_utils import incontrol
@@ -42,18 +44,19 @@ CLIENT_CLASSES = {"incontrol": "InControlClient", "peplink_router": "PeplinkRout
                   "telecomx": "TelecomXClient"}
 
 
-def client_class(platform):
+def client_class(platform: str) -> type:
     """The client class of `platform`."""
     return getattr(platform_module(platform), CLIENT_CLASSES[platform])
 
 
-def resource_class(platform, name):
+def resource_class(platform: str, name: str) -> type:
     """A Resource class of `platform` by its name (SsidProfileResource, GroupResource, ...)."""
     return getattr(platform_module(platform), name)
 
 
 @contextlib.contextmanager
-def open_client(params, redactor=None, session=None):
+def open_client(params: Mapping[str, Any], redactor: Redactor | None = None,
+                session: HttpSession | None = None) -> Iterator[Any]:
     """Yield the client for params['platform']; close it (router logout) and the session after.
 
     `params` has the shape of the module arguments (SPEC section 2). Raises

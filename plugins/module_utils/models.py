@@ -14,7 +14,7 @@ import os
 import re
 import traceback
 
-from typing import List, Optional
+from typing import Any, Iterable, List, Optional
 
 try:
     from pydantic import BaseModel, ConfigDict, field_validator
@@ -40,7 +40,7 @@ _MAC_HEX = re.compile(r"^[0-9a-f]{12}\Z")
 _MAC_SEPARATORS = re.compile(r"[\s:.\-]")
 
 
-def normalize_mac(value):
+def normalize_mac(value: object) -> str | None:
     """Any common MAC notation -> 'aa:bb:cc:dd:ee:ff'. Raises ValueError for anything else."""
     if value is None or value == "":
         return None
@@ -50,13 +50,13 @@ def normalize_mac(value):
     return ":".join(digits[index:index + 2] for index in range(0, 12, 2))
 
 
-def mac_digits(value):
+def mac_digits(value: object) -> str | None:
     """Any common MAC notation -> 12 lower-case hex digits (TelecomX's notation)."""
     mac = normalize_mac(value)
     return mac.replace(":", "") if mac else None
 
 
-def id_from_url(value):
+def id_from_url(value: object) -> str | None:
     """NCM refers to objects by URL (…/groups/42/); compare by the id at its end."""
     if value is None or value == "":
         return None
@@ -70,7 +70,7 @@ _ONLINE = frozenset(("online", "on", "up", "connected", "true", "1", "active"))
 _OFFLINE = frozenset(("offline", "off", "down", "disconnected", "false", "0", "inactive"))
 
 
-def normalize_status(value):
+def normalize_status(value: object) -> str:
     """Vendor status spellings -> online / offline / unknown."""
     if isinstance(value, bool):
         return "online" if value else "offline"
@@ -85,7 +85,7 @@ def normalize_status(value):
 _FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def shape_of(value, depth=3):
+def shape_of(value: Any, depth: int = 3) -> str:
     """A JSON value's shape without its values, e.g. {data: [{id: int, name: str}]}: keys and types only
     (no value can leak), for error messages and the platform check's fingerprints."""
     if isinstance(value, dict):
@@ -166,7 +166,7 @@ class Device(Record):
     _mac = field_validator("mac", mode="before")(normalize_mac)
     _status = field_validator("status", mode="before")(normalize_status)
 
-    def matches(self, key):
+    def matches(self, key: object) -> bool:
         """True when `key` is this device's id, serial, name or MAC (any notation)."""
         key = str(key)
         if key in (self.id, self.serial, self.name):
@@ -176,7 +176,7 @@ class Device(Record):
         except ValueError:
             return False
 
-    def record(self, include_raw=False):
+    def record(self, include_raw: bool = False) -> dict[str, Any]:
         exclude = set() if include_raw else {"raw"}
         if self.wan_rules is None:
             exclude.add("wan_rules")  # a platform without WAN rules shows no such key
@@ -225,12 +225,13 @@ CELLULAR_FIELDS = ("carrier", "technology", "band", "rsrp", "rsrq", "sinr", "rss
 INCLUDES = ("cellular", "location")
 
 
-def cellular_record(**values):
+def cellular_record(**values: Any) -> dict[str, Any]:
     """{carrier, technology, band, rsrp, rsrq, sinr, rssi, signal_bar, imei, iccid, imsi, apn, roaming}."""
     return dict((key, values.get(key)) for key in CELLULAR_FIELDS)
 
 
-def location_record(latitude, longitude, accuracy_m=None, method=None, updated_at=None):
+def location_record(latitude: Any, longitude: Any, accuracy_m: float | None = None, method: str | None = None,
+                    updated_at: str | None = None) -> dict[str, Any] | None:
     """{latitude, longitude, accuracy_m, method, updated_at}, or None without a position."""
     if latitude in (None, "") or longitude in (None, ""):
         return None
@@ -238,7 +239,8 @@ def location_record(latitude, longitude, accuracy_m=None, method=None, updated_a
             "updated_at": updated_at}
 
 
-def add_includes(client, devices, records, include):
+def add_includes(client: Any, devices: list[Device], records: list[dict[str, Any]],
+                 include: Iterable[str]) -> list[dict[str, Any]]:
     """Add what `include` asks to device records (Device.record() dicts, in the order of `devices`).
 
     cellular: each WAN the platform reports a modem for gains `cellular`; location: each record gains
