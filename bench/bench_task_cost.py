@@ -4,9 +4,9 @@ One simulator (`--fleet N`, default 100) serves N Peplink routers at <base>/pepl
 has one host per router (`ansible_connection: local`); each playbook is one task per host, forks 10:
 
   module          wanfleet.routers.device_info, platform peplink_router, authenticated with an API client
-                  (client_id/client_secret -> auth.token.grant -> ?accessToken=). It sends three GETs per router
-                  (info.firmware, status.wan.connection, config.ssid.profile) and builds the device record. As
-                  users run it: through its action plugin, inside the controller's worker (no module process).
+                  (client_id/client_secret -> auth.token.grant -> ?accessToken=). It sends four GETs per router
+                  (info.firmware, status.system.info, status.wan.connection, config.ssid.profile) and builds the
+                  device record. As users run it: through its action plugin, inside the controller's worker (no module process).
   module-process  the same task with `wanfleet_run_on_controller: false`: run as a module process, as it is
                   with a non-local connection (informative: what the action plugin saves).
   uri             ansible.builtin.uri: GET <router>/api/status.wan.connection?accessToken=<token>, one request.
@@ -16,8 +16,8 @@ The module's tokens come from its token cache (filled by an untimed warm-up run,
 task per router); uri's tokens are granted for the same API clients before the timed runs. uri has no way to
 log in and read in one task, so the module's cookie login (username/password: login + logout per task) has no
 one-task uri equivalent; BENCH_COOKIE=1 adds it as a third, informative contender (module-cookie).
-The module does more than the baseline (three GETs, not one; records built and checked), so the ratio is
-conservative. Every timed run is checked against the simulator's request log: exactly N x 3 (module) or N
+The module does more than the baseline (four GETs, not one; records built and checked), so the ratio is
+conservative. Every timed run is checked against the simulator's request log: exactly N x 4 (module) or N
 (uri) GETs, no login, no grant, nothing else; and every host ok.
 
 Measured, interleaved (the order alternates per run), BENCH_RUNS times each (default 3), medians of
@@ -101,12 +101,15 @@ PLAYBOOKS = {
 }
 # module-process: "module" run as a module process.
 PLAYBOOKS["module-process"] = PLAYBOOKS["module"].replace("  tasks:", "  vars:\n    wanfleet_run_on_controller: false\n  tasks:")
+
+# device_info's reads of one router (status.system.info: its name, model and serial)
+MODULE_READS = {"GET /api/info.firmware": 1, "GET /api/status.system.info": 1, "GET /api/status.wan.connection": 1,
+                "GET /api/config.ssid.profile": 1}
 EXPECTED = {
-    "module": {"GET /api/info.firmware": 1, "GET /api/status.wan.connection": 1, "GET /api/config.ssid.profile": 1},
-    "module-process": {"GET /api/info.firmware": 1, "GET /api/status.wan.connection": 1, "GET /api/config.ssid.profile": 1},
+    "module": MODULE_READS,
+    "module-process": MODULE_READS,
     "uri": {"GET /api/status.wan.connection": 1},
-    "module-cookie": {"POST /api/login": 1, "GET /api/info.firmware": 1, "GET /api/status.wan.connection": 1,
-                      "GET /api/config.ssid.profile": 1, "POST /api/logout": 1},
+    "module-cookie": dict(MODULE_READS, **{"POST /api/login": 1, "POST /api/logout": 1}),
 }
 
 

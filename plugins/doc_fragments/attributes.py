@@ -6,9 +6,15 @@ from __future__ import annotations
 
 
 class ModuleDocFragment(object):
-    """Attributes every module of the collection shares."""
+    """The attributes of every module: what each means here, said once.
+
+    A module's own `attributes:` gives only what is its own: diff_mode's support, the platforms it supports
+    (platform.platforms) and, where it says more than the description, `details`. ansible-doc merges the two
+    per attribute, the module's keys winning.
+    """
 
     DOCUMENTATION = r"""
+options: {}
 attributes:
   action:
     support: full
@@ -16,4 +22,24 @@ attributes:
       - Has an action plugin that runs the module inside the controller's worker, without a module process, when the
         connection is local; with another connection, become, async, a task O(ignore:environment) or the variable
         C(wanfleet_run_on_controller=false) it runs as a module process. The result is the same either way.
+  check_mode:
+    support: full
+    description: Can run in check mode; it sends no write request, and the result predicts the change.
+  diff_mode:
+    description: In diff mode, shows the options that change (or would change in check mode), before and after; secrets
+      are masked.
+  platform:
+    support: full
+    description: Runs on the controller and talks to the API of each platform listed (O(platform)).
+"""
+
+    # Modules that only read.
+    READ_ONLY = r"""
+options: {}
+attributes:
+  check_mode:
+    details: Reads only, so check mode sends the same reads and changes nothing.
+  diff_mode:
+    support: none
+    details: Nothing is changed, so there is no diff.
 """

@@ -13,18 +13,10 @@ It runs in one of two ways with the same code in between (perform()):
 
 from __future__ import annotations
 
-import os
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.errors import UnsupportedError as UnsupportedParametersError
-
-# pydantic looks for plugins (entry points of the group "pydantic") by reading the metadata of every
-# installed distribution when the first model is built: about 25 ms of each task on a controller with a
-# hundred packages. No module uses pydantic plugins, so a task (a module process, or the worker running
-# the module through its action plugin) skips the search, unless the user set PYDANTIC_DISABLE_PLUGINS.
-# The inventory plugin does not import this file. It must run before models.py builds its models.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.clients import open_client
 from ansible_collections.wanfleet.routers.plugins.module_utils.connection import connection_argument_spec

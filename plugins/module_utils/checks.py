@@ -14,7 +14,7 @@ SSID_MAX_OCTETS = 32  # IEEE 802.11: an SSID is 0 to 32 octets; every platform r
 _RAW_KEY = re.compile(r"^[0-9A-Fa-f]{64}\Z")
 
 
-def check_passphrase(value, platform, where="passphrase"):
+def check_passphrase(value: object, platform: str, where: str = "passphrase") -> None:
     """A WPA pre-shared key: 8 to 63 printable ASCII characters, or a raw key of 64 hexadecimal digits.
 
     The message names the option and the length, never the value."""
@@ -28,7 +28,7 @@ def check_passphrase(value, platform, where="passphrase"):
                      % (platform, where, low, high, len(text)), platform=platform)
 
 
-def check_ssid(value, platform, where="name (the SSID)"):
+def check_ssid(value: object, platform: str, where: str = "name (the SSID)") -> None:
     """An SSID: 1 to 32 octets in UTF-8 (9 emoji are 36 octets), counted the same on every platform."""
     if value is None:
         return

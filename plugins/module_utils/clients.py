@@ -14,6 +14,8 @@ all four platform modules cost each task about a third of a second.
 from __future__ import annotations
 
 import contextlib
+from types import ModuleType
+from typing import Any, Iterator, Mapping
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.connection import platform_settings, secret_values
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import Redactor
@@ -21,7 +23,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.http import HttpS
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache
 
 
-def platform_module(platform):
+def platform_module(platform: str) -> ModuleType:
     """The module_utils module of `platform`, importing that one only."""
     if platform == "incontrol":
         from ansible_collections.wanfleet.routers.plugins.module_utils import incontrol
@@ -38,18 +40,19 @@ def platform_module(platform):
     raise KeyError(platform)
 
 
-def client_class(platform):
+def client_class(platform: str) -> type:
     """The client class of `platform` (a platform_client.PlatformClient)."""
     return platform_module(platform).CLIENT
 
 
-def resource_class(platform, module):
+def resource_class(platform: str, module: str) -> type:
     """The Resource class of `module` (its name: "group", "ssid_profile", ...) on `platform`."""
     return platform_module(platform).RESOURCES[module]
 
 
 @contextlib.contextmanager
-def open_client(params, redactor=None, session=None):
+def open_client(params: Mapping[str, Any], redactor: Redactor | None = None,
+                session: HttpSession | None = None) -> Iterator[Any]:
     """Yield the client for params['platform']; close it (router logout) and the session after.
 
     `params` has the shape of the module arguments (SPEC section 2). Raises

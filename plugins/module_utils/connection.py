@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import os
+from typing import Any, Mapping
 
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -77,7 +78,7 @@ TRANSPORT = {
 }
 
 
-def connection_argument_spec():
+def connection_argument_spec() -> dict[str, dict[str, Any]]:
     """The argument spec of SPEC section 2, for AnsibleModule."""
     spec = {
         "platform": dict(type="str", required=True, choices=list(PLATFORMS),
@@ -99,7 +100,7 @@ def connection_argument_spec():
     return spec
 
 
-def resolve_source(source):
+def resolve_source(source: Mapping[str, Any]) -> dict[str, Any]:
     """Fill a plain dict (an inventory source) the way the argument spec fills module params.
 
     Values given win; then environment variables; then defaults. Returns a new dict
@@ -129,7 +130,7 @@ def resolve_source(source):
     return resolved
 
 
-def platform_settings(params):
+def platform_settings(params: Mapping[str, Any]) -> dict[str, Any]:
     """The chosen platform's options with its default URL, checked for completeness.
 
     Raises InputError naming the option and its environment variable before any request.
@@ -165,7 +166,7 @@ def platform_settings(params):
     return settings
 
 
-def check_transport(params):
+def check_transport(params: Mapping[str, Any]) -> None:
     """Refuse transport options no request could honour (before any request)."""
     timeout = params.get("timeout")
     if timeout is not None and not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
@@ -175,7 +176,7 @@ def check_transport(params):
         raise InputError("max_retries must be 0 or more, got %r" % (retries,))
 
 
-def secret_values(params):
+def secret_values(params: Mapping[str, Any]) -> list[str]:
     """Every secret value in the params, for redaction and Ansible's no_log list."""
     values = []
     for platform, options in CREDENTIALS.items():

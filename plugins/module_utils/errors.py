@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from typing import Any, Iterable
 from urllib.parse import quote, quote_plus
 
 MASK = "********"
@@ -33,13 +34,13 @@ SECRET_HEADERS = frozenset(("authorization", "cookie", "set-cookie", "x-cp-api-k
 class Redactor(object):
     """Knows every secret of the run and masks them wherever they appear."""
 
-    def __init__(self, secrets=()):
-        self._secrets = set()
+    def __init__(self, secrets: Iterable[object] = ()) -> None:
+        self._secrets: set[str] = set()
         self._pattern = None  # every secret, longest first, as one regular expression (built when needed)
         for secret in secrets:
             self.add(secret)
 
-    def add(self, secret):
+    def add(self, secret: object) -> None:
         # Very short values ("1", "ok") would mask ordinary words; credentials are longer.
         if secret is None or len(str(secret)) < 4 or str(secret) in self._secrets:
             return
@@ -51,10 +52,10 @@ class Redactor(object):
         self._pattern = None
 
     @property
-    def secrets(self):
+    def secrets(self) -> frozenset[str]:
         return frozenset(self._secrets)
 
-    def text(self, value):
+    def text(self, value: object) -> str | None:
         if value is None:
             return None
         text = str(value)
@@ -65,7 +66,7 @@ class Redactor(object):
             text = self._pattern.sub(MASK, text)
         return _mask_query_secrets(text) if "=" in text else text
 
-    def data(self, value):
+    def data(self, value: Any) -> Any:
         """Mask secrets inside nested structures (for error bodies and results): the values of
         secret-named keys at any depth, and every known secret inside any string. One pass: device
         listings of thousands of records go through here."""
@@ -97,7 +98,7 @@ def _is_secret_key(key):
             or any(word in lowered for word in ("password", "passphrase", "secret")))
 
 
-def mask_secret_keys(value):
+def mask_secret_keys(value: Any) -> Any:
     """Mask the values of secret-named keys at any depth (wifi.password5G, reserved clients, ...)."""
     if isinstance(value, dict):
         return dict((key, MASK if _is_secret_key(key) and item not in (None, "") else mask_secret_keys(item))
@@ -112,8 +113,9 @@ class WanfleetError(Exception):
 
     kind = "error"
 
-    def __init__(self, message, platform=None, method=None, url=None, status=None,
-                 vendor_message=None, body=None, retry_after=None):
+    def __init__(self, message: str, platform: str | None = None, method: str | None = None, url: str | None = None,
+                 status: int | None = None, vendor_message: str | None = None, body: Any = None,
+                 retry_after: float | None = None) -> None:
         super(WanfleetError, self).__init__(message)
         self.message = message
         self.platform = platform
@@ -125,10 +127,10 @@ class WanfleetError(Exception):
         self.retry_after = retry_after
         self.exception = None  # a traceback worth showing (-vvv): the client's own error behind this one
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
 
-    def redacted(self, redactor):
+    def redacted(self, redactor: Redactor) -> WanfleetError:
         """Return the same error with every text field masked."""
         self.message = redactor.text(self.message)
         self.url = redactor.text(self.url)
@@ -138,7 +140,7 @@ class WanfleetError(Exception):
         self.args = (self.message,)
         return self
 
-    def to_result(self):
+    def to_result(self) -> dict[str, Any]:
         """Keys for AnsibleModule.fail_json (besides msg)."""
         result = {"error_kind": self.kind}
         for key in ("platform", "method", "url", "status", "vendor_message", "body", "exception"):
@@ -238,7 +240,7 @@ class PaginationError(ApiError):
     kind = "pagination"
 
 
-def error_class_for_status(status):
+def error_class_for_status(status: int | None) -> type[ApiError]:
     """The typed error for an HTTP status; the platform refines it from the body."""
     if status in (401, 407):
         return AuthError

@@ -60,8 +60,8 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     WanfleetError,
     error_class_for_status,
 )
+from ansible_collections.wanfleet.routers.plugins.module_utils._version import COLLECTION_VERSION
 
-COLLECTION_VERSION = "0.1.0"
 USER_AGENT = "wanfleet.routers/%s" % COLLECTION_VERSION
 
 # Methods that may be re-sent after a failure without changing the outcome.

@@ -10,10 +10,11 @@ status spellings, URLs standing for ids.
 
 from __future__ import annotations
 
+import os
 import re
 import traceback
 
-from typing import List, Optional
+from typing import Any, Iterable, List, Optional
 
 try:
     from pydantic import BaseModel, ConfigDict, field_validator
@@ -39,7 +40,7 @@ _MAC_HEX = re.compile(r"^[0-9a-f]{12}\Z")
 _MAC_SEPARATORS = re.compile(r"[\s:.\-]")
 
 
-def normalize_mac(value):
+def normalize_mac(value: object) -> str | None:
     """Any common MAC notation -> 'aa:bb:cc:dd:ee:ff'. Raises ValueError for anything else."""
     if value is None or value == "":
         return None
@@ -49,13 +50,13 @@ def normalize_mac(value):
     return ":".join(digits[index:index + 2] for index in range(0, 12, 2))
 
 
-def mac_digits(value):
+def mac_digits(value: object) -> str | None:
     """Any common MAC notation -> 12 lower-case hex digits (TelecomX's notation)."""
     mac = normalize_mac(value)
     return mac.replace(":", "") if mac else None
 
 
-def id_from_url(value):
+def id_from_url(value: object) -> str | None:
     """NCM refers to objects by URL (…/groups/42/); compare by the id at its end."""
     if value is None or value == "":
         return None
@@ -69,7 +70,7 @@ _ONLINE = frozenset(("online", "on", "up", "connected", "true", "1", "active"))
 _OFFLINE = frozenset(("offline", "off", "down", "disconnected", "false", "0", "inactive"))
 
 
-def normalize_status(value):
+def normalize_status(value: object) -> str:
     """Vendor status spellings -> online / offline / unknown."""
     if isinstance(value, bool):
         return "online" if value else "offline"
@@ -84,7 +85,7 @@ def normalize_status(value):
 _FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def shape_of(value, depth=3):
+def shape_of(value: Any, depth: int = 3) -> str:
     """A JSON value's shape without its values, e.g. {data: [{id: int, name: str}]}: keys and types only
     (no value can leak), for error messages and the platform check's fingerprints."""
     if isinstance(value, dict):
@@ -101,7 +102,9 @@ def shape_of(value, depth=3):
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    # Built by _build_models() below, all at once, rather than each as its class statement runs. Models belong in
+    # this file: one derived from Record elsewhere would be built on first use, with pydantic's plugin search.
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
 
 def _as_id(value):
@@ -163,7 +166,7 @@ class Device(Record):
     _mac = field_validator("mac", mode="before")(normalize_mac)
     _status = field_validator("status", mode="before")(normalize_status)
 
-    def matches(self, key):
+    def matches(self, key: object) -> bool:
         """True when `key` is this device's id, serial, name or MAC (any notation)."""
         key = str(key)
         if key in (self.id, self.serial, self.name):
@@ -173,7 +176,7 @@ class Device(Record):
         except ValueError:
             return False
 
-    def record(self, include_raw=False):
+    def record(self, include_raw: bool = False) -> dict[str, Any]:
         exclude = set() if include_raw else {"raw"}
         if self.wan_rules is None:
             exclude.add("wan_rules")  # a platform without WAN rules shows no such key
@@ -189,18 +192,46 @@ class Group(Record):
     _id = field_validator("id", mode="before")(_as_id)
 
 
+def _build_models(base):
+    """Build every model derived from `base`, with pydantic's plugin search off and the environment left as it was.
+
+    pydantic looks for plugins (entry points of the group "pydantic") by reading the metadata of every
+    installed distribution when it builds a model and PYDANTIC_DISABLE_PLUGINS is not set: about 25 ms of
+    each task on a controller with a hundred packages. No model here uses pydantic plugins. The variable is
+    set only while these models are built (a user's own setting is kept), so importing this file changes
+    nothing for the rest of the process: the controller's worker, and the programs it starts.
+    """
+    if not HAS_PYDANTIC:
+        return
+    before = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    try:
+        models = list(base.__subclasses__())
+        while models:
+            model = models.pop()
+            model.model_rebuild()
+            models.extend(model.__subclasses__())
+    finally:
+        if before is None:
+            del os.environ["PYDANTIC_DISABLE_PLUGINS"]
+
+
+_build_models(Record)
+
+
 # device_info / inventory `include` (cellular, location): the shapes every platform fills; None where it has no such field.
 CELLULAR_FIELDS = ("carrier", "technology", "band", "rsrp", "rsrq", "sinr", "rssi", "signal_bar", "imei", "iccid", "imsi",
                    "apn", "roaming")
 INCLUDES = ("cellular", "location")
 
 
-def cellular_record(**values):
+def cellular_record(**values: Any) -> dict[str, Any]:
     """{carrier, technology, band, rsrp, rsrq, sinr, rssi, signal_bar, imei, iccid, imsi, apn, roaming}."""
     return dict((key, values.get(key)) for key in CELLULAR_FIELDS)
 
 
-def location_record(latitude, longitude, accuracy_m=None, method=None, updated_at=None):
+def location_record(latitude: Any, longitude: Any, accuracy_m: float | None = None, method: str | None = None,
+                    updated_at: str | None = None) -> dict[str, Any] | None:
     """{latitude, longitude, accuracy_m, method, updated_at}, or None without a position."""
     if latitude in (None, "") or longitude in (None, ""):
         return None
@@ -208,7 +239,8 @@ def location_record(latitude, longitude, accuracy_m=None, method=None, updated_a
             "updated_at": updated_at}
 
 
-def add_includes(client, devices, records, include):
+def add_includes(client: Any, devices: list[Device], records: list[dict[str, Any]],
+                 include: Iterable[str]) -> list[dict[str, Any]]:
     """Add what `include` asks to device records (Device.record() dicts, in the order of `devices`).
 
     cellular: each WAN the platform reports a modem for gains `cellular`; location: each record gains

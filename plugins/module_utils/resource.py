@@ -11,13 +11,15 @@ masked, and report `changed` truthfully.
 
 from __future__ import annotations
 
+from typing import Any, Collection, Iterable
+
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import MASK, WanfleetError, mask_secret_keys
 
 
 class Unknown(object):
     """A value the platform does not read back (NCM passwords come back as "*")."""
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "UNKNOWN"
 
 
@@ -41,33 +43,33 @@ class Resource(object):
     # checks it to send nothing in check mode.
     check_mode = False
 
-    def __init__(self, client, params):
+    def __init__(self, client: Any, params: dict[str, Any]) -> None:
         self.client = client
         self.params = params
 
-    def validate(self):
+    def validate(self) -> None:
         """Check the input locally; raise InputError before any request."""
 
-    def read(self):
+    def read(self) -> dict[str, Any] | None:
         """The current object (normalised dict) or None when it does not exist."""
         raise NotImplementedError
 
-    def desired(self, current):
+    def desired(self, current: dict[str, Any] | None) -> dict[str, Any] | None:
         """The keys the user set, normalised (names resolved to ids); None means unmanaged."""
         raise NotImplementedError
 
-    def create(self, desired):
+    def create(self, desired: dict[str, Any]) -> dict[str, Any]:
         """Create the object; return it as read() would."""
         raise NotImplementedError
 
-    def update(self, current, desired, changes):
+    def update(self, current: dict[str, Any], desired: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
         """Apply `changes` ({key: new value}); return the object as read() would."""
         raise NotImplementedError
 
-    def delete(self, current):
+    def delete(self, current: dict[str, Any]) -> None:
         raise NotImplementedError
 
-    def rollback(self):
+    def rollback(self) -> str | None:
         """Undo a half-applied change after a failure, where the platform allows it.
 
         Return what was undone, as a note for the user ("; ..."), or None when nothing had to be;
@@ -78,7 +80,7 @@ class Resource(object):
     rollback_failed = "the platform may hold part of the change; check it"
 
 
-def not_existing(error, kind, key):
+def not_existing(error: WanfleetError, kind: str, key: object) -> WanfleetError:
     """Mark a not-found error as naming a `kind` ("group", "device", "rule") that does not exist: in check
     mode an earlier task of the play may be about to create it, so the task predicts instead of failing
     (predicted_for_missing())."""
@@ -86,7 +88,7 @@ def not_existing(error, kind, key):
     return error
 
 
-def predicted_for_missing(error, reads_only):
+def predicted_for_missing(error: Exception, reads_only: bool) -> tuple[dict[str, Any], str] | None:
     """(result, warning) for a check-mode task whose `error` names an object that does not exist yet, or None.
 
     A task that writes predicts a change; a read (device_info) predicts nothing to read."""
@@ -100,7 +102,7 @@ def predicted_for_missing(error, reads_only):
     return result, warning
 
 
-def values_differ(wanted, have, unordered=False):
+def values_differ(wanted: Any, have: Any, unordered: bool = False) -> bool:
     if isinstance(wanted, dict) and isinstance(have, dict):
         return any(values_differ(value, have.get(key)) for key, value in wanted.items() if value is not None)
     if unordered and isinstance(wanted, list) and isinstance(have, list):
@@ -108,7 +110,8 @@ def values_differ(wanted, have, unordered=False):
     return wanted != have
 
 
-def changes_between(desired, current, secret_keys=(), unordered_keys=(), update_secrets="always"):
+def changes_between(desired: dict[str, Any], current: dict[str, Any] | None, secret_keys: Collection[str] = (),
+                    unordered_keys: Collection[str] = (), update_secrets: str = "always") -> dict[str, Any]:
     """{key: wanted} for every key the user set whose value differs from the current one."""
     changes = {}
     for key, wanted in desired.items():
@@ -125,7 +128,7 @@ def changes_between(desired, current, secret_keys=(), unordered_keys=(), update_
     return changes
 
 
-def merged(current, changes):
+def merged(current: dict[str, Any] | None, changes: dict[str, Any]) -> dict[str, Any]:
     """The current object with the changes laid over it; nested dicts are merged key by key,
     since the user's dict options manage only the keys they give."""
     result = dict(current or {})
@@ -136,14 +139,15 @@ def merged(current, changes):
     return result
 
 
-def masked(record, keys, secret_keys):
+def masked(record: dict[str, Any] | None, keys: Iterable[str], secret_keys: Collection[str]) -> dict[str, Any]:
     """The record limited to `keys`, secrets replaced by the mask (absent stays absent)."""
     if record is None:
         return {}
     return _visible(dict((key, record.get(key)) for key in keys), secret_keys)
 
 
-def ensure(resource, state, check_mode, update_secrets="always", result_key="object"):
+def ensure(resource: Resource, state: str, check_mode: bool, update_secrets: str = "always",
+           result_key: str = "object") -> dict[str, Any]:
     """Converge `resource` to `state` ('present' or 'absent'); return the module result."""
     resource.check_mode = check_mode
     resource.validate()

@@ -61,16 +61,10 @@ options:
     default: present
     choices: [present, absent]
 attributes:
-  check_mode:
-    support: full
-    description: Sends no write request; the result predicts the change.
   diff_mode:
     support: full
-    description: Shows the options that change, before and after; secrets are masked.
   platform:
-    support: full
     platforms: [ncm]
-    description: Runs on the controller and talks to the NetCloud Manager API.
 notes:
   - Only O(platform=ncm) has alert rules in its API; other platforms fail before any request.
 author:

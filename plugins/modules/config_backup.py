@@ -47,17 +47,15 @@ options:
     default: 10
 attributes:
   check_mode:
-    support: full
-    description: Reads the configurations and reports which files would change, and writes nothing.
+    details: Reads the configurations and reports which files would change, and writes nothing.
   diff_mode:
     support: full
-    description:
+    details:
       - Shows, per changed file, a short digest of each top-level key of a JSON backup (which keys changed, never a
         value), or the SHA-256 of a binary one.
   platform:
-    support: full
     platforms: [incontrol, ncm, telecomx]
-    description: Runs on the controller and talks to the platform's API; writes files on the controller.
+    details: Writes the backup files on the controller.
 notes:
   - "O(platform=incontrol): the newest configuration file InControl 2 keeps for the device (documented
     C(GET .../d/<id>/config_backup) and C(.../config_backup/<file id>)), saved as it is, with the extension C(.conf).

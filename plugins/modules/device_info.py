@@ -16,6 +16,7 @@ description:
 extends_documentation_fragment:
   - wanfleet.routers.connection
   - wanfleet.routers.attributes
+  - wanfleet.routers.attributes.read_only
 options:
   device:
     description:
@@ -54,16 +55,8 @@ options:
     type: bool
     default: false
 attributes:
-  check_mode:
-    support: full
-    description: Reads only, so check mode changes nothing either.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is no diff.
   platform:
-    support: full
     platforms: [incontrol, peplink_router, ncm, telecomx]
-    description: Runs on the controller and talks to the platform's API.
 notes:
   - "O(platform=peplink_router): C(serial), C(model) and C(name) come from C(status.system.info) where the router
     answers it (not in the router's API document; public clients read it). A router that does not leaves them

@@ -55,15 +55,12 @@ options:
     default: 15
 attributes:
   check_mode:
-    support: full
-    description: Predicts the action for each device and sends nothing.
+    details: Predicts the action for each device and sends nothing.
   diff_mode:
     support: none
-    description: RV(firmware) shows each device's version before and after.
+    details: RV(firmware) shows each device's version before and after.
   platform:
-    support: full
     platforms: [peplink_router, ncm, incontrol]
-    description: Runs on the controller and talks to the platform's API.
 notes:
   - "O(platform=ncm): routers that are offline upgrade when they come back; with O(wait) they are reported as not
     upgraded when the time is up."

@@ -69,16 +69,10 @@ options:
     type: bool
     default: false
 attributes:
-  check_mode:
-    support: full
-    description: Sends no write request; the result predicts the change.
   diff_mode:
     support: full
-    description: Shows the options that change, before and after; secrets are masked.
   platform:
-    support: full
     platforms: [incontrol, ncm]
-    description: Runs on the controller and talks to the platform's API.
 notes:
   - "O(platform=ncm): moving a router into a group changes more than membership: the router takes the group's
     target firmware (and may upgrade) and the group's configuration is layered over the router's own.

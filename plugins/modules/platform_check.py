@@ -20,18 +20,11 @@ description:
 extends_documentation_fragment:
   - wanfleet.routers.connection
   - wanfleet.routers.attributes
+  - wanfleet.routers.attributes.read_only
 options: {}
 attributes:
-  check_mode:
-    support: full
-    description: Reads only, so check mode sends the same reads.
-  diff_mode:
-    support: none
-    description: Nothing is changed, so there is no diff.
   platform:
-    support: full
     platforms: [incontrol, peplink_router, ncm, telecomx]
-    description: Runs on the controller and talks to the platform's API.
 notes:
   - A call that needs an id (a group, a device) is skipped when no earlier call found one, for example on an
     empty account; the table says so.

@@ -47,15 +47,12 @@ options:
     default: 10
 attributes:
   check_mode:
-    support: full
-    description: Nothing is sent in check mode.
+    details: Nothing is sent in check mode.
   diff_mode:
     support: none
-    description: A reboot changes no configuration.
+    details: A reboot changes no configuration.
   platform:
-    support: full
     platforms: [incontrol, peplink_router, ncm]
-    description: Runs on the controller and talks to the platform's API.
 notes:
   - "O(platform=incontrol): the reboot call (C(POST .../d/<id>/tools/reboot)) is not in Peplink's published document;
     it is inferred from public clients. See the platform page in the collection's docs."

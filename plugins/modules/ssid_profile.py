@@ -91,17 +91,11 @@ options:
     default: present
     choices: [present, absent]
 attributes:
-  check_mode:
-    support: full
-    description: Sends no write request; the result predicts the change.
   diff_mode:
     support: full
-    description: Shows the options that change, before and after; secrets are masked.
     details: Passphrases are shown as C(********).
   platform:
-    support: full
     platforms: [peplink_router, incontrol, ncm, telecomx]
-    description: Runs on the controller and talks to the platform's API.
 notes:
   - "O(platform=peplink_router): the router API updates existing profiles only. The change is saved as pending
     configuration and then applied with C(cmd.config.apply); if anything fails before that, the pending change is

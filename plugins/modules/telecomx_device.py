@@ -147,17 +147,11 @@ options:
     type: int
     default: 300
 attributes:
-  check_mode:
-    support: full
-    description: Sends no write request; the result predicts the change.
   diff_mode:
     support: full
-    description: Shows the options that change, before and after; secrets are masked.
     details: Wi-Fi passwords are shown as C(********).
   platform:
-    support: full
     platforms: [telecomx]
-    description: Runs on the controller and talks to the TelecomX API.
 notes:
   - "TelecomX documents create (C(POST /network/device)) and update (C(POST /network/device/<id>)). Delete
     (C(DELETE /network/device/<id>)) and waiting on C(jobs) are inferred; see the platform page in the collection's docs."

@@ -52,16 +52,10 @@ options:
     type: bool
     default: true
 attributes:
-  check_mode:
-    support: full
-    description: Sends no write request; the result predicts the change.
   diff_mode:
     support: full
-    description: Shows the options that change, before and after; secrets are masked.
   platform:
-    support: full
     platforms: [peplink_router, incontrol, ncm]
-    description: Runs on the controller and talks to the platform's API.
 notes:
   - "O(platform=peplink_router): reads C(status.wan.connection) (firmware 8.0.0 or later) and writes
     C(config.wan.connection.priority). With O(apply=false) the saved (pending) values are read back with a

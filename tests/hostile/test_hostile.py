@@ -20,6 +20,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     PaginationError,
     Redactor,
     RedirectError,
+    ServerError,
     TransportError,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.ncm import NcmClient
@@ -250,7 +251,7 @@ def test_an_invalid_retry_after_means_the_usual_backoff(server, value):
     session = http.HttpSession(timeout=5)
     try:
         client = NcmClient(settings, session, max_retries=3, sleep=waits.append)
-        with pytest.raises(Exception):
+        with pytest.raises(ServerError, match="503"):
             client.get("routers", 1)
     finally:
         session.close()

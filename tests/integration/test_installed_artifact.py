@@ -69,6 +69,16 @@ def test_the_installed_collection_is_the_one_used(project):
     assert not os.path.exists(os.path.join(root, "tests", "unit")) and not os.path.exists(os.path.join(root, "Makefile"))
 
 
+def test_the_user_agent_names_the_artifact_version(project):
+    folder, env = project
+    root = os.path.join(env["ANSIBLE_COLLECTIONS_PATH"], "ansible_collections", "wanfleet", "routers")
+    with open(os.path.join(root, "MANIFEST.json"), encoding="utf-8") as handle:
+        version = json.load(handle)["collection_info"]["version"]
+    code = "from ansible_collections.wanfleet.routers.plugins.module_utils.http import USER_AGENT; print(USER_AGENT)"
+    printed = run([os.path.join(BIN, "python"), "-c", code], dict(env, PYTHONPATH=env["ANSIBLE_COLLECTIONS_PATH"]), folder)
+    assert printed.stdout.strip() == "wanfleet.routers/" + version
+
+
 def test_inventory_and_playbook_from_a_project_folder(project):
     folder, env = project
     with Simulator(seed="default") as sim:

@@ -788,17 +788,17 @@ async def devapi(ctx):
 
 
 def routes():
-    O = "/rest/o/{org}"
-    G = O + "/g/{gid:int}"
+    ORG = "/rest/o/{org}"
+    G = ORG + "/g/{gid:int}"
     D = G + "/d/{did:int}"
     return [
         Route("/api/oauth2/token", token_endpoint, methods=["POST"]),
         Route("/rest/o", api(org_list), methods=["GET"]),
-        Route(O, api(org_get), methods=["GET"]),
-        Route(O + "/d", api(org_devices), methods=["GET"]),
-        Route(O + "/d/basic", api(org_devices_basic), methods=["GET"]),
-        Route(O + "/d/{did:int}", api(org_device), methods=["GET"]),
-        Route(O + "/g", api(groups), methods=["GET", "POST"]),
+        Route(ORG, api(org_get), methods=["GET"]),
+        Route(ORG + "/d", api(org_devices), methods=["GET"]),
+        Route(ORG + "/d/basic", api(org_devices_basic), methods=["GET"]),
+        Route(ORG + "/d/{did:int}", api(org_device), methods=["GET"]),
+        Route(ORG + "/g", api(groups), methods=["GET", "POST"]),
         Route(G, api(group), methods=["GET", "PUT", "DELETE"]),
         Route(G + "/add_devices", api(add_devices), methods=["POST"]),
         Route(G + "/ssid_profiles", api(ssid_profiles), methods=["GET", "POST"]),

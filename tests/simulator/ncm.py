@@ -1114,7 +1114,7 @@ KINDS = dict((k.name, k) for k in (
     Kind("router_logs", render_series, "created_at created_at_timeuuid exception level message reported_at router "
          "sequence source".split(),
          {"created_at": ("ts", ("gt", "lt"), attr("created_at")),
-          "created_at_timeuuid": ("logid", OPS, lambda l: log_id_key(l.created_at_timeuuid)),
+          "created_at_timeuuid": ("logid", OPS, lambda entry: log_id_key(entry.created_at_timeuuid)),
           "router": ("int", EQ_IN, attr("router_id"))},
          required=("router",), count_meta=True),
     # documented: L4389-4416; one record per net_device, id = the net_device's (example L4482-4494);

@@ -30,13 +30,6 @@ class Sleeps(list):
         self.append(seconds)
 
 
-@pytest.fixture
-def session():
-    session = HttpSession(timeout=5)
-    yield session
-    session.close()
-
-
 def make_client(session, **kwargs):
     sleeps = Sleeps()
     client = ApiClient(BASE, session, sleep=sleeps, **kwargs)

@@ -29,7 +29,6 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     ValidationError,
     WanfleetError,
 )
-from ansible_collections.wanfleet.routers.plugins.module_utils.http import HttpSession
 from ansible_collections.wanfleet.routers.plugins.module_utils.incontrol import InControlClient, PendingError
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, ensure
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache
@@ -114,13 +113,6 @@ def form(request):
 def mock():
     with respx.mock(assert_all_called=False, assert_all_mocked=True) as router:
         yield router
-
-
-@pytest.fixture
-def session():
-    http = HttpSession()
-    yield http
-    http.close()
 
 
 @pytest.fixture

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
@@ -45,3 +50,39 @@ def test_device_record_normalises_and_matches():
     assert record["wan"][0]["id"] == "1"
     assert all(device.matches(key) for key in ("7", "r1", "S1", "001122334455"))
     assert not device.matches("r2")
+
+
+# ---- building the models: no plugin search, no lasting change to the environment --------------------------
+
+IMPORT_AND_REPORT = """
+import json, os
+from ansible_collections.wanfleet.routers.plugins.module_utils import ansible_module, models
+from pydantic.plugin import _loader
+models.Device(platform="ncm", id="1", wan=[{"id": "1"}], ssids=[{"id": "2"}]).record()
+pending, unbuilt = [models.Record], []
+while pending:
+    model = pending.pop()
+    pending.extend(model.__subclasses__())
+    unbuilt += [model.__name__] if model is not models.Record and not model.__pydantic_complete__ else []
+print(json.dumps({"setting": os.environ.get("PYDANTIC_DISABLE_PLUGINS"), "searched": _loader._plugins is not None,
+                  "unbuilt": unbuilt}))
+"""
+
+
+def import_and_report(setting=None):
+    """What importing the modules' code and using a model did, in a fresh interpreter: {setting, searched, unbuilt}."""
+    env = dict((key, value) for key, value in os.environ.items() if key != "PYDANTIC_DISABLE_PLUGINS")
+    env["PYTHONPATH"] = os.pathsep.join(path for path in sys.path if path)
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
+    process = subprocess.run([sys.executable, "-c", IMPORT_AND_REPORT], env=env, capture_output=True, text=True,
+                             timeout=120, check=True)
+    return json.loads(process.stdout)
+
+
+def test_the_models_are_built_without_pydantic_plugin_search_and_the_environment_is_left_alone():
+    assert import_and_report() == {"setting": None, "searched": False, "unbuilt": []}
+
+
+def test_a_users_own_pydantic_plugin_setting_is_kept():
+    assert import_and_report("some_plugin") == {"setting": "some_plugin", "searched": True, "unbuilt": []}

@@ -15,7 +15,6 @@ import pytest
 import respx
 
 from ansible_collections.wanfleet.routers.plugins.module_utils import errors
-from ansible_collections.wanfleet.routers.plugins.module_utils.http import HttpSession
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import Device
 from ansible_collections.wanfleet.routers.plugins.module_utils.ncm import (
     PASSWORD_MASK,
@@ -54,13 +53,6 @@ HEADERS = {
 class Sleeps(list):
     def __call__(self, seconds):
         self.append(seconds)
-
-
-@pytest.fixture
-def session():
-    session = HttpSession(timeout=5)
-    yield session
-    session.close()
 
 
 @pytest.fixture

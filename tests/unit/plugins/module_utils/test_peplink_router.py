@@ -29,7 +29,6 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     UnsupportedError,
     ValidationError,
 )
-from ansible_collections.wanfleet.routers.plugins.module_utils.http import HttpSession
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import Device
 from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import (
     PeplinkRouterClient,
@@ -96,13 +95,6 @@ def grant_ok(token=TOKEN, scope="api", expires_in=172800):
 
 def body_of(call):
     return json.loads(call.request.content)
-
-
-@pytest.fixture
-def session():
-    http = HttpSession(timeout=5)
-    yield http
-    http.close()
 
 
 @pytest.fixture

@@ -28,7 +28,6 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     ValidationError,
     WanfleetError,
 )
-from ansible_collections.wanfleet.routers.plugins.module_utils.http import HttpSession
 from ansible_collections.wanfleet.routers.plugins.module_utils.telecomx import TelecomXClient, WaitTimeoutError
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache
 
@@ -84,13 +83,6 @@ class Clock(object):
     def sleep(self, seconds):
         self.sleeps.append(seconds)
         self.now += seconds
-
-
-@pytest.fixture
-def session():
-    session = HttpSession()
-    yield session
-    session.close()
 
 
 @pytest.fixture
