@@ -7,8 +7,8 @@ Auth is OAuth2 client_credentials with a Bearer header; tokens (and their
 refresh tokens) are shared across the tasks of a run through TokenCache.
 Every answer of `/rest/...` is the `{resp_code, caller_ref, server_ref,
 message, data}` envelope, unwrapped in `unwrap()` only. Requests are spaced
-below the documented 20 requests/s per organization by a RateLimiter whose
-schedule is shared by the forks of a run.
+under the documented 20 requests/s per organization by a RateLimiter whose
+schedule is shared by the forks of a run and that slows down on 429s.
 
 References: shared/docs/api/peplink-digest.md part A (the held vendor
 document, which stops before every write endpoint) and
@@ -19,7 +19,6 @@ is not in the held document is in the ENDPOINTS table below, marked inferred.
 from __future__ import annotations
 
 import fnmatch
-import os
 import re
 import time
 
@@ -43,7 +42,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     WanfleetError,
     error_class_for_status,
 )
-from ansible_collections.wanfleet.routers.plugins.module_utils.http import DEFAULT_MAX_RETRIES, ApiClient, RateLimiter
+from ansible_collections.wanfleet.routers.plugins.module_utils.http import DEFAULT_MAX_RETRIES, ApiClient
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
     Device,
     Group,
@@ -63,8 +62,11 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache impor
 
 PLATFORM = "incontrol"
 
-# Documented: "20 requests per second per organization" (held doc L32). We
-# aim lower so clock skew between forks and the token call never reach it.
+# Documented: "The API Request Rate Limit is 20 requests per second per organization" (IC2 API
+# doc, introduction): the most a run's schedule ever allows.
+DOCUMENTED_RATE_LIMIT = 20.0
+# The rate a run starts at: below the limit, since requests spaced 50 ms apart on the controller
+# reach a sliding window bunched; the limiter then follows the 429s (http.RateLimiter).
 RATE_LIMIT_PER_SECOND = 18.0
 
 # ---- InControl 2 endpoints: the ONE place for paths, methods and body shapes ----------------
@@ -225,9 +227,9 @@ class InControlClient(ApiClient):
     platform = PLATFORM
 
     def __init__(self, settings, session, redactor=None, token_cache=None, max_retries=DEFAULT_MAX_RETRIES,
-                 sleep=time.sleep, clock=time.time):
+                 sleep=time.sleep, clock=time.time, rate_limit=None):
         super(InControlClient, self).__init__(settings["url"], session, redactor=redactor or Redactor(),
-                                              max_retries=max_retries, sleep=sleep)
+                                              max_retries=max_retries, sleep=sleep, rate_limit=rate_limit)
         self.client_id = settings.get("client_id")
         self._client_secret = settings.get("client_secret")
         self.redactor.add(self._client_secret)
@@ -246,16 +248,9 @@ class InControlClient(ApiClient):
     # ---- rate limit ----------------------------------------------------------
 
     def _limiter(self, organization):
-        """A RateLimiter for (url, organization); shared by the run's forks through a state file.
-
-        With the token cache disabled nothing is written to disk and the limiter
-        spaces only this process's requests.
-        """
-        state_file = None
-        if self.token_cache.usable():  # the folder checks of the token cache hold for this file too
-            state_file = os.path.join(self.token_cache.directory,
-                                      "ratelimit-%s" % cache_key(self.platform + "-ratelimit", self.base_url, organization or ""))
-        return RateLimiter(RATE_LIMIT_PER_SECOND, state_file=state_file, sleep=self._sleep, clock=self._clock)
+        """The RateLimiter of (url, organization), shared by the run's forks (ApiClient.shared_limiter)."""
+        return self.shared_limiter(self.token_cache, DOCUMENTED_RATE_LIMIT, RATE_LIMIT_PER_SECOND, (organization or "",),
+                                   clock=self._clock)
 
     # ---- auth ----------------------------------------------------------------
 
