@@ -243,11 +243,15 @@ class HttpSession(object):
 LATE_SLOT_RETRIES = 3
 # Adaptation to the platform's 429s (AIMD). A cut sets the rate a little below what this controller
 # had accepted lately (its share of a limit it may share with controllers it cannot see); then the
-# rate grows by a fraction of the cut rate each second, back up to the ceiling.
-CUT_FACTOR = 0.9            # the new rate, of the rate accepted lately (jittered by +-CUT_JITTER)
+# rate grows by the same number of requests/s each second on every controller (which is what makes
+# their shares converge), back up to the ceiling.
+CUT_FACTOR = 0.9            # the new rate, of the rate accepted lately (jittered by +-CUT_JITTER), when this
+CUT_FACTOR_SHARED = 0.7     # controller had the whole limit; down to this when it had a small share: with N
+                            # controllers each cut gives back less, so cuts come N times as often (as do 429s)
 CUT_JITTER = 0.05
 CUT_HOLD = 1.0              # seconds after a cut in which more 429s do not cut again: they answer the old rate
-GROWTH_PER_SECOND = 0.02    # of the cut rate, jittered x0.5-1.5 per cut, so that slices do not move in lock-step
+GROWTH_PER_SECOND = 0.005   # of the ceiling (no ceiling: of the first cut's rate), jittered x0.5-1.5 per cut, so
+                            # that slices do not move in lock-step
 PROBE_SECONDS = 5.0         # the growth speeds up with the time without a 429 (a slice that finished left room)
 START_FRACTION = 0.25       # a new schedule with a known ceiling starts at this fraction of it and doubles
 DOUBLING_SECONDS = 1.0      # every second until the first 429 or the start rate: slices do not start at 4 x the limit
@@ -282,10 +286,11 @@ class RateLimiter(object):
         self._lock = threading.Lock()
         self._state = None  # this process's state when there is no state file
 
-    # ---- the state: {next, rate, cut_at, held_until, growth, sent, refused, span, at, starting} ---
+    # ---- the state: {next, rate, cut_at, held_until, scale, growth, sent, refused, span, at, starting}
 
     def _fresh(self, now):
-        return {"next": 0.0, "rate": self.start, "cut_at": now, "held_until": 0.0, "growth": GROWTH_PER_SECOND,
+        scale = self.ceiling or 0.0
+        return {"next": 0.0, "rate": self.start, "cut_at": now, "held_until": 0.0, "scale": scale, "growth": GROWTH_PER_SECOND * scale,
                 "sent": 0.0, "refused": 0.0, "span": 0.0, "at": now, "starting": 1.0 if self.start else 0.0}
 
     def _update(self, change):
@@ -342,7 +347,7 @@ class RateLimiter(object):
             if elapsed < ramp:
                 return state["rate"] * START_FRACTION * 2.0 ** (elapsed / DOUBLING_SECONDS)
             elapsed -= ramp  # then it grows from the start rate as from a cut
-        grown = state["rate"] * (1.0 + state["growth"] * elapsed * (1.0 + elapsed / PROBE_SECONDS))
+        grown = state["rate"] + state["growth"] * elapsed * (1.0 + elapsed / PROBE_SECONDS)
         return min(grown, self.ceiling) if self.ceiling else grown
 
     def current_rate(self):
@@ -402,12 +407,15 @@ class RateLimiter(object):
         allowed = self.rate(state, now)
         known = [value for value in (accepted, allowed) if value]
         base = min(known) if known else state["sent"] / span
-        rate = max(MIN_RATE, base * (CUT_FACTOR + CUT_JITTER * (2.0 * self._rand() - 1.0)))
+        scale = self.ceiling or max(base, state["scale"])  # no ceiling: the highest rate a cut started from
+        share = min(1.0, base / scale) if scale else 1.0
+        factor = CUT_FACTOR_SHARED + (CUT_FACTOR - CUT_FACTOR_SHARED) * share
+        rate = max(MIN_RATE, base * (factor + CUT_JITTER * (2.0 * self._rand() - 1.0)))
         if allowed and state["next"] > now:
             # The slots already handed out were spaced for the old rate: the next one comes later.
             state["next"] = now + (state["next"] - now) * allowed / rate
-        state.update(rate=rate, cut_at=now, held_until=now + CUT_HOLD, growth=GROWTH_PER_SECOND * (0.5 + self._rand()),
-                     starting=0.0)
+        state.update(rate=rate, cut_at=now, held_until=now + CUT_HOLD, scale=scale, starting=0.0,
+                     growth=GROWTH_PER_SECOND * scale * (0.5 + self._rand()))
 
 
 class ApiClient(object):

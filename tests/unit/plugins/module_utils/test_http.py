@@ -437,8 +437,8 @@ def test_rate_limiter_cuts_on_429_below_what_was_accepted_and_grows_back_to_the_
     assert limiter.current_rate() == 18 / 4.0  # a quarter of the start rate, doubling each second
     clock.now += 1.0
     assert limiter.current_rate() == pytest.approx(9)
-    send(limiter, clock, 90)  # then at 18/s and more: 0.02 more per second, sooner the longer no 429 comes
-    grown = 18 * (1 + 0.02 * (clock.now - 1002.0) * (1 + (clock.now - 1002.0) / 5))
+    send(limiter, clock, 90)  # then at 18/s and more: 0.5 % of the ceiling more per second, sooner the longer no 429 comes
+    grown = 18 + 0.1 * (clock.now - 1002.0) * (1 + (clock.now - 1002.0) / 5)
     assert limiter.current_rate() == pytest.approx(min(grown, 20), rel=0.02)
     limiter.refused()
     cut = limiter.current_rate()
