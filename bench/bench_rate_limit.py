@@ -33,6 +33,7 @@ Exit status 1 if a host failed or a router lacks its change; the throughput is r
 
     make bench                      # or: PYTHONPATH=.:<collections path> python bench/bench_rate_limit.py
     BENCH_DEVICES=200 BENCH_FORKS=20 python bench/bench_rate_limit.py
+    BENCH_TIMELINE=5 ...            # also the accepted and refused requests of every 5 seconds
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ FORKS = int(os.environ.get("BENCH_FORKS", "20"))
 SKIP_PLAYBOOK = os.environ.get("BENCH_SKIP_PLAYBOOK", "") not in ("", "0")  # for a quick look at the client alone
 LIMIT = 20.0  # InControl 2: requests per second per organization (the simulator's incontrol_rate_limit)
 TARGET = 0.85
+TIMELINE = int(os.environ.get("BENCH_TIMELINE", "0"))  # > 0: also print the requests of every that many seconds
 
 
 def collections_path():
@@ -243,9 +245,30 @@ def measure(sim, state, org_id, label, runner, work, target=TARGET):
     print("  throughput: %.2f accepted requests/s (%.2f sent) over %.1f s = %.2f of the limit (target >= %.2f)"
           % (rate, len(org) / span if span else 0.0, span, rate / LIMIT, target))
     print("  wall %.1f s, CPU %.1f s (%.2f CPU s per host)" % (wall, cpu, cpu / float(DEVICES)))
+    if TIMELINE and times:
+        seconds = {}
+        for entry in org:
+            counts = seconds.setdefault(int(entry["time"] - min(times)) // TIMELINE, [0, 0])
+            counts[entry["status"] == 429] += 1
+        print("  every %d s from the first request, accepted/429: %s" % (TIMELINE, " ".join(
+            "%d/%d" % tuple(seconds.get(index, (0, 0))) for index in range(max(seconds) + 1))))
     if failed:
         print("  first failure: %s" % failed[0])
     return len(outcomes) == DEVICES and not failed and not wrong, rate / LIMIT, refused_share
+
+
+def prepare(sim, setting):
+    """The simulator ahead of the controller, the set-up printed; returns (the seed's state, the organization id)."""
+    priority = server_priority(sim)
+    state = sim.state()
+    print("fleet: %d InControl 2 devices (one organization), %s, limit %d requests/s per organization; "
+          "machine: %d CPUs; simulator priority: %s" % (DEVICES, setting, LIMIT, os.cpu_count(), priority))
+    return state, state["incontrol"]["organizations"][0]["id"]
+
+
+def print_took(started):
+    load = ", ".join("%.1f" % value for value in os.getloadavg())
+    print("(benchmark took %.0fs; machine: %d CPUs, load %s)" % (time.perf_counter() - started, os.cpu_count(), load))
 
 
 def main():
@@ -253,11 +276,7 @@ def main():
     work = tempfile.mkdtemp(prefix="wanfleet-bench-ratelimit-")
     try:
         with Simulator(fleet=DEVICES) as sim:
-            priority = server_priority(sim)
-            state = sim.state()
-            org_id = state["incontrol"]["organizations"][0]["id"]
-            print("fleet: %d InControl 2 devices (one organization), forks %d, limit %d requests/s per organization; "
-                  "machine: %d CPUs; simulator priority: %s" % (DEVICES, FORKS, LIMIT, os.cpu_count(), priority))
+            state, org_id = prepare(sim, "forks %d" % FORKS)
             clients_ok, clients_fraction, _refused = measure(sim, state, org_id, "module code in %d processes, no ansible-playbook" % FORKS,
                                                    run_clients, work)
             playbook_ok, playbook_fraction = True, 0.0
@@ -265,8 +284,7 @@ def main():
                 playbook_ok, playbook_fraction, _refused = measure(sim, state, org_id, "ansible-playbook, forks %d" % FORKS, run_playbook, work)
             print("ratios: throughput / limit = %.2f (ansible-playbook), %.2f (module code alone); target %.2f"
                   % (playbook_fraction, clients_fraction, TARGET))
-            load = ", ".join("%.1f" % value for value in os.getloadavg())
-            print("(benchmark took %.0fs; machine: %d CPUs, load %s)" % (time.perf_counter() - started, os.cpu_count(), load))
+            print_took(started)
             return 0 if clients_ok and playbook_ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)

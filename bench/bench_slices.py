@@ -36,13 +36,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from bench_rate_limit import (  # noqa: E402  (bench/ is on the path now)
-    DEVICES,
     FORKS,
-    LIMIT,
     finish_playbook,
     measure,
+    prepare,
+    print_took,
     run_playbook,
-    server_priority,
     start_playbook,
     timed,
     write_playbook,
@@ -78,11 +77,7 @@ def main():
     work = tempfile.mkdtemp(prefix="wanfleet-bench-slices-")
     try:
         with Simulator(fleet=DEVICES) as sim:
-            priority = server_priority(sim)
-            state = sim.state()
-            org_id = state["incontrol"]["organizations"][0]["id"]
-            print("fleet: %d InControl 2 devices (one organization), limit %d requests/s per organization; "
-                  "machine: %d CPUs; simulator priority: %s" % (DEVICES, LIMIT, os.cpu_count(), priority))
+            state, org_id = prepare(sim, "%d slices of forks %d, and 1 process of forks %d" % (SLICES, SLICE_FORKS, FORKS))
             slices_ok, slices_fraction, slices_refused = measure(
                 sim, state, org_id, "%d ansible-playbook processes at once (job slices), forks %d each, separate token caches"
                 % (SLICES, SLICE_FORKS), run_slices, work, THROUGHPUT_TARGET)
@@ -92,8 +87,7 @@ def main():
                   % (slices_fraction, SLICES, one_fraction, THROUGHPUT_TARGET))
             print("        429s / requests = %.3f (%d slices), %.3f (1 process); target <= %.2f"
                   % (slices_refused, SLICES, one_refused, REFUSED_TARGET))
-            load = ", ".join("%.1f" % value for value in os.getloadavg())
-            print("(benchmark took %.0fs; machine: %d CPUs, load %s)" % (time.perf_counter() - started, os.cpu_count(), load))
+            print_took(started)
             return 0 if slices_ok and one_ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)

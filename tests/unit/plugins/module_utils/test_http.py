@@ -18,6 +18,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.http import (
     chunked,
     parse_retry_after,
 )
+from tests.unit.plugins.module_utils.test_telecomx import Clock  # a clock that sleeping advances
 
 BASE = "https://api.example.test/v1"
 
@@ -403,21 +404,6 @@ def test_rate_limiter_spaces_requests_across_instances(tmp_path):
     assert sleeps == [0.1, 0.1]  # the second instance sees the first one's schedule
 
 
-class FakeClock(object):
-    """A clock that sleeping advances; `sleeps` records every wait."""
-
-    def __init__(self, now=1000.0):
-        self.now = now
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 def limiter_for(clock, state_file=None, ceiling=20, start=None, rand=lambda: 0.5):
     return RateLimiter(ceiling, start=start, state_file=state_file, sleep=clock.sleep, clock=clock, rand=rand)
 
@@ -431,7 +417,7 @@ def send(limiter, clock, count, refused_every=0):
 
 
 def test_rate_limiter_cuts_on_429_below_what_was_accepted_and_grows_back_to_the_ceiling(tmp_path):
-    clock = FakeClock()
+    clock = Clock()
     limiter = limiter_for(clock, str(tmp_path / "rate"), ceiling=20, start=18)
     limiter.wait()
     assert limiter.current_rate() == 18 / 4.0  # a quarter of the start rate, doubling each second
@@ -453,7 +439,7 @@ def test_rate_limiter_cuts_on_429_below_what_was_accepted_and_grows_back_to_the_
 
 def test_rate_limiter_cut_follows_the_share_accepted(tmp_path):
     """Other controllers take three quarters of the limit: within a few seconds this one's rate is near its quarter."""
-    clock = FakeClock()
+    clock = Clock()
     limiter = limiter_for(clock, str(tmp_path / "rate"), ceiling=20, start=18)
     send(limiter, clock, 60)  # ramped up to 18/s alone
     begin = clock.now
@@ -467,7 +453,7 @@ def test_rate_limiter_cut_follows_the_share_accepted(tmp_path):
 
 
 def test_rate_limiter_jitter_separates_controllers(tmp_path):
-    clock = FakeClock()
+    clock = Clock()
     rates = []
     for index, draw in enumerate((0.0, 1.0)):
         limiter = limiter_for(clock, str(tmp_path / ("rate%d" % index)), rand=lambda draw=draw: draw)
@@ -479,7 +465,7 @@ def test_rate_limiter_jitter_separates_controllers(tmp_path):
 
 
 def test_rate_limiter_waits_out_retry_after_for_every_fork(tmp_path):
-    clock = FakeClock()
+    clock = Clock()
     state = str(tmp_path / "rate")
     first, second = limiter_for(clock, state), limiter_for(clock, state)
     first.wait()
@@ -490,7 +476,7 @@ def test_rate_limiter_waits_out_retry_after_for_every_fork(tmp_path):
 
 
 def test_rate_limiter_without_a_known_limit_spaces_nothing_until_a_429():
-    clock = FakeClock()
+    clock = Clock()
     limiter = limiter_for(clock, ceiling=None)
     send(limiter, clock, 50)
     assert clock.sleeps == [] and limiter.current_rate() is None
@@ -504,7 +490,7 @@ def test_rate_limiter_without_a_known_limit_spaces_nothing_until_a_429():
 def test_rate_limiter_state_file_garbage_is_replaced(tmp_path):
     state = tmp_path / "rate"
     state.write_text('{"next": "soon", "rate": -3, "sent": 1e999}')
-    clock = FakeClock()
+    clock = Clock()
     limiter = limiter_for(clock, str(state), ceiling=10)
     limiter.wait()
     clock.now += 2.0  # past the start
@@ -515,7 +501,7 @@ def test_rate_limiter_state_file_garbage_is_replaced(tmp_path):
 
 
 def test_api_client_reports_429_to_its_limiter(session):
-    clock = FakeClock()
+    clock = Clock()
     limiter = limiter_for(clock, ceiling=20)
     with respx.mock:
         respx.get(BASE + "/x").mock(side_effect=[httpx.Response(429, headers={"Retry-After": "2"}), httpx.Response(200, json={})])
