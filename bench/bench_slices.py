@@ -36,6 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from bench_rate_limit import (  # noqa: E402  (bench/ is on the path now)
+    DEVICES,
     FORKS,
     finish_playbook,
     measure,
