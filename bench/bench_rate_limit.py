@@ -278,7 +278,7 @@ def main():
         with Simulator(fleet=DEVICES) as sim:
             state, org_id = prepare(sim, "forks %d" % FORKS)
             clients_ok, clients_fraction, _refused = measure(sim, state, org_id, "module code in %d processes, no ansible-playbook" % FORKS,
-                                                   run_clients, work)
+                                                             run_clients, work)
             playbook_ok, playbook_fraction = True, 0.0
             if not SKIP_PLAYBOOK:
                 playbook_ok, playbook_fraction, _refused = measure(sim, state, org_id, "ansible-playbook, forks %d" % FORKS, run_playbook, work)

@@ -245,13 +245,16 @@ LATE_SLOT_RETRIES = 3
 # had accepted lately (its share of a limit it may share with controllers it cannot see); then the
 # rate grows by the same number of requests/s each second on every controller (which is what makes
 # their shares converge), back up to the ceiling.
-CUT_FACTOR = 0.9            # the new rate, of the rate accepted lately (jittered by +-CUT_JITTER), when this
-CUT_FACTOR_SHARED = 0.7     # controller had the whole limit; down to this when it had a small share: with N
-                            # controllers each cut gives back less, so cuts come N times as often (as do 429s)
+# The new rate, of the rate accepted lately (jittered by +-CUT_JITTER): CUT_FACTOR when this controller had the
+# whole limit, down to CUT_FACTOR_SHARED when it had a small share (with N controllers each cut gives back less,
+# so cuts, and 429s, come N times as often).
+CUT_FACTOR = 0.9
+CUT_FACTOR_SHARED = 0.7
 CUT_JITTER = 0.05
 CUT_HOLD = 1.0              # seconds after a cut in which more 429s do not cut again: they answer the old rate
-GROWTH_PER_SECOND = 0.005   # of the ceiling (no ceiling: of the first cut's rate), jittered x0.5-1.5 per cut, so
-                            # that slices do not move in lock-step
+# Growth per second, of the ceiling (no ceiling: of the highest rate a cut started from), jittered x0.5-1.5
+# per cut so that slices do not move in lock-step.
+GROWTH_PER_SECOND = 0.005
 PROBE_SECONDS = 5.0         # the growth speeds up with the time without a 429 (a slice that finished left room)
 START_FRACTION = 0.25       # a new schedule with a known ceiling starts at this fraction of it and doubles
 DOUBLING_SECONDS = 1.0      # every second until the first 429 or the start rate: slices do not start at 4 x the limit
