@@ -470,8 +470,7 @@ def _included_problem(record, included):
     """Why the `include` values of a cached record (cellular, location) are not ones this plugin writes, or None."""
     if "cellular" in included:
         modems = record["cellular"]
-        if not isinstance(modems, list) or not all(isinstance(modem, dict) and isinstance(modem.get("wan_id"), str)
-                                                    for modem in modems):
+        if not isinstance(modems, list) or not all(isinstance(modem, dict) and isinstance(modem.get("wan_id"), str) for modem in modems):
             return "has a cellular value that is not a list of modems with their wan_id"
     if "location" in included and record["location"] is not None and not isinstance(record["location"], dict):
         return "has a location that is neither a dictionary nor null"

@@ -38,18 +38,14 @@ def platform_module(platform):
     raise KeyError(platform)
 
 
-CLIENT_CLASSES = {"incontrol": "InControlClient", "peplink_router": "PeplinkRouterClient", "ncm": "NcmClient",
-                  "telecomx": "TelecomXClient"}
-
-
 def client_class(platform):
-    """The client class of `platform`."""
-    return getattr(platform_module(platform), CLIENT_CLASSES[platform])
+    """The client class of `platform` (a platform_client.PlatformClient)."""
+    return platform_module(platform).CLIENT
 
 
-def resource_class(platform, name):
-    """A Resource class of `platform` by its name (SsidProfileResource, GroupResource, ...)."""
-    return getattr(platform_module(platform), name)
+def resource_class(platform, module):
+    """The Resource class of `module` (its name: "group", "ssid_profile", ...) on `platform`."""
+    return platform_module(platform).RESOURCES[module]
 
 
 @contextlib.contextmanager

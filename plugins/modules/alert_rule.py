@@ -123,7 +123,7 @@ SPEC = dict(
 
 
 def operate(module, client):
-    resource = resource_class(module.platform, "AlertRuleResource")(client, module.params)
+    resource = resource_class(module.platform, "alert_rule")(client, module.params)
     return ensure(resource, module.params["state"], module.check_mode, result_key="rule")
 
 

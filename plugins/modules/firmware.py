@@ -75,6 +75,8 @@ EXAMPLES = r"""
 - name: Boot the other firmware image a Peplink router holds
   wanfleet.routers.firmware:
     platform: peplink_router
+    peplink_router:
+      url: https://192.168.50.1
     version: 8.1.3
     wait: true
 

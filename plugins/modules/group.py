@@ -151,7 +151,7 @@ SPEC = dict(
 
 
 def operate(module, client):
-    resource = resource_class(module.platform, "GroupResource")(client, module.params)
+    resource = resource_class(module.platform, "group")(client, module.params)
     return ensure(resource, module.params["state"], module.check_mode, result_key="group")
 
 

@@ -190,7 +190,7 @@ SPEC = dict(
 
 def operate(module, client):
     params = module.params
-    resource = resource_class(module.platform, "SsidProfileResource")(client, params)
+    resource = resource_class(module.platform, "ssid_profile")(client, params)
     return ensure(resource, params["state"], module.check_mode, update_secrets=params["update_passphrase"], result_key="profile")
 
 

@@ -244,7 +244,7 @@ SPEC = dict(
 
 def operate(module, client):
     params = module.params
-    resource = resource_class(module.platform, "TelecomXDeviceResource")(client, params)
+    resource = resource_class(module.platform, "telecomx_device")(client, params)
     return ensure(resource, params["state"], module.check_mode, update_secrets=params["update_password"], result_key="device")
 
 

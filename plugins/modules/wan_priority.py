@@ -146,7 +146,7 @@ def in_order(connections):
 
 
 def operate(module, client):
-    resource = resource_class(module.platform, "WanPriorityResource")(client, module.params)
+    resource = resource_class(module.platform, "wan_priority")(client, module.params)
     result = ensure(resource, "present", module.check_mode, result_key="wan")
     result["connections"] = in_order((result.pop("wan") or {}).get("connections") or {})
     return result

@@ -77,6 +77,7 @@ def real_values(sim):
         "00:11:22:33:44:55": ":".join(device["macAddress"][i:i + 2] for i in range(0, 12, 2)),
         "5f1c0c9d2a4e1b0012345678": customer, "organization: Main": "organization: sim-org",
         "noc@example.com": "%s.%s@example.com" % tuple(part.lower() for part in PEOPLE[0]),  # alert e-mails go to NCM users
+        "branch-007": state["peplink"]["routers"][sorted(state["peplink"]["routers"])[-1]]["name"],  # one through InControl
     }
 
 
@@ -101,7 +102,7 @@ class Project(object):
     def __init__(self, sim, folder, env):
         self.sim, self.folder, self.env = sim, folder, env
         self.inventory = None
-        self.values = real_values(sim)
+        self.values = dict(real_values(sim), **{"/var/backups/routers": str(folder / "backups")})
         self.count = 0
         (folder / "extra_vars.yml").write_text(yaml.safe_dump(EXTRA_VARS))
 
@@ -259,7 +260,7 @@ def test_requirements_simulator_lists_what_the_simulator_imports():
 def test_docs_cite_only_what_a_reader_has():
     """A reader has the repository and the vendors' public pages: no project-internal specification or file copies."""
     internal = re.compile(r"SPEC section|docs/api/|\.\./shared|[a-z-]+-digest\.md|beyond-the-docs|Unchanged in this phase|"
-                          r"(peplink|telecomx|cradlepoint)[a-z0-9-]*\.txt")
+                          r"(peplink|telecomx|cradlepoint)[a-z0-9-]*\.txt|\bL[0-9]{2,5}\b|§")
     found = []
     for page in PAGES + ["roles/site_provision/README.md"]:
         path = os.path.join(ROOT, page)

@@ -243,7 +243,7 @@ def test_wan_priority_group(sim, play):
 def test_wan_priority_bad_input(sim, play):
     ibr = router(sim, "IBR900")["name"]
     cases = [
-        ("priority 0", dict(device=ibr, connections=[{"name": "LTE", "priority": 0}]), "priority must be 1 or more"),
+        ("priority 0", dict(device=ibr, connections=[{"name": "LTE", "priority": 0}]), "priority must be 1 to 1000"),
         ("apply false", dict(device=ibr, apply=False, connections=[{"name": "LTE", "priority": 2}]),
          "apply: false is not supported on platform ncm"),
         ("bad id", dict(device=ibr, connections=[{"id": "wan1", "priority": 2}]), "id must be a WAN rule _id_ (a UUID) or its index"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import ssl
 import subprocess
 import sys
 import threading
@@ -59,7 +60,8 @@ class Simulator(object):
             raise RuntimeError("the simulator did not start:\n" + "".join(lines))
         # Keep draining its output so a chatty server never blocks on a full pipe.
         threading.Thread(target=self.process.stdout.read, daemon=True).start()
-        self._control = httpx.Client(base_url=self.url, verify=self.ca_file or True, timeout=30)
+        self._control = httpx.Client(base_url=self.url, verify=ssl.create_default_context(cafile=self.ca_file) if self.ca_file else True,
+                                     timeout=30)
         return self
 
     def stop(self):
