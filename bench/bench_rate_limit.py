@@ -33,6 +33,7 @@ Exit status 1 if a host failed or a router lacks its change; the throughput is r
 
     make bench                      # or: PYTHONPATH=.:<collections path> python bench/bench_rate_limit.py
     BENCH_DEVICES=200 BENCH_FORKS=20 python bench/bench_rate_limit.py
+    BENCH_TIMELINE=5 ...            # also the accepted and refused requests of every 5 seconds
 """
 
 from __future__ import annotations
@@ -63,13 +64,14 @@ FORKS = int(os.environ.get("BENCH_FORKS", "20"))
 SKIP_PLAYBOOK = os.environ.get("BENCH_SKIP_PLAYBOOK", "") not in ("", "0")  # for a quick look at the client alone
 LIMIT = 20.0  # InControl 2: requests per second per organization (the simulator's incontrol_rate_limit)
 TARGET = 0.85
+TIMELINE = int(os.environ.get("BENCH_TIMELINE", "0"))  # > 0: also print the requests of every that many seconds
 
 
 def collections_path():
     """A collections path with this checkout as wanfleet.routers: the one set up by `make`, or a temporary one."""
     given = os.environ.get("ANSIBLE_COLLECTIONS_PATH")
     if given and os.path.isdir(os.path.join(given.split(os.pathsep)[0], "ansible_collections", "wanfleet", "routers")):
-        return given
+        return os.pathsep.join(os.path.abspath(path) for path in given.split(os.pathsep))  # the playbooks run elsewhere
     base = tempfile.mkdtemp(prefix="wanfleet-bench-collections-")
     os.makedirs(os.path.join(base, "ansible_collections", "wanfleet"))
     os.symlink(ROOT, os.path.join(base, "ansible_collections", "wanfleet", "routers"))
@@ -97,8 +99,8 @@ def busiest_window(times):
     return max((bisect.bisect_right(times, start + 1.0 - 1e-9) - index for index, start in enumerate(times)), default=0)
 
 
-def run_playbook(sim, state, work):
-    """The real thing: ansible-playbook, one host per device, forks FORKS. Returns (outcomes, wall, CPU)."""
+def write_playbook(sim, state, work):
+    """hosts.yml (one host per device) and play.yml (one wan_priority task) in `work`."""
     with open(os.path.join(work, "hosts.yml"), "w") as handle:
         yaml.safe_dump(inventory(state), handle)
     play = [{
@@ -109,9 +111,15 @@ def run_playbook(sim, state, work):
     }]
     with open(os.path.join(work, "play.yml"), "w") as handle:
         yaml.safe_dump(play, handle, sort_keys=False)
-    results = os.path.join(work, "results.jsonl")
-    env = dict((name, value) for name, value in os.environ.items()
-               if not name.startswith(("INCONTROL_", "PEPLINK_", "X_CP_", "X_ECM_", "TELECOMX_", "CP_BASE_URL", "WANFLEET_")))
+
+
+def start_playbook(work, name, forks, limit_file=None, extra_env=None):
+    """Start ansible-playbook on work/hosts.yml and work/play.yml as a controller of its own: its own
+    token cache (and rate-limit schedule), temporary folders and results file, all under work/name."""
+    home = os.path.join(work, name)
+    os.makedirs(home)
+    env = dict((key, value) for key, value in os.environ.items()
+               if not key.startswith(("INCONTROL_", "PEPLINK_", "X_CP_", "X_ECM_", "TELECOMX_", "CP_BASE_URL", "WANFLEET_")))
     env.update({
         "ANSIBLE_COLLECTIONS_PATH": collections_path(),
         "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS,
@@ -119,27 +127,48 @@ def run_playbook(sim, state, work):
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_RETRY_FILES_ENABLED": "0",
         "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-        "ANSIBLE_LOCAL_TEMP": os.path.join(work, "local-tmp"),
-        "ANSIBLE_REMOTE_TMP": os.path.join(work, "remote-tmp"),
-        "WANFLEET_CACHE_DIR": os.path.join(work, "token-cache-playbook"),
-        "WANFLEET_RESULTS_FILE": results,
+        "ANSIBLE_LOCAL_TEMP": os.path.join(home, "local-tmp"),
+        "ANSIBLE_REMOTE_TMP": os.path.join(home, "remote-tmp"),
+        "WANFLEET_CACHE_DIR": os.path.join(home, "token-cache"),
+        "WANFLEET_RESULTS_FILE": os.path.join(home, "results.jsonl"),
     })
+    env.update(extra_env or {})
     command = [os.path.join(BIN, "ansible-playbook"), "-i", os.path.join(work, "hosts.yml"), os.path.join(work, "play.yml"),
-               "--forks", str(FORKS)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wall = time.perf_counter()
-    process = subprocess.run(command, env=env, cwd=work, capture_output=True, text=True, timeout=7200, check=False)
-    wall = time.perf_counter() - wall
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+               "--forks", str(forks)]
+    if limit_file:
+        command += ["--limit", "@" + limit_file]
+    return subprocess.Popen(command, env=env, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def finish_playbook(process, work, name):
+    """Wait for a playbook started by start_playbook; its outcomes: [(ok | changed | failed, msg)]."""
+    output = process.communicate(timeout=7200)[0]
+    results = os.path.join(work, name, "results.jsonl")
     entries = []
     if os.path.exists(results):
         with open(results) as handle:
             entries = [json.loads(line) for line in handle]
     if not entries:
-        print(process.stdout[-2000:], process.stderr[-2000:])
-    outcomes = [("failed" if entry["status"] == "failed" else "changed" if entry["result"].get("changed") else "ok",
-                 entry["result"].get("msg")) for entry in entries]
+        print(output[-3000:])
+    return [("failed" if entry["status"] == "failed" else "changed" if entry["result"].get("changed") else "ok",
+             entry["result"].get("msg")) for entry in entries]
+
+
+def timed(run):
+    """run() -> outcomes; returns (outcomes, wall, CPU of the child processes)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter()
+    outcomes = run()
+    wall = time.perf_counter() - wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return outcomes, wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def run_playbook(sim, state, work):
+    """The real thing: ansible-playbook, one host per device, forks FORKS. Returns (outcomes, wall, CPU)."""
+    write_playbook(sim, state, work)
+    name = "playbook-%d" % time.monotonic_ns()
+    return timed(lambda: finish_playbook(start_playbook(work, name, FORKS), work, name))
 
 
 def _client_worker(job):
@@ -166,13 +195,11 @@ def run_clients(sim, state, work):
     items = sorted((router["name"], change_for(router)) for router in state["peplink"]["routers"].values())
     cache_dir = os.path.join(work, "token-cache-clients")
     jobs = [(sim.url, cache_dir, items[index::FORKS]) for index in range(FORKS)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wall = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(FORKS) as pool:
-        outcomes = [outcome for chunk in pool.map(_client_worker, jobs) for outcome in chunk]
-    wall = time.perf_counter() - wall
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return outcomes, wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+    def run():
+        with multiprocessing.get_context("fork").Pool(FORKS) as pool:
+            return [outcome for chunk in pool.map(_client_worker, jobs) for outcome in chunk]
+    return timed(run)
 
 
 def server_priority(sim):
@@ -190,7 +217,9 @@ def server_priority(sim):
     return "nice -10"
 
 
-def measure(sim, state, org_id, label, runner, work):
+def measure(sim, state, org_id, label, runner, work, target=TARGET):
+    """Run `runner` against a freshly reset simulator and print its figures; returns (all hosts changed and
+    no failure, accepted throughput / limit, share of the organization's requests answered 429)."""
     sim.reset()
     sim.clear_requests()
     outcomes, wall, cpu = runner(sim, state, work)
@@ -209,15 +238,37 @@ def measure(sim, state, org_id, label, runner, work):
     print("%s:" % label)
     print("  hosts: %d done, %d changed, %d failed; routers without the new priority: %d"
           % (len(outcomes), sum(1 for status, msg in outcomes if status == "changed"), len(failed), wrong))
-    print("  org requests: %d (%.2f per host), token requests: %d, HTTP 429 (retried): %d, busiest 1 s window: %d"
-          % (len(org), len(org) / float(DEVICES), sum(1 for entry in log if entry["path"] == "/api/oauth2/token"),
-             refused, busiest_window(times)))
+    refused_share = refused / float(len(org)) if org else 0.0
+    print("  org requests: %d (%.2f per host), token requests: %d, HTTP 429 (retried): %d = %.1f %% of the requests, "
+          "busiest 1 s window: %d" % (len(org), len(org) / float(DEVICES), sum(1 for entry in log if entry["path"] == "/api/oauth2/token"),
+                                      refused, 100.0 * refused_share, busiest_window(times)))
     print("  throughput: %.2f accepted requests/s (%.2f sent) over %.1f s = %.2f of the limit (target >= %.2f)"
-          % (rate, len(org) / span if span else 0.0, span, rate / LIMIT, TARGET))
+          % (rate, len(org) / span if span else 0.0, span, rate / LIMIT, target))
     print("  wall %.1f s, CPU %.1f s (%.2f CPU s per host)" % (wall, cpu, cpu / float(DEVICES)))
+    if TIMELINE and times:
+        seconds = {}
+        for entry in org:
+            counts = seconds.setdefault(int(entry["time"] - min(times)) // TIMELINE, [0, 0])
+            counts[entry["status"] == 429] += 1
+        print("  every %d s from the first request, accepted/429: %s" % (TIMELINE, " ".join(
+            "%d/%d" % tuple(seconds.get(index, (0, 0))) for index in range(max(seconds) + 1))))
     if failed:
         print("  first failure: %s" % failed[0])
-    return len(outcomes) == DEVICES and not failed and not wrong, rate / LIMIT
+    return len(outcomes) == DEVICES and not failed and not wrong, rate / LIMIT, refused_share
+
+
+def prepare(sim, setting):
+    """The simulator ahead of the controller, the set-up printed; returns (the seed's state, the organization id)."""
+    priority = server_priority(sim)
+    state = sim.state()
+    print("fleet: %d InControl 2 devices (one organization), %s, limit %d requests/s per organization; "
+          "machine: %d CPUs; simulator priority: %s" % (DEVICES, setting, LIMIT, os.cpu_count(), priority))
+    return state, state["incontrol"]["organizations"][0]["id"]
+
+
+def print_took(started):
+    load = ", ".join("%.1f" % value for value in os.getloadavg())
+    print("(benchmark took %.0fs; machine: %d CPUs, load %s)" % (time.perf_counter() - started, os.cpu_count(), load))
 
 
 def main():
@@ -225,20 +276,15 @@ def main():
     work = tempfile.mkdtemp(prefix="wanfleet-bench-ratelimit-")
     try:
         with Simulator(fleet=DEVICES) as sim:
-            priority = server_priority(sim)
-            state = sim.state()
-            org_id = state["incontrol"]["organizations"][0]["id"]
-            print("fleet: %d InControl 2 devices (one organization), forks %d, limit %d requests/s per organization; "
-                  "machine: %d CPUs; simulator priority: %s" % (DEVICES, FORKS, LIMIT, os.cpu_count(), priority))
-            clients_ok, clients_fraction = measure(sim, state, org_id, "module code in %d processes, no ansible-playbook" % FORKS,
-                                                   run_clients, work)
+            state, org_id = prepare(sim, "forks %d" % FORKS)
+            clients_ok, clients_fraction, _refused = measure(sim, state, org_id, "module code in %d processes, no ansible-playbook" % FORKS,
+                                                             run_clients, work)
             playbook_ok, playbook_fraction = True, 0.0
             if not SKIP_PLAYBOOK:
-                playbook_ok, playbook_fraction = measure(sim, state, org_id, "ansible-playbook, forks %d" % FORKS, run_playbook, work)
+                playbook_ok, playbook_fraction, _refused = measure(sim, state, org_id, "ansible-playbook, forks %d" % FORKS, run_playbook, work)
             print("ratios: throughput / limit = %.2f (ansible-playbook), %.2f (module code alone); target %.2f"
                   % (playbook_fraction, clients_fraction, TARGET))
-            load = ", ".join("%.1f" % value for value in os.getloadavg())
-            print("(benchmark took %.0fs; machine: %d CPUs, load %s)" % (time.perf_counter() - started, os.cpu_count(), load))
+            print_took(started)
             return 0 if clients_ok and playbook_ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)

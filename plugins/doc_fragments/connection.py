@@ -161,6 +161,19 @@ options:
       - Environment variable E(WANFLEET_TOKEN_CACHE).
     type: bool
     default: true
+  rate_limit:
+    description:
+      - Requests per second this run may send to the platform account (InControl 2 - the organization),
+        for operators who split a limit by hand, for example between the slices of an AWX job.
+      - Without it the run follows the platform. InControl 2 documents 20 requests per second per organization;
+        a run starts at 18 per second (reached in two seconds) and never exceeds 19. NCM and TelecomX document
+        no number, so requests are not spaced until the platform answers HTTP 429. On every 429 the run cuts its
+        rate to a little below what the platform accepted lately, waits out C(Retry-After), and then slowly raises
+        the rate again while requests pass. O(rate_limit) is the most it then allows; it never raises a documented limit.
+      - The rate is shared by the forks of a run through a file in the token cache folder
+        (with O(token_cache=false), each task paces itself alone). Not used with O(platform=peplink_router).
+      - Environment variable E(WANFLEET_RATE_LIMIT).
+    type: float
 notes:
   - "Modules run on the controller. Use C(hosts: localhost), C(delegate_to: localhost),
     or inventory hosts with C(ansible_connection: local)."

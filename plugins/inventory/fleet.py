@@ -180,6 +180,11 @@ options:
             share InControl's per-organization rate limit with them. Environment variable E(WANFLEET_TOKEN_CACHE).
         type: bool
         default: true
+      rate_limit:
+        description:
+          - Requests per second this source may send (at most the documented limit). Without it the rate follows the
+            platform's HTTP 429 answers, as for the modules. Environment variable E(WANFLEET_RATE_LIMIT).
+        type: float
   detail:
     description:
       - Also read each device's WAN connections and SSIDs into C(wanfleet_wan) and C(wanfleet_ssids).

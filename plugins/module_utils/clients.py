@@ -71,6 +71,7 @@ def open_client(params: Mapping[str, Any], redactor: Redactor | None = None,
         settings, session, redactor=redactor,
         token_cache=TokenCache(enabled=params.get("token_cache", True) is not False),
         max_retries=params.get("max_retries", 5) if params.get("max_retries") is not None else 5,
+        rate_limit=params.get("rate_limit"),
     )
     try:
         yield client

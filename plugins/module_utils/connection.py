@@ -75,6 +75,7 @@ TRANSPORT = {
     "timeout": ("float", "WANFLEET_TIMEOUT", 30.0),
     "max_retries": ("int", "WANFLEET_MAX_RETRIES", 5),
     "token_cache": ("bool", "WANFLEET_TOKEN_CACHE", True),
+    "rate_limit": ("float", "WANFLEET_RATE_LIMIT", None),
 }
 
 
@@ -171,6 +172,9 @@ def check_transport(params: Mapping[str, Any]) -> None:
     timeout = params.get("timeout")
     if timeout is not None and not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
         raise InputError("timeout must be a positive number of seconds, got %r" % (timeout,))
+    rate = params.get("rate_limit")
+    if rate is not None and not (isinstance(rate, (int, float)) and math.isfinite(rate) and rate > 0):
+        raise InputError("rate_limit must be a positive number of requests per second, got %r" % (rate,))
     retries = params.get("max_retries")
     if retries is not None and retries < 0:
         raise InputError("max_retries must be 0 or more, got %r" % (retries,))

@@ -7,8 +7,8 @@ Auth is OAuth2 client_credentials with a Bearer header; tokens (and their
 refresh tokens) are shared across the tasks of a run through TokenCache.
 Every answer of `/rest/...` is the `{resp_code, caller_ref, server_ref,
 message, data}` envelope, unwrapped in `unwrap()` only. Requests are spaced
-below the documented 20 requests/s per organization by a RateLimiter whose
-schedule is shared by the forks of a run.
+under the documented 20 requests/s per organization by a RateLimiter whose
+schedule is shared by the forks of a run and that slows down on 429s.
 
 References: shared/docs/api/peplink-digest.md part A (the held vendor
 document, which stops before every write endpoint) and
@@ -28,10 +28,12 @@ from ansible_collections.wanfleet.routers.plugins.module_utils._incontrol.facts 
     DEVAPI_POST_CONTENT_TYPE,
     DEVAPI_WAN_STATUS,
     DEVICE_API_OWNERSHIP,
+    DOCUMENTED_RATE_LIMIT,
     ENDPOINTS,
     NO_FIRMWARE_WRITE,
     PENDING_READ_ATTEMPTS,
     PENDING_READ_DELAY,
+    RATE_CEILING,
     RATE_LIMIT_PER_SECOND,
     SSID_PROFILES_KEY,
 )

@@ -6,7 +6,6 @@ device-API proxy (router replies unwrapped by _router_api)."""
 
 from __future__ import annotations
 
-import os
 import time
 
 from ansible_collections.wanfleet.routers.plugins.module_utils._router_api import unwrap_router_reply
@@ -20,7 +19,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     WanfleetError,
     error_class_for_status,
 )
-from ansible_collections.wanfleet.routers.plugins.module_utils.http import DEFAULT_MAX_RETRIES, ApiClient, RateLimiter
+from ansible_collections.wanfleet.routers.plugins.module_utils.http import DEFAULT_MAX_RETRIES, ApiClient
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache, cache_key
 from ansible_collections.wanfleet.routers.plugins.module_utils._incontrol.common import (
     _error_code,
@@ -38,6 +37,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils._incontrol.facts 
     PENDING_READ_ATTEMPTS,
     PENDING_READ_DELAY,
     PLATFORM,
+    RATE_CEILING,
     RATE_LIMIT_PER_SECOND,
     RESP_CODE_ERRORS,
 )
@@ -54,9 +54,9 @@ class InControlClient(InControlDevices, ApiClient):
     platform = PLATFORM
 
     def __init__(self, settings, session, redactor=None, token_cache=None, max_retries=DEFAULT_MAX_RETRIES,
-                 sleep=time.sleep, clock=time.time):
+                 sleep=time.sleep, clock=time.time, rate_limit=None):
         super(InControlClient, self).__init__(settings["url"], session, redactor=redactor or Redactor(),
-                                              max_retries=max_retries, sleep=sleep)
+                                              max_retries=max_retries, sleep=sleep, rate_limit=rate_limit)
         self.client_id = settings.get("client_id")
         self._client_secret = settings.get("client_secret")
         self.redactor.add(self._client_secret)
@@ -75,16 +75,9 @@ class InControlClient(InControlDevices, ApiClient):
     # ---- rate limit ----------------------------------------------------------
 
     def _limiter(self, organization):
-        """A RateLimiter for (url, organization); shared by the run's forks through a state file.
-
-        With the token cache disabled nothing is written to disk and the limiter
-        spaces only this process's requests.
-        """
-        state_file = None
-        if self.token_cache.usable():  # the folder checks of the token cache hold for this file too
-            state_file = os.path.join(self.token_cache.directory,
-                                      "ratelimit-%s" % cache_key(self.platform + "-ratelimit", self.base_url, organization or ""))
-        return RateLimiter(RATE_LIMIT_PER_SECOND, state_file=state_file, sleep=self._sleep, clock=self._clock)
+        """The RateLimiter of (url, organization), shared by the run's forks (ApiClient.shared_limiter)."""
+        return self.shared_limiter(self.token_cache, RATE_CEILING, RATE_LIMIT_PER_SECOND, (organization or "",),
+                                   clock=self._clock)
 
     # ---- auth ----------------------------------------------------------------
 

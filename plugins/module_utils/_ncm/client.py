@@ -53,16 +53,20 @@ class NcmClient(NcmConfiguration, NcmDevices, ApiClient):
     retry_statuses = RETRY_STATUSES
 
     def __init__(self, settings, session, redactor=None, token_cache=None, max_retries=DEFAULT_MAX_RETRIES,
-                 sleep=time.sleep, retry_max_wait=RETRY_MAX_WAIT, rate_limiter=None):
+                 sleep=time.sleep, retry_max_wait=RETRY_MAX_WAIT, rate_limiter=None, rate_limit=None):
         super().__init__(settings["url"], session, redactor=redactor, max_retries=max_retries,
-                         retry_max_wait=retry_max_wait, sleep=sleep, rate_limiter=rate_limiter)
+                         retry_max_wait=retry_max_wait, sleep=sleep, rate_limiter=rate_limiter, rate_limit=rate_limit)
         for option in SECRET_OPTIONS:
             self.redactor.add(settings.get(option))
         missing = [option for option, header in AUTH_HEADERS if not settings.get(option)]
         if missing:
             raise InputError("ncm: credentials are missing: %s" % ", ".join(missing), platform=self.platform)
         self._headers = dict((header, str(settings[option])) for option, header in AUTH_HEADERS)
-        self.token_cache = token_cache  # unused: NCM has no token, the keys go with every request
+        self.token_cache = token_cache  # NCM has no token (the keys go with every request): it holds the rate schedule
+        if self.rate_limiter is None:
+            # NCM documents 429 without a number: no spacing until it refuses a request, then the
+            # account's rate follows its 429s (at most the user's rate_limit), shared by the run's forks.
+            self.rate_limiter = self.shared_limiter(token_cache, None, None, (settings["cp_api_id"], settings["ecm_api_id"]))
         self._products = None
         self._accounts = None
         self._defaults = {}

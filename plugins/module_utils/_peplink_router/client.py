@@ -93,9 +93,10 @@ class PeplinkRouterClient(ApiClient):
     platform = "peplink_router"
 
     def __init__(self, settings, session, redactor=None, token_cache=None, max_retries=DEFAULT_MAX_RETRIES,
-                 sleep=time.sleep, clock=time.time):
+                 sleep=time.sleep, clock=time.time, rate_limit=None):
+        # rate_limit is not used: each router is its own server, and its 429 means "too many sessions"
         super(PeplinkRouterClient, self).__init__(settings["url"], session, redactor=redactor,
-                                                  max_retries=max_retries, sleep=sleep)
+                                                  max_retries=max_retries, sleep=sleep, rate_limit=rate_limit)
         self.settings = dict(settings)
         self.auth_mode = _auth_mode(settings)
         for name in ("password", "client_secret"):

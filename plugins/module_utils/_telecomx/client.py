@@ -76,9 +76,9 @@ class TelecomXClient(TelecomXDevices, ApiClient):
     platform = "telecomx"
 
     def __init__(self, settings, session, redactor=None, token_cache=None, max_retries=DEFAULT_MAX_RETRIES,
-                 sleep=time.sleep, clock=time.monotonic):
+                 sleep=time.sleep, clock=time.monotonic, rate_limit=None):
         super(TelecomXClient, self).__init__(settings["url"], session, redactor=redactor,
-                                             max_retries=max_retries, sleep=sleep)
+                                             max_retries=max_retries, sleep=sleep, rate_limit=rate_limit)
         self.settings = settings
         self.customer = settings.get("customer") or None
         self.username = settings.get("username")
@@ -90,6 +90,9 @@ class TelecomXClient(TelecomXDevices, ApiClient):
         for secret in (self._password, self._given_token):
             self.redactor.add(secret)
         self.token_cache = token_cache or TokenCache(enabled=False)
+        # No rate limit is documented: no spacing until TelecomX answers 429, then the account's rate
+        # follows its 429s (at most the user's rate_limit), shared by the run's forks.
+        self.rate_limiter = self.shared_limiter(self.token_cache, None, None, (self.username or "", self.customer or ""))
         self._clock = clock
         self._lock = threading.RLock()
         self._local = threading.local()  # the token a thread's refused request carried

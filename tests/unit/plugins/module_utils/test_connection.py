@@ -14,7 +14,8 @@ ENV = {"WANFLEET_PLATFORM", "INCONTROL_URL", "INCONTROL_CLIENT_ID", "INCONTROL_C
        "PEPLINK_URL", "PEPLINK_USERNAME", "PEPLINK_PASSWORD", "PEPLINK_CLIENT_ID", "PEPLINK_CLIENT_SECRET",
        "CP_BASE_URL", "X_CP_API_ID", "X_CP_API_KEY", "X_ECM_API_ID", "X_ECM_API_KEY", "TELECOMX_URL",
        "TELECOMX_USERNAME", "TELECOMX_PASSWORD", "TELECOMX_TOKEN", "TELECOMX_CUSTOMER",
-       "WANFLEET_VALIDATE_CERTS", "WANFLEET_CA_PATH", "WANFLEET_TIMEOUT", "WANFLEET_MAX_RETRIES", "WANFLEET_TOKEN_CACHE"}
+       "WANFLEET_VALIDATE_CERTS", "WANFLEET_CA_PATH", "WANFLEET_TIMEOUT", "WANFLEET_MAX_RETRIES", "WANFLEET_TOKEN_CACHE",
+       "WANFLEET_RATE_LIMIT"}
 
 
 @pytest.fixture(autouse=True)
@@ -90,6 +91,16 @@ def test_resolve_source_matches_the_argument_spec(monkeypatch):
         connection.resolve_source({"platform": "ncm", "ncm": {"api_key": "x"}})
     with pytest.raises(InputError, match="platform must be one of"):
         connection.resolve_source({"platform": "meraki"})
+
+
+def test_rate_limit_from_the_environment_and_refused_when_not_a_positive_number(monkeypatch):
+    monkeypatch.setenv("WANFLEET_RATE_LIMIT", "4.5")
+    params = validate({"platform": "incontrol", "incontrol": {"client_id": "a", "client_secret": "b"}}).validated_parameters
+    assert params["rate_limit"] == 4.5
+    assert connection.resolve_source({"platform": "ncm"})["rate_limit"] == 4.5
+    for bad in (0.0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(InputError, match="rate_limit must be a positive number"):
+            connection.platform_settings(dict(params, rate_limit=bad))
 
 
 def test_doc_fragment_documents_exactly_the_argument_spec():

@@ -21,6 +21,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.http import (
     chunked,
     parse_retry_after,
 )
+from tests.unit.plugins.module_utils.test_telecomx import Clock  # a clock that sleeping advances
 
 BASE = "https://api.example.test/v1"
 
@@ -486,9 +487,119 @@ def test_rate_limiter_spaces_requests_across_instances(tmp_path):
     state = str(tmp_path / "rate")
     first = RateLimiter(10, state_file=state, sleep=sleep, clock=lambda: clock[0])
     second = RateLimiter(10, state_file=state, sleep=sleep, clock=lambda: clock[0])
-    for limiter in (first, second, first, second):
+    first.wait()
+    assert first.current_rate() == 2.5  # a new schedule starts at a quarter of the rate and doubles each second
+    clock[0] += 2.0
+    for limiter in (second, first, second):
         limiter.wait()
-    assert sleeps == [0.1, 0.1, 0.1]  # the second instance sees the first one's schedule
+    assert sleeps == [0.1, 0.1]  # the second instance sees the first one's schedule
+
+
+def limiter_for(clock, state_file=None, ceiling=20, start=None, rand=lambda: 0.5):
+    return RateLimiter(ceiling, start=start, state_file=state_file, sleep=clock.sleep, clock=clock, rand=rand)
+
+
+def send(limiter, clock, count, refused_every=0):
+    """`count` requests through the limiter; every `refused_every`-th one answered 429."""
+    for number in range(1, count + 1):
+        limiter.wait()
+        if refused_every and number % refused_every == 0:
+            limiter.refused()
+
+
+def test_rate_limiter_cuts_on_429_below_what_was_accepted_and_grows_back_to_the_ceiling(tmp_path):
+    clock = Clock()
+    limiter = limiter_for(clock, str(tmp_path / "rate"), ceiling=20, start=18)
+    limiter.wait()
+    assert limiter.current_rate() == 18 / 4.0  # a quarter of the start rate, doubling each second
+    clock.now += 1.0
+    assert limiter.current_rate() == pytest.approx(9)
+    send(limiter, clock, 90)  # then at 18/s and more: 0.5 % of the ceiling more per second, sooner the longer no 429 comes
+    grown = 18 + 0.1 * (clock.now - 1002.0) * (1 + (clock.now - 1002.0) / 5)
+    assert limiter.current_rate() == pytest.approx(min(grown, 20), rel=0.02)
+    limiter.refused()
+    cut = limiter.current_rate()
+    assert 0.8 * 18 < cut < 0.95 * 20  # about 0.9 of the rate accepted lately
+    limiter.refused()  # the answer to a request sent before the cut: no second cut
+    assert limiter.current_rate() == pytest.approx(cut)
+    clock.now += 0.5
+    assert cut < limiter.current_rate() < 20  # a slow climb
+    clock.now += 3600
+    assert limiter.current_rate() == 20  # never above the ceiling
+
+
+def test_rate_limiter_cut_follows_the_share_accepted(tmp_path):
+    """Other controllers take three quarters of the limit: within a few seconds this one's rate is near its quarter."""
+    clock = Clock()
+    limiter = limiter_for(clock, str(tmp_path / "rate"), ceiling=20, start=18)
+    send(limiter, clock, 60)  # ramped up to 18/s alone
+    begin = clock.now
+    for number in range(40):
+        limiter.wait()
+        if number % 4:
+            limiter.refused()
+    assert clock.now - begin < 12
+    assert limiter.current_rate() < 18 / 4 * 1.5
+    assert limiter.current_rate() > 0.2  # not stopped
+
+
+def test_rate_limiter_jitter_separates_controllers(tmp_path):
+    clock = Clock()
+    rates = []
+    for index, draw in enumerate((0.0, 1.0)):
+        limiter = limiter_for(clock, str(tmp_path / ("rate%d" % index)), rand=lambda draw=draw: draw)
+        send(limiter, clock, 40)
+        limiter.refused()
+        clock.now += 10
+        rates.append(limiter.current_rate())
+    assert rates[0] < rates[1]  # different cut and growth: slices do not move in lock-step
+
+
+def test_rate_limiter_waits_out_retry_after_for_every_fork(tmp_path):
+    clock = Clock()
+    state = str(tmp_path / "rate")
+    first, second = limiter_for(clock, state), limiter_for(clock, state)
+    first.wait()
+    first.refused(retry_after=7)
+    del clock.sleeps[:]
+    second.wait()  # another fork: it waits for the Retry-After too
+    assert clock.sleeps == pytest.approx([7.0], abs=0.01)
+
+
+def test_rate_limiter_without_a_known_limit_spaces_nothing_until_a_429():
+    clock = Clock()
+    limiter = limiter_for(clock, ceiling=None)
+    send(limiter, clock, 50)
+    assert clock.sleeps == [] and limiter.current_rate() is None
+    clock.now += 1.0  # 50 requests in the last second, then a 429
+    limiter.refused()
+    assert 20 < limiter.current_rate() < 50
+    send(limiter, clock, 10)
+    assert len(clock.sleeps) == 9
+
+
+def test_rate_limiter_state_file_garbage_is_replaced(tmp_path):
+    state = tmp_path / "rate"
+    state.write_text('{"next": "soon", "rate": -3, "sent": 1e999}')
+    clock = Clock()
+    limiter = limiter_for(clock, str(state), ceiling=10)
+    limiter.wait()
+    clock.now += 2.0  # past the start
+    send(limiter, clock, 3)
+    assert clock.sleeps == pytest.approx([0.1, 0.1], abs=1e-5)
+    state.write_text("1234.5")  # the schedule file of an older version: a new start
+    assert limiter.current_rate() == 2.5
+
+
+def test_api_client_reports_429_to_its_limiter(session):
+    clock = Clock()
+    limiter = limiter_for(clock, ceiling=20)
+    with respx.mock:
+        respx.get(BASE + "/x").mock(side_effect=[httpx.Response(429, headers={"Retry-After": "2"}), httpx.Response(200, json={})])
+        client = make_client(session, rate_limiter=limiter)[0]
+        client.request("GET", "/x")
+    assert limiter.current_rate() < 20
+    assert 2.0 in [round(value, 3) for value in clock.sleeps]  # the schedule waited out the Retry-After too
 
 
 def test_chunked():

@@ -456,19 +456,48 @@ def test_put_is_resent(make, api):
 # ---- rate limit ---------------------------------------------------------------------------
 
 
-def test_requests_are_spaced_below_20_per_second(make, api, fake_time):
+def test_requests_start_below_20_per_second_and_never_exceed_it(make, api, fake_time):
     api.get(URL + "/rest/o/org1/g/10").mock(return_value=httpx.Response(200, json=envelope({"id": 10})))
     client = make()
-    client.organization_id()  # token + org list
-    fake_time.now += 10  # an idle pause resets nothing but the wait
+    client.organization_id()  # token + org list: a new schedule starts at a quarter of the start rate
+    assert fake_time.sleeps == pytest.approx([4.0 / incontrol.RATE_LIMIT_PER_SECOND], rel=0.01)
+    assert incontrol.RATE_LIMIT_PER_SECOND < incontrol.DOCUMENTED_RATE_LIMIT == 20
+    fake_time.now += 600  # no 429 for a long time: the rate has grown, up to 19/s, under the documented limit
     fake_time.sleeps[:] = []
     for path in ["g/10"] * 5:
         client.get(path)
-    interval = 1.0 / incontrol.RATE_LIMIT_PER_SECOND
-    assert incontrol.RATE_LIMIT_PER_SECOND < 20
     # the first request goes at once, each next one a full interval later (the shared file keeps microseconds)
-    assert fake_time.sleeps == pytest.approx([interval] * 4, abs=1e-5)
-    assert interval > 1.0 / 20
+    assert incontrol.RATE_CEILING == 19
+    assert fake_time.sleeps == pytest.approx([1.0 / 19] * 4, abs=1e-5)
+
+
+def test_a_429_slows_the_organization_down(make, api, fake_time):
+    api.get(URL + "/rest/o/org1/g/10").mock(side_effect=[httpx.Response(429, json={"error": "rate_limit_exceeded"})]
+                                            + [httpx.Response(200, json=envelope({"id": 10}))] * 3)
+    client = make()
+    client.organization_id()
+    fake_time.now += 600
+    client.get("g/10")  # refused once, then retried
+    fake_time.sleeps[:] = []
+    client.get("g/10")
+    client.get("g/10")
+    limiter = client.rate_limiter
+    assert len(fake_time.sleeps) == 2 and min(fake_time.sleeps) > 1.0 / 19  # slower than before the 429
+    another = make()  # another fork: it reads the same, lowered rate from the shared file
+    assert another.rate_limiter.state_file == limiter.state_file
+    assert 15 < another.rate_limiter.current_rate() < 19  # cut by about a tenth
+
+
+def test_rate_limit_option_lowers_the_ceiling_never_raises_it(make, api, fake_time):
+    api.get(URL + "/rest/o/org1/g/10").mock(return_value=httpx.Response(200, json=envelope({"id": 10})))
+    assert make(rate_limit=50).rate_limiter.ceiling == 19
+    client = make(rate_limit=4)
+    client.organization_id()
+    fake_time.now += 600
+    fake_time.sleeps[:] = []
+    client.get("g/10")
+    client.get("g/10")
+    assert fake_time.sleeps == pytest.approx([0.25], abs=1e-5)
 
 
 def test_forks_share_one_schedule_per_organization(make, api, cache, fake_time):
@@ -481,7 +510,7 @@ def test_forks_share_one_schedule_per_organization(make, api, cache, fake_time):
     fake_time.sleeps[:] = []
     first.get("g/10")
     second.get("g/10")  # another process: same state file, so it waits its turn
-    assert fake_time.sleeps == pytest.approx([1.0 / incontrol.RATE_LIMIT_PER_SECOND], abs=1e-5)
+    assert fake_time.sleeps == pytest.approx([1.0 / 19], abs=1e-5)  # the rate grew to its ceiling while idle
     states = [name for name in os.listdir(cache.directory) if name.startswith("ratelimit-")]
     assert len(states) == 1
     assert first.rate_limiter.state_file == second.rate_limiter.state_file
