@@ -336,6 +336,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.connection import
     TRANSPORT,
     platform_settings,
     resolve_source,
+    transport_value,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import PermissionDeniedError, WanfleetError
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import HAS_HTTPX, HttpSession
@@ -624,7 +625,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             tls = self._tls(source)
             if tls not in sessions:
                 try:
-                    sessions[tls] = HttpSession(timeout=max(s.get("timeout") or 30.0 for s in sources),
+                    sessions[tls] = HttpSession(timeout=max(transport_value(s, "timeout") for s in sources),
                                                 validate_certs=tls[0], ca_path=tls[1])
                 except WanfleetError as error:
                     raise AnsibleParserError("wanfleet.routers.fleet: source %s: %s" % (source["name"], error.message))
