@@ -78,9 +78,11 @@ options:
       filters:
         description:
           - Which devices to list, with the keys C(wanfleet.routers.device_info) takes in its C(filters).
+          - They match the same way on every platform (see C(wanfleet.routers.device_info)). C(name), C(model) and
+            C(serial) take shell patterns, the other keys exact values.
           - V(ncm) sends router filters to the API (C(state), C(group) by id or name, C(name), C(serial_number),
             C(mac), C(account), C(device_type), C(id), C(ipv4_address), C(reboot_required), the C(__in), C(__lt),
-            C(__gt) forms; a list value becomes C(__in)); C(product)/C(model) are matched on the listing.
+            C(__gt) forms; a list value becomes C(__in)); C(product)/C(model), and a shell pattern, are matched on the listing.
           - V(incontrol) lists one group server-side with C(group) (id or name) and applies C(name), C(model)
             (shell patterns), C(status) and C(tags) to the listing (InControl documents no filter parameters).
           - V(telecomx) sends C(customer) to the API and applies C(name), C(model), C(serial) (shell patterns),

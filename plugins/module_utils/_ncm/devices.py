@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import AmbiguousError, InputError, NotFoundError
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
+    PATTERN_FILTERS,
     Device,
     Group,
     WanConnection,
     cellular_record,
+    has_pattern,
     location_record,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import not_existing
@@ -223,7 +225,9 @@ class NcmDevices(object):
         (configuration_managers) come in `router__in` chunks of 100; without it, the routers
         listing asks only for the fields the record needs.
         """
-        params, product_ids = self._router_filters(filters)
+        patterns = dict((key, value) for key, value in (filters or {}).items() if key in PATTERN_FILTERS and has_pattern(value))
+        params, product_ids = self._router_filters(dict((key, value) for key, value in (filters or {}).items()
+                                                        if key not in patterns))
         known_groups = {}
         if group not in (None, ""):
             found = self.find_group(group)
@@ -232,7 +236,9 @@ class NcmDevices(object):
         routers = self._find_router(device, params, fields) if device not in (None, "") else self._routers(params, fields)
         if product_ids is not None:
             routers = [router for router in routers if _ref_id(router.get("product")) in product_ids]
-        return self._device_records(routers, detail, known_groups)
+        records = self._device_records(routers, detail, known_groups)
+        # A shell pattern is no routers filter: it is matched on the listing, the way the other platforms match.
+        return [record for record in records if all(record.passes(key, value) for key, value in patterns.items())]
 
     def _router_filters(self, filters):
         params, product_ids = {}, None

@@ -648,6 +648,14 @@ def test_device_filters_are_server_side(client):
 
 
 @respx.mock
+def test_a_shell_pattern_is_matched_on_the_listing_not_sent(client):
+    routes = mock_fleet()
+    assert [d.name for d in client.devices(filters={"name": "ap22-1?4", "status": "online"}, detail=False)] == ["AP22-154"]
+    query = query_of(routes["routers"].calls.last)
+    assert "name" not in query and query["state"] == "online"  # the plain value still goes to the API
+
+
+@respx.mock
 def test_product_filter_is_applied_on_the_listing(client):
     mock_fleet()
     assert len(client.devices(filters={"model": "AP22"}, detail=False)) == 2
