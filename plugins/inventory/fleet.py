@@ -80,9 +80,11 @@ options:
       filters:
         description:
           - Which devices to list, with the keys C(wanfleet.routers.device_info) takes in its C(filters).
+          - They match the same way on every platform (see C(wanfleet.routers.device_info)). C(name), C(model) and
+            C(serial) take shell patterns, the other keys exact values.
           - V(ncm) sends router filters to the API (C(state), C(group) by id or name, C(name), C(serial_number),
             C(mac), C(account), C(device_type), C(id), C(ipv4_address), C(reboot_required), the C(__in), C(__lt),
-            C(__gt) forms; a list value becomes C(__in)); C(product)/C(model) are matched on the listing.
+            C(__gt) forms; a list value becomes C(__in)); C(product)/C(model), and a shell pattern, are matched on the listing.
           - V(incontrol) lists one group server-side with C(group) (id or name) and applies C(name), C(model)
             (shell patterns), C(status) and C(tags) to the listing (InControl documents no filter parameters).
           - V(telecomx) sends C(customer) to the API and applies C(name), C(model), C(serial) (shell patterns),
@@ -343,6 +345,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.connection import
     TRANSPORT,
     platform_settings,
     resolve_source,
+    transport_value,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import PermissionDeniedError, WanfleetError
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import HAS_HTTPX, HttpSession
@@ -631,7 +634,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             tls = self._tls(source)
             if tls not in sessions:
                 try:
-                    sessions[tls] = HttpSession(timeout=max(s.get("timeout") or 30.0 for s in sources),
+                    sessions[tls] = HttpSession(timeout=max(transport_value(s, "timeout") for s in sources),
                                                 validate_certs=tls[0], ca_path=tls[1])
                 except WanfleetError as error:
                     raise AnsibleParserError("wanfleet.routers.fleet: source %s: %s" % (source["name"], error.message))

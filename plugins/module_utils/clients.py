@@ -17,7 +17,7 @@ import contextlib
 from types import ModuleType
 from typing import Any, Iterator, Mapping
 
-from ansible_collections.wanfleet.routers.plugins.module_utils.connection import platform_settings, secret_values
+from ansible_collections.wanfleet.routers.plugins.module_utils.connection import platform_settings, secret_values, transport_value
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import Redactor
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import HttpSession
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache
@@ -64,13 +64,13 @@ def open_client(params: Mapping[str, Any], redactor: Redactor | None = None,
     settings = platform_settings(params)
     own_session = session is None
     if own_session:
-        session = HttpSession(timeout=params["timeout"] if params.get("timeout") is not None else 30.0,
+        session = HttpSession(timeout=transport_value(params, "timeout"),
                               validate_certs=params.get("validate_certs", True) is not False,
                               ca_path=params.get("ca_path"))
     client = client_class(params["platform"])(
         settings, session, redactor=redactor,
         token_cache=TokenCache(enabled=params.get("token_cache", True) is not False),
-        max_retries=params.get("max_retries", 5) if params.get("max_retries") is not None else 5,
+        max_retries=transport_value(params, "max_retries"),
         rate_limit=params.get("rate_limit"),
     )
     try:

@@ -68,12 +68,16 @@ AUTH_SETS = {
     "telecomx": [("token",), ("username", "password")],
 }
 
+# The transport defaults, here only (http.py, clients.py and the inventory read them from here).
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RETRIES = 5
+
 # option -> (type, environment variable, default)
 TRANSPORT = {
     "validate_certs": ("bool", "WANFLEET_VALIDATE_CERTS", True),
     "ca_path": ("path", "WANFLEET_CA_PATH", None),
-    "timeout": ("float", "WANFLEET_TIMEOUT", 30.0),
-    "max_retries": ("int", "WANFLEET_MAX_RETRIES", 5),
+    "timeout": ("float", "WANFLEET_TIMEOUT", DEFAULT_TIMEOUT),
+    "max_retries": ("int", "WANFLEET_MAX_RETRIES", DEFAULT_MAX_RETRIES),
     "token_cache": ("bool", "WANFLEET_TOKEN_CACHE", True),
     "rate_limit": ("float", "WANFLEET_RATE_LIMIT", None),
 }
@@ -165,6 +169,12 @@ def platform_settings(params: Mapping[str, Any]) -> dict[str, Any]:
                              "pasting); remove it" % (platform, platform, name, env), platform=platform)
     check_transport(params)
     return settings
+
+
+def transport_value(params: Mapping[str, Any], name: str) -> Any:
+    """params[name] (timeout or max_retries), or its default when the option is unset (None)."""
+    value = params.get(name)
+    return TRANSPORT[name][2] if value is None else value
 
 
 def check_transport(params: Mapping[str, Any]) -> None:

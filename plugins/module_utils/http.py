@@ -51,7 +51,7 @@ try:
 except ImportError:  # pragma: no cover - Windows controllers are not supported by Ansible
     HAS_FCNTL = False
 
-from ansible_collections.wanfleet.routers.plugins.module_utils import interrupt
+from ansible_collections.wanfleet.routers.plugins.module_utils import connection, interrupt
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     MalformedResponseError,
     PaginationError,
@@ -69,8 +69,8 @@ USER_AGENT = "wanfleet.routers/%s" % COLLECTION_VERSION
 # Methods that may be re-sent after a failure without changing the outcome.
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
 DEFAULT_RETRY_STATUSES = frozenset((429, 502, 503, 504))
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_MAX_RETRIES = 5
+DEFAULT_TIMEOUT = connection.DEFAULT_TIMEOUT
+DEFAULT_MAX_RETRIES = connection.DEFAULT_MAX_RETRIES
 BACKOFF_BASE = 0.5
 # A Retry-After longer than this is not waited out: the run fails with the hint instead.
 RETRY_MAX_WAIT = 60.0

@@ -10,6 +10,7 @@ status spellings, URLs standing for ids.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import traceback
@@ -143,6 +144,17 @@ class Ssid(Record):
     _id = field_validator("id", mode="before")(_as_id)
 
 
+# The device filters that take shell patterns (Device.passes); the others match exactly.
+PATTERN_FILTERS = ("name", "model", "serial")
+_FIELD = object()  # Device.passes: read the filter's key as a field of the record
+
+
+def has_pattern(wanted: Any) -> bool:
+    """True when a filter value (or one of a list) is a shell pattern rather than a plain value."""
+    values = wanted if isinstance(wanted, (list, tuple, set, frozenset)) else [wanted]
+    return any(char in str(value) for value in values for char in "*?[")
+
+
 class Device(Record):
     """The record device_info returns (SPEC section 3) and the inventory's hostvars."""
 
@@ -175,6 +187,20 @@ class Device(Record):
             return self.mac is not None and normalize_mac(key) == self.mac
         except ValueError:
             return False
+
+    def passes(self, key: str, wanted: Any, have: Any = _FIELD) -> bool:
+        """True when filter `key` (a field, or `have`: the value(s) the platform reads for it) accepts `wanted`.
+
+        One behaviour on every platform, where the platform filters the listing itself: name, model and
+        serial take shell patterns (``Store-*``), every other key an exact value; both ignore case, and a
+        list of wanted values accepts any of them."""
+        if have is _FIELD:
+            have = getattr(self, key)
+        haves = ["" if value is None else str(value).lower() for value in (have if isinstance(have, list) else [have])]
+        wanteds = wanted if isinstance(wanted, (list, tuple, set, frozenset)) else [wanted]
+        if key in PATTERN_FILTERS:
+            return any(fnmatch.fnmatchcase(value, str(pattern).lower()) for value in haves for pattern in wanteds)
+        return any(value == str(item).lower() for value in haves for item in wanteds)
 
     def record(self, include_raw: bool = False) -> dict[str, Any]:
         exclude = set() if include_raw else {"raw"}

@@ -32,6 +32,10 @@ options:
     description:
       - Narrow the listing. Sent to the API where it can filter, applied to the listing otherwise.
       - Common keys are C(name), C(status) (V(online) or V(offline)) and C(model).
+      - Every platform matches the same way. C(name), C(model) and C(serial) take shell patterns (C(Store-*),
+        C(BR1-??), C([AB]*)); every other key takes an exact value; case is ignored; a list accepts any of its values.
+        NetCloud Manager sends plain values to its API (which compares them as it does) and matches patterns on
+        the listing.
         NetCloud Manager also takes its router filter fields (for example C(state), C(product), C(account),
         C(serial_number), and C(<field>__in) lists).
     type: dict

@@ -97,6 +97,8 @@ attributes:
   platform:
     platforms: [peplink_router, incontrol, ncm, telecomx]
 notes:
+  - "O(platform=peplink_router): O(band) is refused (a router's SSID profile covers every radio)."
+  - "O(platform=incontrol): O(device) is refused (SSID profiles are group settings); O(group) is required."
   - "O(platform=peplink_router): the router API updates existing profiles only. The change is saved as pending
     configuration and then applied with C(cmd.config.apply); if anything fails before that, the pending change is
     discarded, so the router keeps its old configuration."
@@ -108,7 +110,7 @@ notes:
     (inferred). Without O(id), the first unused slot of the band's radio is set up and switched on.
     O(state=absent) disables the slot."
   - "O(platform=telecomx): O(device) and O(band) are required; O(security) is V(open) or V(wpa2_personal); O(id),
-    O(vlan_id), O(broadcast) and O(fast_transition) are refused. Passwords are read back, so both O(update_passphrase)
+    O(group), O(vlan_id), O(broadcast) and O(fast_transition) are refused. Passwords are read back, so both O(update_passphrase)
     values behave alike. O(state=absent) turns the band off only when it carries O(name)."
 author:
   - wanfleet.routers contributors (@wanfleet)

@@ -435,7 +435,7 @@ def test_ssid_profile_bad_input(sim, play):
     failed_with(run, "wpa3", "security wpa3_personal is not available for InControl 2")
     failed_with(run, "6 GHz", "band 6 is not available for InControl 2")
     failed_with(run, "device", "SSID profiles are group settings in InControl 2")
-    failed_with(run, "open with passphrase", "passphrase cannot be set with security=open")
+    failed_with(run, "open with passphrase", "passphrase is not allowed with security open")
     assert "long-enough-1" not in run.stdout
     assert sim.requests() == []
 

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from urllib.parse import urlsplit
 
@@ -152,18 +151,13 @@ def _as_list(value):
 
 
 def _passes(device, filters):
-    """Client-side filters (IC2 documents none server-side); see InControlClient.devices."""
-    if "name" in filters:
-        if device.name is None or not any(fnmatch.fnmatchcase(device.name, pattern) for pattern in _as_list(filters["name"])):
+    """Client-side filters (IC2 documents none server-side); see InControlClient.devices and Device.passes."""
+    for key in ("name", "status"):
+        if key in filters and not device.passes(key, filters[key]):
             return False
-    if "status" in filters:
-        if device.status not in [status.lower() for status in _as_list(filters["status"])]:
-            return False
-    if "model" in filters:
-        models = [str(value).lower() for value in (device.model, (device.raw or {}).get("product_code")) if value]
-        patterns = [pattern.lower() for pattern in _as_list(filters["model"])]
-        if not any(fnmatch.fnmatchcase(model, pattern) for model in models for pattern in patterns):
-            return False
+    if "model" in filters and not device.passes("model", filters["model"],
+                                                [device.model, (device.raw or {}).get("product_code")]):
+        return False
     if "tags" in filters:
         tags = set(str(tag) for tag in (device.raw or {}).get("tags") or [])
         if not set(_as_list(filters["tags"])) <= tags:

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase, check_ssid
+from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import ssid as contract
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError, NotFoundError, UnsupportedError
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, Resource, changes_between
 from ansible_collections.wanfleet.routers.plugins.module_utils._incontrol.common import (
@@ -46,12 +46,9 @@ class SsidProfileResource(Resource):
 
     def validate(self):
         params, platform = self.params, PLATFORM
-        if params.get("device") is not None:
-            raise UnsupportedError("%s: SSID profiles are group settings in InControl 2: give group instead of device"
-                                   % platform, platform=platform)
+        contract.validate(platform, params)
         if not params.get("group"):
             raise InputError("%s: group is required (the group whose SSID profile this is)" % platform, platform=platform)
-        check_ssid(params.get("name") or "", platform)
         if params.get("id") is not None and not str(params["id"]).isdigit():
             raise InputError("%s: id must be an SSID profile id (a number); got %r" % (platform, params["id"]),
                              platform=platform)
@@ -63,19 +60,8 @@ class SsidProfileResource(Resource):
         if band is not None and band not in SSID_RADIO_SELECT:
             raise UnsupportedError("%s: band %s is not available for InControl 2 SSID profiles; choose 2.4 or 5 "
                                    "(leave band out to keep the profile's radios)" % (platform, band), platform=platform)
-        vlan = params.get("vlan_id")
-        if vlan is not None and not 0 <= vlan <= 4094:
-            raise InputError("%s: vlan_id must be 1 to 4094, or 0 for untagged (the LAN); got %s" % (platform, vlan),
-                             platform=platform)
-        passphrase = params.get("passphrase")
-        if passphrase is not None:
-            if security == "open":
-                raise InputError("%s: passphrase cannot be set with security=open" % platform, platform=platform)
-            check_passphrase(passphrase, platform)
-            self.client.redactor.add(passphrase)
-        if params.get("fast_transition") and security is not None and security != "wpa2_personal":
-            raise InputError("%s: fast_transition needs security=wpa2_personal (got %s)" % (platform, security),
-                             platform=platform)
+        if params.get("passphrase") is not None:
+            self.client.redactor.add(params["passphrase"])
 
     # -- reads --
 

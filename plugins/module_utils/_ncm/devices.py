@@ -8,10 +8,12 @@ from __future__ import annotations
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import AmbiguousError, InputError, NotFoundError
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import chunked
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
+    PATTERN_FILTERS,
     Device,
     Group,
     WanConnection,
     cellular_record,
+    has_pattern,
     location_record,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import not_existing
@@ -248,7 +250,9 @@ class NcmDevices(object):
         fails the whole listing. `include` (cellular, location): read those too, page by page, for
         cellular() and locations() to answer without a request.
         """
-        params, product_ids = self._router_filters(filters)
+        patterns = dict((key, value) for key, value in (filters or {}).items() if key in PATTERN_FILTERS and has_pattern(value))
+        params, product_ids = self._router_filters(dict((key, value) for key, value in (filters or {}).items()
+                                                        if key not in patterns))
         known_groups = {}
         if group not in (None, ""):
             found = self.find_group(group)
@@ -264,7 +268,9 @@ class NcmDevices(object):
                 routers = [router for router in routers if _ref_id(router.get("product")) in product_ids]
             found = lookups.results()
         self._included = dict((kind, found[kind]) for kind in include if kind in INCLUDE_READERS)
-        return self._device_records(routers, detail, found)
+        records = self._device_records(routers, detail, found)
+        # A shell pattern is no routers filter: it is matched on the listing, the way the other platforms match.
+        return [record for record in records if all(record.passes(key, value) for key, value in patterns.items())]
 
     def _router_filters(self, filters):
         params, product_ids = {}, None

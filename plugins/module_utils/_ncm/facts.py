@@ -128,12 +128,6 @@ SECURITY_AUTHMODES = {
 # document never says; its only hint is a webhook showing an SSID named "...-5g" on radio 2 of an
 # E3000 (L8370), so tri-radio models differ: give `id` there. 6 GHz has no known index.
 BAND_RADIOS = {"2.4": "0", "5": "1"}
-# inferred: NCOS keeps neither on the BSS: an SSID's VLAN is a LAN setting (lan.<id>.devices), and
-# 802.11r has no documented key. The module's options fail for ncm before any request.
-SSID_UNSUPPORTED_OPTIONS = {
-    "vlan_id": "NCM ties an SSID to a VLAN through the LAN's devices (lan.<id>.devices), not on the SSID",
-    "fast_transition": "the NCM configuration reference documents no 802.11r key",
-}
 # inferred: the firmware's factory configuration, which configuration diffs are relative to (§3.2),
 # is read from the `default_configuration` link of firmwares (documented as a field, L3300-3316;
 # the shape of its answer is not shown: a bare tree, `{data: tree}` and a diff are all accepted).

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase, check_ssid
+from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import ssid as contract
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import AmbiguousError, UnsupportedError
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, Resource, merged
 from ansible_collections.wanfleet.routers.plugins.module_utils._ncm.common import _SLOT, _as_bool, _input, _listing
@@ -26,7 +26,6 @@ from ansible_collections.wanfleet.routers.plugins.module_utils._ncm.facts import
     SSID_HIDDEN_KEY,
     SSID_NAME_KEY,
     SSID_PASSPHRASE_KEY,
-    SSID_UNSUPPORTED_OPTIONS,
     WLAN_RADIO_PATH,
 )
 
@@ -52,7 +51,7 @@ class SsidProfileResource(Resource):
     def validate(self):
         params, module = self.params, self.MODULE
         _require_scope(module, params)
-        check_ssid(params.get("name") or "", "ncm: %s" % module)
+        contract.validate("ncm", params)
         slot = params.get("id")
         if slot not in (None, "") and not _SLOT.match(str(slot)):
             raise _input(module, "id must be <radio>.<bss>, for example 0.1 (radio 0, BSS 1); got %r" % (slot,))
@@ -64,22 +63,10 @@ class SsidProfileResource(Resource):
             radio = _SLOT.match(str(slot)).group(1)
             if str(int(radio)) != BAND_RADIOS[band]:
                 raise _input(module, "id %s is on radio %s, but band %s GHz is radio %s" % (slot, radio, band, BAND_RADIOS[band]))
-        vlan = params.get("vlan_id")
-        if vlan is not None and not 0 <= vlan <= 4094:
-            raise _input(module, "vlan_id must be 1 to 4094 (0 = untagged); got %s" % vlan)
-        for option in sorted(SSID_UNSUPPORTED_OPTIONS):
-            if params.get(option) is not None:
-                raise _input(module, "%s is not supported on platform ncm: %s" % (option, SSID_UNSUPPORTED_OPTIONS[option]),
-                             UnsupportedError)
         security = params.get("security")
         if security not in (None, "") and security not in SECURITY_AUTHMODES:
             raise _input(module, "security %s is not supported on platform ncm; use one of: %s"
                          % (security, ", ".join(sorted(SECURITY_AUTHMODES))), UnsupportedError)
-        passphrase = params.get("passphrase")
-        if passphrase is not None:
-            if security == "open":
-                raise _input(module, "passphrase is not allowed with security open")
-            check_passphrase(passphrase, "ncm", module + ": passphrase")
 
     # ---- reading -----------------------------------------------------------------------------
 

@@ -166,8 +166,4 @@ def _check_filters(filters, platform):
 
 
 def _filters_match(device, filters):
-    for key, wanted in filters.items():
-        have = getattr(device, key)
-        if str(have).lower() != str(wanted).lower():
-            return False
-    return True
+    return all(device.passes(key, wanted) for key, wanted in filters.items())

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase, check_ssid
+from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import ssid as contract
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     AmbiguousError,
     InputError,
@@ -20,8 +20,6 @@ from ansible_collections.wanfleet.routers.plugins.module_utils._peplink_router.f
     OPEN_SECURITY,
     SECURITY_OBJECTS,
     SECURITY_POLICIES,
-    UNTAGGED_VLAN,
-    VLAN_RANGE,
 )
 
 
@@ -51,10 +49,7 @@ class SsidProfileResource(Resource):
     def validate(self):
         params = self.params
         _check_router_selection(self.client, params, "ssid_profile")
-        if params.get("band") is not None:
-            raise UnsupportedError(
-                "peplink_router: ssid_profile: band cannot be set on a router's SSID profile (config.ssid.profile has no "
-                "band; a profile covers every radio); leave band out", platform="peplink_router")
+        contract.validate("peplink_router", params)
         security = params.get("security")
         if security is not None and security not in SUPPORTED_SECURITY:
             raise UnsupportedError("peplink_router: ssid_profile: security %s is not supported by the router API; it supports %s"
@@ -62,17 +57,7 @@ class SsidProfileResource(Resource):
         if params.get("id") is not None and _profile_number(params["id"]) is None:
             raise InputError("peplink_router: ssid_profile: id must be an SSID profile number (1, 2, ...), got %r" % params["id"],
                              platform="peplink_router")
-        check_ssid(params.get("name"), "peplink_router: ssid_profile")
-        vlan = params.get("vlan_id")
-        if vlan is not None and vlan != UNTAGGED_VLAN and not VLAN_RANGE[0] <= vlan <= VLAN_RANGE[1]:
-            raise InputError("peplink_router: ssid_profile: vlan_id must be %d to %d, or %d for untagged (the LAN); got %s"
-                             % (VLAN_RANGE[0], VLAN_RANGE[1], UNTAGGED_VLAN, vlan), platform="peplink_router")
-        passphrase = params.get("passphrase")
-        if passphrase is not None:
-            check_passphrase(passphrase, "peplink_router", "ssid_profile: passphrase")
-            if security == OPEN_SECURITY:
-                raise InputError("peplink_router: ssid_profile: passphrase cannot be used with security open",
-                                 platform="peplink_router")
+        # The router keeps fast_transition inside the WPA2 Personal settings: even false cannot be sent with another policy.
         if params.get("fast_transition") is not None and security not in (None, "wpa2_personal"):
             raise InputError("peplink_router: ssid_profile: fast_transition can be set only with security wpa2_personal, not %s"
                              % security, platform="peplink_router")

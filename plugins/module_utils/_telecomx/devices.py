@@ -6,7 +6,6 @@ TelecomXClient)."""
 
 from __future__ import annotations
 
-import fnmatch
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     AmbiguousError,
@@ -368,17 +367,14 @@ def _filters_match(record, filters):
     for key, wanted in filters.items():
         if wanted is None:
             continue
-        values = wanted if isinstance(wanted, (list, tuple)) else [wanted]
         if key == "state":
             have = (record.raw or {}).get("state")
         elif key == "mac":
             have = record.mac
-            values = [_mac_in(value) for value in values]
+            wanted = [_mac_in(value) for value in (wanted if isinstance(wanted, (list, tuple)) else [wanted])]
         else:
             have = getattr(record, key)
-        have = "" if have is None else str(have).lower()
-        if not any(fnmatch.fnmatchcase(have, str(value).lower()) if key in ("name", "model", "serial") else have == str(value).lower()
-                   for value in values):
+        if not record.passes(key, wanted, have):
             return False
     return True
 

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase
+from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import ssid as contract
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import UnsupportedError
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import Resource
 from ansible_collections.wanfleet.routers.plugins.module_utils._telecomx.facts import (
@@ -16,7 +16,6 @@ from ansible_collections.wanfleet.routers.plugins.module_utils._telecomx.facts i
 from ansible_collections.wanfleet.routers.plugins.module_utils._telecomx.inputs import (
     _band_label,
     _input_error,
-    check_ssid,
     model_bands,
 )
 
@@ -35,26 +34,13 @@ class SsidProfileResource(Resource):
     secret_keys = ("passphrase",)
     can_delete = False
 
-    UNSUPPORTED_OPTIONS = (
-        ("id", "a TelecomX device has one SSID per band: choose it with band"),
-        ("vlan_id", "TelecomX's wifi settings have no VLAN"),
-        ("broadcast", "TelecomX's wifi settings cannot hide an SSID"),
-        ("fast_transition", "TelecomX's wifi settings have no 802.11r setting"),
-    )
-
     def __init__(self, client, params):
         super(SsidProfileResource, self).__init__(client, params)
         self._raw = None
 
     def validate(self):
         params = self.params
-        for option, why in self.UNSUPPORTED_OPTIONS:
-            if params.get(option) is not None:
-                raise UnsupportedError("telecomx: ssid_profile option %s is not supported on platform telecomx: %s" % (option, why),
-                                       platform="telecomx")
-        if params.get("group"):
-            raise UnsupportedError("telecomx: ssid_profile with group is not supported: TelecomX has no device groups; give device",
-                                   platform="telecomx")
+        contract.validate("telecomx", params)
         security = params.get("security")
         if security not in (None, SECURITY_OPEN, SECURITY_WITH_PASSWORD):
             raise UnsupportedError("telecomx: ssid_profile security %s is not supported on platform telecomx: a band is %s (no password) "
@@ -66,10 +52,6 @@ class SsidProfileResource(Resource):
             raise _input_error("ssid_profile needs band (2.4, 5 or 6): each band of a TelecomX device has its own SSID")
         if self._band() is None:
             raise _input_error("ssid_profile band must be one of %s, got %r" % (", ".join(spec[0] for spec in WIFI_BANDS), params["band"]))
-        check_ssid(params.get("name"), "name")
-        check_passphrase(params.get("passphrase"), "telecomx")
-        if security == SECURITY_OPEN and params.get("passphrase") is not None:
-            raise _input_error("ssid_profile: passphrase is not allowed with security=open")
 
     def _band(self):
         return next((spec for spec in WIFI_BANDS if spec[0] == str(self.params.get("band"))), None)

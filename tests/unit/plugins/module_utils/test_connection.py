@@ -133,3 +133,14 @@ def test_missing_credentials_message_names_only_what_is_missing(platform, given,
     with pytest.raises(InputError) as caught:
         connection.platform_settings(params)
     assert caught.value.message == message
+
+
+def test_the_transport_defaults_live_in_connection_and_everyone_uses_them():
+    from ansible_collections.wanfleet.routers.plugins.module_utils import clients, http
+    assert (http.DEFAULT_TIMEOUT, http.DEFAULT_MAX_RETRIES) == (connection.DEFAULT_TIMEOUT, connection.DEFAULT_MAX_RETRIES) == (30.0, 5)
+    assert connection.transport_value({"timeout": None}, "timeout") == connection.DEFAULT_TIMEOUT
+    assert connection.transport_value({}, "max_retries") == connection.DEFAULT_MAX_RETRIES
+    assert connection.transport_value({"max_retries": 0}, "max_retries") == 0  # 0 (no retry) is a value, not "unset"
+    params = {"platform": "ncm", "ncm": {"cp_api_id": "a", "cp_api_key": "b", "ecm_api_id": "c", "ecm_api_key": "d"}}
+    with clients.open_client(params) as client:
+        assert client.max_retries == connection.DEFAULT_MAX_RETRIES

@@ -1164,8 +1164,8 @@ def test_ssid_create_and_delete(make, api, profiles):
     (dict(band="6"), UnsupportedError, "band 6 is not available"),
     (dict(device="branch-1", group=None), UnsupportedError, "give group instead of device"),
     (dict(group=None), InputError, "group is required"),
-    (dict(security="open", passphrase="12345678"), InputError, "passphrase cannot be set with security=open"),
-    (dict(security="wpa_wpa2_personal", fast_transition=True), InputError, "fast_transition needs security=wpa2_personal"),
+    (dict(security="open", passphrase="12345678"), InputError, "passphrase is not allowed with security open"),
+    (dict(security="wpa_wpa2_personal", fast_transition=True), InputError, "fast_transition can be set only with security wpa2_personal"),
     (dict(name="x" * 33), InputError, "1 to 32 bytes"),
     (dict(id="first"), InputError, "id must be an SSID profile id"),
 ])

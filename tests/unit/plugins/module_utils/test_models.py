@@ -11,6 +11,7 @@ import pytest
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
     Device,
+    has_pattern,
     id_from_url,
     mac_digits,
     normalize_mac,
@@ -86,3 +87,25 @@ def test_the_models_are_built_without_pydantic_plugin_search_and_the_environment
 
 def test_a_users_own_pydantic_plugin_setting_is_kept():
     assert import_and_report("some_plugin") == {"setting": "some_plugin", "searched": True, "unbuilt": []}
+
+
+@pytest.mark.parametrize("key, wanted, result", [
+    ("name", "store-*", True),           # a shell pattern, case ignored
+    ("name", ["x*", "Store-01"], True),  # any of a list
+    ("name", "Store-0", False),          # no pattern: the whole value
+    ("model", "BR1*", True),
+    ("serial", "1824-????-*", True),
+    ("status", "ONLINE", True),          # not a pattern key: exact, case ignored
+    ("status", "on*", False),
+    ("group", None, False),
+])
+def test_one_filter_behaviour_for_every_platform(key, wanted, result):
+    device = Device(platform="ncm", id="1", name="Store-01", model="BR1 Mini", serial="1824-ABCD-0001", status="online",
+                    group="Stores")
+    assert device.passes(key, wanted) is result
+
+
+def test_a_filter_may_read_another_value_than_the_field():
+    device = Device(platform="incontrol", id="1", model="Balance 20X")
+    assert device.passes("model", "b20x", ["Balance 20X", "B20X"]) and not device.passes("model", "b20x")
+    assert has_pattern(["a", "b*"]) and not has_pattern("plain-name")

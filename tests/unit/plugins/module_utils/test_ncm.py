@@ -740,6 +740,14 @@ def test_device_filters_are_server_side(client):
 
 
 @respx.mock
+def test_a_shell_pattern_is_matched_on_the_listing_not_sent(client):
+    routes = mock_fleet()
+    assert [d.name for d in client.devices(filters={"name": "ap22-1?4", "status": "online"}, detail=False)] == ["AP22-154"]
+    query = query_of(routes["routers"].calls.last)
+    assert "name" not in query and query["state"] == "online"  # the plain value still goes to the API
+
+
+@respx.mock
 def test_product_filter_is_applied_on_the_listing(client):
     mock_fleet()
     assert len(client.devices(filters={"model": "AP22"}, detail=False)) == 2
@@ -856,7 +864,7 @@ def test_config_effective_applies_removals_then_updates_and_rekeys_id_arrays():
     (dict(passphrase="short"), "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits"),
     (dict(passphrase="x" * 64), "passphrase must be 8 to 63"),
     (dict(passphrase="caf\u00e9-caf\u00e9-caf\u00e9"), "passphrase must be 8 to 63"),
-    (dict(vlan_id=5000), "vlan_id must be 1 to 4094"),
+    (dict(vlan_id=5000), "vlan_id is not supported on platform ncm"),
     (dict(vlan_id=20), "vlan_id is not supported on platform ncm"),
     (dict(fast_transition=False), "fast_transition is not supported on platform ncm"),
     (dict(band="6"), "band 6 has no known radio index"),
@@ -870,7 +878,7 @@ def test_ssid_validate_refuses_bad_input_before_any_request(params, message):
     resource = SsidProfileResource(None, ssid_params(**dict(dict(name="Guest", band="2.4"), **params)))
     with pytest.raises(errors.InputError) as caught:
         resource.validate()
-    assert message in caught.value.message and caught.value.message.startswith("ncm: ssid_profile: ")
+    assert message in caught.value.message and caught.value.message.startswith("ncm: ssid_profile")
     assert "long enough" not in caught.value.message
 
 

@@ -790,7 +790,7 @@ def ssid_resource(session, sleeps, **options):
     (dict(security="wpa2_wpa3_personal"), UnsupportedError,
      "security wpa2_wpa3_personal is not supported by the router API; it supports open, wpa2_personal, wpa_wpa2_personal"),
     (dict(band="2.4"), UnsupportedError, "band cannot be set"),
-    (dict(security="open", passphrase="abcdefgh"), InputError, "passphrase cannot be used with security open"),
+    (dict(security="open", passphrase="abcdefgh"), InputError, "passphrase is not allowed with security open"),
     (dict(security="wpa_wpa2_personal", fast_transition=False), InputError, "fast_transition can be set only with security wpa2_personal"),
     (dict(name="x" * 33), InputError, "name (the SSID) must be 1 to 32 bytes (octets of UTF-8), got 33"),
     (dict(name="\U0001F600" * 9), InputError, "got 36"),

@@ -1069,11 +1069,11 @@ def ssid_params(**options):
     ({"id": "1"}, UnsupportedError, "one SSID per band: choose it with band"),
     ({"group": "shops", "device": None}, UnsupportedError, "TelecomX has no device groups"),
     ({"security": "wpa3_personal"}, UnsupportedError, "ssid_profile security wpa3_personal is not supported"),
-    ({"security": "open", "passphrase": "abcdefgh"}, InputError, "passphrase is not allowed with security=open"),
+    ({"security": "open", "passphrase": "abcdefgh"}, InputError, "passphrase is not allowed with security open"),
     ({"passphrase": "1234567"}, InputError, "passphrase must be 8 to 63 printable ASCII characters"),
     ({"band": None}, InputError, "ssid_profile needs band (2.4, 5 or 6)"),
     ({"device": None}, InputError, "ssid_profile needs device"),
-    ({"name": "n" * 33}, InputError, "name must be 1 to 32 characters"),
+    ({"name": "n" * 33}, InputError, "name (the SSID) must be 1 to 32 bytes"),
 ])
 def test_ssid_input_is_refused_before_any_request(session, mock, options, cls, words):
     with pytest.raises(cls) as info:
