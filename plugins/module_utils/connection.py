@@ -71,6 +71,8 @@ AUTH_SETS = {
 # The transport defaults, here only (http.py, clients.py and the inventory read them from here).
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 5
+# A Retry-After longer than this is not waited out: the run fails with the hint instead.
+RETRY_MAX_WAIT = 60.0
 
 # option -> (type, environment variable, default)
 TRANSPORT = {

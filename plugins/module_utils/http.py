@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import email.utils
 import http.cookiejar
-import json
 import math
 import os
 import random
@@ -21,7 +20,7 @@ import sys
 import threading
 import time
 import traceback
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 # httpx's __init__ imports its command-line client, httpx._main, whenever rich and click are
 # installed (ansible-lint brings them into many controller environments); it falls back to a stub
@@ -45,12 +44,6 @@ finally:
     if _BLOCK_HTTPX_CLI and sys.modules.get(_HTTPX_CLI, False) is None:
         del sys.modules[_HTTPX_CLI]
 
-try:
-    import fcntl
-    HAS_FCNTL = True
-except ImportError:  # pragma: no cover - Windows controllers are not supported by Ansible
-    HAS_FCNTL = False
-
 from ansible_collections.wanfleet.routers.plugins.module_utils import connection, interrupt
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     MalformedResponseError,
@@ -62,6 +55,8 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     error_class_for_status,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils._version import COLLECTION_VERSION
+from ansible_collections.wanfleet.routers.plugins.module_utils.paging import InlinePool, PageRequest, PageWindow, following_offset_url, url_key
+from ansible_collections.wanfleet.routers.plugins.module_utils.rate_limiter import RateLimiter
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import cache_key
 
 USER_AGENT = "wanfleet.routers/%s" % COLLECTION_VERSION
@@ -72,8 +67,7 @@ DEFAULT_RETRY_STATUSES = frozenset((429, 502, 503, 504))
 DEFAULT_TIMEOUT = connection.DEFAULT_TIMEOUT
 DEFAULT_MAX_RETRIES = connection.DEFAULT_MAX_RETRIES
 BACKOFF_BASE = 0.5
-# A Retry-After longer than this is not waited out: the run fails with the hint instead.
-RETRY_MAX_WAIT = 60.0
+RETRY_MAX_WAIT = connection.RETRY_MAX_WAIT
 # The largest answer body read (decoded), in bytes. The biggest documented answers are full listings
 # (NCM: 500 records per page; TelecomX and InControl: a whole organization's devices), a few MiB
 # at most; a body past this is refused instead of filling the controller's memory.
@@ -238,187 +232,6 @@ class HttpSession(object):
 
     def close(self):
         self.client.close()
-
-
-LATE_SLOT_RETRIES = 3
-# Adaptation to the platform's 429s (AIMD). A cut sets the rate a little below what this controller
-# had accepted lately (its share of a limit it may share with controllers it cannot see); then the
-# rate grows by the same number of requests/s each second on every controller (which is what makes
-# their shares converge), back up to the ceiling.
-# The new rate, of the rate accepted lately (jittered by +-CUT_JITTER): CUT_FACTOR when this controller had the
-# whole limit, down to CUT_FACTOR_SHARED when it had a small share (with N controllers each cut gives back less,
-# so cuts, and 429s, come N times as often).
-CUT_FACTOR = 0.9
-CUT_FACTOR_SHARED = 0.7
-CUT_JITTER = 0.05
-CUT_HOLD = 1.0              # seconds after a cut in which more 429s do not cut again: they answer the old rate
-# Growth per second, of the ceiling (no ceiling: of the highest rate a cut started from), jittered x0.5-1.5
-# per cut so that slices do not move in lock-step.
-GROWTH_PER_SECOND = 0.005
-PROBE_SECONDS = 5.0         # the growth speeds up with the time without a 429 (a slice that finished left room)
-START_FRACTION = 0.25       # a new schedule with a known ceiling starts at this fraction of it and doubles
-DOUBLING_SECONDS = 1.0      # every second until the first 429 or the start rate: slices do not start at 4 x the limit
-MIN_RATE = 0.2              # requests/s: a controller never stops altogether
-RECENT_SECONDS = 2.0        # "lately": requests sent and refused are counted with this decay time
-MIN_SPAN = 0.5              # seconds: the least time a rate is measured over
-MIN_SAMPLE = 5              # requests accepted lately: with fewer, a cut takes the allowed rate as its base
-MAX_STATE_BYTES = 4096
-
-
-class RateLimiter(object):
-    """Spaces requests at a rate that adapts to the platform's 429s, across threads and forks.
-
-    `ceiling` is the most it ever allows (a documented limit, or the user's `rate_limit`; None: no
-    number is known, so requests are not spaced until the platform refuses one); `start` the rate it
-    begins with (default the ceiling). On a 429 (`refused()`) the rate is cut to a little below what
-    the platform accepted lately, and the whole schedule waits out a Retry-After; while requests pass
-    the rate grows back slowly (additive increase, multiplicative decrease, with jitter).
-
-    With a state file, every process of the run (Ansible forks) shares the schedule and the rate
-    through an flock-ed file, so 20 forks stay under a per-organization limit together and adapt as
-    one controller. Other controllers (AWX job slices on other nodes) show only through the 429s.
-    """
-
-    def __init__(self, ceiling=None, start=None, state_file=None, sleep=time.sleep, clock=time.time, rand=random.random):
-        self.ceiling = float(ceiling) if ceiling else None
-        self.start = min(float(start), self.ceiling or float(start)) if start else self.ceiling
-        self.state_file = state_file if HAS_FCNTL else None
-        self._sleep = sleep
-        self._clock = clock
-        self._rand = rand
-        self._lock = threading.Lock()
-        self._state = None  # this process's state when there is no state file
-
-    # ---- the state: {next, rate, cut_at, held_until, scale, growth, sent, refused, span, at, starting}
-
-    def _fresh(self, now):
-        scale = self.ceiling or 0.0
-        return {"next": 0.0, "rate": self.start, "cut_at": now, "held_until": 0.0, "scale": scale, "growth": GROWTH_PER_SECOND * scale,
-                "sent": 0.0, "refused": 0.0, "span": 0.0, "at": now, "starting": 1.0 if self.start else 0.0}
-
-    def _update(self, change):
-        """change(state, now) with the state locked (the state file flock-ed); returns what it returns."""
-        with self._lock:
-            now = self._clock()
-            fd = self._open()
-            if fd is None:
-                self._state = self._state or self._fresh(now)
-                return change(self._state, now)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                state = self._read(fd, now)
-                result = change(state, now)
-                os.lseek(fd, 0, os.SEEK_SET)
-                os.ftruncate(fd, 0)
-                os.write(fd, json.dumps(state, sort_keys=True).encode("ascii"))
-            finally:
-                os.close(fd)  # closing releases the flock
-            return result
-
-    def _open(self):
-        if not self.state_file:
-            return None
-        try:
-            # Never through a symbolic link planted in its place (the folder is checked by TokenCache.usable()).
-            return os.open(self.state_file, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        except OSError:
-            self.state_file = None  # spacing this process's requests only beats failing every request
-            return None
-
-    def _read(self, fd, now):
-        """The state in the file; a field that is missing or not a number >= 0 is taken fresh."""
-        state = self._fresh(now)
-        try:
-            stored = json.loads(os.read(fd, MAX_STATE_BYTES).decode("ascii"))
-        except ValueError:
-            return state
-        for key in state:
-            value = stored.get(key) if isinstance(stored, dict) else None
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0:
-                state[key] = float(value)
-        if self.ceiling is None and isinstance(stored, dict) and stored.get("rate") is None:
-            state["rate"] = None  # no number known and no 429 yet
-        return state
-
-    def rate(self, state, now):
-        """Requests/s allowed now: the rate of the last cut and what it grew since, at most the ceiling (None: any)."""
-        if state["rate"] is None:
-            return None
-        elapsed = max(0.0, now - state["cut_at"])
-        if state["starting"]:
-            ramp = DOUBLING_SECONDS * math.log(1.0 / START_FRACTION, 2)
-            if elapsed < ramp:
-                return state["rate"] * START_FRACTION * 2.0 ** (elapsed / DOUBLING_SECONDS)
-            elapsed -= ramp  # then it grows from the start rate as from a cut
-        grown = state["rate"] + state["growth"] * elapsed * (1.0 + elapsed / PROBE_SECONDS)
-        return min(grown, self.ceiling) if self.ceiling else grown
-
-    def current_rate(self):
-        """Requests/s allowed now (None: no spacing)."""
-        return self._update(self.rate)
-
-    @staticmethod
-    def _age(state, now):
-        """Decay the counts of requests sent and refused; `span` is the time they cover."""
-        decay = math.exp(-max(0.0, now - state["at"]) / RECENT_SECONDS)
-        state.update(sent=state["sent"] * decay, refused=state["refused"] * decay, at=now,
-                     span=state["span"] * decay + RECENT_SECONDS * (1.0 - decay))
-
-    # ---- requests ------------------------------------------------------------------------
-
-    def _reserve(self, state, now):
-        self._age(state, now)
-        state["sent"] += 1
-        rate = self.rate(state, now)
-        interval = 1.0 / rate if rate else 0.0
-        slot = max(now, state["next"])
-        state["next"] = slot + interval
-        return slot, interval
-
-    def wait(self):
-        """Wait for this request's slot in the schedule."""
-        for attempt in range(LATE_SLOT_RETRIES + 1):
-            slot, interval = self._update(self._reserve)
-            delay = slot - self._clock()
-            if delay > 0:
-                self._sleep(delay)
-            # A process that wakes up late (a busy controller: 20 forks on a few cores) would send in
-            # the time of a later slot, and the two requests would reach the platform together: 20
-            # forks doing so put 30 requests into one second. A slot missed by more than half an
-            # interval is given up and a new one taken (a few times at most, then the request goes).
-            if self._clock() - slot <= interval / 2.0 or attempt == LATE_SLOT_RETRIES:
-                return
-
-    def refused(self, retry_after=None):
-        """The platform refused a request for its rate (HTTP 429): cut the rate, wait out `retry_after`."""
-        self._update(lambda state, now: self._cut(state, now, retry_after))
-
-    def _cut(self, state, now, retry_after):
-        self._age(state, now)
-        state["refused"] += 1
-        # Within the hold, a 429 most likely answers a request sent before the last cut took effect.
-        if now >= state["held_until"]:
-            self._lower(state, now)
-        if retry_after:
-            state["next"] = max(state["next"], now + min(retry_after, RETRY_MAX_WAIT))
-
-    def _lower(self, state, now):
-        span = max(state["span"], MIN_SPAN)
-        passed = state["sent"] - state["refused"]
-        # What the platform accepted lately, unless too few requests went for a measure (after a pause).
-        accepted = passed / span if passed >= MIN_SAMPLE else None
-        allowed = self.rate(state, now)
-        known = [value for value in (accepted, allowed) if value]
-        base = min(known) if known else state["sent"] / span
-        scale = self.ceiling or max(base, state["scale"])  # no ceiling: the highest rate a cut started from
-        share = min(1.0, base / scale) if scale else 1.0
-        factor = CUT_FACTOR_SHARED + (CUT_FACTOR - CUT_FACTOR_SHARED) * share
-        rate = max(MIN_RATE, base * (factor + CUT_JITTER * (2.0 * self._rand() - 1.0)))
-        if allowed and state["next"] > now:
-            # The slots already handed out were spaced for the old rate: the next one comes later.
-            state["next"] = now + (state["next"] - now) * allowed / rate
-        state.update(rate=rate, cut_at=now, held_until=now + CUT_HOLD, scale=scale, starting=0.0,
-                     growth=GROWTH_PER_SECOND * scale * (0.5 + self._rand()))
 
 
 class ApiClient(object):
@@ -725,24 +538,24 @@ class ApiClient(object):
             on_page(page_items)
         if not url:
             return items
-        pool = ThreadPoolExecutor(max_workers=window.cap) if window.cap > 1 else _InlinePool()
+        pool = ThreadPoolExecutor(max_workers=window.cap) if window.cap > 1 else InlinePool()
         ahead = deque()  # the pages asked for, in listing order
         seen = set()
         try:
             while url:
                 self._check_next_link(path, url, seen)
-                if not ahead or _url_key(ahead[0].url) != _url_key(url):
+                if not ahead or url_key(ahead[0].url) != url_key(url):
                     ahead.clear()  # predicted wrongly (the listing changed): go on from the server's own link
                     ahead.append(self._ask_page(pool, split_page, url, len(items), window))
                 while len(ahead) < window.size:
-                    following = _following_offset_url(ahead[-1].url)
+                    following = following_offset_url(ahead[-1].url)
                     if following is None:
                         break
                     ahead.append(self._ask_page(pool, split_page, following, len(items), window))
                 page = ahead.popleft()
                 page_items, url = page.future.result()  # a failed page raises here: no partial list
                 window.page_done(page)
-                seen.add(_url_key(page.url))
+                seen.add(url_key(page.url))
                 if not page_items and url:
                     raise self._pagination_error(path, "has an empty page that links on (%s)" % page.url)
                 items.extend(page_items)
@@ -759,7 +572,7 @@ class ApiClient(object):
         return items
 
     def _check_next_link(self, path, url, seen):
-        if _url_key(url) in seen:
+        if url_key(url) in seen:
             raise self._pagination_error(path, "loops on %s" % url)
         if origin(url) != self.origin:
             raise self._pagination_error(path, "links to %s, outside the configured origin %s"
@@ -897,108 +710,3 @@ def _nested_deeper(value, limit):
 def _is_tls_error(exc):
     text = "%s %r" % (exc, getattr(exc, "__context__", None))
     return "CERTIFICATE_VERIFY_FAILED" in text or "SSLError" in text or "certificate verify failed" in text
-
-
-def _following_offset_url(url):
-    """The URL of the page after `url` when it is an offset link (offset + limit, same query), else None."""
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    values = dict(query)
-    try:
-        offset, limit = int(values["offset"]), int(values["limit"])
-    except (KeyError, ValueError):
-        return None
-    if limit <= 0:
-        return None
-    page_query = [(key, str(offset + limit) if key == "offset" else value) for key, value in query]
-    return urlunsplit(parts._replace(query=urlencode(page_query)))
-
-
-def _url_key(url):
-    """What identifies a page: scheme, host, path and the query parameters in any order."""
-    parts = urlsplit(url)
-    return parts[:3] + (tuple(sorted(parse_qsl(parts.query, keep_blank_values=True))),)
-
-
-def chunked(values, size=100):
-    """Split a list for `__in` filters (NCM allows 100 values per field)."""
-    values = list(values)
-    return [values[index:index + size] for index in range(0, len(values), size)]
-
-
-# ---- paging ahead ---------------------------------------------------------------
-
-
-class PageWindow(object):
-    """How many pages of one listing are asked for at a time (paginate_next), adapted as pages come back.
-
-    It starts at START (or the cap, if lower), grows by one after each page that came back without a
-    429 and not slow, and halves after a 429 or a slow page: at most once per round of pages (a
-    page asked for before the last decrease does not decrease it again), never below 1 nor above
-    `cap`, the platform's documented (or chosen) ceiling. A page is slow when it took more than
-    SLOW_FACTOR times the quickest page of the listing plus SLOW_MARGIN seconds: the server (or the
-    way to it) is queueing, and asking for more pages at once would only queue more.
-    """
-
-    START = 8
-    SLOW_FACTOR = 2.0
-    SLOW_MARGIN = 0.2
-
-    def __init__(self, cap):
-        self.cap = max(1, int(cap))
-        self.size = min(self.START, self.cap)
-        self.decreases = 0
-        self.quickest = None
-        self.sizes = [self.size]  # the size after each page, for tests and benchmarks
-
-    def page_done(self, page):
-        """Adapt to a page that came back (a PageRequest with its seconds and throttled)."""
-        if self.quickest is None or page.seconds < self.quickest:
-            self.quickest = page.seconds
-        slow = page.seconds > self.SLOW_FACTOR * self.quickest + self.SLOW_MARGIN
-        if page.throttled or slow:
-            if page.decreases == self.decreases:
-                self.size = max(1, self.size // 2)
-                self.decreases += 1
-        else:
-            self.size = min(self.cap, self.size + 1)
-        self.sizes.append(self.size)
-
-
-class PageRequest(object):
-    """One page asked for ahead: its URL, its future (items, next URL), and how it went (for PageWindow)."""
-
-    def __init__(self, url, decreases, throttled_before):
-        self.url = url
-        self.decreases = decreases  # PageWindow.decreases when it was asked for
-        self.throttled_before = throttled_before
-        self.future = None
-        self.started = None
-        self.seconds = 0.0
-        self.throttled = False
-
-
-class _InlinePool(object):
-    """A pool of no threads (concurrency 1): a page is fetched when its result is asked for."""
-
-    def submit(self, fetch):
-        return _Deferred(fetch)
-
-    def shutdown(self, wait=True, cancel_futures=False):
-        pass
-
-
-class _Deferred(object):
-    def __init__(self, fetch):
-        self.fetch = fetch
-
-    def result(self):
-        return self.fetch()
-
-    @staticmethod
-    def done():
-        return False  # fetched only when its result is asked for
-
-    @staticmethod
-    def cancelled():
-        return False

@@ -31,7 +31,7 @@ DOCUMENTED_RATE_LIMIT = 20.0
 # seconds, at 19/s none).
 RATE_CEILING = 0.95 * DOCUMENTED_RATE_LIMIT
 # The rate a run starts at: below the limit, since requests spaced 50 ms apart on the controller
-# reach a sliding window bunched; the limiter then follows the 429s (http.RateLimiter).
+# reach a sliding window bunched; the limiter then follows the 429s (rate_limiter.RateLimiter).
 RATE_LIMIT_PER_SECOND = 18.0
 
 # ---- InControl 2 endpoints: the ONE place for paths, methods and body shapes ----------------

@@ -23,8 +23,8 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.http import (
     IDEMPOTENT_METHODS,
     RETRY_MAX_WAIT,
     ApiClient,
-    chunked,
 )
+from ansible_collections.wanfleet.routers.plugins.module_utils.paging import chunked
 from ansible_collections.wanfleet.routers.plugins.module_utils._ncm.common import (
     _csv,
     _error_details,

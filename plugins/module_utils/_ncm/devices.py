@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import AmbiguousError, InputError, NotFoundError
-from ansible_collections.wanfleet.routers.plugins.module_utils.http import chunked
+from ansible_collections.wanfleet.routers.plugins.module_utils.paging import chunked
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import (
     PATTERN_FILTERS,
     Device,

@@ -161,7 +161,7 @@ REBOOT_NET_DEVICE_FIELDS = ("id", "mode", "connection_state", "uptime", "updated
 # Fetching pages ahead: the document pages one `meta.next` after another (L6879-6905); that
 # routers/ answers offset pages requested together is inferred from L203-211 (it is not among the
 # endpoints without offset). A fleet-wide routers listing asks for several pages at a time, as many as
-# http.PageWindow allows (8 at first, more while pages come back quickly, half after a 429 or a slow
+# paging.PageWindow allows (8 at first, more while pages come back quickly, half after a 429 or a slow
 # page), never more than this cap: NCM documents no limit on concurrent requests, only 429 without a
 # number, so the cap is ours (four times the fixed 4 used before; at most cap - 1 pages past the end are
 # asked for). Each page's `next` still decides where it ends (ApiClient.paginate_next).

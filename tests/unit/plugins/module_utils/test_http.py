@@ -18,9 +18,9 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.http import (
     PageWindow,
     RateLimiter,
     backoff_delay,
-    chunked,
     parse_retry_after,
 )
+from ansible_collections.wanfleet.routers.plugins.module_utils.paging import chunked
 from tests.unit.plugins.module_utils.test_telecomx import Clock  # a clock that sleeping advances
 
 BASE = "https://api.example.test/v1"
