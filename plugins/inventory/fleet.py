@@ -349,21 +349,12 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.http import HAS_H
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS_PYDANTIC, INCLUDES
 from ansible_collections.wanfleet.routers.plugins.plugin_utils.ansible_compat import make_unsafe, trust_as_template
 from ansible_collections.wanfleet.routers.plugins.plugin_utils.inventory_cache import CACHE_FORMAT, cached_records, fingerprint
-from ansible_collections.wanfleet.routers.plugins.plugin_utils.inventory_listing import (  # noqa: F401  RECORD_FIELDS: the plugin's public face
-    RECORD_FIELDS,
-    SourceFailure,
-    merged,
-    read_source,
-)
-from ansible_collections.wanfleet.routers.plugins.plugin_utils.inventory_names import (  # noqa: F401  group_name, host_name: ditto
-    PREFIX,
-    RESERVED_NAMES,
-    SHOWN_CLASHES,
-    group_name,
-    host_name,
-    hostnames,
-    own_groups,
-)
+from ansible_collections.wanfleet.routers.plugins.plugin_utils.inventory_listing import SourceFailure, merged, read_source
+from ansible_collections.wanfleet.routers.plugins.plugin_utils.inventory_names import PREFIX, RESERVED_NAMES, SHOWN_CLASHES, hostnames, own_groups
+
+# Re-exported: the plugin's tests read these as fleet.<name>, as before they moved to plugin_utils.
+from ansible_collections.wanfleet.routers.plugins.plugin_utils.inventory_listing import RECORD_FIELDS  # noqa: F401  # pylint: disable=unused-import
+from ansible_collections.wanfleet.routers.plugins.plugin_utils.inventory_names import group_name, host_name  # noqa: F401  # pylint: disable=unused-import
 
 INVENTORY_PLATFORMS = ("incontrol", "ncm", "telecomx")
 FILE_NAME = re.compile(r"(^|[/\\.])wanfleet\.ya?ml$")

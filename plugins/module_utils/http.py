@@ -30,17 +30,17 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     WanfleetError,
     error_class_for_status,
 )
-from ansible_collections.wanfleet.routers.plugins.module_utils.http_session import (  # noqa: F401  http.py's public names since before the split
-    HAS_HTTPX,
-    HTTPX_IMPORT_ERROR,
-    USER_AGENT,
-    HttpSession,
-    httpx,
-    request_deadline,
-)
+from ansible_collections.wanfleet.routers.plugins.module_utils.http_session import HttpSession, httpx, request_deadline
 from ansible_collections.wanfleet.routers.plugins.module_utils.paging import InlinePool, PageRequest, PageWindow, following_offset_url, url_key
 from ansible_collections.wanfleet.routers.plugins.module_utils.rate_limiter import RateLimiter
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import cache_key
+
+# Re-exported: modules, plugins and tests import these from http.py, where they were before http_session.py.
+from ansible_collections.wanfleet.routers.plugins.module_utils.http_session import (  # noqa: F401  # pylint: disable=unused-import
+    HAS_HTTPX,
+    HTTPX_IMPORT_ERROR,
+    USER_AGENT,
+)
 
 # Methods that may be re-sent after a failure without changing the outcome.
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))

@@ -21,7 +21,7 @@ CORE_VERSION = tuple(int(part) for part in re.findall(r"\d+", ANSIBLE_CORE_VERSI
 # interpreter template "{{ ansible_playbook_python }}" must be marked. 2.16-2.18 template every plain string
 # and have no trust_as_template.
 try:
-    from ansible.template import trust_as_template
+    from ansible.template import trust_as_template  # pylint: disable=unused-import  # re-exported
 except ImportError:
     def trust_as_template(value: Any) -> Any:
         return value

@@ -42,7 +42,7 @@ def read_source(source: dict, session: Any, strict_permissions: bool,
     except PermissionDeniedError as error:
         if strict_permissions:
             raise SourceFailure("%s%s (set strict_permissions: false to leave a refused source out)"
-                                 % (label, error.message))
+                                % (label, error.message))
         return None, ["wanfleet.routers.fleet: source %s is left out (strict_permissions is false): %s" % (name, error.message)]
     except WanfleetError as error:
         raise SourceFailure(label + error.message)

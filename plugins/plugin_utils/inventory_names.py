@@ -60,7 +60,7 @@ def own_groups(records: list, display: Any) -> list:
         memberships.append(mine)
     if clashes:
         display.warning("wanfleet.routers.fleet: %d vendor group or model name(s) gave a group name another one "
-                             "already had and got a suffix: %s" % (len(clashes), "; ".join(clashes[:SHOWN_CLASHES])))
+                        "already had and got a suffix: %s" % (len(clashes), "; ".join(clashes[:SHOWN_CLASHES])))
     return memberships
 
 
@@ -100,9 +100,9 @@ def hostnames(records: list, preference: Optional[list], duplicate_hostnames: st
                                "choose other hostnames (e.g. [serial, name]) or set duplicate_hostnames: suffix"
                                % (len(clashes), shown, more))
         display.warning("wanfleet.routers.fleet: %d device(s) got a host name that was taken and were "
-                             "added as <name>_<id>: %s%s (-vv lists every rename)"
-                             % (len(clashes), ", ".join("%s -> %s" % (clash[0], clash[3]) for clash in clashes[:SHOWN_CLASHES]),
-                                more))
+                        "added as <name>_<id>: %s%s (-vv lists every rename)"
+                        % (len(clashes), ", ".join("%s -> %s" % (clash[0], clash[3]) for clash in clashes[:SHOWN_CLASHES]),
+                           more))
         for clash in clashes:
             display.vv("wanfleet.routers.fleet: %s is %s: %s" % (describe(clash), clash[3], clash[0]))
     return named
