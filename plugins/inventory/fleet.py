@@ -329,15 +329,12 @@ compose:
      else 'good' if wanfleet_cellular[0].rsrp >= -90 else 'fair' if wanfleet_cellular[0].rsrp >= -105 else 'poor')
 """
 
-import hashlib
-import json
 import re
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
-from ansible.release import __version__ as ANSIBLE_CORE_VERSION
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.clients import open_client
 from ansible_collections.wanfleet.routers.plugins.module_utils.connection import (
@@ -347,55 +344,21 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.connection import
     resolve_source,
     transport_value,
 )
-from ansible_collections.wanfleet.routers.plugins.module_utils.errors import PermissionDeniedError, WanfleetError
+from ansible_collections.wanfleet.routers.plugins.module_utils.errors import WanfleetError
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import HAS_HTTPX, HttpSession
-from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS_PYDANTIC, INCLUDES, Device
+from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS_PYDANTIC, INCLUDES
+from ansible_collections.wanfleet.routers.plugins.plugin_utils.ansible_compat import make_unsafe, trust_as_template
+from ansible_collections.wanfleet.routers.plugins.plugin_utils.inventory_cache import CACHE_FORMAT, cached_records, fingerprint
+from ansible_collections.wanfleet.routers.plugins.plugin_utils.inventory_listing import SourceFailure, merged, read_source
+from ansible_collections.wanfleet.routers.plugins.plugin_utils.inventory_names import PREFIX, RESERVED_NAMES, SHOWN_CLASHES, hostnames, own_groups
 
-try:  # ansible-core >= 2.19: plugin strings are untrusted unless marked; this one must be templated
-    from ansible.template import trust_as_template
-except ImportError:  # older cores template every plain string
-    def trust_as_template(value):
-        return value
-
-_CORE = tuple(int(part) for part in re.findall(r"\d+", ANSIBLE_CORE_VERSION)[:2])
-if _CORE < (2, 19):
-    # Before data tagging, strings from an API must be wrapped or a device named "{{ lookup('pipe', ...) }}" would be
-    # templated on the controller. Only strings that could be templates are wrapped, as community.general does: a
-    # wrapped value shows as {"__ansible_unsafe": ...} in ansible-inventory's JSON, which older AWX stores verbatim.
-    from ansible.utils.unsafe_proxy import wrap_var as _wrap_var
-    _TEMPLATE_CHARS = re.compile(r"[{}%#]")
-
-    def make_unsafe(value):
-        if isinstance(value, str):
-            return _wrap_var(value) if _TEMPLATE_CHARS.search(value) else value
-        if isinstance(value, list):
-            return [make_unsafe(item) for item in value]
-        if isinstance(value, dict):
-            return dict((key, make_unsafe(item)) for key, item in value.items())
-        return value
-else:
-    def make_unsafe(value):  # ansible-core marks everything an inventory plugin sets as untrusted
-        return value
+# Re-exported: the plugin's tests read these as fleet.<name>, as before they moved to plugin_utils.
+from ansible_collections.wanfleet.routers.plugins.plugin_utils.inventory_listing import RECORD_FIELDS  # noqa: F401  # pylint: disable=unused-import
+from ansible_collections.wanfleet.routers.plugins.plugin_utils.inventory_names import group_name, host_name  # noqa: F401  # pylint: disable=unused-import
 
 INVENTORY_PLATFORMS = ("incontrol", "ncm", "telecomx")
 FILE_NAME = re.compile(r"(^|[/\\.])wanfleet\.ya?ml$")
-PREFIX = "wanfleet_"
-# The device_info record (SPEC section 3) without `raw`; `wan` and `ssids` only with detail.
-RECORD_FIELDS = ("platform", "id", "name", "serial", "mac", "model", "firmware", "status", "group", "group_id")
-DETAIL_FIELDS = ("wan", "ssids")
-HOSTNAME_FIELDS = ("name", "serial", "mac", "id")
 SOURCE_KEYS = frozenset(("platform", "name", "filters", "detail", "include")) | frozenset(TRANSPORT)
-CACHE_FORMAT = 1
-# How many clashing host names the warning (or the error) shows; -vv lists every rename.
-SHOWN_CLASHES = 5
-_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
-# Host names keep letters (any script), digits, "_", "." and "-": no whitespace, no newline, and none of the host
-# pattern characters (",", ":", "!", "&", "~", "*", "?", "[", "]", "@"...), which --limit, a .retry file and AWX's
-# relaunch would read as separators or operators.
-_HOST_UNSAFE = re.compile(r"[^\w.-]")
-_HAS_ALNUM = re.compile(r"[^\W_]")
-# Names ansible-core gives meaning to: the implicit groups and the implicit localhost.
-RESERVED_NAMES = frozenset(("all", "ungrouped", "localhost", "127.0.0.1", "::1"))
 
 
 def _includes(value, index):
@@ -407,87 +370,6 @@ def _includes(value, index):
     return sorted(set(value))
 
 
-def group_name(*parts):
-    """A valid Ansible group name from free text (vendor group names have spaces, dashes...)."""
-    return _UNSAFE.sub("_", "_".join(str(part) for part in parts)).lower()
-
-
-def host_name(value):
-    """value as a host name that no host pattern splits, or None when nothing usable is left of it."""
-    if value in (None, ""):
-        return None
-    name = _HOST_UNSAFE.sub("_", to_native(value))
-    if name.startswith("-"):  # would read as an option where a host name is passed on a command line
-        name = "_" + name[1:]
-    return name if _HAS_ALNUM.search(name) else None
-
-
-def cached_records(cached, sources):
-    """(records, None) when a cache entry holds a usable listing of these sources, else (None, why not).
-
-    The cache file is data that anyone who can write it may have edited: every record is checked as an API record
-    is (the Device model, and nothing may change on the way through it), and comes back as plain JSON data, without
-    the tags (such as TrustedAsTemplate) that ansible-core's cache plugins restore.
-    """
-    if cached is None:
-        return None, "no entry"
-    try:
-        data = json.loads(json.dumps(cached))
-    except (TypeError, ValueError) as error:
-        return None, "not plain JSON data (%s)" % to_native(error)
-    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or not isinstance(data.get("records"), list):
-        return None, "not a listing in this plugin's format"
-    configured = dict((source["name"], source) for source in sources)
-    for index, record in enumerate(data["records"]):
-        problem = _record_problem(record, configured)
-        if problem:
-            return None, "record %d %s" % (index, problem)
-    return data["records"], None
-
-
-def _record_problem(record, configured):
-    """Why a cached record is not one this plugin would have written for the configured sources, or None."""
-    if not isinstance(record, dict):
-        return "is not a dictionary"
-    source = configured.get(record.get("source")) if isinstance(record.get("source"), str) else None
-    if source is None:
-        return "names no configured source"
-    fields = RECORD_FIELDS + DETAIL_FIELDS if source["detail"] else RECORD_FIELDS
-    included = tuple(key for key in INCLUDES if key in (source.get("include") or ()))
-    if set(record) != set(fields) | {"source"} | set(included):
-        return "does not have exactly the keys of a device record"
-    if record["platform"] != source["platform"]:
-        return "has another platform than its source"
-    problem = _included_problem(record, included)
-    if problem:
-        return problem
-    try:
-        checked = Device.model_validate(dict((key, value) for key, value in record.items() if key not in included)).record()
-    except (TypeError, ValueError) as error:  # pydantic's ValidationError is a ValueError
-        return "is not a device record (%s)" % to_native(error).splitlines()[0]
-    changed = [field for field in fields if checked[field] != record[field] or type(checked[field]) is not type(record[field])]
-    if changed:
-        return "has values an API record cannot have (%s)" % ", ".join(changed)
-    return None
-
-
-def _included_problem(record, included):
-    """Why the `include` values of a cached record (cellular, location) are not ones this plugin writes, or None."""
-    if "cellular" in included:
-        modems = record["cellular"]
-        if not isinstance(modems, list) or not all(isinstance(modem, dict) and isinstance(modem.get("wan_id"), str) for modem in modems):
-            return "has a cellular value that is not a list of modems with their wan_id"
-    if "location" in included and record["location"] is not None and not isinstance(record["location"], dict):
-        return "has a location that is neither a dictionary nor null"
-    return None
-
-
-def _id_order(record):
-    """Sort key: numeric ids in numeric order, others (TelecomX object ids) as text."""
-    value = str(record.get("id") or "")
-    return (len(value), value) if value.isdigit() else (float("inf"), value)
-
-
 def _plain(value):
     """Templated config values as plain Python data (a vault-encrypted string becomes its text)."""
     if isinstance(value, dict):
@@ -497,10 +379,6 @@ def _plain(value):
     if isinstance(value, str):
         return str(value)
     return value
-
-
-class _SourceFailure(Exception):
-    """A source that could not be listed; the message names the source."""
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
@@ -606,15 +484,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def cache_key(self, path, sources):
         """The file's cache key plus a fingerprint of what decides the listing (never a secret)."""
-        identity = []
-        for source in sources:
-            platform = source["platform"]
-            account = dict((option, source[platform].get(option)) for option, _env, secret in CREDENTIALS[platform]
-                           if not secret)
-            identity.append([platform, source["name"], account, source["filters"], source["detail"]] + (
-                [source["include"]] if source.get("include") else []))
-        digest = hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:12]
-        return "%s_%s" % (self.get_cache_key(path), digest)
+        return "%s_%s" % (self.get_cache_key(path), fingerprint(sources))
 
     # ---- listing ------------------------------------------------------------------------------
 
@@ -641,7 +511,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         workers = max(1, min(int(self.get_option("concurrency") or 1), len(sources)))
         try:
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                futures = [pool.submit(self._read_source, source, sessions[self._tls(source)]) for source in sources]
+                strict = self.get_option("strict_permissions")
+                futures = [pool.submit(read_source, source, sessions[self._tls(source)], strict, open_client) for source in sources]
                 wait(futures, return_when=FIRST_EXCEPTION)
                 for future in futures:
                     future.cancel()  # a source that has not started yet is not started after a failure
@@ -652,154 +523,28 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         failures = [(source, future.exception()) for source, future in zip(sources, futures)
                     if not future.cancelled() and future.exception() is not None]
         for source, error in failures:
-            if not isinstance(error, _SourceFailure):  # a bug, not an API answer: keep its traceback (-vvv)
+            if not isinstance(error, SourceFailure):  # a bug, not an API answer: keep its traceback (-vvv)
                 raise AnsibleError("wanfleet.routers.fleet: source %s: unexpected %s: %s"
                                    % (source["name"], type(error).__name__, to_native(error))) from error
         if failures:
             raise AnsibleError("wanfleet.routers.fleet: the fleet could not be listed, so no host is added: %s"
                                % "; ".join(str(error) for _source, error in failures))
-        records, seen, complete = [], set(), True
-        for future in futures:
-            source_records, warnings = future.result()
-            for warning in warnings:
-                self.display.warning(warning)
-            if source_records is None:  # left out under strict_permissions: false
-                complete = False
-                continue
-            for record in source_records:
-                identity = (record["platform"], record["id"])
-                if identity in seen:
-                    self.display.vv("wanfleet.routers.fleet: %s %s is listed again by source %s; kept from the first source"
-                                    % (record["platform"], record["id"], record["source"]))
-                    continue
-                seen.add(identity)
-                records.append(record)
-        return records, complete
+        return merged([future.result() for future in futures], self.display)
 
     @staticmethod
     def _tls(source):
         return (source.get("validate_certs") is not False, source.get("ca_path"))
 
-    def _read_source(self, source, session):
-        """(records, warnings) of one source, records None when it is left out; raises _SourceFailure.
-
-        Runs in a worker thread: no display here.
-        """
-        name, platform, detail, include = source["name"], source["platform"], source["detail"], source.get("include") or ()
-        # Client messages start with the platform ("ncm: GET /routers/ ..."); name the source when that is not enough.
-        label = "" if name == platform else "source %s: " % name
-        try:
-            with open_client(source, session=session) as client:
-                # TelecomX: the condensed listing has no serial number; the full one costs no extra request.
-                # InControl's modems are in the device list with status (what detail reads). NCM reads the
-                # includes page by page along with the routers (the others need no request for them).
-                devices = client.devices(filters=source["filters"], detail=detail or platform == "telecomx"
-                                         or (platform == "incontrol" and "cellular" in include),
-                                         **({"include": include} if platform == "ncm" else {}))
-                cellular = client.cellular(devices) if "cellular" in include else None
-                locations = client.locations(devices) if "location" in include else None
-                retries = list(getattr(client, "retries", []))
-        except PermissionDeniedError as error:
-            if self.get_option("strict_permissions"):
-                raise _SourceFailure("%s%s (set strict_permissions: false to leave a refused source out)"
-                                     % (label, error.message))
-            return None, ["wanfleet.routers.fleet: source %s is left out (strict_permissions is false): %s" % (name, error.message)]
-        except WanfleetError as error:
-            raise _SourceFailure(label + error.message)
-        fields = RECORD_FIELDS + DETAIL_FIELDS if detail else RECORD_FIELDS
-        records = []
-        for device in devices:
-            data = device.record()
-            record = dict((field, data.get(field)) for field in fields)
-            record["source"] = name
-            if cellular is not None:
-                record["cellular"] = [dict(modem, wan_id=wan_id) for wan_id, modem in sorted((cellular.get(device.id) or {}).items())]
-            if locations is not None:
-                record["location"] = locations.get(device.id)
-            records.append(record)
-        records.sort(key=_id_order)
-        warnings = []
-        if retries:
-            reasons = {}
-            for _method, _url, reason, _delay in retries:
-                reasons[str(reason)] = reasons.get(str(reason), 0) + 1
-            warnings.append("wanfleet.routers.fleet: source %s: %d request(s) were retried (%s); the listing is complete"
-                            % (name, len(retries), ", ".join("%s x%d" % item for item in sorted(reasons.items()))))
-        return records, warnings
-
     # ---- hosts and groups ------------------------------------------------------------------------
-
-    def own_groups(self, records):
-        """[group names of each record], made so that distinct vendor values stay distinct groups (one warning)."""
-        names, owners, clashes, memberships = {}, {}, [], []
-        for record in records:
-            mine = []
-            for kind, value, tiebreak in _memberships(record):
-                if (kind, value) not in names:
-                    base = group_name(PREFIX + kind, value) if kind else group_name(PREFIX + value)
-                    name, number = base, 1
-                    while name in owners:  # another vendor value gave the same name: tell them apart
-                        number += 1
-                        name = group_name(base, tiebreak) if number == 2 and tiebreak else "%s_%d" % (base, number)
-                    if name != base:
-                        clashes.append("%r is %s (%s is %r)" % (value, name, base, owners[base]))
-                    names[(kind, value)] = name
-                    owners[name] = value
-                mine.append(names[(kind, value)])
-            memberships.append(mine)
-        if clashes:
-            self.display.warning("wanfleet.routers.fleet: %d vendor group or model name(s) gave a group name another one "
-                                 "already had and got a suffix: %s" % (len(clashes), "; ".join(clashes[:SHOWN_CLASHES])))
-        return memberships
-
-    def hostnames(self, records, taken=frozenset()):
-        """[(host name, record)] with duplicate_hostnames applied (one warning, or one error listing the clashes).
-
-        `taken` are names this run must not write onto: hosts and groups that were there before, the plugin's own
-        groups and the names ansible-core reserves.
-        """
-        preference = self.get_option("hostnames") or list(HOSTNAME_FIELDS)
-        unknown = [field for field in preference if field not in HOSTNAME_FIELDS]
-        if unknown:
-            raise AnsibleParserError("wanfleet.routers.fleet: hostnames: %s is not one of %s"
-                                     % (", ".join(map(str, unknown)), ", ".join(HOSTNAME_FIELDS)))
-        owners, named, clashes = {}, [], []
-        for record in records:
-            candidates = [host_name(record.get(field)) for field in preference]
-            hostname = next((name for name in candidates if name), None) or host_name("%s_%s" % (record["platform"], record["id"]))
-            if hostname in owners or hostname in taken:
-                unique = _unique(hostname, record, lambda name: name in owners or name in taken)
-                clashes.append((hostname, owners.get(hostname), record, unique))
-                hostname = unique
-            owners[hostname] = record
-            named.append((hostname, record))
-        if clashes:
-            def describe(clash):
-                hostname, owner, record, unique = clash
-                other = "%s %s" % (owner["platform"], owner["id"]) if owner else (
-                    "a name Ansible reserves" if hostname in RESERVED_NAMES else "a host or group not made by this source")
-                return "%s (%s %s, also %s)" % (hostname, record["platform"], record["id"], other)
-            shown = ", ".join(describe(clash) for clash in clashes[:SHOWN_CLASHES])
-            more = " and %d more" % (len(clashes) - SHOWN_CLASHES) if len(clashes) > SHOWN_CLASHES else ""
-            if self.get_option("duplicate_hostnames") == "error":
-                raise AnsibleError("wanfleet.routers.fleet: %d device(s) would get a host name that is taken: %s%s; "
-                                   "choose other hostnames (e.g. [serial, name]) or set duplicate_hostnames: suffix"
-                                   % (len(clashes), shown, more))
-            self.display.warning("wanfleet.routers.fleet: %d device(s) got a host name that was taken and were "
-                                 "added as <name>_<id>: %s%s (-vv lists every rename)"
-                                 % (len(clashes), ", ".join("%s -> %s" % (clash[0], clash[3]) for clash in clashes[:SHOWN_CLASHES]),
-                                    more))
-            for clash in clashes:
-                self.display.vv("wanfleet.routers.fleet: %s is %s: %s" % (describe(clash), clash[3], clash[0]))
-        return named
 
     def populate(self, records):
         """Add the hosts and groups, all or nothing: a failure (a strict compose error...) takes back what it added."""
         inventory = self.inventory
-        memberships = self.own_groups(records)
+        memberships = own_groups(records, self.display)
         hosts_before, groups_before = set(inventory.hosts), set(inventory.groups)
         own = set(name for names in memberships for name in names)
-        named = self.hostnames(records, taken=hosts_before | groups_before | RESERVED_NAMES | own)
+        named = hostnames(records, self.get_option("hostnames"), self.get_option("duplicate_hostnames"), self.display,
+                          taken=hosts_before | groups_before | RESERVED_NAMES | own)
         try:
             self._add_hosts(zip(named, memberships))
         except Exception:
@@ -842,26 +587,3 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if clashing:
             raise AnsibleError("wanfleet.routers.fleet: groups or keyed_groups made group(s) named like host(s) of this "
                                "source: %s; change their prefix" % ", ".join(clashing[:SHOWN_CLASHES]))
-
-
-def _unique(hostname, record, taken):
-    """The first free one of <name>_<id>, <name>_<platform>_<id>, <name>_<platform>_<id>_2, ..."""
-    candidates = ["%s_%s" % (hostname, record["id"]), "%s_%s_%s" % (hostname, record["platform"], record["id"])]
-    number = 1
-    while True:
-        for candidate in candidates:
-            name = host_name(candidate)
-            if not taken(name):
-                return name
-        number += 1
-        candidates = ["%s_%s_%s_%d" % (hostname, record["platform"], record["id"], number)]
-
-
-def _memberships(record):
-    """(kind, vendor value, tie-breaker) of each of the plugin's groups a device is in."""
-    yield None, record["platform"], None
-    yield None, record.get("status") or "unknown", None
-    if record.get("group"):
-        yield "group", record["group"], record.get("group_id")
-    if record.get("model"):
-        yield "model", record["model"], None

@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, wanfleet.routers contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""HTTP mechanics shared by every platform: one pooled client, retries, paging.
+"""HTTP mechanics shared by every platform: the request loop (retries, redirects, body limits) and paging.
+
+The pooled httpx client it sends through is HttpSession (http_session.py).
 
 Platform knowledge (auth, envelopes, error shapes) lives in the platform
 modules, which subclass ApiClient and fill in its hooks. Nothing here knows a
@@ -11,38 +13,12 @@ vendor.
 from __future__ import annotations
 
 import email.utils
-import http.cookiejar
 import math
 import os
 import random
-import ssl
-import sys
-import threading
 import time
-import traceback
+from typing import Any, Callable, Mapping, Optional
 from urllib.parse import urljoin, urlsplit
-
-# httpx's __init__ imports its command-line client, httpx._main, whenever rich and click are
-# installed (ansible-lint brings them into many controller environments); it falls back to a stub
-# `httpx.main` when that import fails. No module uses the CLI, and every task is a new process:
-# loading it cost each task about 75 ms of CPU (bench/bench_task_cost.py). So the first import
-# of httpx in a process is made with httpx._main blocked; the block is lifted right after, so an
-# explicit `import httpx._main` still works.
-_HTTPX_CLI = "httpx._main"
-_BLOCK_HTTPX_CLI = "httpx" not in sys.modules and _HTTPX_CLI not in sys.modules
-if _BLOCK_HTTPX_CLI:
-    sys.modules[_HTTPX_CLI] = None  # type: ignore[assignment]  # makes `from ._main import main` raise ImportError
-try:
-    import httpcore
-    import httpx
-    HAS_HTTPX = True
-    HTTPX_IMPORT_ERROR = None
-except ImportError:
-    HAS_HTTPX = False
-    HTTPX_IMPORT_ERROR = traceback.format_exc()
-finally:
-    if _BLOCK_HTTPX_CLI and sys.modules.get(_HTTPX_CLI, False) is None:
-        del sys.modules[_HTTPX_CLI]
 
 from ansible_collections.wanfleet.routers.plugins.module_utils import connection, interrupt
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
@@ -54,12 +30,17 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     WanfleetError,
     error_class_for_status,
 )
-from ansible_collections.wanfleet.routers.plugins.module_utils._version import COLLECTION_VERSION
+from ansible_collections.wanfleet.routers.plugins.module_utils.http_session import HttpSession, httpx, request_deadline
 from ansible_collections.wanfleet.routers.plugins.module_utils.paging import InlinePool, PageRequest, PageWindow, following_offset_url, url_key
 from ansible_collections.wanfleet.routers.plugins.module_utils.rate_limiter import RateLimiter
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import cache_key
 
-USER_AGENT = "wanfleet.routers/%s" % COLLECTION_VERSION
+# Re-exported: modules, plugins and tests import these from http.py, where they were before http_session.py.
+from ansible_collections.wanfleet.routers.plugins.module_utils.http_session import (  # noqa: F401  # pylint: disable=unused-import
+    HAS_HTTPX,
+    HTTPX_IMPORT_ERROR,
+    USER_AGENT,
+)
 
 # Methods that may be re-sent after a failure without changing the outcome.
 IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
@@ -88,7 +69,7 @@ MAX_MESSAGE_CHARS = 300
 NOT_SENT_ERRORS = frozenset(("ConnectError", "ConnectTimeout", "PoolTimeout", "UnsupportedProtocol", "ProxyError"))
 
 
-def parse_retry_after(headers, now=None):
+def parse_retry_after(headers: Mapping[str, Any], now: Optional[float] = None) -> Optional[float]:
     """Seconds to wait from a Retry-After header (any case; delta-seconds or HTTP date), or None."""
     value = None
     for name, item in headers.items():
@@ -115,13 +96,14 @@ def parse_retry_after(headers, now=None):
     return max(0.0, when.timestamp() - now)
 
 
-def backoff_delay(attempt, base=BACKOFF_BASE, cap=RETRY_MAX_WAIT, rand=random.random):
+def backoff_delay(attempt: int, base: float = BACKOFF_BASE, cap: float = RETRY_MAX_WAIT,
+                  rand: Callable[[], float] = random.random) -> float:
     """Exponential backoff with jitter: half fixed, half random, never above cap."""
     ceiling = min(cap, base * (2 ** attempt))
     return ceiling / 2.0 + rand() * ceiling / 2.0
 
 
-def origin(url):
+def origin(url: Any) -> tuple[str, str, Optional[int]]:
     """(scheme, host, port) of a URL, the unit credentials are bound to."""
     parts = urlsplit(str(url))
     scheme = parts.scheme.lower()
@@ -132,106 +114,12 @@ def origin(url):
     return scheme, (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(scheme)
 
 
-def cut(text, limit=MAX_MESSAGE_CHARS):
+def cut(text: Any, limit: int = MAX_MESSAGE_CHARS) -> str:
     """`text` at most `limit` characters long, saying how much was cut."""
     text = str(text)
     if len(text) <= limit:
         return text
     return "%s... (%d more characters)" % (text[:limit], len(text) - limit)
-
-
-_deadline = threading.local()
-
-
-class _DeadlineStream(object):
-    """A socket of httpcore whose reads and writes end at the request's deadline, so `timeout` bounds a
-    whole request (a server that trickles one byte at a time resets a per-read timeout for ever)."""
-
-    def __init__(self, stream):
-        self._stream = stream
-
-    @staticmethod
-    def _timeout(timeout):
-        deadline = getattr(_deadline, "at", None)
-        if deadline is None:
-            return timeout
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise httpcore.ReadTimeout("the request took longer than its timeout")
-        return remaining if timeout is None else min(timeout, remaining)
-
-    def read(self, max_bytes, timeout=None):
-        return self._stream.read(max_bytes, self._timeout(timeout))
-
-    def write(self, buffer, timeout=None):
-        return self._stream.write(buffer, self._timeout(timeout))
-
-    def close(self):
-        return self._stream.close()
-
-    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
-        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, self._timeout(timeout)))
-
-    def get_extra_info(self, info):
-        return self._stream.get_extra_info(info)
-
-
-class _DeadlineBackend(object):
-    """httpcore's network backend with _DeadlineStream sockets."""
-
-    def __init__(self, backend):
-        self._backend = backend
-
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        return _DeadlineStream(self._backend.connect_tcp(host, port, _DeadlineStream._timeout(timeout),
-                                                         local_address, socket_options))
-
-    def connect_unix_socket(self, path, timeout=None, socket_options=None):
-        return _DeadlineStream(self._backend.connect_unix_socket(path, _DeadlineStream._timeout(timeout), socket_options))
-
-    def sleep(self, seconds):
-        return self._backend.sleep(seconds)
-
-
-def _bound_transports(client):
-    """Give every connection pool of an httpx client (direct and proxies) the deadline backend."""
-    for transport in [client._transport] + list(client._mounts.values()):  # pylint: disable=protected-access
-        pool = getattr(transport, "_pool", None)
-        if pool is not None and hasattr(pool, "_network_backend"):
-            pool._network_backend = _DeadlineBackend(pool._network_backend)  # pylint: disable=protected-access
-
-
-class HttpSession(object):
-    """The one pooled httpx client of a run, with the run's transport settings."""
-
-    def __init__(self, timeout=DEFAULT_TIMEOUT, validate_certs=True, ca_path=None, transport=None):
-        if not HAS_HTTPX:
-            raise WanfleetError("the Python library httpx is required on the controller")
-        if not validate_certs:
-            verify = False
-        elif ca_path:
-            if not os.path.exists(ca_path):
-                raise WanfleetError("ca_path %s does not exist" % ca_path)
-            verify = ssl.create_default_context(cafile=ca_path)
-        else:
-            verify = True
-        self.timeout = float(timeout)
-        self.client = httpx.Client(
-            timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
-            verify=verify,
-            trust_env=True,  # HTTPS_PROXY/NO_PROXY and SSL_CERT_FILE from the environment
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            follow_redirects=False,  # ApiClient follows same-origin redirects itself (credentials stay home)
-            limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
-            transport=transport,
-            # No shared cookie jar: one router's session cookie must never reach another router on the
-            # same host; the platforms that use cookies send them explicitly.
-            cookies=httpx.Cookies(http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))),
-        )
-        _bound_transports(self.client)
-
-    def close(self):
-        self.client.close()
 
 
 class ApiClient(object):
@@ -246,8 +134,9 @@ class ApiClient(object):
     platform = "unknown"
     retry_statuses = DEFAULT_RETRY_STATUSES
 
-    def __init__(self, base_url, session, redactor=None, max_retries=DEFAULT_MAX_RETRIES,
-                 retry_max_wait=RETRY_MAX_WAIT, sleep=time.sleep, rate_limiter=None, rate_limit=None):
+    def __init__(self, base_url: str, session: HttpSession, redactor: Optional[Redactor] = None, max_retries: int = DEFAULT_MAX_RETRIES,
+                 retry_max_wait: float = RETRY_MAX_WAIT, sleep: Callable[[float], Any] = time.sleep,
+                 rate_limiter: Optional[RateLimiter] = None, rate_limit: Optional[float] = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.origin = origin(self.base_url)
         self.session = session
@@ -258,38 +147,37 @@ class ApiClient(object):
         self.rate_limit = float(rate_limit) if rate_limit else None  # the user's `rate_limit`, requests/s
         self._sleep = sleep
         self.retries = []  # (method, url, status or error kind, delay): reported as warnings
-        self.request_count = 0
         self.last_request = None  # (method, URL) of the last request sent, for errors about its answer
 
     # ---- hooks for platforms -------------------------------------------------
 
-    def authenticate(self, force=False):
+    def authenticate(self, force: bool = False) -> None:
         """Obtain credentials for later requests (cache first unless force)."""
 
-    def auth_headers(self):
+    def auth_headers(self) -> dict:
         return {}
 
-    def auth_params(self):
+    def auth_params(self) -> dict:
         return {}
 
-    def is_expired_auth(self, response):
+    def is_expired_auth(self, response: Any) -> bool:
         """True when the answer means "your token expired": re-authenticate and resend once."""
         return False
 
-    def is_retryable(self, response):
+    def is_retryable(self, response: Any) -> bool:
         """True for a transient failure the status does not show (an error inside an HTTP 200)."""
         return response.status_code in self.retry_statuses
 
-    def close(self):
+    def close(self) -> None:
         """Release what the run holds on the platform (sessions); never raises."""
 
-    def unwrap(self, response, method, url):
+    def unwrap(self, response: Any, method: str, url: Any) -> Any:
         """Return the payload of a successful answer or raise the platform's typed error."""
         if response.status_code >= 400:
             raise self.error(response, method, url)
         return self.json(response, method, url) if response.content else None
 
-    def vendor_message(self, body):
+    def vendor_message(self, body: Any) -> Optional[str]:
         """The vendor's error text from an error body (platforms know their shapes)."""
         if isinstance(body, dict):
             for key in ("message", "error_description", "error", "detail"):
@@ -299,7 +187,8 @@ class ApiClient(object):
 
     # ---- helpers for platforms -----------------------------------------------
 
-    def shared_limiter(self, token_cache, documented, start, identity, clock=time.time):
+    def shared_limiter(self, token_cache: Any, documented: Optional[float], start: Optional[float], identity: tuple,
+                       clock: Callable[[], float] = time.time) -> RateLimiter:
         """The RateLimiter of the account `identity` (a tuple of strings), shared by the run's forks.
 
         `documented`: the platform's limit in requests/s (None when it documents no number); the
@@ -313,12 +202,12 @@ class ApiClient(object):
             state_file = os.path.join(token_cache.directory, "ratelimit-%s" % cache_key(self.platform + "-ratelimit", self.base_url, *identity))
         return RateLimiter(ceiling, start=start, state_file=state_file, sleep=self._sleep, clock=clock)
 
-    def url(self, path):
+    def url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
             return path
         return self.base_url + "/" + path.lstrip("/")
 
-    def json(self, response, method, url):
+    def json(self, response: Any, method: str, url: Any) -> Any:
         try:
             body = response.json()
         except RecursionError:
@@ -331,7 +220,7 @@ class ApiClient(object):
             raise self.malformed(method, url, "JSON nested deeper than %d levels" % MAX_JSON_DEPTH, response.status_code)
         return body
 
-    def objects(self, value, method, url, what="a list of objects"):
+    def objects(self, value: Any, method: str, url: Any, what: str = "a list of objects") -> list:
         """`value` when it is a list of objects (None: []), else MalformedResponseError: a listing never drops
         items it cannot read."""
         value = [] if value is None else value
@@ -339,14 +228,15 @@ class ApiClient(object):
             raise self.malformed(method, self.url(url), "%s instead of %s" % (_shape(value), what))
         return value
 
-    def malformed(self, method, url, what, status=None):
+    def malformed(self, method: str, url: Any, what: str, status: Optional[int] = None) -> MalformedResponseError:
         """The MalformedResponseError for an answer that is not what was expected (`what` says how)."""
         error = MalformedResponseError("%s: %s %s answered%s %s" % (
             self.platform, method, self._path(url), " HTTP %s with" % status if status else "", what),
             platform=self.platform, method=method, url=str(url), status=status)
         return error.redacted(self.redactor)
 
-    def error(self, response, method, url, message=None, cls=None):
+    def error(self, response: Any, method: str, url: Any, message: Optional[str] = None,
+              cls: Optional[type] = None) -> WanfleetError:
         """A typed error for an error answer, carrying the vendor's message."""
         try:
             body = response.json()
@@ -370,8 +260,8 @@ class ApiClient(object):
 
     # ---- the request loop ----------------------------------------------------
 
-    def request(self, method, path, params=None, json=None, data=None, headers=None,
-                idempotent=None, auth=True, unwrap=True):
+    def request(self, method: str, path: str, params: Optional[dict] = None, json: Any = None, data: Any = None,
+                headers: Optional[dict] = None, idempotent: Optional[bool] = None, auth: bool = True, unwrap: bool = True) -> Any:
         """Send one logical request; see the class docstring for what it handles."""
         method = method.upper()
         if idempotent is None:
@@ -430,7 +320,6 @@ class ApiClient(object):
             self._check_origin(method, url)
             if self.rate_limiter is not None:
                 self.rate_limiter.wait()
-            self.request_count += 1
             self.last_request = (method, url)
             response = self._exchange(method, url, params, json, data, headers)
             if response.status_code == 429 and self.rate_limiter is not None:
@@ -449,15 +338,12 @@ class ApiClient(object):
         """One HTTP exchange, bounded: `timeout` for all of it, MAX_BODY_BYTES for the body."""
         client = self.session.client
         request = client.build_request(method, url, params=params, json=json, data=data, headers=headers)
-        _deadline.at = time.monotonic() + self.session.timeout
-        try:
+        with request_deadline(self.session.timeout):
             response = client.send(request, stream=True)
             try:
                 response._content = self._read_body(response, method, url)  # pylint: disable=protected-access
             finally:
                 response.close()
-        finally:
-            _deadline.at = None
         return response
 
     def _read_body(self, response, method, url):
@@ -512,7 +398,8 @@ class ApiClient(object):
 
     # ---- paging ---------------------------------------------------------------
 
-    def paginate_next(self, path, params, split_page, concurrency=1, on_page=None):
+    def paginate_next(self, path: str, params: Optional[dict], split_page: Callable[[Any], tuple], concurrency: int = 1,
+                      on_page: Optional[Callable[[list], Any]] = None) -> list:
         """Follow `next` links to the end. split_page(payload) -> (items, next_url or None).
 
         With concurrency > 1 and `next` links that are offset links (`offset=` and `limit=` in
@@ -609,7 +496,8 @@ class ApiClient(object):
         with ThreadPoolExecutor(max_workers=min(concurrency, len(keys))) as pool:
             return list(pool.map(fetch, keys))
 
-    def paginate_offset(self, path, params, limit, split_page, concurrency=1):
+    def paginate_offset(self, path: str, params: Optional[dict], limit: int, split_page: Callable[[Any], tuple],
+                        concurrency: int = 1) -> list:
         """Offset/limit paging. split_page(payload) -> (items, total or None).
 
         With a total (TelecomX), pages after the first may be fetched concurrently,

@@ -6,10 +6,11 @@ pages are asked for at a time (PageWindow); `chunked` splits values for `__in` f
 
 from __future__ import annotations
 
+from typing import Any, Callable, Iterable, Optional
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 
-def following_offset_url(url):
+def following_offset_url(url: str) -> Optional[str]:
     """The URL of the page after `url` when it is an offset link (offset + limit, same query), else None."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
@@ -24,13 +25,13 @@ def following_offset_url(url):
     return urlunsplit(parts._replace(query=urlencode(page_query)))
 
 
-def url_key(url):
+def url_key(url: str) -> tuple:
     """What identifies a page: scheme, host, path and the query parameters in any order."""
     parts = urlsplit(url)
     return parts[:3] + (tuple(sorted(parse_qsl(parts.query, keep_blank_values=True))),)
 
 
-def chunked(values, size=100):
+def chunked(values: Iterable[Any], size: int = 100) -> list:
     """Split a list for `__in` filters (NCM allows 100 values per field)."""
     values = list(values)
     return [values[index:index + size] for index in range(0, len(values), size)]
@@ -54,14 +55,14 @@ class PageWindow(object):
     SLOW_FACTOR = 2.0
     SLOW_MARGIN = 0.2
 
-    def __init__(self, cap):
+    def __init__(self, cap: int) -> None:
         self.cap = max(1, int(cap))
         self.size = min(self.START, self.cap)
         self.decreases = 0
         self.quickest = None
         self.sizes = [self.size]  # the size after each page, for tests and benchmarks
 
-    def page_done(self, page):
+    def page_done(self, page: PageRequest) -> None:
         """Adapt to a page that came back (a PageRequest with its seconds and throttled)."""
         if self.quickest is None or page.seconds < self.quickest:
             self.quickest = page.seconds
@@ -78,7 +79,7 @@ class PageWindow(object):
 class PageRequest(object):
     """One page asked for ahead: its URL, its future (items, next URL), and how it went (for PageWindow)."""
 
-    def __init__(self, url, decreases, throttled_before):
+    def __init__(self, url: str, decreases: int, throttled_before: int) -> None:
         self.url = url
         self.decreases = decreases  # PageWindow.decreases when it was asked for
         self.throttled_before = throttled_before
@@ -91,10 +92,10 @@ class PageRequest(object):
 class InlinePool(object):
     """A pool of no threads (concurrency 1): a page is fetched when its result is asked for."""
 
-    def submit(self, fetch):
+    def submit(self, fetch: Callable[[], Any]) -> _Deferred:
         return _Deferred(fetch)
 
-    def shutdown(self, wait=True, cancel_futures=False):
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
         pass
 
 

@@ -14,6 +14,7 @@ import os
 import random
 import threading
 import time
+from typing import Any, Callable, Optional
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.connection import RETRY_MAX_WAIT
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import HAS_FCNTL
@@ -60,7 +61,9 @@ class RateLimiter(object):
     one controller. Other controllers (AWX job slices on other nodes) show only through the 429s.
     """
 
-    def __init__(self, ceiling=None, start=None, state_file=None, sleep=time.sleep, clock=time.time, rand=random.random):
+    def __init__(self, ceiling: Optional[float] = None, start: Optional[float] = None, state_file: Optional[str] = None,
+                 sleep: Callable[[float], Any] = time.sleep, clock: Callable[[], float] = time.time,
+                 rand: Callable[[], float] = random.random) -> None:
         self.ceiling = float(ceiling) if ceiling else None
         self.start = min(float(start), self.ceiling or float(start)) if start else self.ceiling
         self.state_file = state_file if HAS_FCNTL else None
@@ -121,7 +124,7 @@ class RateLimiter(object):
             state["rate"] = None  # no number known and no 429 yet
         return state
 
-    def rate(self, state, now):
+    def rate(self, state: dict, now: float) -> Optional[float]:
         """Requests/s allowed now: the rate of the last cut and what it grew since, at most the ceiling (None: any)."""
         if state["rate"] is None:
             return None
@@ -134,7 +137,7 @@ class RateLimiter(object):
         grown = state["rate"] + state["growth"] * elapsed * (1.0 + elapsed / PROBE_SECONDS)
         return min(grown, self.ceiling) if self.ceiling else grown
 
-    def current_rate(self):
+    def current_rate(self) -> Optional[float]:
         """Requests/s allowed now (None: no spacing)."""
         return self._update(self.rate)
 
@@ -156,7 +159,7 @@ class RateLimiter(object):
         state["next"] = slot + interval
         return slot, interval
 
-    def wait(self):
+    def wait(self) -> None:
         """Wait for this request's slot in the schedule."""
         for attempt in range(LATE_SLOT_RETRIES + 1):
             slot, interval = self._update(self._reserve)
@@ -170,7 +173,7 @@ class RateLimiter(object):
             if self._clock() - slot <= interval / 2.0 or attempt == LATE_SLOT_RETRIES:
                 return
 
-    def refused(self, retry_after=None):
+    def refused(self, retry_after: Optional[float] = None) -> None:
         """The platform refused a request for its rate (HTTP 429): cut the rate, wait out `retry_after`."""
         self._update(lambda state, now: self._cut(state, now, retry_after))
 

@@ -41,6 +41,12 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import Red
 from ansible_collections.wanfleet.routers.plugins.module_utils.http import HAS_HTTPX
 from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import Interruptible
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import HAS_PYDANTIC
+from ansible_collections.wanfleet.routers.plugins.plugin_utils.ansible_compat import (
+    alias_warnings,
+    no_log_values,
+    shell_tmpdir,
+    task_environment,
+)
 
 MODULES = "ansible_collections.wanfleet.routers.plugins.modules."
 LOCAL_CONNECTIONS = ("local", "ansible.builtin.local", "ansible.legacy.local")
@@ -59,9 +65,9 @@ class ControllerModule(object):
         validation = validator.validate(args)
         self.params = validation.validated_parameters
         self.validation = validation
-        self.no_log_values = set(validation._no_log_values)  # pylint: disable=protected-access
+        self.no_log_values = no_log_values(validation)
         self.warnings = ["Both option %s and its alias %s are set." % (item["option"], item["alias"])
-                         for item in validation._warnings]  # pylint: disable=protected-access
+                         for item in alias_warnings(validation)]
         self.check_mode = check_mode
         self.reads_only = spec.get("reads_only", False)
         self.platform = self.params.get("platform")
@@ -109,7 +115,7 @@ class ControllerAction(ActionBase):
             wrap_async = self._task.async_val and not self._connection.has_native_async
             result.update(self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
             if not wrap_async:
-                self._remove_tmp_path(self._connection._shell.tmpdir)  # pylint: disable=protected-access
+                self._remove_tmp_path(shell_tmpdir(self._connection))
             return result
         name = self._task.resolved_action.split(".")[-1]
         result.update(run_on_controller(name, args, bool(self._task.check_mode)))
@@ -141,8 +147,7 @@ class ControllerAction(ActionBase):
             return "become is set"
         if self._task.async_val:
             return "async is set"
-        environment = {}
-        self._compute_environment_string(raw_environment_out=environment)
+        environment = task_environment(self)
         if environment:
             return "the task has an environment (%s)" % ", ".join(sorted(environment))
         if args is None:
