@@ -17,6 +17,12 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import Inp
 from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import checkpoint
 
 
+def wait_options(timeout: int, sleep: int) -> dict[str, dict[str, Any]]:
+    """The argument_spec of a module's wait, wait_timeout and wait_sleep options, with its defaults."""
+    return dict(wait=dict(type="bool", default=False), wait_timeout=dict(type="int", default=timeout),
+                wait_sleep=dict(type="int", default=sleep))
+
+
 def check_wait_options(params: Mapping[str, Any]) -> None:
     """Refuse a module's wait_timeout / wait_sleep that are not positive (before any request)."""
     if params["wait_timeout"] <= 0 or params["wait_sleep"] <= 0:

@@ -127,15 +127,14 @@ not_upgraded:
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
 from ansible_collections.wanfleet.routers.plugins.module_utils.firmware import ensure_firmware
+from ansible_collections.wanfleet.routers.plugins.module_utils.waiting import wait_options
 
 SPEC = dict(
     argument_spec=dict(
         version=dict(type="str", required=True),
         device=dict(type="str"),
         group=dict(type="str"),
-        wait=dict(type="bool", default=False),
-        wait_timeout=dict(type="int", default=900),
-        wait_sleep=dict(type="int", default=15),
+        **wait_options(timeout=900, sleep=15)
     ),
     platforms=("peplink_router", "ncm", "incontrol"),
     mutually_exclusive=[("device", "group")],
