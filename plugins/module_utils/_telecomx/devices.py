@@ -64,13 +64,6 @@ class TelecomXDevices(object):
         return self.paginate_offset(DEVICES_PATH, params, PAGE_LIMIT, self._split(DEVICES_PATH, (DEVICE_LIST_KEY,)),
                                     concurrency=LIST_CONCURRENCY)
 
-    def list_devices(self, customer=None, full=True):
-        """Every device of the customer (default: telecomx.customer, else the account's own), snake_case.
-
-        Pages of 500 with `total`; any failing or short page raises (never a partial list).
-        """
-        return [device_from_api(raw) for raw in self._list_raw(customer, full)]
-
     def list_models(self):
         """Every network device model (raw model objects: _id, brand, name, type, capabilities, ...)."""
         if self._models is None:
