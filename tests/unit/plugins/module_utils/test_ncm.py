@@ -140,6 +140,16 @@ def test_crud_calls_use_slashed_urls_and_json(client):
 
 
 @respx.mock
+def test_delete_of_an_object_gone_already_is_no_error(client):
+    """A DELETE resent after a lost answer finds the object gone (404): the group and alert_rule deletes go on."""
+    delete = respx.delete(BASE + "/alert_rules/abc/").mock(return_value=httpx.Response(404, json={"detail": "Not found."}))
+    assert client.delete("alert_rules", "abc") is None and delete.call_count == 1
+    respx.delete(BASE + "/groups/9/").mock(return_value=httpx.Response(403, json={"detail": "forbidden"}))
+    with pytest.raises(errors.PermissionDeniedError):
+        client.delete("groups", 9)  # any other refusal still fails
+
+
+@respx.mock
 def test_success_data_variant_of_the_config_appendix_is_unwrapped(client):
     respx.get(BASE + "/configuration_managers/123/").mock(
         return_value=httpx.Response(200, json={"success": True, "data": {"id": "123", "configuration": [{}, []]}}))
