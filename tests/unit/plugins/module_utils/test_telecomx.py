@@ -72,19 +72,6 @@ MODELS = [
 ]
 
 
-class Clock(object):
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
 def mock():
     with respx.mock(base_url=BASE, assert_all_called=False) as router:
@@ -721,9 +708,9 @@ def test_delete_404_while_the_device_exists_points_at_the_inferred_call(logged_i
     assert "inferred delete call" in str(info.value)
 
 
-def test_wait_provisioned_polls_until_active_without_jobs(session, mock):
+def test_wait_provisioned_polls_until_active_without_jobs(session, mock, fake_clock):
     mock.post("/auth/login").respond(json=login_reply())
-    clock = Clock()
+    clock = fake_clock
     get = mock.get("/network/device/%s" % DEVICE_ID)
     get.side_effect = [httpx.Response(200, json=api_device(1, _id=DEVICE_ID, state="PROVISIONING", jobs=2)),
                        httpx.Response(200, json=api_device(1, _id=DEVICE_ID, state="ACTIVE", jobs=1)),
@@ -733,9 +720,9 @@ def test_wait_provisioned_polls_until_active_without_jobs(session, mock):
     assert clock.sleeps == [1.0, 2.0] and get.call_count == 3  # quick first polls, doubling up to `sleep`
 
 
-def test_wait_provisioned_times_out_clearly(session, mock):
+def test_wait_provisioned_times_out_clearly(session, mock, fake_clock):
     mock.post("/auth/login").respond(json=login_reply())
-    clock = Clock()
+    clock = fake_clock
     mock.get("/network/device/%s" % DEVICE_ID).respond(json=api_device(1, _id=DEVICE_ID, state="PROVISIONING", jobs=1))
     with pytest.raises(WaitTimeoutError) as info:
         make_client(session, clock=clock).wait_provisioned(DEVICE_ID, timeout=12, sleep=5)
@@ -987,14 +974,14 @@ def test_device_create_in_check_mode_and_for_real(logged_in, mock, fleet):
     assert result["device"]["id"] == "%024x" % 9 and "new-secret-1" not in json.dumps(result)
 
 
-def test_device_create_waits_for_provisioning(session, mock):
+def test_device_create_waits_for_provisioning(session, mock, fake_clock):
     mock.post("/auth/login").respond(json=login_reply())
     mock.get("/network/device").respond(json=list_reply([], 0))
     mock.get("/network/device/model").respond(json={"total": 3, "networkDevices": CAP_MODELS})
     mock.post("/network/device").respond(json=api_device(9, state="PROVISIONING", jobs=1))
     polls = [httpx.Response(200, json=api_device(9, state="PROVISIONING", jobs=1)), httpx.Response(200, json=api_device(9))]
     mock.get("/network/device/%024x" % 9).mock(side_effect=polls)
-    clock = Clock()
+    clock = fake_clock
     params = device_params(mac_address="02c0de000009", name="n", model="XVS-200", wait=True, wait_timeout=30)
     result = ensure(telecomx.TelecomXDeviceResource(make_client(session, clock=clock), params), "present", False, result_key="device")
     assert result["device"]["state"] == "ACTIVE" and clock.sleeps == [1.0]

@@ -11,21 +11,6 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import 
 from ansible_collections.wanfleet.routers.plugins.module_utils.waiting import check_wait_options, wait_until
 
 
-class Clock(object):
-    """A fake clock whose sleep() moves it on (and records the pauses)."""
-
-    def __init__(self):
-        self.now = 500.0
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 def polls_until(n, clock=None):
     """A check that passes on its n-th call, recording when each call came."""
     calls = []
@@ -37,43 +22,46 @@ def polls_until(n, clock=None):
     return ready, calls
 
 
-def test_success_on_the_nth_poll_returns_true_after_n_minus_one_pauses():
-    clock = Clock()
+def test_success_on_the_nth_poll_returns_true_after_n_minus_one_pauses(fake_clock):
+    clock = fake_clock
     ready, calls = polls_until(3, clock)
     assert wait_until(ready, 60, 10, clock=clock, sleep=clock.sleep) is True
-    assert calls == [500.0, 510.0, 520.0]
+    assert calls == [1000.0, 1010.0, 1020.0]
     assert clock.sleeps == [10.0, 10.0]
 
 
-def test_timeout_returns_false_after_a_last_poll_at_the_deadline():
-    clock = Clock()
+def test_timeout_returns_false_after_a_last_poll_at_the_deadline(fake_clock):
+    clock = fake_clock
     ready, calls = polls_until(99, clock)
     assert wait_until(ready, 25, 10, clock=clock, sleep=clock.sleep) is False
     assert clock.sleeps == [10.0, 10.0, 5.0]  # the last pause ends at the deadline, not past it
-    assert calls[-1] == 525.0 and len(calls) == 4
+    assert calls[-1] == 1025.0 and len(calls) == 4
 
 
-def test_no_pause_runs_past_the_deadline_with_a_first_pause_and_backoff():
-    clock = Clock()
+def test_a_first_pause_longer_than_the_timeout_is_cut_at_the_deadline(fake_clock):
+    clock = fake_clock
     ready, calls = polls_until(99, clock)
     assert wait_until(ready, 12, 1, max_interval=5, first_pause=30, clock=clock, sleep=clock.sleep) is False
-    assert clock.sleeps == [12.0] and calls == [512.0]  # the first pause is cut at the deadline too
-    clock = Clock()
+    assert clock.sleeps == [12.0] and calls == [1012.0]
+
+
+def test_backoff_doubles_up_to_max_interval_and_never_past_the_deadline(fake_clock):
+    clock = fake_clock
     ready, calls = polls_until(99, clock)
     assert wait_until(ready, 12, 1, max_interval=5, clock=clock, sleep=clock.sleep) is False
-    assert clock.sleeps == [1.0, 2.0, 4.0, 5.0]  # doubling up to max_interval, the sum is the timeout
-    assert all(when <= 512.0 for when in calls)
+    assert clock.sleeps == [1.0, 2.0, 4.0, 5.0]  # the sum is the timeout
+    assert all(when <= 1012.0 for when in calls)
 
 
-def test_first_pause_comes_before_the_first_poll():
-    clock = Clock()
+def test_first_pause_comes_before_the_first_poll(fake_clock):
+    clock = fake_clock
     ready, calls = polls_until(1, clock)
     assert wait_until(ready, 60, 10, first_pause=7, clock=clock, sleep=clock.sleep) is True
-    assert calls == [507.0] and clock.sleeps == [7.0]
+    assert calls == [1007.0] and clock.sleeps == [7.0]
 
 
-def test_an_error_of_the_check_ends_the_wait():
-    clock = Clock()
+def test_an_error_of_the_check_ends_the_wait(fake_clock):
+    clock = fake_clock
 
     def ready():
         raise InputError("device is being deleted")
@@ -83,8 +71,8 @@ def test_an_error_of_the_check_ends_the_wait():
     assert clock.sleeps == []
 
 
-def test_ctrl_c_during_a_pause_ends_the_wait_before_the_next_poll():
-    clock = Clock()
+def test_ctrl_c_during_a_pause_ends_the_wait_before_the_next_poll(fake_clock):
+    clock = fake_clock
     ready, calls = polls_until(99, clock)
 
     def sleep(seconds):
@@ -96,6 +84,7 @@ def test_ctrl_c_during_a_pause_ends_the_wait_before_the_next_poll():
         with pytest.raises(Interrupted):
             wait_until(ready, 600, 10, clock=clock, sleep=sleep)
     assert len(calls) == 2 and clock.sleeps == [10.0, 10.0]
+    Interruptible.last = None  # handled here: nothing to hand on to the previous handler
 
 
 @pytest.mark.parametrize("timeout, sleep", [(0, 10), (600, 0), (-1, 10)])
