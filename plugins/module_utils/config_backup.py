@@ -9,6 +9,7 @@ A device that cannot be read is reported and the others are still backed up.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from ansible_collections.wanfleet.routers.plugins.module_utils import backup
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError, UnsupportedError, WanfleetError
@@ -19,7 +20,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router im
 CONCURRENCY = 4
 
 
-def back_up(module, client):
+def back_up(module: Any, client: Any) -> dict[str, Any]:
     """The config_backup module's result: each selected device's configuration (and an NCM group's) stored in O(dest)."""
     params = module.params
     if module.platform == "peplink_router":

@@ -6,19 +6,20 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError, TransportError
 from ansible_collections.wanfleet.routers.plugins.module_utils.incontrol import NO_FIRMWARE_WRITE, pending_firmware
 from ansible_collections.wanfleet.routers.plugins.module_utils.waiting import check_wait_options, wait_until
 
 
-def same_version(wanted, have):
+def same_version(wanted: Any, have: Any) -> bool:
     """"8.2.1" is "8.2.1 build 5330"; "8.2.1 build 5330" is only itself."""
     wanted, have = str(wanted).strip(), str(have or "").strip()
     return have == wanted or have.startswith(wanted + " ")
 
 
-def ensure_firmware(module, client):
+def ensure_firmware(module: Any, client: Any) -> dict[str, Any]:
     """The firmware module's result: O(version) running (or set as the NCM group's target) on the devices selected."""
     params = module.params
     if not str(params["version"]).strip():

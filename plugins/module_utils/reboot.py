@@ -9,17 +9,18 @@ Any client that satisfies platform_client.RebootingClient can be rebooted.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError, TransportError, WaitTimeoutError, WanfleetError
 from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import Interrupted
 from ansible_collections.wanfleet.routers.plugins.module_utils.waiting import check_wait_options, wait_until
 
 
-def brief(device):
+def brief(device: Any) -> dict[str, Any]:
     return {"id": device.id, "name": device.name, "serial": device.serial}
 
 
-def reboot_devices(module, client):
+def reboot_devices(module: Any, client: Any) -> dict[str, Any]:
     params = module.params
     if module.platform != "peplink_router" and not (params["device"] or params["group"]):
         raise InputError("%s: give device or group: a reboot of every device is not done by accident" % module.platform)
