@@ -12,6 +12,7 @@ HINTED = ("checks", "clients", "connection", "errors", "models", "resource")
 
 HINTED += ("config_backup", "firmware", "reboot", "waiting")  # the modules' work and the one poll loop
 
+
 def public_functions(name):
     """(qualified name, function) for the public functions of a module_utils file and the methods of its classes."""
     module = importlib.import_module("ansible_collections.wanfleet.routers.plugins.module_utils.%s" % name)
