@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ansible_collections.wanfleet.routers.plugins.module_utils import backup
+from ansible_collections.wanfleet.routers.plugins.module_utils.clients import platform_module
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError, UnsupportedError, WanfleetError
 from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import Interrupted
-from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import NO_CONFIG_EXPORT
 
 # Devices read at once. The client's rate limiter still spaces the requests (InControl: below 20/s).
 CONCURRENCY = 4
@@ -24,7 +24,7 @@ def back_up(module: Any, client: Any) -> dict[str, Any]:
     """The config_backup module's result: each selected device's configuration (and an NCM group's) stored in O(dest)."""
     params = module.params
     if module.platform == "peplink_router":
-        raise UnsupportedError(NO_CONFIG_EXPORT, platform=module.platform)
+        raise UnsupportedError(platform_module("peplink_router").NO_CONFIG_EXPORT, platform=module.platform)
     if params["keep"] < 1:
         raise InputError("keep must be at least 1")
     if not params["dest"]:

@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError, TransportError
-from ansible_collections.wanfleet.routers.plugins.module_utils.incontrol import NO_FIRMWARE_WRITE, pending_firmware
+from ansible_collections.wanfleet.routers.plugins.module_utils.clients import platform_module
 from ansible_collections.wanfleet.routers.plugins.module_utils.waiting import check_wait_options, wait_until
 
 
@@ -117,16 +117,17 @@ def _ncm(module, client):
 
 def _incontrol(module, client):
     params, version = module.params, module.params["version"]
+    incontrol = platform_module("incontrol")  # loaded with the client: no other platform is imported
     devices = client.devices(device=params["device"], group=params["group"], detail=True)
     entries = []
     for device in devices:
         runs = same_version(version, device.firmware)
         entries.append(dict(_entry(device, device.firmware, device.firmware, "none" if runs else "unsupported"),
-                            pending=pending_firmware(device)))
+                            pending=incontrol.pending_firmware(device)))
     result = _result(False, entries)
     others = [entry["device"] for entry in entries if entry["action"] != "none"]
     if others:
-        result.update(failed=True, msg="%s; %d device(s) do not run %s: %s" % (NO_FIRMWARE_WRITE, len(others), version, ", ".join(others)))
+        result.update(failed=True, msg="%s; %d device(s) do not run %s: %s" % (incontrol.NO_FIRMWARE_WRITE, len(others), version, ", ".join(others)))
     return result
 
 
