@@ -18,8 +18,8 @@ def session():
 class FakeClock(object):
     """A clock that moves only when slept on: call it for the time, `sleep` records each pause."""
 
-    def __init__(self):
-        self.now = 1000.0
+    def __init__(self, now=1000.0):
+        self.now = now
         self.sleeps = []
 
     def __call__(self):
