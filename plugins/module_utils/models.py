@@ -136,6 +136,16 @@ class WanConnection(Record):
         return value.lower() if isinstance(value, str) and value else (value or None)
 
 
+def wan_in_order(connections: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """{id: connection} -> list, most preferred first, disabled (or unprioritised) last (wan_priority's result)."""
+    def key(item):
+        connection = item[1]
+        usable = connection.get("enabled") is not False and connection.get("priority") is not None
+        return (0 if usable else 1, connection.get("priority") or 0, item[0])
+
+    return [dict(connection, id=connection_id) for connection_id, connection in sorted(connections.items(), key=key)]
+
+
 class Ssid(Record):
     id: Optional[str] = None
     name: Optional[str] = None

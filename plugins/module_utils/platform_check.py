@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 
-from ansible_collections.wanfleet.routers.plugins.module_utils import incontrol, ncm, peplink_router, telecomx
+from ansible_collections.wanfleet.routers.plugins.module_utils.clients import platform_module
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import WanfleetError
 from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import Interrupted
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import shape_of
@@ -87,7 +87,7 @@ def _needs(*names):
 
 
 def _ic_probe(name, expect, params=None, needs=(), learn=None, api=None, reply=None):
-    method, template, evidence = incontrol.ENDPOINTS[name]
+    method, template, evidence = platform_module("incontrol").ENDPOINTS[name]
 
     @_needs(*needs)
     def target(ctx):
@@ -101,14 +101,18 @@ def _ic_probe(name, expect, params=None, needs=(), learn=None, api=None, reply=N
 
 
 def _router_reply(client, data, url):
-    return peplink_router.unwrap_router_reply(data, client.platform, "GET", url)
+    # imported here: only the InControl checks read router replies (through its device-API proxy)
+    from ansible_collections.wanfleet.routers.plugins.module_utils._router_api import unwrap_router_reply
+    return unwrap_router_reply(data, client.platform, "GET", url)
 
 
 def _ssid_profiles_shape(data):
-    return isinstance(data, list) or (isinstance(data, dict) and isinstance(data.get(incontrol.SSID_PROFILES_KEY), list))
+    return isinstance(data, list) or (isinstance(data, dict) and isinstance(data.get(platform_module("incontrol").SSID_PROFILES_KEY), list))
 
 
 def incontrol_probes():
+    # The platforms are looked up when their probes are made: a task imports only the one it checks.
+    incontrol = platform_module("incontrol")
     status = {"has_status": "true"}
     return [
         _ic_probe("organizations", _is_list),
@@ -133,6 +137,7 @@ def _router_probe(api_name, evidence, expect):
 
 
 def peplink_router_probes():
+    peplink_router = platform_module("peplink_router")
     return [
         _router_probe(peplink_router.FIRMWARE, "documented", _is_dict),
         _router_probe(peplink_router.SYSTEM_INFO, "inferred: public clients (PepPy, ha-peplink)",
@@ -155,10 +160,12 @@ def _ncm_list(endpoint, evidence="documented", learn=None):
 
 
 def _firmware_of(item):
-    return ncm._ref_id(item.get("target_firmware") or item.get("actual_firmware"))  # pylint: disable=protected-access
+    return platform_module("ncm")._ref_id(item.get("target_firmware") or item.get("actual_firmware"))  # pylint: disable=protected-access
 
 
 def ncm_probes():
+    ncm = platform_module("ncm")
+
     def learn_router(data, ctx):
         found = _first(data.get("data") if isinstance(data, dict) else None)
         if found is not None:
@@ -194,6 +201,8 @@ def ncm_probes():
 # ---- TelecomX ---------------------------------------------------------------------------------------
 
 def telecomx_probes():
+    telecomx = platform_module("telecomx")
+
     @_needs("device")
     def device_target(ctx):
         return telecomx.DEVICE_PATH % ctx["device"], None

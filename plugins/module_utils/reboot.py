@@ -9,21 +9,22 @@ Any client that satisfies platform_client.RebootingClient can be rebooted.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError, TransportError, WaitTimeoutError, WanfleetError
 from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import Interrupted
+from ansible_collections.wanfleet.routers.plugins.module_utils.waiting import check_wait_options, wait_until
 
 
-def brief(device):
+def brief(device: Any) -> dict[str, Any]:
     return {"id": device.id, "name": device.name, "serial": device.serial}
 
 
-def reboot_devices(module, client):
+def reboot_devices(module: Any, client: Any) -> dict[str, Any]:
     params = module.params
     if module.platform != "peplink_router" and not (params["device"] or params["group"]):
         raise InputError("%s: give device or group: a reboot of every device is not done by accident" % module.platform)
-    if params["wait_timeout"] <= 0 or params["wait_sleep"] <= 0:
-        raise InputError("wait_timeout and wait_sleep must be positive")
+    check_wait_options(params)
     targets = client.devices(device=params["device"], group=params["group"], detail=False)
     # Only a device the platform reports online can take a reboot (NCM drops the others' requests).
     online = [device for device in targets if device.status == "online"]
@@ -59,19 +60,19 @@ def reboot_devices(module, client):
 
 
 def _wait_back(client, devices, started, params):
-    """Wait until every device is back after its reboot, or fail after wait_timeout."""
+    """Wait until every device is back after its reboot, or fail after wait_timeout (counted from `started`)."""
     waiting = list(devices)
-    deadline = started + params["wait_timeout"]
-    time.sleep(min(params["wait_sleep"], params["wait_timeout"]))
-    while waiting:
-        waiting = [device for device in waiting if not _is_back(client, device, started)]
-        if not waiting:
-            return
-        if time.time() >= deadline:
-            raise WaitTimeoutError("%s: %d device(s) not back after %ss: %s" % (
-                client.platform, len(waiting), params["wait_timeout"],
-                ", ".join(device.name or device.id for device in waiting)), platform=client.platform)
-        time.sleep(params["wait_sleep"])
+
+    def all_back():
+        waiting[:] = [device for device in waiting if not _is_back(client, device, started)]
+        return not waiting
+
+    # the first poll after one wait_sleep: a device just told to reboot cannot be back yet
+    if not wait_until(all_back, params["wait_timeout"] - (time.time() - started), params["wait_sleep"],
+                      first_pause=params["wait_sleep"]):
+        raise WaitTimeoutError("%s: %d device(s) not back after %ss: %s" % (
+            client.platform, len(waiting), params["wait_timeout"],
+            ", ".join(device.name or device.id for device in waiting)), platform=client.platform)
 
 
 def _is_back(client, device, rebooted_at):

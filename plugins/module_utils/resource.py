@@ -177,6 +177,17 @@ def ensure(resource: Resource, state: str, check_mode: bool, update_secrets: str
     return _converge(resource, current, desired, check_mode, update_secrets, result_key)
 
 
+def ensure_module(module: Any, resource: Resource, result_key: str, state: str | None = None,
+                  secrets_option: str | None = None) -> dict[str, Any]:
+    """A resource module's result: `resource` ensure()d to the module's O(state) (or `state`) in its check mode.
+
+    `secrets_option` names the module's option that says when a secret is rewritten ("always" without it).
+    """
+    params = module.params
+    return ensure(resource, state or params["state"], module.check_mode,
+                  update_secrets=params[secrets_option] if secrets_option else "always", result_key=result_key)
+
+
 def _converge(resource, current, desired, check_mode, update_secrets, result_key):
     secret_keys = resource.secret_keys
     changes = changes_between(desired, current, secret_keys, resource.unordered_keys, update_secrets)

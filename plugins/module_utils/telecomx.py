@@ -28,7 +28,6 @@ from ansible_collections.wanfleet.routers.plugins.module_utils._telecomx.facts i
 from ansible_collections.wanfleet.routers.plugins.module_utils._telecomx.convert import (
     device_from_api,
     device_to_api,
-    mask_device_secrets,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils._telecomx.client import TelecomXClient
 from ansible_collections.wanfleet.routers.plugins.module_utils._telecomx.inputs import (

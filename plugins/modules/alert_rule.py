@@ -98,7 +98,7 @@ changed_keys:
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
 from ansible_collections.wanfleet.routers.plugins.module_utils.clients import resource_class
-from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure_module
 
 SPEC = dict(
     argument_spec=dict(
@@ -117,8 +117,7 @@ SPEC = dict(
 
 
 def operate(module, client):
-    resource = resource_class(module.platform, "alert_rule")(client, module.params)
-    return ensure(resource, module.params["state"], module.check_mode, result_key="rule")
+    return ensure_module(module, resource_class(module.platform, "alert_rule")(client, module.params), "rule")
 
 
 def main():

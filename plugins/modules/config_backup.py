@@ -124,16 +124,8 @@ failed_devices:
   sample: [{device: store-043, serial: MM180012345679, error: "ncm: GET /configuration_managers/: HTTP 500"}]
 """
 
-from concurrent.futures import ThreadPoolExecutor
-
-from ansible_collections.wanfleet.routers.plugins.module_utils import backup
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
-from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError, UnsupportedError, WanfleetError
-from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import Interrupted
-from ansible_collections.wanfleet.routers.plugins.module_utils.peplink_router import NO_CONFIG_EXPORT
-
-# Devices read at once. The client's rate limiter still spaces the requests (InControl: below 20/s).
-CONCURRENCY = 4
+from ansible_collections.wanfleet.routers.plugins.module_utils.config_backup import back_up
 
 SPEC = dict(
     argument_spec=dict(
@@ -148,58 +140,7 @@ SPEC = dict(
 
 
 def operate(module, client):
-    params = module.params
-    if module.platform == "peplink_router":
-        raise UnsupportedError(NO_CONFIG_EXPORT, platform=module.platform)
-    if params["keep"] < 1:
-        raise InputError("keep must be at least 1")
-    if not params["dest"]:
-        raise InputError("dest must name a folder")
-    devices = client.devices(device=params["device"], group=params["group"], detail=False)
-    stems = backup.unique_stems(devices)
-    with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
-        fetched = list(pool.map(lambda device: _fetch(client.config_backup, device), devices))
-    backups, failed, diff = [], [], {"before": {}, "after": {}}
-    for device, (content, error) in zip(devices, fetched):
-        if error is not None:
-            failed.append({"device": device.name or device.id, "serial": device.serial,
-                           "error": module.redactor.text(error.message)})
-            continue
-        entry = _store(module, stems[device.id], content, diff)
-        backups.append(dict({"platform": module.platform, "device": device.name or device.id, "serial": device.serial}, **entry))
-    if params["group"] and module.platform == "ncm":
-        group = client.find_group(params["group"])
-        content, error = _fetch(client.group_config_backup, group)
-        if error is not None:
-            failed.append({"device": "group " + group.name, "serial": None, "error": module.redactor.text(error.message)})
-        else:
-            entry = _store(module, "groups/" + backup.file_stem(group), content, diff)
-            backups.append(dict({"platform": module.platform, "device": "group " + group.name, "serial": None}, **entry))
-    result = {"changed": any(entry["changed"] for entry in backups), "backups": backups, "failed_devices": failed,
-              "diff": diff}
-    if failed:
-        result.update(failed=True, msg="%s: %d of %d device(s) could not be backed up: %s" % (
-            module.platform, len(failed), len(devices), "; ".join("%s (%s)" % (item["device"], item["error"]) for item in failed)))
-    return result
-
-
-def _fetch(read, device):
-    """(backup, None) or (None, the WanfleetError): one device's failure must not stop the others; Ctrl-C stops all."""
-    try:
-        return read(device), None
-    except Interrupted:
-        raise
-    except WanfleetError as error:
-        return None, error
-
-
-def _store(module, stem, content, diff):
-    params = module.params
-    entry, change = backup.store(params["dest"], module.platform, stem, content, check_mode=module.check_mode,
-                                 history=params["history"], keep=params["keep"])
-    diff["before"].update(change["before"])
-    diff["after"].update(change["after"])
-    return entry
+    return back_up(module, client)
 
 
 def main():

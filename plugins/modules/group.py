@@ -123,7 +123,7 @@ changed_keys:
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
 from ansible_collections.wanfleet.routers.plugins.module_utils.clients import resource_class
-from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure_module
 
 SPEC = dict(
     argument_spec=dict(
@@ -145,8 +145,7 @@ SPEC = dict(
 
 
 def operate(module, client):
-    resource = resource_class(module.platform, "group")(client, module.params)
-    return ensure(resource, module.params["state"], module.check_mode, result_key="group")
+    return ensure_module(module, resource_class(module.platform, "group")(client, module.params), "group")
 
 
 def main():

@@ -104,15 +104,14 @@ elapsed:
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
 from ansible_collections.wanfleet.routers.plugins.module_utils.reboot import reboot_devices
+from ansible_collections.wanfleet.routers.plugins.module_utils.waiting import wait_options
 
 
 SPEC = dict(
     argument_spec=dict(
         device=dict(type="str"),
         group=dict(type="str"),
-        wait=dict(type="bool", default=False),
-        wait_timeout=dict(type="int", default=600),
-        wait_sleep=dict(type="int", default=10),
+        **wait_options(timeout=600, sleep=10)
     ),
     platforms=("incontrol", "peplink_router", "ncm"),
 )

@@ -161,7 +161,7 @@ changed_keys:
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
 from ansible_collections.wanfleet.routers.plugins.module_utils.clients import resource_class
-from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure_module
 
 SPEC = dict(
     argument_spec=dict(
@@ -185,9 +185,7 @@ SPEC = dict(
 
 
 def operate(module, client):
-    params = module.params
-    resource = resource_class(module.platform, "ssid_profile")(client, params)
-    return ensure(resource, params["state"], module.check_mode, update_secrets=params["update_passphrase"], result_key="profile")
+    return ensure_module(module, resource_class(module.platform, "ssid_profile")(client, module.params), "profile", secrets_option="update_passphrase")
 
 
 def main():

@@ -200,7 +200,7 @@ changed_keys:
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
 from ansible_collections.wanfleet.routers.plugins.module_utils.clients import resource_class
-from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure_module
 
 WIFI_OPTIONS = dict(
     enabled=dict(type="bool"), ssid=dict(type="str"), password=dict(type="str", no_log=True),
@@ -237,9 +237,7 @@ SPEC = dict(
 
 
 def operate(module, client):
-    params = module.params
-    resource = resource_class(module.platform, "telecomx_device")(client, params)
-    return ensure(resource, params["state"], module.check_mode, update_secrets=params["update_password"], result_key="device")
+    return ensure_module(module, resource_class(module.platform, "telecomx_device")(client, module.params), "device", secrets_option="update_password")
 
 
 def main():

@@ -109,8 +109,9 @@ changed_keys:
 """
 
 from ansible_collections.wanfleet.routers.plugins.module_utils.ansible_module import WanfleetModule
+from ansible_collections.wanfleet.routers.plugins.module_utils.models import wan_in_order
 from ansible_collections.wanfleet.routers.plugins.module_utils.clients import resource_class
-from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure
+from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure_module
 
 SPEC = dict(
     argument_spec=dict(
@@ -129,20 +130,9 @@ SPEC = dict(
 )
 
 
-def in_order(connections):
-    """{id: connection} -> list, most preferred first, disabled (or unprioritised) last."""
-    def key(item):
-        connection = item[1]
-        usable = connection.get("enabled") is not False and connection.get("priority") is not None
-        return (0 if usable else 1, connection.get("priority") or 0, item[0])
-
-    return [dict(connection, id=connection_id) for connection_id, connection in sorted(connections.items(), key=key)]
-
-
 def operate(module, client):
-    resource = resource_class(module.platform, "wan_priority")(client, module.params)
-    result = ensure(resource, "present", module.check_mode, result_key="wan")
-    result["connections"] = in_order((result.pop("wan") or {}).get("connections") or {})
+    result = ensure_module(module, resource_class(module.platform, "wan_priority")(client, module.params), "wan", state="present")
+    result["connections"] = wan_in_order((result.pop("wan") or {}).get("connections") or {})
     return result
 
 

@@ -227,7 +227,7 @@ def test_a_huge_total_is_refused_at_once(server, total):
     started = time.monotonic()
     with open_client(params("telecomx", server.url)) as client:
         with pytest.raises(PaginationError, match="more than 10000 pages"):
-            client.list_devices()
+            client.devices()
     assert len(requests) == 1 and time.monotonic() - started < 10
 
 
@@ -240,7 +240,7 @@ def test_a_total_beyond_what_the_pages_deliver_fails(server):
     telecomx_server(server, lying)
     with open_client(params("telecomx", server.url)) as client:
         with pytest.raises(PaginationError, match="10 of 50 items"):
-            client.list_devices()
+            client.devices()
 
 
 @pytest.mark.parametrize("value", ["-5", "nan", "inf", "soon"])

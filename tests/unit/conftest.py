@@ -13,3 +13,24 @@ def session():
     http = HttpSession(timeout=5)
     yield http
     http.close()
+
+
+class FakeClock(object):
+    """A clock that moves only when slept on: call it for the time, `sleep` records each pause."""
+
+    def __init__(self, now=1000.0):
+        self.now = now
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def fake_clock():
+    """A FakeClock for the waits and backoffs: inject it as `clock` and its `sleep` as `sleep`."""
+    return FakeClock()

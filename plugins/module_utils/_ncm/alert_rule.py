@@ -8,7 +8,6 @@ from __future__ import annotations
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     AmbiguousError,
     MalformedResponseError,
-    NotFoundError,
     UnsupportedError,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import Resource, merged, not_existing
@@ -270,7 +269,4 @@ class AlertRuleResource(Resource):
         return merged(current, changes)
 
     def delete(self, current):
-        try:
-            self.client.delete("alert_rules", current["id"])
-        except NotFoundError:
-            pass  # gone already (a resent DELETE after a lost answer)
+        self.client.delete("alert_rules", current["id"])

@@ -13,6 +13,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     AuthError,
     InputError,
     MalformedResponseError,
+    NotFoundError,
     PermissionDeniedError,
     ServerError,
     ValidationError,
@@ -218,8 +219,11 @@ class NcmClient(NcmConfiguration, NcmDevices, ApiClient):
         return self.request("PATCH", self.resource_url(endpoint, object_id), json=body, idempotent=idempotent)
 
     def delete(self, endpoint, object_id):
-        """DELETE (204)."""
-        return self.request("DELETE", self.resource_url(endpoint, object_id))
+        """DELETE (204); an object gone already (404: a resent DELETE after a lost answer) is no error."""
+        try:
+            self.request("DELETE", self.resource_url(endpoint, object_id))
+        except NotFoundError:
+            pass
 
     def _page_splitter(self, page_url):
         def split(payload):

@@ -194,20 +194,12 @@ class NcmConfiguration(object):
     def patch_configuration(self, config_manager_id, updates, removals=None):
         """Merge `updates` into a router's individual config (202, no body).
 
-        PATCH cannot remove anything (L9443): removals raise; use put_configuration.
+        PATCH cannot remove anything (L9443): removals raise (a PUT of the whole configuration would be needed).
         Empty updates send nothing (PATCH [{}, []] "will do nothing at all").
         """
         self._check_patchable(removals)
         if updates:
             self.patch("configuration_managers", config_manager_id, {"configuration": [updates, []]})
-
-    def put_configuration(self, config_manager_id, updates, removals=None, fields=("configuration",)):
-        """Replace a router's whole individual config with `[updates, removals]` (202 + `fields`).
-
-        Anything not in `updates` goes back to the group/firmware default (§3.3).
-        """
-        return self.update("configuration_managers", config_manager_id,
-                           {"configuration": [updates or {}, list(removals or [])]}, fields=fields)
 
     def group_configuration(self, group_id):
         """A group's configuration diff `[updates, removals]` (L9549)."""
@@ -219,10 +211,6 @@ class NcmConfiguration(object):
         self._check_patchable(removals)
         if updates:
             self.patch("groups", group_id, {"configuration": [updates, []]})
-
-    def put_group_configuration(self, group_id, updates, removals=None):
-        """Replace a group's whole config with `[updates, removals]`."""
-        return self.update("groups", group_id, {"configuration": [updates or {}, list(removals or [])]})
 
     def _check_patchable(self, removals):
         if removals:

@@ -198,12 +198,6 @@ class NcmDevices(object):
                    for item in self.list("firmwares", params, fields=("id", "version", "product", "is_deprecated"))]
         return [record for record in records if product_id is None or record["product_id"] == product_id]
 
-    def find_firmware(self, version, product):
-        """The firmware of `product` with this version (a group's target_firmware)."""
-        matches = self.firmwares(product=product, version=version)
-        return self._one(matches, "%s for product %s" % (version, product), "firmware",
-                         lambda item: "%s (id %s)" % (item["version"], item["id"]))
-
     def accounts(self, params=None):
         """[{id, name, parent_id, is_disabled}]."""
         return [dict(id=_ref_id(item.get("id")), name=item.get("name"), parent_id=_ref_id(item.get("account")),
@@ -400,11 +394,6 @@ class NcmDevices(object):
         An offline router's request is lost (L5236-5238)."""
         return self.request("POST", self.resource_url("reboot_activity"),
                             json={"router": self.resource_url("routers", router_id)}, idempotent=False)
-
-    def reboot_group(self, group_id):
-        """Ask NCM to reboot every router of a group (201). Never resent."""
-        return self.request("POST", self.resource_url("reboot_activity"),
-                            json={"group": self.resource_url("groups", group_id)}, idempotent=False)
 
     def reboot_device(self, device):
         """The reboot module's call: one POST reboot_activity/ for this router (L5229-5259)."""

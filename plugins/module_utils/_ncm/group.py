@@ -8,7 +8,6 @@ from __future__ import annotations
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     AmbiguousError,
     MalformedResponseError,
-    NotFoundError,
     TransportError,
     UnsupportedError,
 )
@@ -265,10 +264,7 @@ class GroupResource(Resource):
         return merged(current, changes)
 
     def delete(self, current):
-        try:
-            self.client.delete("groups", current["id"])
-        except NotFoundError:
-            pass  # gone already (a resent DELETE after a lost answer)
+        self.client.delete("groups", current["id"])
 
     def rollback(self):
         """Move the routers back to the groups they were in, then delete the group this run created."""

@@ -159,13 +159,3 @@ def mask_wifi_passwords(raw):
     wifi = dict((key, MASK if key in WIFI_PASSWORD_KEYS and value not in (None, "") else value)
                 for key, value in raw["wifi"].items())
     return dict(raw, wifi=wifi)
-
-
-def mask_device_secrets(record):
-    """A copy of a snake_case device record with wifi.password* masked (for results and diffs:
-    resource.ensure() masks top-level secret keys only, and these are nested)."""
-    if not isinstance(record, dict) or not isinstance(record.get("wifi"), dict):
-        return record
-    secret = set(module for module, api in WIFI_FIELDS if api in WIFI_PASSWORD_KEYS)
-    wifi = dict((key, MASK if key in secret and value not in (None, "") else value) for key, value in record["wifi"].items())
-    return dict(record, wifi=wifi)

@@ -19,6 +19,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import Device, Ssid, WanConnection, normalize_mac
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import not_existing, values_differ
+from ansible_collections.wanfleet.routers.plugins.module_utils.waiting import wait_until
 from ansible_collections.wanfleet.routers.plugins.module_utils._telecomx.convert import (
     _OBJECT_ID,
     _drop_none,
@@ -62,13 +63,6 @@ class TelecomXDevices(object):
             params["customer"] = customer
         return self.paginate_offset(DEVICES_PATH, params, PAGE_LIMIT, self._split(DEVICES_PATH, (DEVICE_LIST_KEY,)),
                                     concurrency=LIST_CONCURRENCY)
-
-    def list_devices(self, customer=None, full=True):
-        """Every device of the customer (default: telecomx.customer, else the account's own), snake_case.
-
-        Pages of 500 with `total`; any failing or short page raises (never a partial list).
-        """
-        return [device_from_api(raw) for raw in self._list_raw(customer, full)]
 
     def list_models(self):
         """Every network device model (raw model objects: _id, brand, name, type, capabilities, ...)."""
@@ -236,40 +230,41 @@ class TelecomXDevices(object):
 
         The pauses between polls double from `first_sleep` up to `sleep`.
         """
-        deadline = self._clock() + float(timeout)
-        delay = min(float(first_sleep), float(sleep))
-        while True:
-            raw = self._get_raw(device_id)
-            state, jobs = raw.get("state"), raw.get("jobs") or 0
-            if state == PROVISIONED_STATE and not jobs:
-                return device_from_api(raw)
-            if state == DELETING_STATE:
+        last = {}
+
+        def provisioned():
+            last["raw"] = raw = self._get_raw(device_id)
+            if raw.get("state") == DELETING_STATE:
                 raise ApiError("telecomx: device %s is being deleted (state DELETING); it will not be provisioned" % device_id,
                                platform=self.platform, method="GET", url=self.url(DEVICE_PATH % device_id))
-            remaining = deadline - self._clock()
-            if remaining <= 0:
-                raise WaitTimeoutError("telecomx: device %s was not provisioned within %ss (state %s, %s job(s) in progress)"
-                                       % (device_id, _seconds(timeout), state, jobs),
-                                       platform=self.platform, method="GET", url=self.url(DEVICE_PATH % device_id))
-            self._sleep(min(delay, remaining))
-            delay = min(delay * 2, float(sleep))
+            return raw.get("state") == PROVISIONED_STATE and not raw.get("jobs")
+
+        if not self._wait_until(provisioned, timeout, sleep, first_sleep):
+            raise WaitTimeoutError("telecomx: device %s was not provisioned within %ss (state %s, %s job(s) in progress)"
+                                   % (device_id, _seconds(timeout), last["raw"].get("state"), last["raw"].get("jobs") or 0),
+                                   platform=self.platform, method="GET", url=self.url(DEVICE_PATH % device_id))
+        return device_from_api(last["raw"])
 
     def wait_deleted(self, device_id, timeout=300.0, sleep=WAIT_MAX_POLL_SECONDS, first_sleep=WAIT_FIRST_POLL_SECONDS):
         """Poll the device until a GET answers 404 (de-provisioning done, its MAC free again)."""
-        deadline = self._clock() + float(timeout)
-        delay = min(float(first_sleep), float(sleep))
-        while True:
+        last = {}
+
+        def gone():
             try:
-                raw = self._get_raw(device_id)
+                last["raw"] = self._get_raw(device_id)
             except NotFoundError:
                 return True
-            remaining = deadline - self._clock()
-            if remaining <= 0:
-                raise WaitTimeoutError("telecomx: device %s was not gone within %ss after its deletion (state %s)"
-                                       % (device_id, _seconds(timeout), raw.get("state")),
-                                       platform=self.platform, method="GET", url=self.url(DEVICE_PATH % device_id))
-            self._sleep(min(delay, remaining))
-            delay = min(delay * 2, float(sleep))
+            return False
+
+        if not self._wait_until(gone, timeout, sleep, first_sleep):
+            raise WaitTimeoutError("telecomx: device %s was not gone within %ss after its deletion (state %s)"
+                                   % (device_id, _seconds(timeout), last["raw"].get("state")),
+                                   platform=self.platform, method="GET", url=self.url(DEVICE_PATH % device_id))
+        return True
+
+    def _wait_until(self, ready, timeout, sleep, first_sleep):
+        return wait_until(ready, timeout, min(float(first_sleep), float(sleep)), max_interval=sleep,
+                          clock=self._clock, sleep=self._sleep)
 
     # ---- devices: the device_info / inventory records ---------------------------------------
 

@@ -21,7 +21,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.http import (
     parse_retry_after,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.paging import chunked
-from tests.unit.plugins.module_utils.test_telecomx import Clock  # a clock that sleeping advances
+from tests.unit.conftest import FakeClock as Clock  # a clock that sleeping advances
 
 BASE = "https://api.example.test/v1"
 

@@ -32,6 +32,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
 from ansible_collections.wanfleet.routers.plugins.module_utils.incontrol import InControlClient, PendingError
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import UNKNOWN, ensure
 from ansible_collections.wanfleet.routers.plugins.module_utils.token_cache import TokenCache
+from tests.unit.conftest import FakeClock
 
 URL = "https://ic.example.test"
 TOKEN_URL = URL + "/api/oauth2/token"
@@ -90,21 +91,6 @@ DEVICES = [
 ]
 
 
-class FakeTime(object):
-    """A clock that only moves when slept on."""
-
-    def __init__(self):
-        self.now = 1_700_000_000.0
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 def form(request):
     return dict(urllib.parse.parse_qsl(request.content.decode()))
 
@@ -117,7 +103,7 @@ def mock():
 
 @pytest.fixture
 def fake_time():
-    return FakeTime()
+    return FakeClock(now=1_700_000_000.0)
 
 
 @pytest.fixture
@@ -131,7 +117,7 @@ def make(session, cache, fake_time):
         settings = {"url": URL, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
                     "organization": organization, "auth": ("client_id", "client_secret")}
         kwargs.setdefault("sleep", fake_time.sleep)
-        kwargs.setdefault("clock", fake_time.clock)
+        kwargs.setdefault("clock", fake_time)
         return InControlClient(settings, session, redactor=Redactor(), token_cache=token_cache or cache, **kwargs)
     return factory
 

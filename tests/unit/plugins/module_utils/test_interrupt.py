@@ -54,7 +54,7 @@ def test_settled_work_is_not_interrupted():
 def test_code_that_keeps_going_after_an_api_error_still_stops_on_ctrl_c():
     """Per-device and per-probe error handlers report a platform's refusal and go on; an interrupt is not one."""
     from ansible_collections.wanfleet.routers.plugins.module_utils import platform_check
-    from ansible_collections.wanfleet.routers.plugins.modules import config_backup
+    from ansible_collections.wanfleet.routers.plugins.module_utils import config_backup
 
     def interrupted(*args, **kwargs):
         raise Interrupted("interrupted by SIGINT")

@@ -10,6 +10,8 @@ import pytest
 
 HINTED = ("checks", "clients", "connection", "errors", "models", "resource")
 
+HINTED += ("config_backup", "firmware", "reboot", "waiting")  # the modules' work and the one poll loop
+
 
 def public_functions(name):
     """(qualified name, function) for the public functions of a module_utils file and the methods of its classes."""

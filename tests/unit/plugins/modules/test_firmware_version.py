@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.wanfleet.routers.plugins.modules.firmware import same_version
+from ansible_collections.wanfleet.routers.plugins.module_utils.firmware import same_version
 
 
 def test_firmware_version_matching():
