@@ -44,6 +44,11 @@ UNSUPPORTED = {
         "fast_transition": "TelecomX's wifi settings have no 802.11r setting",
     },
 }
+# What a task must name, one of (() = the platform is one router, the one at its url), and what else a
+# platform needs. Each platform's Resource refuses a task without them in its own words; the role reads
+# these tables, and test_contracts.py holds the Resources to them.
+SELECTORS = {"incontrol": ("group",), "ncm": ("device", "group"), "peplink_router": (), "telecomx": ("device",)}
+REQUIRED = {"telecomx": ("band",)}  # a TelecomX device has one SSID per band
 # Where an SSID is always named (found or created by name): an empty name is refused even with id.
 NAME_REQUIRED = ("incontrol", "ncm")
 
