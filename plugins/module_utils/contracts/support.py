@@ -17,7 +17,7 @@ Table = Mapping[str, Mapping[str, str]]
 
 def split_key(key: str) -> Tuple[str, Any]:
     """`option` -> (option, None); `option=value` -> (option, value) with true/false as booleans."""
-    option, _, value = key.partition("=")
+    option, dummy, value = key.partition("=")
     if not value:
         return option, None
     return option, {"true": True, "false": False}.get(value, value)
