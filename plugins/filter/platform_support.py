@@ -11,10 +11,10 @@ import pkgutil
 from typing import Any, Dict, List
 
 from ansible_collections.wanfleet.routers.plugins import modules as modules_package
-from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import group, ssid, support, wan
+from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import devices, group, ssid, support, wan
 
 # module name -> its contract (the modules whose options differ between platforms)
-CONTRACTS = {"group": group, "ssid_profile": ssid, "wan_priority": wan}
+CONTRACTS = dict({"group": group, "ssid_profile": ssid, "wan_priority": wan}, **dict((name, devices) for name in devices.MODULES))
 
 
 def module_platforms() -> Dict[str, List[str]]:
@@ -36,10 +36,11 @@ def platform_support(platform: str) -> Dict[str, Any]:
         "modules": sorted(name for name, names in platforms.items() if platform in names),
         "unsupported": dict((name, support.unsupported_options(contract.UNSUPPORTED, platform))
                             for name, contract in CONTRACTS.items()),
-        "selectors": dict((name, list(getattr(contract, "SELECTORS", {}).get(platform, ())))
-                          for name, contract in CONTRACTS.items()),
+        # only the contracts that say what selects a task's target (the others select devices with devices())
+        "selectors": dict((name, list(contract.SELECTORS.get(platform, ())))
+                          for name, contract in CONTRACTS.items() if hasattr(contract, "SELECTORS")),
         "required": dict((name, list(getattr(contract, "REQUIRED", {}).get(platform, ())))
-                         for name, contract in CONTRACTS.items()),
+                         for name, contract in CONTRACTS.items() if hasattr(contract, "SELECTORS")),
         "cannot_remove_group_members": group.CANNOT_REMOVE_MEMBERS.get(platform),
     }
 

@@ -12,13 +12,15 @@ import re
 
 import jinja2
 import pytest
+import respx
 import yaml
 
 from ansible_collections.wanfleet.routers.plugins.module_utils import clients
 from ansible_collections.wanfleet.routers.plugins.filter import platform_support
-from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import group, ssid, support, wan
+from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import devices, group, ssid, support, wan
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError, UnsupportedError
 from ansible_collections.wanfleet.routers.plugins.modules import group as group_module
+from ansible_collections.wanfleet.routers.plugins.modules import config_backup, device_info, firmware, reboot
 from ansible_collections.wanfleet.routers.plugins.modules import ssid_profile, wan_priority
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
@@ -159,6 +161,47 @@ def test_each_ssid_resource_requires_what_the_selector_tables_say(platform):
             clients.resource_class(platform, "ssid_profile")(None, params).validate()
 
 
+# ---- the device-selection contract: the modules that select devices with the client's devices() ------
+
+DEVICE_MODULES = {"config_backup": config_backup, "device_info": device_info, "firmware": firmware, "reboot": reboot}
+# how the modules' documentation names a platform
+PLATFORM_NAMES = {"incontrol": "InControl 2", "ncm": "NetCloud Manager", "peplink_router": "Peplink", "telecomx": "TelecomX"}
+
+
+def test_the_device_selection_table_names_its_modules_options_and_platforms():
+    assert sorted(DEVICE_MODULES) == sorted(devices.MODULES)
+    platforms = set().union(*(module.SPEC["platforms"] for module in DEVICE_MODULES.values()))
+    assert set(devices.UNSUPPORTED) <= platforms
+    for platform, key in table_keys(devices.UNSUPPORTED):
+        for name, module in DEVICE_MODULES.items():
+            assert support.split_key(key)[0] in module.SPEC["argument_spec"], (name, platform, key)
+
+
+@pytest.mark.parametrize("name", sorted(DEVICE_MODULES))
+def test_each_device_module_documents_group_for_the_platforms_the_table_lets_take_it(name):
+    module = DEVICE_MODULES[name]
+    description = " ".join(yaml.safe_load(module.DOCUMENTATION)["options"]["group"]["description"])
+    for platform in module.SPEC["platforms"]:
+        refused = "group" in devices.UNSUPPORTED.get(platform, {})
+        assert (PLATFORM_NAMES[platform] in description) is not refused, (platform, description)
+
+
+@pytest.mark.parametrize("platform,key", table_keys(devices.UNSUPPORTED))
+def test_the_clients_refuse_a_selection_from_the_table_before_any_request(platform, key, session, monkeypatch):
+    settings = {"url": "http://127.0.0.1:9", "username": "u", "password": "p", "client_id": "a", "client_secret": "b",
+                "auth": ("username", "password")}
+    client = clients.client_class(platform)(settings, session)
+    option = support.split_key(key)[0]
+    with respx.mock(assert_all_called=False) as mock:  # no route: a request would fail the test
+        with pytest.raises(UnsupportedError) as caught:
+            client.devices(**{option: "Branches"})
+        assert caught.value.message == "%s: %s" % (platform, devices.UNSUPPORTED[platform][key]) and not mock.calls
+        monkeypatch.setitem(devices.UNSUPPORTED, platform, {})  # the table changed: the client follows
+        with pytest.raises(Exception) as caught:
+            client.devices(**{option: "Branches"})
+        assert not isinstance(caught.value, UnsupportedError)
+
+
 # ---- the role reads the same tables ------------------------------------------------------------------
 
 def role_errors(platform, **variables):
@@ -180,6 +223,7 @@ def test_the_filter_reads_the_spec_and_the_contracts():
     assert found["platforms"]["group"] == sorted(group_module.SPEC["platforms"])
     assert "group" not in found["modules"] and "ssid_profile" in found["modules"]
     assert found["unsupported"]["ssid_profile"] == ssid.UNSUPPORTED["telecomx"]
+    assert found["unsupported"]["device_info"] == devices.UNSUPPORTED["telecomx"] and "device_info" not in found["selectors"]
     assert found["selectors"]["ssid_profile"] == ["device"] and found["required"]["ssid_profile"] == ["band"]
 
 
@@ -208,8 +252,11 @@ def test_the_role_s_platform_checks_come_from_the_module_platforms(monkeypatch):
         "site_provision_reboot_on: incontrol devices cannot be rebooted through this collection"]
 
 
-def test_the_role_names_no_platform():
-    """Which platform takes what is the collection's (the tables, SPEC): the role's template names none."""
-    with open(os.path.join(ROOT, "roles", "site_provision", "templates", "input_errors.json.j2")) as handle:
-        template = handle.read()
-    assert not re.findall(r"'(incontrol|ncm|peplink_router|telecomx)'", template)
+@pytest.mark.parametrize("path", ["tasks/main.yml", "tasks/backup.yml", "handlers/main.yml", "vars/main.yml",
+                                  "templates/input_errors.json.j2", "templates/summary.json.j2"])
+def test_the_role_names_no_platform(path):
+    """Which platform takes what is the collection's (the tables, SPEC): the role's tasks, vars and templates
+    compare the platform with none (meta/argument_specs.yml lists the choices, the README explains them)."""
+    with open(os.path.join(ROOT, "roles", "site_provision", path)) as handle:
+        text = handle.read()
+    assert not re.findall(r"""['"](incontrol|ncm|peplink_router|telecomx)['"]""", text)
