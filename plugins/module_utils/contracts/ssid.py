@@ -8,9 +8,9 @@ names, its bands, how an SSID is selected)."""
 
 from __future__ import annotations
 
-from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase, check_ssid
 from typing import Any, Mapping
 
+from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase, check_ssid
 from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import support
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError
 
