@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, wanfleet.routers contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Peplink router API that the router client and InControl's device-API proxy both speak: call names, the
-`{"stat": "ok"|"fail", ...}` reply envelope and its error codes, keyed-map replies, the WAN priority range."""
+`{"stat": "ok"|"fail", ...}` reply envelope and its error codes, keyed-map replies (the WAN priority range is in contracts/wan.py)."""
 
 from __future__ import annotations
 
@@ -64,11 +64,6 @@ MESSAGE_WORDS = (
     (NotFoundError, ("not found", "not exist", "no such")),
     (ValidationError, ("invalid", "must be", "is required", "out of range")),
 )
-
-
-# inferred: the document gives no range for WAN_Config_Priority_Obj.priority. Peplink's web admin has
-# priority groups 1 (highest) to 4, and public clients send 1-4.
-PRIORITY_RANGE = (1, 4)
 
 
 # ---- The envelope (shared with incontrol.py, whose device-API proxy returns router replies) ----

@@ -77,6 +77,8 @@ notes:
   - "O(platform=ncm): moving a router into a group changes more than membership: the router takes the group's
     target firmware (and may upgrade) and the group's configuration is layered over the router's own.
     Only routers of the group's product can join it."
+  - "O(platform=incontrol): O(product), O(target_firmware) and O(account) are refused (NCM only)."
+  - "O(platform=ncm): O(timezone) and O(country) are refused (InControl 2 only)."
   - "O(platform=incontrol): the group write calls (create, update, delete, add devices) are not in Peplink's
     published document; they are inferred from public clients. See the platform page in the collection's docs."
 author:

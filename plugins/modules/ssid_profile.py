@@ -97,7 +97,7 @@ attributes:
   platform:
     platforms: [peplink_router, incontrol, ncm, telecomx]
 notes:
-  - "O(platform=peplink_router): O(band) is refused (a router's SSID profile covers every radio)."
+  - "O(platform=peplink_router): O(band) is refused (a router's SSID profile covers every radio), and so is O(group)."
   - "O(platform=incontrol): O(device) is refused (SSID profiles are group settings); O(group) is required."
   - "O(platform=peplink_router): the router API updates existing profiles only. The change is saved as pending
     configuration and then applied with C(cmd.config.apply); if anything fails before that, the pending change is

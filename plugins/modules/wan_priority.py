@@ -57,6 +57,8 @@ attributes:
   platform:
     platforms: [peplink_router, incontrol, ncm]
 notes:
+  - "O(platform=peplink_router): O(group) is refused (a router has no groups)."
+  - "O(platform=incontrol): O(group) is refused (a group-level setting is NCM only); O(device) is required."
   - "O(platform=peplink_router): reads C(status.wan.connection) (firmware 8.0.0 or later) and writes
     C(config.wan.connection.priority). With O(apply=false) the saved (pending) values are read back with a
     C(config.wan.connection.priority) request that carries only the connection ids; see the platform page."

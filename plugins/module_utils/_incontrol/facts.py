@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from ansible_collections.wanfleet.routers.plugins.module_utils._router_api import (
-    PRIORITY_RANGE,
     FIRMWARE as ROUTER_FIRMWARE,
     WAN_PRIORITY as ROUTER_WAN_PRIORITY,
     WAN_STATUS as ROUTER_WAN_STATUS,
@@ -122,8 +121,6 @@ DEVAPI_WAN_STATUS = ROUTER_WAN_STATUS
 DEVAPI_WAN_PRIORITY = ROUTER_WAN_PRIORITY
 # inferred (A.9 pattern): the router call that shows the router answers again after a reboot (is_back)
 DEVAPI_ALIVE = ROUTER_FIRMWARE
-# inferred: Peplink priority groups 1 to 4, as the router API's (_router_api.PRIORITY_RANGE)
-WAN_PRIORITY_RANGE = PRIORITY_RANGE
 
 # documented (held doc, every response model): resp_code PENDING is a normal answer, not explained further.
 # inferred: a write answered PENDING was accepted and queued (reported changed, with a warning); a read

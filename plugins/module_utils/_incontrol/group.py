@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import group as contract
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     InputError,
     MalformedResponseError,
@@ -40,7 +41,6 @@ class GroupResource(Resource):
     """
 
     unordered_keys = ("devices",)
-    NCM_ONLY = ("product", "target_firmware", "account")
 
     def __init__(self, client, params):
         super(GroupResource, self).__init__(client, params)
@@ -49,10 +49,7 @@ class GroupResource(Resource):
 
     def validate(self):
         params, platform = self.params, PLATFORM
-        for option in self.NCM_ONLY:
-            if params.get(option) not in (None, ""):
-                raise InputError("%s: option %s is NetCloud Manager only; InControl 2 groups have name, timezone, "
-                                 "country and devices" % (platform, option), platform=platform)
+        contract.validate(platform, params)
         if not params.get("name") and not params.get("id"):
             raise InputError("%s: give the group's name or id" % platform, platform=platform)
         for option in ("name", "new_name"):
@@ -132,11 +129,11 @@ class GroupResource(Resource):
             if params.get("purge_devices") and removed:
                 by_id = dict((device.id, device) for device in self._devices())
                 raise UnsupportedError(
-                    "%s: purge_devices would remove %d device(s) from group %r (%s), but InControl 2 has no "
-                    "call to take a device out of a group (only to move it into another one); move them with "
+                    "%s: purge_devices would remove %d device(s) from group %r (%s), but %s; move them with "
                     "this module's devices option on their new group. Nothing was changed."
                     % (PLATFORM, len(removed), current.get("name"),
-                       ", ".join("%s (id %s)" % (by_id[i].name if i in by_id else "?", i) for i in removed)),
+                       ", ".join("%s (id %s)" % (by_id[i].name if i in by_id else "?", i) for i in removed),
+                       contract.CANNOT_REMOVE_MEMBERS[PLATFORM]),
                     platform=PLATFORM)
             wanted["devices"] = sorted(have | set(members))
         return wanted

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from ansible_collections.wanfleet.routers.plugins.module_utils._router_api import _keyed_map
+from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import wan as contract
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     AmbiguousError,
     ApiError,
@@ -20,7 +21,6 @@ from ansible_collections.wanfleet.routers.plugins.module_utils._incontrol.facts 
     DEVAPI_WAN_STATUS,
     DEVICE_API_OWNERSHIP,
     PLATFORM,
-    WAN_PRIORITY_RANGE,
 )
 
 
@@ -42,20 +42,12 @@ class WanPriorityResource(Resource):
 
     def validate(self):
         params, platform = self.params, PLATFORM
-        if params.get("group") is not None:
-            raise UnsupportedError("%s: wan_priority sets one device's WAN priorities; a group-level setting is NetCloud "
-                                   "Manager only: give device" % platform, platform=platform)
-        if not params.get("device"):
-            raise InputError("%s: device is required (the router whose WAN priorities to set)" % platform, platform=platform)
-        connections = params.get("connections") or []
-        if not connections:
-            raise InputError("%s: connections must list at least one WAN connection" % platform, platform=platform)
-        low, high = WAN_PRIORITY_RANGE
+        contract.validate(platform, params)
+        connections = params["connections"]
+        low, high = contract.priority_range(platform)
         seen = set()
         for item in connections:
             label = item.get("name") if item.get("id") is None else item.get("id")
-            if item.get("id") is None and not item.get("name"):
-                raise InputError("%s: every connection needs id or name" % platform, platform=platform)
             if item.get("id") is not None and not str(item["id"]).isdigit():
                 raise InputError("%s: connection id must be a number (the router's connection id); got %r"
                                  % (platform, item["id"]), platform=platform)

@@ -114,11 +114,6 @@ def _mask_config_values(body):
                 config["message"] = config["message"].replace(str(value), MASK)
 
 
-# Inferred: NCM documents no bound; the factory rules hold small fractional numbers (1.1, 2.0, ...), and a
-# priority past this is a typo, not an ordering (10^29 was accepted and written as a float).
-WAN_PRIORITY_MAX = 1000
-
-
 def _priority(value):
     try:
         return int(value)

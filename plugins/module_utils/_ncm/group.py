@@ -5,11 +5,11 @@
 
 from __future__ import annotations
 
+from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import group as contract
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     AmbiguousError,
     MalformedResponseError,
     TransportError,
-    UnsupportedError,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import Resource, merged
 from ansible_collections.wanfleet.routers.plugins.module_utils._ncm.common import (
@@ -43,9 +43,7 @@ class GroupResource(Resource):
 
     def validate(self):
         params, module = self.params, self.MODULE
-        for option in ("timezone", "country"):
-            if params.get(option) not in (None, ""):
-                raise _input(module, "%s is an InControl 2 option; NCM groups have none" % option, UnsupportedError)
+        contract.validate("ncm", params)
         if params.get("id") not in (None, "") and not str(params["id"]).strip().isdigit():
             raise _input(module, "id must be the group's numeric id; got %r" % (params["id"],))
         for option in ("name", "new_name", "product", "target_firmware", "account"):

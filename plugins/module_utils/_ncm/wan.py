@@ -5,13 +5,13 @@
 
 from __future__ import annotations
 
-from ansible_collections.wanfleet.routers.plugins.module_utils.errors import AmbiguousError, UnsupportedError
+from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import wan as contract
+from ansible_collections.wanfleet.routers.plugins.module_utils.errors import AmbiguousError
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import Resource, merged
-from ansible_collections.wanfleet.routers.plugins.module_utils._ncm.common import WAN_PRIORITY_MAX, _input, _listing
+from ansible_collections.wanfleet.routers.plugins.module_utils._ncm.common import _input, _listing
 from ansible_collections.wanfleet.routers.plugins.module_utils._ncm.config_tree import (
     _UUID,
     _ConfigScope,
-    _require_scope,
     config_diff,
     wan_rules_from_config,
 )
@@ -36,25 +36,19 @@ class WanPriorityResource(Resource):
 
     def validate(self):
         params, module = self.params, self.MODULE
-        _require_scope(module, params)
-        if params.get("apply") is False:
-            raise _input(module, "apply: false is not supported on platform ncm: NCM sends a configuration change to "
-                                 "the router itself (configuration sync)", UnsupportedError)
-        connections = params.get("connections") or []
-        if not connections:
-            raise _input(module, "connections must list at least one WAN connection")
+        contract.validate("ncm", params)
+        connections = params["connections"]
+        low, high = contract.priority_range("ncm")
         for index, item in enumerate(connections):
             where = "connections[%d] (%s)" % (index, item.get("id") or item.get("name"))
             rule_id = item.get("id")
             if rule_id not in (None, "") and not (_UUID.match(str(rule_id)) or str(rule_id).isdigit()):
                 raise _input(module, "%s: id must be a WAN rule _id_ (a UUID) or its index (0, 1, ...)" % where)
-            if item.get("id") in (None, "") and item.get("name") in (None, ""):
-                raise _input(module, "%s: give id or name" % where)
             if item.get("priority") is None and item.get("enabled") is None:
                 raise _input(module, "%s: give priority or enabled (or both)" % where)
-            if item.get("priority") is not None and not 1 <= item["priority"] <= WAN_PRIORITY_MAX:
-                raise _input(module, "%s: priority must be 1 to %d (1 is the most preferred); got %s"
-                             % (where, WAN_PRIORITY_MAX, item["priority"]))
+            if item.get("priority") is not None and not low <= item["priority"] <= high:
+                raise _input(module, "%s: priority must be %d to %d (1 is the most preferred); got %s"
+                             % (where, low, high, item["priority"]))
 
     def read(self):
         self.scope.load()

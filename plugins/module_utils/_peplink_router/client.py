@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
+from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import devices as device_selection
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     AuthError,
     InputError,
@@ -15,7 +16,6 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     NotFoundError,
     PermissionDeniedError,
     TransportError,
-    UnsupportedError,
     ValidationError,
     WanfleetError,
 )
@@ -299,13 +299,11 @@ class PeplinkRouterClient(ApiClient):
         the id is the serial from a `/peplink/<serial>` URL path (the simulator's layout) or
         else the URL's host; serial is that serial or None; name, model and mac are None.
         `device`, if given, must name this router (id, serial, host or URL), else NotFoundError.
-        `group` is an InControl concept: UnsupportedError. `filters` ({field: value}) are
+        `group` is refused (contracts/devices.py). `filters` ({field: value}) are
         applied here (the router has no server-side filters): no match gives an empty list.
         With `detail`, the WAN connections and SSIDs are read as well (three calls, else one).
         """
-        if group is not None:
-            raise UnsupportedError("%s: a router has no groups (group is an InControl/NCM concept); use device or omit group"
-                                   % self.platform, platform=self.platform)
+        device_selection.refuse_selection(self.platform, {"group": group})
         filters = _check_filters(filters, self.platform)
         device_id, serial = router_identity(self.base_url)
         if device is not None and not self._names_this_router(device, device_id, serial):

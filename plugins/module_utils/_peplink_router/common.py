@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError, UnsupportedError
+from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError
 from ansible_collections.wanfleet.routers.plugins.module_utils.models import Device, WanConnection, cellular_record
 from ansible_collections.wanfleet.routers.plugins.module_utils._peplink_router.facts import (
     LIST_SEPARATOR,
@@ -38,10 +38,7 @@ def router_identity(url):
 
 
 def _check_router_selection(client, params, module):
-    """`group` is an InControl/NCM concept and `device` must name this router: both checked without a request."""
-    if params.get("group") is not None:
-        raise UnsupportedError("peplink_router: %s: a router has no groups (group is an InControl/NCM option); omit group, "
-                               "the router is the one at url" % module, platform="peplink_router")
+    """`device` must name this router, checked without a request (`group` is refused by the module's contract)."""
     device = params.get("device")
     if device is not None and not client.names_this_router(device):
         raise InputError("peplink_router: %s: device %r is not the router at %s (known as %s); on this platform the device is "

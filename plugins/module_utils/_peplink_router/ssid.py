@@ -48,8 +48,8 @@ class SsidProfileResource(Resource):
 
     def validate(self):
         params = self.params
-        _check_router_selection(self.client, params, "ssid_profile")
         contract.validate("peplink_router", params)
+        _check_router_selection(self.client, params, "ssid_profile")
         security = params.get("security")
         if security is not None and security not in SUPPORTED_SECURITY:
             raise UnsupportedError("peplink_router: ssid_profile: security %s is not supported by the router API; it supports %s"

@@ -16,7 +16,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils._peplink_router.c
     _discard_after_failure,
 )
 from ansible_collections.wanfleet.routers.plugins.module_utils._peplink_router.ssid import _profile_number
-from ansible_collections.wanfleet.routers.plugins.module_utils._router_api import PRIORITY_RANGE
+from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import wan as contract
 
 
 class WanPriorityResource(Resource):
@@ -40,24 +40,21 @@ class WanPriorityResource(Resource):
 
     def validate(self):
         params = self.params
+        contract.validate("peplink_router", params)
         _check_router_selection(self.client, params, "wan_priority")
-        connections = params.get("connections") or []
-        if not connections:
-            raise InputError("peplink_router: wan_priority: connections is empty; list the WAN connections to set",
-                             platform="peplink_router")
+        connections = params["connections"]
+        low, high = contract.priority_range("peplink_router")
         ids, names = {}, {}
         for index, item in enumerate(connections):
             label = "connections[%d]" % index
             wan_id, name = item.get("id"), item.get("name")
-            if wan_id is None and name is None:
-                raise InputError("peplink_router: wan_priority: %s: give id or name" % label, platform="peplink_router")
             if wan_id is not None and _profile_number(wan_id) is None:
                 raise InputError("peplink_router: wan_priority: %s: id must be a WAN connection number (1, 2, ...), got %r"
                                  % (label, wan_id), platform="peplink_router")
             priority = item.get("priority")
-            if priority is not None and not PRIORITY_RANGE[0] <= priority <= PRIORITY_RANGE[1]:
+            if priority is not None and not low <= priority <= high:
                 raise InputError("peplink_router: wan_priority: %s: priority must be %d (most preferred) to %d, got %s"
-                                 % (label, PRIORITY_RANGE[0], PRIORITY_RANGE[1], priority), platform="peplink_router")
+                                 % (label, low, high, priority), platform="peplink_router")
             if priority is None and item.get("enabled") is None:
                 raise InputError("peplink_router: wan_priority: %s: give priority and/or enabled" % label,
                                  platform="peplink_router")

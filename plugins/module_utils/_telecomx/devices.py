@@ -6,7 +6,7 @@ TelecomXClient)."""
 
 from __future__ import annotations
 
-
+from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import devices as device_selection
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
     AmbiguousError,
     ApiError,
@@ -275,8 +275,7 @@ class TelecomXDevices(object):
         serial) are applied here, after listing, except `customer`, the one filter the API
         takes. A value may be a list (any of); name, model and serial take shell patterns.
         """
-        if group is not None:
-            raise UnsupportedError("telecomx has no device groups; select devices with device or filters", platform=self.platform)
+        device_selection.refuse_selection(self.platform, {"group": group})
         filters = dict(filters or {})
         unknown = sorted(set(filters) - set(DEVICE_FILTER_KEYS))
         if unknown:

@@ -8,8 +8,11 @@ names, its bands, how an SSID is selected)."""
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
 from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase, check_ssid
-from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError, UnsupportedError
+from ansible_collections.wanfleet.routers.plugins.module_utils.contracts import support
+from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError
 
 MODULE = "ssid_profile"
 VLAN_RANGE = (1, 4094)  # IEEE 802.1Q: 0 and 4095 are reserved; 0 here means untagged (the LAN)
@@ -29,6 +32,7 @@ UNSUPPORTED = {
         "fast_transition": "the NCM configuration reference documents no 802.11r key",
     },
     "peplink_router": {
+        "group": "a router has no groups (group is an InControl/NCM option); omit group, the router is the one at url",
         "band": "band cannot be set on a router's SSID profile (config.ssid.profile has no band; a profile covers "
                 "every radio); leave band out",
     },
@@ -40,23 +44,20 @@ UNSUPPORTED = {
         "fast_transition": "TelecomX's wifi settings have no 802.11r setting",
     },
 }
+# What a task must name, one of (() = the platform is one router, the one at its url), and what else a
+# platform needs. Each platform's Resource refuses a task without them in its own words; the role reads
+# these tables, and test_contracts.py holds the Resources to them.
+SELECTORS = {"incontrol": ("group",), "ncm": ("device", "group"), "peplink_router": (), "telecomx": ("device",)}
+REQUIRED = {"telecomx": ("band",)}  # a TelecomX device has one SSID per band
 # Where an SSID is always named (found or created by name): an empty name is refused even with id.
 NAME_REQUIRED = ("incontrol", "ncm")
 
 
-def refuse_unsupported(platform, params):
-    """UnsupportedError for the first option (in name order) that is set and `platform` does not take."""
-    unsupported = UNSUPPORTED[platform]
-    for option in sorted(unsupported):
-        if params.get(option) is not None:
-            raise UnsupportedError("%s: %s option %s is not supported on platform %s: %s"
-                                   % (platform, MODULE, option, platform, unsupported[option]), platform=platform)
-
-
-def validate(platform, params):
+def validate(platform: str, params: Mapping[str, Any]) -> None:
     """The checks of ssid_profile's input that mean the same on every platform. Raises InputError or
     UnsupportedError before any request."""
-    refuse_unsupported(platform, params)  # first: a range means nothing for an option the platform lacks
+    # first: a range means nothing for an option the platform lacks
+    support.refuse_unsupported(MODULE, platform, params, UNSUPPORTED)
     where = "%s: %s" % (platform, MODULE)
     name = params.get("name")
     check_ssid(name or "" if platform in NAME_REQUIRED else name, where)
