@@ -52,7 +52,8 @@ def import_seconds(collections_path, module, platform):
     command = [sys.executable] + ([] if BYTECODE else ["-B"]) + ["-c", PROBE, module, platform]
     if not BYTECODE:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=collections_path)
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          cwd=collections_path, check=False)
     if done.returncode:
         raise SystemExit("the import failed (%s, %s, %s):\n%s" % (collections_path, module, platform, done.stderr))
     return float(done.stdout.strip().splitlines()[-1])
@@ -68,7 +69,7 @@ def main():
         for path in paths.values():
             import_seconds(path, module, platform)  # warm-up: the bytecode, the page cache
         samples = {"base": [], "head": []}
-        for _ in range(RUNS):
+        for run in range(RUNS):
             for name, path in paths.items():
                 samples[name].append(import_seconds(path, module, platform))
         base, head = (statistics.median(samples[name]) * 1000 for name in ("base", "head"))
