@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment(object):
-    """Connection options shared by every module (SPEC section 2)."""
+    """Connection options shared by every module (the collection's connection contract)."""
 
     DOCUMENTATION = r"""
 options:

@@ -19,7 +19,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
 )
 
 
-# ---- Documented (peplink-router-api.txt; digest B.1-B.5) ----------------------------------------
+# ---- Documented (Peplink Router API Documentation, API Reference) ----------------------------------------
 
 API_PREFIX = "api/"
 LOGIN = "login"                              # POST {username, password} -> cookie bauth, response.permission
@@ -37,7 +37,7 @@ REBOOT = "cmd.system.reboot"                 # POST {} or {firmwareId}
 LOCATION = "info.location"
 
 
-# inferred: the document lists no error codes (digest B.4 [GAP]). Public clients re-login and resend
+# inferred: the document lists no error codes (Peplink Router API Documentation, API Reference). Public clients re-login and resend
 # on {"stat": "fail", "code": 401} (TechBlueprints/peplink-mcp peplink_core/client.py; the Home
 # Assistant Peplink integrations), so 401 means "session or token no longer valid".
 AUTH_EXPIRED_CODES = frozenset((401,))

@@ -31,7 +31,7 @@ SPEC_CONSTRAINTS = ("mutually_exclusive", "required_together", "required_one_of"
 
 
 def full_argument_spec(argument_spec, platforms=()):
-    """The module's own options plus the connection options every module takes (SPEC section 2).
+    """The module's own options plus the connection options every module takes (doc fragment wanfleet.routers.connection).
 
     A module that speaks one platform defaults `platform` to it (an explicit other platform is
     still refused by unsupported_platform()); WANFLEET_PLATFORM, set for the other modules of a

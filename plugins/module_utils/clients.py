@@ -55,7 +55,7 @@ def open_client(params: Mapping[str, Any], redactor: Redactor | None = None,
                 session: HttpSession | None = None) -> Iterator[Any]:
     """Yield the client for params['platform']; close it (router logout) and the session after.
 
-    `params` has the shape of the module arguments (SPEC section 2). Raises
+    `params` has the shape of the module arguments (the connection options of doc fragment wanfleet.routers.connection). Raises
     InputError for missing credentials before any request.
     """
     redactor = redactor or Redactor()

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, wanfleet.routers contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Connection options (SPEC section 2), shared by every module and the inventory.
+"""Connection options (doc fragment wanfleet.routers.connection), shared by every module and the inventory.
 
 One table, CREDENTIALS, says which options each platform has, their
 environment variables and which are secret. The module argument spec, the
@@ -86,7 +86,7 @@ TRANSPORT = {
 
 
 def connection_argument_spec() -> dict[str, dict[str, Any]]:
-    """The argument spec of SPEC section 2, for AnsibleModule."""
+    """The argument spec of the connection options, for AnsibleModule."""
     spec = {
         "platform": dict(type="str", required=True, choices=list(PLATFORMS),
                          fallback=(env_fallback, ["WANFLEET_PLATFORM"])),

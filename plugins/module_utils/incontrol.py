@@ -10,10 +10,10 @@ message, data}` envelope, unwrapped in `unwrap()` only. Requests are spaced
 under the documented 20 requests/s per organization by a RateLimiter whose
 schedule is shared by the forks of a run and that slows down on 429s.
 
-References: shared/docs/api/peplink-digest.md part A (the held vendor
-document, which stops before every write endpoint) and
-shared/docs/api/beyond-the-docs.md part A (public clients). Every path that
-is not in the held document is in the ENDPOINTS table (_incontrol/facts.py),
+References: Peplink's InControl 2 API documentation (the copy the collection
+was written from stops before every write endpoint) and public InControl
+clients, named where they are used. Every path that
+is not in the vendor document is in the ENDPOINTS table (_incontrol/facts.py),
 marked inferred.
 """
 

@@ -166,7 +166,7 @@ def has_pattern(wanted: Any) -> bool:
 
 
 class Device(Record):
-    """The record device_info returns (SPEC section 3) and the inventory's hostvars."""
+    """The record device_info returns (documented in its RETURN) and the inventory's hostvars."""
 
     platform: str
     id: str

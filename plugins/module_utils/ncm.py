@@ -3,15 +3,15 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Cradlepoint NetCloud Manager (NCM) API v2: everything this collection knows about it.
 
-References: docs/api/cradlepoint-netcloud-api-v2.txt (`Lnnnn` in the package) and its
-digest docs/api/ncm-digest.md (`§n.n`). What the vendor document does not
+References: Cradlepoint's NetCloud API v2 documentation ("NCM API v2 docs" in the package), cited by
+section, endpoint and field name. What the vendor document does not
 say is kept in the INFERRED block of _ncm/facts.py, so a correction is one edit there.
 
-- Auth: four headers on every request, no token (L17-45).
-- URLs always end with a slash; without it NCM redirects and bills two calls (L114).
-- Lists are `{data, meta}` and are paged by following `meta.next` (L185-211);
+- Auth: four headers on every request, no token (NCM API v2 docs, About Cradlepoint NetCloud API).
+- URLs always end with a slash; without it NCM redirects and bills two calls (Format of Examples).
+- Lists are `{data, meta}` and are paged by following `meta.next` (Paging Parameters);
   single objects come back bare; 204 has no body.
-- Config is a diff `[updates, removals]`; PATCH merges but cannot remove, PUT replaces (§3.2, §3.3).
+- Config is a diff `[updates, removals]`; PATCH merges but cannot remove, PUT replaces (configuration appendix: Diffs, PUT and PATCH).
 """
 
 from __future__ import annotations

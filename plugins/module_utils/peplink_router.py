@@ -8,7 +8,7 @@ _router_api.py (what InControl's device-API proxy shares): the two ways
 to log in, the `{"stat": "ok"|"fail", ...}` envelope (a failure comes back as
 HTTP 200), the keyed-map replies (`{"order": [1, 2], "1": {...}}`), and the
 field names of the calls the modules use. The vendor document is
-docs/api/peplink-router-api.txt (digest: docs/api/peplink-digest.md part B).
+Peplink's Router API Documentation (its API Reference).
 Where it stops, the knowledge is in the INFERRED blocks of _peplink_router/facts.py
 and _router_api.py and nowhere else.
 """

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """TelecomX network-management API: everything the collection knows about it.
 
-Sources: the verbatim wiki pages docs/api/telecomx-network-device-{create,update}.txt
-and docs/api/beyond-the-docs.md part B (cited as "B.n"). What those do not
+Sources: TelecomX's wiki pages "Network device: create" and "Network device: update",
+and the public facts named where they are used. What those do not
 say is marked `inferred` in _telecomx/facts.py, so a correction is one
 edit there.
 

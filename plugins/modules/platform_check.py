@@ -57,7 +57,7 @@ calls:
     evidence:
       description: V(documented), or V(inferred) with where the collection learned it.
       type: str
-      sample: "inferred: beyond-the-docs A.7"
+      sample: "inferred: public client (TechBlueprints peplink-mcp)"
     outcome:
       description: V(answered as expected), V(different shape), V(refused (<kind>)) or V(skipped).
       type: str

@@ -92,7 +92,7 @@ class InControlClient(InControlDevices, ApiClient):
         return {"Authorization": "Bearer %s" % self._entry["token"]} if self._entry else {}
 
     def is_expired_auth(self, response):
-        """Any 401: log in again once, then fail (public clients re-login on every 401; the held doc
+        """Any 401: log in again once, then fail (public clients re-login on every 401; the InControl 2 API docs
         names `invalid_accessor`, "the access token expired or invalid", but a token revoked or
         rotated elsewhere may be refused with another code)."""
         return response.status_code == 401
@@ -138,7 +138,7 @@ class InControlClient(InControlDevices, ApiClient):
     def unwrap(self, response, method, url):
         """`data` of a SUCCESS envelope; every other answer becomes a typed error.
 
-        - HTTP errors carry `{error, error_description}` (held doc L121-132):
+        - HTTP errors carry `{error, error_description}` (InControl 2 API docs, API Error Responses):
           invalid_accessor/unauthorized -> AuthError, rate_limit_exceeded ->
           RateLimitedError, org_not_found -> NotFoundError; else by status.
         - HTTP 200 with resp_code INVALID_INPUT -> ValidationError,

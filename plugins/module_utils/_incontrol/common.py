@@ -180,12 +180,12 @@ def _int_or_none(value):
 
 
 def _wan(item):
-    """interface (held doc A.5) -> WanConnection.
+    """interface (InControl 2 API docs, model `interface`) -> WanConnection.
 
     `priority` is the interface's `group` ("the priority group id"); 0 or
     absent means in no priority group (a disabled WAN), reported as None like
     the router API, which leaves `priority` out for disabled WANs. `enabled`
-    is `is_enable` (held doc) or `enable` (what a public client reads). An
+    is `is_enable` (InControl 2 API docs) or `enable` (what a public client reads). An
     interface_polling_obj ({id, name, msg}: data not ready) keeps its id and name.
     """
     enabled = item.get("is_enable")

@@ -225,7 +225,7 @@ class InControlDevices(object):
         return [self._device(raw, found_group) for raw in raws]
 
     def _device(self, raw, group):
-        """device_list_obj / device (held doc A.5) -> Device."""
+        """device_list_obj / device (InControl 2 API docs, models device_list_obj and device) -> Device."""
         return self._record("device", raw, lambda: Device(
             platform=self.platform,
             id=raw.get("id"),

@@ -37,23 +37,23 @@ RATE_LIMIT_PER_SECOND = 18.0
 # name: (method, path template, evidence). Templates take {org}, {group}, {device}, {ssid}, {api}.
 # A correction to an inferred call is one edit here.
 ENDPOINTS = {
-    # documented: held doc L46-51 (client_credentials) and L115-118 (refresh_token)
+    # documented: InControl 2 API docs, Introduction ('Obtain token using "client_credentials" flow', 'Refresh token')
     "token": ("POST", "/api/oauth2/token", "documented"),
-    # documented: usage example L113 (`/rest/o?access_token=`); model organization_list_obj (L199)
+    # documented: Introduction, Usage Example (`/rest/o?access_token=`); model organization_list_obj
     "organizations": ("GET", "/rest/o", "documented"),
-    # documented: L264 (device_list_obj; `has_status` in prose)
+    # documented: GET /rest/o/{organization_id}/d (device_list_obj; `has_status` in prose)
     "org_devices": ("GET", "/rest/o/{org}/d", "documented"),
-    # documented: L544, Since 2.8.1 (device_list_basic_obj)
+    # documented: GET /rest/o/{organization_id}/d/basic, Since 2.8.1 (device_list_basic_obj)
     "org_devices_basic": ("GET", "/rest/o/{org}/d/basic", "documented"),
-    # documented: usage example L114 (`/rest/o/abcdef/g`); model array[group] at L812
+    # documented: Introduction, Usage Example (`/rest/o/abcdef/g`); model array[group]
     "groups": ("GET", "/rest/o/{org}/g", "documented"),
-    # inferred (high): headerless block L881 (data: group); Bleed-AI get_group_by_id
+    # inferred (high): a block of the docs without its heading (data: group); Bleed-AI get_group_by_id
     "group": ("GET", "/rest/o/{org}/g/{group}", "inferred: public client (Bleed-AI aqms-backend)"),
-    # inferred (high): headerless block L1374 (array[device_list_obj]); hass-incontrol2, Bleed-AI, TechBlueprints
+    # inferred (high): a block of the docs without its heading (array[device_list_obj]); hass-incontrol2, Bleed-AI, TechBlueprints
     "group_devices": ("GET", "/rest/o/{org}/g/{group}/d", "inferred: public clients (hass-incontrol2, Bleed-AI, peplink-mcp)"),
-    # documented: L1650, Since 2.8.1 (quirk: returns the full `device` model)
+    # documented: GET /rest/o/{organization_id}/g/{group_id}/d/basic, Since 2.8.1 (quirk: returns the full `device` model)
     "group_devices_basic": ("GET", "/rest/o/{org}/g/{group}/d/basic", "documented"),
-    # inferred (high): headerless block L1834 (data: device); hass-incontrol2 _update_device
+    # inferred (high): a block of the docs without its heading (data: device); hass-incontrol2 _update_device
     "device": ("GET", "/rest/o/{org}/g/{group}/d/{device}", "inferred: public client (hass-incontrol2)"),
     # inferred: Bleed-AI names `/rest/o/{org}/g` "get_add_groups"; body guessed {"data": {name, timezone, country}}
     "group_create": ("POST", "/rest/o/{org}/g", "inferred: public client (Bleed-AI aqms-backend), body guessed"),
@@ -90,14 +90,14 @@ WRITE_BODY_KEY = "data"
 DEVAPI_POST_CONTENT_TYPE = "text/plain"
 
 # Group writes (group module). inferred: A.3 guesses the create body from the read model's names
-# (documented read fields: held doc `group` model, L821-869); update sends the changed ones only.
+# (documented read fields: InControl 2 API docs, model `group`); update sends the changed ones only.
 GROUP_WRITE_FIELDS = ("name", "timezone", "country")
 # inferred: A.6 has no body for add_devices; the device ids under this key, as device_tags does (A.5).
 # Moving a device into a group takes it out of its old one (every IC2 device is in exactly one group).
 GROUP_ADD_DEVICES_KEY = "device_ids"
 
 # Group SSID profiles (ssid_profile module): module option -> IC2 profile field.
-# documented read side (held doc ssid_profiles_applied): ssid, enabled, vlan_id, wpa_passphrase
+# documented read side (InControl 2 API docs, model ssid_profiles_applied): ssid, enabled, vlan_id, wpa_passphrase
 # ("hidden for read-only users"). TechBlueprints put_ssid_profile names broadcast, fast_transition,
 # radio_select (A.7, medium). inferred: `security` and writing `wpa_passphrase` (A.7: NOT FOUND).
 SSID_PROFILE_FIELDS = {
@@ -122,12 +122,12 @@ DEVAPI_WAN_PRIORITY = ROUTER_WAN_PRIORITY
 # inferred (A.9 pattern): the router call that shows the router answers again after a reboot (is_back)
 DEVAPI_ALIVE = ROUTER_FIRMWARE
 
-# documented (held doc, every response model): resp_code PENDING is a normal answer, not explained further.
+# documented (InControl 2 API docs, every response model): resp_code PENDING is a normal answer, not explained further.
 # inferred: a write answered PENDING was accepted and queued (reported changed, with a warning); a read
 # answered PENDING is asked again this many times, PENDING_READ_DELAY seconds apart, then fails.
 PENDING_READ_ATTEMPTS = 3
 PENDING_READ_DELAY = 1.0
-# Who owns a device setting (held doc, device model). A write through the device API (devapi) is refused
+# Who owns a device setting (InControl 2 API docs, model `device`). A write through the device API (devapi) is refused
 # when one of these says another layer owns it: {flag: (value that refuses, what it means, what to do)}.
 DEVICE_API_OWNERSHIP = {
     "icmg_wan": (True, "InControl manages the device's WAN settings and would push its own back",
@@ -142,7 +142,7 @@ DEVICE_API_OWNERSHIP = {
 # locally managed on the device"; only "group" devices take the group's SSID profiles.
 WIFI_CFG_KEY = "wifi_cfg"
 WIFI_CFG_GROUP = "group"
-# Shapes of GET .../g/{group}/ssid_profiles: a list (held doc style), or an object holding the list under
+# Shapes of GET .../g/{group}/ssid_profiles: a list (as the docs' other lists), or an object holding the list under
 # this key (inferred: TechBlueprints config_group.py reads the group SSID settings as such an object).
 SSID_PROFILES_KEY = "ssid_profiles"
 
@@ -156,13 +156,13 @@ NO_FIRMWARE_WRITE = ("incontrol: InControl 2's API documents a device's firmware
 # A downloaded configuration file is the router's own export (binary), kept under this extension.
 BACKUP_FORMAT = "conf"
 # Reboot (reboot module): a device is back once IC2 shows it online with an uptime that started after
-# the reboot was sent; this many seconds of slack absorb rounding of `uptime` (held doc: integer seconds).
+# the reboot was sent; this many seconds of slack absorb rounding of `uptime` (InControl 2 API docs: integer seconds).
 REBOOT_UPTIME_SLACK = 2.0
 # How long an organization name -> id resolution is reused across the tasks of a run (saves GET /rest/o).
 ORGANIZATION_CACHE_SECONDS = 3600.0
 # ---- end of endpoints ----------------------------------------------------------------------------
 
-# The error bodies of held doc L121-132: {"error": code, "error_description": text}
+# The error bodies of the InControl 2 API docs (API Error Responses): {"error": code, "error_description": text}
 ERROR_CODES = {
     "invalid_accessor": AuthError,  # token expired or invalid: re-authenticated once by the core
     "unauthorized": AuthError,
@@ -171,7 +171,7 @@ ERROR_CODES = {
 }
 
 
-# resp_code values other than SUCCESS (held doc, every response model)
+# resp_code values other than SUCCESS (InControl 2 API docs, every response model)
 RESP_CODE_ERRORS = {
     "INVALID_INPUT": ValidationError,
     "INTERNAL_ERROR": ServerError,

@@ -79,7 +79,7 @@ class SsidProfileResource(Resource):
         if security == SSID_SECURITY["open"]:
             passphrase = ""  # none; "" (not None) so that securing the profile shows as a passphrase change
         elif not passphrase:
-            passphrase = UNKNOWN  # hidden for read-only users (held doc)
+            passphrase = UNKNOWN  # hidden for read-only users (InControl 2 API docs, model ssid_profiles_applied)
         else:
             self.client.redactor.add(passphrase)
         radio = raw.get(SSID_PROFILE_FIELDS["band"])

@@ -251,8 +251,8 @@ class AlertRuleResource(Resource):
 
     def create(self, desired):
         body = self._body(desired)
-        body.setdefault("http_destinations", [])  # required on POST (L1097)
-        body.setdefault("schedule", None)         # required on POST (L1098)
+        body.setdefault("http_destinations", [])  # required on POST (alert_rules field table)
+        body.setdefault("schedule", None)         # required on POST (alert_rules field table)
         created = self.client.create("alert_rules", body) or {}
         rule_id = created.get("alert_config_id")
         if not rule_id:

@@ -98,11 +98,11 @@ class NcmClient(NcmConfiguration, NcmDevices, ApiClient):
         if isinstance(body, dict) and body.get("success") is False:
             raise self.error(response, method, url, cls=ApiError)
         if isinstance(body, dict) and "success" in body and isinstance(body.get("data"), dict) and "meta" not in body:
-            return body["data"]  # the config appendix's `{"success": true, "data": {...}}` (L8935)
+            return body["data"]  # the config appendix's `{"success": true, "data": {...}}` (NCM API v2 docs, Configuration Manager Schema)
         return body
 
     def vendor_message(self, body):
-        """The message of NCM's error shapes (L274-335), with the `errors` details appended."""
+        """The message of NCM's error shapes (NCM API v2 docs, Error response format), with the `errors` details appended."""
         if isinstance(body, str):
             return _html_title(body) or body.strip()[:200] or None
         if not isinstance(body, dict):
@@ -128,7 +128,7 @@ class NcmClient(NcmConfiguration, NcmDevices, ApiClient):
         kind = exception.get("type") if isinstance(exception, dict) else exception
         status = response.status_code
         if kind == "validation" and status < 500:
-            cls = ValidationError  # invalid config: 400 by the prose, 409 in the example (L9073, L9094)
+            cls = ValidationError  # invalid config: 400 by the prose, 409 in the example (configuration appendix)
         elif kind == "unauthorized":
             cls = AuthError
         elif kind == "server_error":
@@ -158,8 +158,8 @@ class NcmClient(NcmConfiguration, NcmDevices, ApiClient):
     def resource_url(self, endpoint, object_id=None):
         """`<base>/<endpoint>/` or `<base>/<endpoint>/<id>/`: the only place NCM URLs are built.
 
-        Request paths end with a slash (L114), and URL fields in request bodies must be full
-        URLs (L6868), e.g. {"router": client.resource_url("routers", 42)}.
+        Request paths end with a slash (NCM API v2 docs, Format of Examples), and URL fields in request bodies must be full
+        URLs (the URL data type), e.g. {"router": client.resource_url("routers", 42)}.
         """
         endpoint = str(endpoint).strip("/")
         if not endpoint:
@@ -187,7 +187,7 @@ class NcmClient(NcmConfiguration, NcmDevices, ApiClient):
         return self.paginate_next(path, query, self._page_splitter(path), concurrency=concurrency, on_page=on_page)
 
     def list_in(self, endpoint, field, values, params=None, fields=None, limit=PAGE_LIMIT, on_page=None):
-        """list() with `<field>__in` filters of at most 100 values (L1436), concatenated."""
+        """list() with `<field>__in` filters of at most 100 values (NCM API v2 docs), concatenated."""
         key = field if field.endswith("__in") else field + "__in"
         unique, seen = [], set()
         for value in values:

@@ -32,7 +32,7 @@ def _ref_id(value):
 
 
 def _filter_value(value):
-    """A filter value as NCM wants it: URL fields are filtered by their integer id (L6868-6875)."""
+    """A filter value as NCM wants it: URL fields are filtered by their integer id (NCM API v2 docs, the URL data type)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict) or (isinstance(value, str) and value.startswith(("http://", "https://"))):
@@ -41,7 +41,7 @@ def _filter_value(value):
 
 
 def _query(params):
-    """Query parameters: lists become the comma form of `__in` filters (L8741-8759)."""
+    """Query parameters: lists become the comma form of `__in` filters (NCM API v2 docs, Q&A: Filtering)."""
     query = {}
     for key, value in (params or {}).items():
         if value is None:
@@ -90,7 +90,7 @@ def _error_details(errors):
             continue
         config = entry.get("configuration")
         if isinstance(config, dict):
-            # The config validation error (L9094-9117). `message` echoes the value ("cannot set
+            # The config validation error (NCM API v2 docs, configuration appendix: the invalid config answer). `message` echoes the value ("cannot set
             # wpapsk to ..."), so the path and the reason are shown, never the value.
             path = config.get("path")
             where = ".".join(str(key) for key in path) if isinstance(path, list) else str(path or "?")
@@ -147,7 +147,7 @@ def _epoch(text):
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 _ALERT_TYPE = re.compile(r"^[a-z0-9_]+\Z")
 _SLOT = re.compile(r"^\s*(\d+)\s*\.\s*(\d+)\s*\Z")
-# documented: L1375-1407, these alert types need `settings` for an existing data plan.
+# documented (NCM API v2 docs, alert_rules endpoint): these alert types need `settings` for an existing data plan.
 PDP_ALERT_TYPES = ("pdp_router_overage", "pdp_account_overage")
 
 

@@ -61,7 +61,7 @@ def config_get(config, path, default=None):
 def config_diff(path, value):
     """An update dictionary that sets `path` to `value`: config_diff("a.0.b", 1) == {"a": {"0": {"b": 1}}}.
 
-    Array positions are quoted string keys, as NCM requires in updates (§3.2).
+    Array positions are quoted string keys, as NCM requires in updates (NCM API v2 docs, configuration appendix: Diffs).
     """
     for key in reversed(_path_keys(path)):
         value = {str(key): value}
@@ -108,8 +108,8 @@ def wan_rules_from_config(config):
 
 def config_effective(defaults, diff):
     """The whole configuration a diff describes over the firmware's defaults: the removals first, then
-    the updates merged (§3.2). `_id_` arrays keyed by index in the defaults are re-keyed by `_id_`
-    where the diff keys them by UUID (NCM treats both forms as equal, §3.2)."""
+    the updates merged (configuration appendix: Diffs). `_id_` arrays keyed by index in the defaults are re-keyed by `_id_`
+    where the diff keys them by UUID (NCM treats both forms as equal: arrays vs objects in PATCH)."""
     config = _tree_copy(config_updates(defaults) if isinstance(defaults, (list, tuple)) else defaults or {})
     for path in config_removals(diff):
         _remove_path(config, path)
@@ -131,7 +131,7 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 def _merge_tree(node, updates):
     for key, value in updates.items():
         key = str(key)
-        if isinstance(value, list):  # a list in a diff replaces the whole array (L2550)
+        if isinstance(value, list):  # a list in a diff replaces the whole array (configuration_managers endpoint: arrays vs objects in PATCH)
             value = dict((str(index), item) for index, item in enumerate(value))
             node[key] = _tree_copy(value)
         elif isinstance(value, dict) and isinstance(node.get(key), dict):
@@ -179,7 +179,7 @@ class NcmConfiguration(object):
     # ---- configuration ----------------------------------------------------------------------
 
     def router_configuration(self, router_id, fields=CONFIG_FIELDS):
-        """The configuration_managers object of a router (its id is not the router's, §3.1)."""
+        """The configuration_managers object of a router (its id is not the router's: Configuration Manager Schema)."""
         managers = self.list("configuration_managers", {"router": router_id}, fields=fields)
         if not managers:
             raise NotFoundError("ncm: router %s has no configuration manager (no such router, or not visible to these keys)"
@@ -194,7 +194,7 @@ class NcmConfiguration(object):
     def patch_configuration(self, config_manager_id, updates, removals=None):
         """Merge `updates` into a router's individual config (202, no body).
 
-        PATCH cannot remove anything (L9443): removals raise (a PUT of the whole configuration would be needed).
+        PATCH cannot remove anything (configuration appendix: PATCH): removals raise (a PUT of the whole configuration would be needed).
         Empty updates send nothing (PATCH [{}, []] "will do nothing at all").
         """
         self._check_patchable(removals)
@@ -202,12 +202,12 @@ class NcmConfiguration(object):
             self.patch("configuration_managers", config_manager_id, {"configuration": [updates, []]})
 
     def group_configuration(self, group_id):
-        """A group's configuration diff `[updates, removals]` (L9549)."""
+        """A group's configuration diff `[updates, removals]` (configuration appendix: Group Configurations)."""
         config = (self.get("groups", group_id, fields=("configuration",)) or {}).get("configuration")
         return config if isinstance(config, list) and len(config) == 2 else [config_updates(config), []]
 
     def patch_group_configuration(self, group_id, updates, removals=None):
-        """Merge `updates` into a group's config; same rules as patch_configuration (L9575)."""
+        """Merge `updates` into a group's config; same rules as patch_configuration (Group Configurations)."""
         self._check_patchable(removals)
         if updates:
             self.patch("groups", group_id, {"configuration": [updates, []]})
@@ -219,14 +219,14 @@ class NcmConfiguration(object):
 
     def config_backup(self, device):
         """A router's backup: its configuration_managers record's `configuration` (the individual
-        config) and `actual` (what the router last reported), as JSON (§3.1). Passwords read back
-        as "*" (L10090-10143), so they never reach the file and do not change it from run to run."""
+        config) and `actual` (what the router last reported), as JSON (Configuration Manager Schema). Passwords read back
+        as "*" (configuration appendix: Passwords), so they never reach the file and do not change it from run to run."""
         manager = self.router_configuration(device.id, fields=BACKUP_CONFIG_FIELDS)
         return {"format": "json", "document": {"router": device.name or device.id, "configuration": manager.get("configuration"),
                                                "actual": manager.get("actual")}}
 
     def group_config_backup(self, group):
-        """A group's backup: its `configuration` (L9575: "GET, PUT and PATCH work the same for groups")."""
+        """A group's backup: its `configuration` (Group Configurations: "GET, PUT and PATCH work the same for groups")."""
         return {"format": "json", "document": {"group": group.name, "configuration": self.group_configuration(group.id)}}
 
 
@@ -243,8 +243,8 @@ class _ConfigScope(object):
     """A router's or a group's configuration: where ssid_profile and wan_priority read and PATCH.
 
     A router is read through its configuration manager's `target` (its own settings layered over its
-    group's, §3.1), so a value the group already gives counts as set; writes go to the router's own
-    layer. A group is read and written through its `configuration` (§3.5). Both are laid over the
+    group's: Configuration Manager Schema), so a value the group already gives counts as set; writes go to the router's own
+    layer. A group is read and written through its `configuration` (Group Configurations). Both are laid over the
     firmware's defaults (FIRMWARE_DEFAULTS_PATH), since a diff lists only what differs from them.
     """
 

@@ -124,7 +124,7 @@ class NcmDevices(object):
     def group_firmware(self, key):
         """{group: Group, product_id, target: {id, version} or None} of a group (id or name).
 
-        A router runs its group's `target_firmware` (groups, L3708; routers, L6142)."""
+        A router runs its group's `target_firmware` (NCM API v2 docs: groups and routers endpoints)."""
         raw = self.find_group_raw(key)
         target_id = _ref_id(raw.get("target_firmware"))
         target = None
@@ -137,7 +137,7 @@ class NcmDevices(object):
         """{id, version} of `version` for a product; InputError lists the product's versions.
 
         Firmwares are filtered by version on the server and matched to the product here (product is
-        not a firmwares filter, L3294)."""
+        not a firmwares filter: firmwares endpoint)."""
         matches = [item for item in self.firmwares(version=version) if item["product_id"] == product_id]
         if len(matches) == 1:
             return {"id": matches[0]["id"], "version": matches[0]["version"]}
@@ -147,11 +147,11 @@ class NcmDevices(object):
                          % (version, names.get(product_id, product_id), _listing(versions, limit=40)), platform=self.platform)
 
     def set_group_firmware(self, group_id, firmware_id):
-        """PATCH the group's target_firmware (a full URL, L6868); its routers then upgrade (L3708)."""
+        """PATCH the group's target_firmware (a full URL); its routers then upgrade (NCM API v2 docs, groups endpoint)."""
         self.patch("groups", group_id, {"target_firmware": self.resource_url("firmwares", firmware_id)})
 
     def actual_firmwares(self, router_ids):
-        """{router id: firmware id the router reports (actual_firmware, L6117) or None}."""
+        """{router id: firmware id the router reports (actual_firmware, routers endpoint) or None}."""
         routers = self.list_in("routers", "id", router_ids, fields=("id", "actual_firmware"))
         return dict((_ref_id(item.get("id")), _ref_id(item.get("actual_firmware"))) for item in routers)
 
@@ -190,7 +190,7 @@ class NcmDevices(object):
 
     def firmwares(self, product=None, version=None):
         """[{id, version, product_id, is_deprecated}]; `product` (id, URL or name) is matched on the
-        client because firmwares cannot be filtered by product (L3294)."""
+        client because firmwares cannot be filtered by product (NCM API v2 docs, firmwares endpoint)."""
         product_id = self.find_product(product)["id"] if product not in (None, "") else None
         params = {"version": version} if version not in (None, "") else None
         records = [dict(id=_ref_id(item.get("id")), version=item.get("version"), product_id=_ref_id(item.get("product")),
@@ -235,7 +235,7 @@ class NcmDevices(object):
     def devices(self, device=None, group=None, filters=None, detail=True, include=()):
         """Devices as Device records: one (`device`: id, serial, name or MAC), a group's, or all.
 
-        `filters` are routers filters (L6106-6140; lists become `__in`), plus `product`/`model`
+        `filters` are routers filters (routers endpoint field table; lists become `__in`), plus `product`/`model`
         (matched on the client). Group names, models and firmware versions come from `id__in`
         listings (products: one listing), never a request per device. With detail, WAN connections
         (net_devices) and SSIDs (configuration_managers) come in `router__in` chunks of 100; without
@@ -391,12 +391,12 @@ class NcmDevices(object):
 
     def reboot_router(self, router_id):
         """Ask NCM to reboot a router (201). Never resent: a lost answer must not mean two reboots.
-        An offline router's request is lost (L5236-5238)."""
+        An offline router's request is lost (NCM API v2 docs, reboot_activity endpoint)."""
         return self.request("POST", self.resource_url("reboot_activity"),
                             json={"router": self.resource_url("routers", router_id)}, idempotent=False)
 
     def reboot_device(self, device):
-        """The reboot module's call: one POST reboot_activity/ for this router (L5229-5259)."""
+        """The reboot module's call: one POST reboot_activity/ for this router (reboot_activity endpoint)."""
         return self.reboot_router(device.id)
 
     def is_back(self, device, rebooted_at):

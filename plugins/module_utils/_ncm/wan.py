@@ -122,7 +122,7 @@ class WanPriorityResource(Resource):
                 entry[WAN_RULE_DISABLED_KEY] = not wanted["enabled"]
             if entry:
                 if _UUID.match(rule_id):
-                    entry["_id_"] = rule_id  # an element keyed by UUID must carry it (L9507-9520)
+                    entry["_id_"] = rule_id  # an element keyed by UUID must carry it (NCM API v2 docs, configuration appendix: arrays vs objects in PATCH)
                 rules[rule_id] = entry
         if rules:
             self.scope.patch(config_diff(WAN_RULES_PATH, rules))

@@ -219,8 +219,8 @@ class PeplinkRouterClient(ApiClient):
     def uptime(self):
         """Seconds the longest-up WAN connection has been up, or None.
 
-        The router API has no system uptime ([GAP], digest C): this is the documented per-WAN
-        `uptime` of status.wan.connection, which restarts from zero after a reboot.
+        The router API has no system uptime (the Peplink Router API Documentation lists none): this
+        is the documented per-WAN `uptime` of status.wan.connection, which restarts from zero after a reboot.
         """
         values = [_as_int(item.get("uptime")) for wan_id, item in _keyed_items(self.get(WAN_STATUS), WAN_STATUS)]
         values = [value for value in values if value is not None]
@@ -246,8 +246,8 @@ class PeplinkRouterClient(ApiClient):
 
         "Restarted" is seen one of two ways: the router was seen down (no answer to the
         login-free info.firmware) by an earlier call, or it answers and its longest WAN uptime is
-        shorter than the time since the reboot was sent (the router has no system uptime, digest
-        C [GAP]; a WAN that was up before the reboot would show more). Until one of them holds,
+        shorter than the time since the reboot was sent (the Peplink Router API Documentation lists no
+        system uptime; a WAN that was up before the reboot would show more). Until one of them holds,
         a router that still answers has not gone down yet.
         """
         tracked = self._reboots.setdefault(device.id, {"seen_down": False})
@@ -295,7 +295,7 @@ class PeplinkRouterClient(ApiClient):
     def devices(self, device=None, group=None, filters=None, detail=True):
         """The router itself, as a one-item list of Device.
 
-        The router API has no serial number, model, hostname or MAC call ([GAP], digest C):
+        The router API has no serial number, model, hostname or MAC call (the Peplink Router API Documentation lists none):
         the id is the serial from a `/peplink/<serial>` URL path (the simulator's layout) or
         else the URL's host; serial is that serial or None; name, model and mac are None.
         `device`, if given, must name this router (id, serial, host or URL), else NotFoundError.

@@ -26,7 +26,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils._router_api impor
 def router_identity(url):
     """(id, serial) of the router at `url`.
 
-    The router API has no serial number, model or hostname call (digest C, [GAP]), so the
+    The router API has no serial number, model or hostname call (Peplink Router API Documentation: none listed), so the
     identity comes from the URL: the serial from a simulator-style `/peplink/<serial>` path,
     else no serial and the URL's host (with its port, if any) as the id.
     """

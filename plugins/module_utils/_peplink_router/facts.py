@@ -33,24 +33,24 @@ LOGIN_EXTRA = {"challenge": "challenge"}
 TOKEN_SCOPES = ("api", READ_ONLY_SCOPE)
 # inferred: `<numlist>` parameters are space-separated in the document's examples (`?id=1 2`).
 LIST_SEPARATOR = " "
-# inferred (digest C, reboot row): the router drops the connection while going down. These
+# inferred (Peplink Router API Documentation, reboot command): the router drops the connection while going down. These
 # transport failures happen after the request was sent, so the reboot is taken as accepted.
 REBOOT_DROP_ERRORS = frozenset(("ReadTimeout", "ReadError", "RemoteProtocolError"))
 # inferred: an SSID profile without a `security` object is open (the document lists only the two
 # WPA policies).
 OPEN_SECURITY = "open"
-# SPEC section 6: the simulator serves each router under /peplink/<serial>; a real router's URL
+# The collection's simulator serves each router under /peplink/<serial>; a real router's URL
 # has no serial in it.
 SERIAL_IN_PATH = re.compile(r"/peplink/([^/]+)")
 
 
-# inferred: the document has no GET for config.wan.connection.priority (digest B.5 #25 [GAP]), and a POST
+# inferred: the document has no GET for config.wan.connection.priority (Peplink Router API Documentation, API Reference: only the POST), and a POST
 # without instantActive saves configuration, so it is never used to read. Public clients GET
 # config.wan.connection on 8.x firmware (TechBlueprints peplink-mcp get_wan_connection_config): a keyed
 # map of the *saved* connections {name, enable, type, priority}. A router that refuses it is read from
 # its running status instead (saved_wan_priorities() answers {}).
 WAN_CONFIG = "config.wan.connection"
-# inferred: the document has no identity call (digest C [GAP]). Public clients read status.system.info
+# inferred: the document has no identity call (Peplink Router API Documentation, API Reference). Public clients read status.system.info
 # (PepPy get_device_info: response.device.serialNumber / model / name / firmwareVersion; ha-peplink
 # reads it with infoType=device). A router that refuses it keeps the URL-derived identity.
 SYSTEM_INFO = "status.system.info"

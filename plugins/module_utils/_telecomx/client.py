@@ -69,7 +69,7 @@ class TelecomXClient(TelecomXDevices, ApiClient):
     Credentials (connection.platform_settings): `username`/`password` (a login per run,
     shared through the token cache) or `token` (used as given; it cannot be renewed).
     `customer` (optional) is the customer whose devices are listed and created.
-    Never logs out: /auth/logout kills every token of the account (B.3), including those
+    Never logs out: /auth/logout kills every token of the account (wiki api:auth:logout), including those
     of other runs and forks sharing the cached token.
     """
 
@@ -188,7 +188,7 @@ class TelecomXClient(TelecomXDevices, ApiClient):
         return self._identity
 
     def require_write(self, action="change network devices"):
-        """Raise PermissionDeniedError before a write the account's access level cannot do (B.12)."""
+        """Raise PermissionDeniedError before a write the account's access level cannot do (wiki api:employee:create, access levels)."""
         level = self.access_level
         if level in READ_ONLY_ACCESS_LEVELS:
             who = "the account %s" % self.username if self.username else "the token's account"

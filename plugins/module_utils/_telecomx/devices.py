@@ -206,7 +206,7 @@ class TelecomXDevices(object):
         return self._device_payload(self.request("POST", path, json=body, idempotent=True), "POST", path)
 
     def delete_device(self, device_id):
-        """Delete a device (inferred DELETE, B.6). True when deleted, False when it was already gone.
+        """Delete a device (inferred DELETE: the wiki has no delete page). True when deleted, False when it was already gone.
 
         A 404 is only "already gone" when a GET agrees; if the device is still there, the
         DELETE path itself is wrong and the error says so.

@@ -1,38 +1,38 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, wanfleet.routers contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""TelecomX facts: paths, keys and limits, documented (wiki pages, B.n) or inferred (with the evidence)."""
+"""TelecomX facts: paths, keys and limits, documented (TelecomX wiki pages, https://wiki.telecomx.dk/doku.php?id=<page>) or inferred (with the evidence)."""
 
 from __future__ import annotations
 
 
 # ---- what the documents say, and what is inferred: correct it here ---------------------------
 
-LOGIN_PATH = "/auth/login"                    # documented: B.1 (POST, JSON body username/password)
-VALIDATE_TOKEN_PATH = "/auth/validateToken"   # documented: B.3 (reply: success, employee, customer, accessLevel)
-DEVICES_PATH = "/network/device"              # documented: B.4 (GET list), create page (POST)
-DEVICE_PATH = "/network/device/%s"            # documented: B.5 (GET), update page (POST, partial)
-DEVICE_DELETE_PATH = "/network/device/%s"     # inferred: B.6, no delete page; the wiki's DELETE /<resource>/<ID> convention
-MODELS_PATH = "/network/device/model"         # documented: B.7
-TOKEN_PARAM = "token"                         # documented: B.2, every example uses ?token=; no header is documented
-DEFAULT_TOKEN_MINUTES = 15                    # documented: B.1 / B.3 `expiresInMinutes` default
-PAGE_LIMIT = 500                              # documented: B.4 / B.7, limit max 500
+LOGIN_PATH = "/auth/login"                    # documented: wiki api:auth:login (POST, JSON body username/password)
+VALIDATE_TOKEN_PATH = "/auth/validateToken"   # documented: wiki api:auth:validatetoken (reply: success, employee, customer, accessLevel)
+DEVICES_PATH = "/network/device"              # documented: wiki api:networkmanagement:device:list (GET list), create page (POST)
+DEVICE_PATH = "/network/device/%s"            # documented: wiki api:networkmanagement:device:get (GET), update page (POST, partial)
+DEVICE_DELETE_PATH = "/network/device/%s"     # inferred: no delete page; the wiki's DELETE /<resource>/<ID> convention of other resources
+MODELS_PATH = "/network/device/model"         # documented: wiki api:networkmanagement:devicemodel:list
+TOKEN_PARAM = "token"                         # documented: every wiki example uses ?token=; no header is documented
+DEFAULT_TOKEN_MINUTES = 15                    # documented: wiki api:auth:login `expiresInMinutes` default
+PAGE_LIMIT = 500                              # documented: wiki device and model list pages, limit max 500
 LIST_CONCURRENCY = 4                          # pages after the first, fetched in parallel (total is known)
-DEVICE_LIST_KEY = "networkDevices"            # documented: B.4
-# conflict: B.7, the model list documents `networkDevices` (a copy-paste error of the device list);
+DEVICE_LIST_KEY = "networkDevices"            # documented: wiki api:networkmanagement:device:list
+# conflict: wiki api:networkmanagement:devicemodel:list, the model list documents `networkDevices` (a copy-paste error of the device list);
 # accept the likely real names too, then any top-level array.
 MODEL_LIST_KEYS = ("networkDeviceModels", "models", "networkDevices")
-# inferred: B.10, the error body's JSON shape is undocumented; the documented "Message" (a key such
+# inferred: wiki error tables, the error body's JSON shape is undocumented; the documented "Message" (a key such
 # as `macAddress`) is looked for under these names, then a bare string body.
 ERROR_BODY_KEYS = ("error", "message", "Message", "code", "errors")
-# documented: B.12, create/update/delete need MANAGER, OWNER, RESELLER or ADMIN; these levels are
+# documented: wiki api:employee:create (access levels); create/update/delete need MANAGER, OWNER, RESELLER or ADMIN; these levels are
 # documented below them, so a write is refused before it is sent.
 READ_ONLY_ACCESS_LEVELS = frozenset(("NO_LOGIN", "PERSONAL", "VIEWER"))
 WRITE_ACCESS_LEVELS = ("MANAGER", "OWNER", "RESELLER", "ADMIN")
 # documented: update page, the properties an update takes. conflict: `macAddress` is not in its
 # body table but its error table keeps 422 macAddress, so a MAC change is allowed.
 UPDATABLE_KEYS = ("name", "notes", "wifi", "dhcp", "mac_address")
-# documented: B.8, `jobs` and `state`; inferred: polling GET until both settle means "provisioned".
+# documented: wiki networkmanagement pages, `jobs` and `state`; inferred: polling GET until both settle means "provisioned".
 PROVISIONED_STATE = "ACTIVE"
 DELETING_STATE = "DELETING"
 # inferred: no page says how long provisioning takes; polls start quick and back off to this.
@@ -40,13 +40,13 @@ WAIT_FIRST_POLL_SECONDS = 1.0
 WAIT_MAX_POLL_SECONDS = 5.0
 # inferred: no firmware field is documented on a device; these would be read if the API had them.
 FIRMWARE_KEYS = ("firmwareVersion", "firmware")
-# documented: create page status.wanIp / status.publicIp; B.7's copied table names
+# documented: create page status.wanIp / status.publicIp; the model list page's copied table names
 # status.localIpAddress / status.publicIpAddress (read as fallbacks).
 WAN_IP_KEYS = ("wanIp", "publicIp", "localIpAddress", "publicIpAddress")
 # documented: create page status.networkType, mobile routers only; "1" = none.
 MOBILE_NETWORK_TYPES = {"2": "gsm", "4": "wcdma", "8": "lte", "16": "lte_plus", "32": "nr"}
 
-# documented: B.7, a model's capabilities{wifi, wifi2G, wifi5G, wifi6G}: which radios it has.
+# documented: wiki api:networkmanagement:devicemodel:list, a model's capabilities{wifi, wifi2G, wifi5G, wifi6G}: which radios it has.
 MODEL_WIFI_CAPABILITY = "wifi"
 BAND_CAPABILITIES = (("2.4", "wifi2G"), ("5", "wifi5G"), ("6", "wifi6G"))
 # inferred: the pages type a password as a String and say nothing of its rules; WPA2-PSK's are
@@ -62,7 +62,7 @@ SECURITY_OPEN = "open"
 # is 255.255.255.0 with lanIp 192.168.0.1 and a pool of 192.168.0.100-200).
 DHCP_SUBNET_PREFIX = 24
 
-# documented: the error tables of the create/update/logout pages (B.3, B.10): (status, Message) -> meaning.
+# documented: the error tables of the create/update/logout pages (and api:auth:logout): (status, Message) -> meaning.
 ERROR_MEANINGS = {
     (400, "bad_request"): "the API refused the request as malformed",
     (401, "credentials_invalid"): "login required",

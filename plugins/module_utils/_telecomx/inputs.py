@@ -41,7 +41,7 @@ def check_ssid(value, where):
 
 
 def check_object_id(value, where):
-    """A TelecomX id: 24 hexadecimal digits (B.9)."""
+    """A TelecomX id: 24 hexadecimal digits (wiki api:networkmanagement:device:update)."""
     if value is not None and not _OBJECT_ID.match(str(value)):
         raise _input_error("%s must be a TelecomX id (24 hexadecimal digits), got %r" % (where, value))
     return None if value is None else str(value).lower()
