@@ -115,11 +115,11 @@ define pytest
 	exit $$rc
 endef
 
-# Python lint, rules in pyproject.toml. The formatter configured there is for new files and is not run
-# here: the existing code keeps its hand-made line breaks.
+# Python lint and format, both configured in pyproject.toml.
 RUFF ?= $(BIN)/ruff
 ruff: venv
 	$(RUFF) check .
+	$(RUFF) format --check .
 
 unit: venv collection-layout
 	$(call pytest,unit,tests/unit,-n $(UNIT_WORKERS))

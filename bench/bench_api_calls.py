@@ -54,6 +54,7 @@ NCM_HEADERS = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key", "X-ECM-
 
 # ---- the cases: module, platform, arguments from the seed --------------------------------------
 
+
 def ncm_router(state, product):
     return next(item for item in state["ncm"]["routers"] if item["product"] == product)["name"]
 
@@ -73,34 +74,82 @@ CASES = [
     ("device_info", "incontrol", "", None, lambda state: {}),
     ("device_info", "ncm", "", None, lambda state: {}),
     ("device_info", "telecomx", "", None, lambda state: {}),
-    ("ssid_profile", "peplink_router", "", lambda state: peplink_named(state, "router-001"),
-     lambda state: dict(id="2", name="Guest SSID", vlan_id=30, broadcast=False, passphrase=PASSPHRASE)),
-    ("ssid_profile", "incontrol", "", None,
-     lambda state: dict(group="Branches", name="Branch WiFi", vlan_id=20, passphrase=PASSPHRASE, broadcast=False)),
-    ("ssid_profile", "ncm", "", None,
-     lambda state: dict(device=ncm_router(state, "IBR900"), name="Guest", band="2.4", security="wpa2_personal",
-                        passphrase=PASSPHRASE, broadcast=False, update_passphrase="on_create")),
-    ("ssid_profile", "telecomx", "", None,
-     lambda state: dict(device="tx-site-0001", band="5", name="Guest", enabled=True, security="wpa2_personal",
-                        passphrase=PASSPHRASE)),
-    ("wan_priority", "peplink_router", "", first_router,
-     lambda state: dict(connections=[{"name": "Cellular", "priority": 1}, {"id": "1", "priority": 2}])),
-    ("wan_priority", "incontrol", "", None,
-     lambda state: dict(device="router-002", connections=[{"name": "Cellular", "priority": 1}, {"id": "1", "priority": 2}])),
-    ("wan_priority", "ncm", "", None,
-     lambda state: dict(device=ncm_router(state, "IBR900"),
-                        connections=[{"name": "LTE", "priority": 2}, {"name": "WiFi as WAN", "enabled": False},
-                                     {"id": "0", "priority": 1}])),
-    ("group", "incontrol", "", None,
-     lambda state: dict(name="Warehouse", timezone="Europe/Copenhagen", country="dk", devices=["router-003"])),
-    ("group", "ncm", "", None,
-     lambda state: dict(name="Stores", product="IBR900", target_firmware="7.24.10", devices=[ncm_router(state, "IBR900")])),
-    ("alert_rule", "ncm", "", None,
-     lambda state: dict(alert_types=["failover_event", "connection_state"], groups=["Depots AER2200"],
-                        email_recipients=["Grace.Hopper@example.com"], http_destinations=["noc-webhook"], schedule="hourly")),
-    ("telecomx_device", "telecomx", "", None,
-     lambda state: dict(mac_address="00:11:22:33:44:55", name="Aarhus office", model="XVS-200", notes="rack 2",
-                        wifi={"enabled": True, "ssid": "Office", "password": PASSPHRASE})),
+    (
+        "ssid_profile",
+        "peplink_router",
+        "",
+        lambda state: peplink_named(state, "router-001"),
+        lambda state: dict(id="2", name="Guest SSID", vlan_id=30, broadcast=False, passphrase=PASSPHRASE),
+    ),
+    ("ssid_profile", "incontrol", "", None, lambda state: dict(group="Branches", name="Branch WiFi", vlan_id=20, passphrase=PASSPHRASE, broadcast=False)),
+    (
+        "ssid_profile",
+        "ncm",
+        "",
+        None,
+        lambda state: dict(
+            device=ncm_router(state, "IBR900"),
+            name="Guest",
+            band="2.4",
+            security="wpa2_personal",
+            passphrase=PASSPHRASE,
+            broadcast=False,
+            update_passphrase="on_create",
+        ),
+    ),
+    (
+        "ssid_profile",
+        "telecomx",
+        "",
+        None,
+        lambda state: dict(device="tx-site-0001", band="5", name="Guest", enabled=True, security="wpa2_personal", passphrase=PASSPHRASE),
+    ),
+    ("wan_priority", "peplink_router", "", first_router, lambda state: dict(connections=[{"name": "Cellular", "priority": 1}, {"id": "1", "priority": 2}])),
+    (
+        "wan_priority",
+        "incontrol",
+        "",
+        None,
+        lambda state: dict(device="router-002", connections=[{"name": "Cellular", "priority": 1}, {"id": "1", "priority": 2}]),
+    ),
+    (
+        "wan_priority",
+        "ncm",
+        "",
+        None,
+        lambda state: dict(
+            device=ncm_router(state, "IBR900"),
+            connections=[{"name": "LTE", "priority": 2}, {"name": "WiFi as WAN", "enabled": False}, {"id": "0", "priority": 1}],
+        ),
+    ),
+    ("group", "incontrol", "", None, lambda state: dict(name="Warehouse", timezone="Europe/Copenhagen", country="dk", devices=["router-003"])),
+    ("group", "ncm", "", None, lambda state: dict(name="Stores", product="IBR900", target_firmware="7.24.10", devices=[ncm_router(state, "IBR900")])),
+    (
+        "alert_rule",
+        "ncm",
+        "",
+        None,
+        lambda state: dict(
+            alert_types=["failover_event", "connection_state"],
+            groups=["Depots AER2200"],
+            email_recipients=["Grace.Hopper@example.com"],
+            http_destinations=["noc-webhook"],
+            schedule="hourly",
+        ),
+    ),
+    (
+        "telecomx_device",
+        "telecomx",
+        "",
+        None,
+        lambda state: dict(
+            mac_address="00:11:22:33:44:55",
+            name="Aarhus office",
+            model="XVS-200",
+            notes="rack 2",
+            wifi={"enabled": True, "ssid": "Office", "password": PASSPHRASE},
+        ),
+    ),
     ("reboot", "peplink_router", "", first_router, lambda state: {}),
     ("reboot", "incontrol", "", None, lambda state: dict(device="router-001")),
     ("reboot", "ncm", "", None, lambda state: dict(device=ncm_router(state, "IBR900"))),
@@ -108,6 +157,7 @@ CASES = [
 
 
 # ---- running playbooks --------------------------------------------------------------------------
+
 
 def collections_path():
     """A collections path with this checkout as wanfleet.routers: the one set up by `make`, or a temporary one."""
@@ -124,20 +174,25 @@ class Runner(object):
     def __init__(self, work):
         self.work = work
         self.count = 0
-        env = dict((name, value) for name, value in os.environ.items()
-                   if not name.startswith(("INCONTROL_", "PEPLINK_", "X_CP_", "X_ECM_", "TELECOMX_", "CP_BASE_URL", "WANFLEET_")))
-        env.update({
-            "ANSIBLE_COLLECTIONS_PATH": collections_path(),
-            "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS,
-            "ANSIBLE_CALLBACKS_ENABLED": "record_results",
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_RETRY_FILES_ENABLED": "0",
-            "ANSIBLE_LOCALHOST_WARNING": "0",
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
-            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-            "ANSIBLE_LOCAL_TEMP": os.path.join(work, "local-tmp"),
-            "ANSIBLE_REMOTE_TMP": os.path.join(work, "remote-tmp"),
-        })
+        env = dict(
+            (name, value)
+            for name, value in os.environ.items()
+            if not name.startswith(("INCONTROL_", "PEPLINK_", "X_CP_", "X_ECM_", "TELECOMX_", "CP_BASE_URL", "WANFLEET_"))
+        )
+        env.update(
+            {
+                "ANSIBLE_COLLECTIONS_PATH": collections_path(),
+                "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS,
+                "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+                "ANSIBLE_NOCOLOR": "1",
+                "ANSIBLE_RETRY_FILES_ENABLED": "0",
+                "ANSIBLE_LOCALHOST_WARNING": "0",
+                "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+                "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+                "ANSIBLE_LOCAL_TEMP": os.path.join(work, "local-tmp"),
+                "ANSIBLE_REMOTE_TMP": os.path.join(work, "remote-tmp"),
+            }
+        )
         self.env = env
 
     def fresh_token_cache(self):
@@ -147,22 +202,28 @@ class Runner(object):
     def run(self, tasks, defaults, check=False):
         """Run one play on localhost; returns the recorded task results [{task, status, result}]."""
         self.count += 1
-        play = {"name": "bench", "hosts": "localhost", "connection": "local", "gather_facts": False,
-                "module_defaults": {"group/wanfleet.routers.all": defaults}, "tasks": tasks}
+        play = {
+            "name": "bench",
+            "hosts": "localhost",
+            "connection": "local",
+            "gather_facts": False,
+            "module_defaults": {"group/wanfleet.routers.all": defaults},
+            "tasks": tasks,
+        }
         playbook = os.path.join(self.work, "play%d.yml" % self.count)
         results = os.path.join(self.work, "results%d.jsonl" % self.count)
         with open(playbook, "w") as handle:
             yaml.safe_dump([play], handle, sort_keys=False)
         args = [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", playbook] + (["--check"] if check else [])
-        process = subprocess.run(args, env=dict(self.env, WANFLEET_RESULTS_FILE=results), cwd=self.work,
-                                 capture_output=True, text=True, timeout=900, check=False)
+        process = subprocess.run(
+            args, env=dict(self.env, WANFLEET_RESULTS_FILE=results), cwd=self.work, capture_output=True, text=True, timeout=900, check=False
+        )
         entries = []
         if os.path.exists(results):
             with open(results) as handle:
                 entries = [json.loads(line) for line in handle]
         if not entries:
-            raise RuntimeError("ansible-playbook recorded no task (rc %s):\n%s\n%s"
-                               % (process.returncode, process.stdout[-2000:], process.stderr[-2000:]))
+            raise RuntimeError("ansible-playbook recorded no task (rc %s):\n%s\n%s" % (process.returncode, process.stdout[-2000:], process.stderr[-2000:]))
         return entries
 
 
@@ -188,8 +249,7 @@ def credentials(sim, serial=None, client=None):
     return {
         "incontrol": {"url": sim.url, "client_id": "sim-client", "client_secret": "sim-secret", "organization": "sim-org"},
         "peplink_router": router,
-        "ncm": {"url": sim.platform_url("ncm"), "cp_api_id": "sim-cp-id", "cp_api_key": "sim-cp-key",
-                "ecm_api_id": "sim-ecm-id", "ecm_api_key": "sim-ecm-key"},
+        "ncm": {"url": sim.platform_url("ncm"), "cp_api_id": "sim-cp-id", "cp_api_key": "sim-cp-key", "ecm_api_id": "sim-ecm-id", "ecm_api_key": "sim-ecm-key"},
         "telecomx": {"url": sim.url, "username": "manager@example.com", "password": "sim-password"},
     }
 
@@ -219,6 +279,7 @@ def failure_of(entries):
 
 # ---- the two measurements -----------------------------------------------------------------------
 
+
 def measure_case(sim, runner, case):
     """One row: the first run and the re-run (check mode for reboot), or 'not available'."""
     module, platform, label, router_of, args_of = case
@@ -241,8 +302,9 @@ def measure_case(sim, runner, case):
             row["unavailable"] = problem
             return row
         reads, writes, auth = tally(log)
-        row["runs"].append({"changed": bool(entries[-1]["result"].get("changed")), "reads": reads, "writes": writes,
-                            "auth": auth, "check": check, "total": len(log)})
+        row["runs"].append(
+            {"changed": bool(entries[-1]["result"].get("changed")), "reads": reads, "writes": writes, "auth": auth, "check": check, "total": len(log)}
+        )
     return row
 
 
@@ -334,8 +396,10 @@ def main():
             print("%-16s %-30s not available: %s" % (row["module"], row["platform"], row["unavailable"]))
             continue
         first, again = row["runs"]
-        print("%-16s %-30s %-22s %-34s %s" % (row["module"], row["platform"], cell(first),
-                                              cell(again) + (" (check mode)" if again["check"] else ""), verdict(row)))
+        print(
+            "%-16s %-30s %-22s %-34s %s"
+            % (row["module"], row["platform"], cell(first), cell(again) + (" (check mode)" if again["check"] else ""), verdict(row))
+        )
     print("(Each run is a new ansible-playbook with one task. The 1st run changes the object (device_info only reads);")
     print(" the re-run must send no write. reboot always reboots, so its second run is --check, which must send no write.)")
     print()

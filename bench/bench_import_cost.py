@@ -52,8 +52,7 @@ def import_seconds(collections_path, module, platform):
     command = [sys.executable] + ([] if BYTECODE else ["-B"]) + ["-c", PROBE, module, platform]
     if not BYTECODE:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          cwd=collections_path, check=False)
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=collections_path, check=False)
     if done.returncode:
         raise SystemExit("the import failed (%s, %s, %s):\n%s" % (collections_path, module, platform, done.stderr))
     return float(done.stdout.strip().splitlines()[-1])
@@ -62,8 +61,11 @@ def import_seconds(collections_path, module, platform):
 def main():
     work = tempfile.mkdtemp(prefix="wanfleet-bench-import-")
     paths = {"base": collection_at(BASE, os.path.join(work, "base")), "head": collection_at(None, os.path.join(work, "head"))}
-    print("import of one module and its platform in a fresh interpreter (CPU ms, median of %d, %s); base %s"
-          % (RUNS, "bytecode" if BYTECODE else "from source", BASE), flush=True)
+    print(
+        "import of one module and its platform in a fresh interpreter (CPU ms, median of %d, %s); base %s"
+        % (RUNS, "bytecode" if BYTECODE else "from source", BASE),
+        flush=True,
+    )
     print("%-16s %-16s %8s %8s %7s" % ("module", "platform", "base", "head", "ratio"))
     for module, platform in CASES:
         for path in paths.values():

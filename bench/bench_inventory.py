@@ -56,8 +56,7 @@ LATENCY_MS = int(os.environ.get("BENCH_LATENCY_MS", "20").replace("netcloud", st
 BASELINE = os.environ.get("BENCH_BASELINE")
 ALL_CONTENDERS = ("live", "sdk", "before", "client", "cached", "static") if BASELINE else ("live", "sdk", "client", "cached", "static")
 # BENCH_CONTENDERS=sdk,client: only those (the inventory runs take most of the ten minutes).
-CONTENDERS = tuple(name for name in ALL_CONTENDERS
-                   if name in os.environ.get("BENCH_CONTENDERS", ",".join(ALL_CONTENDERS)).split(",") + ["before"])
+CONTENDERS = tuple(name for name in ALL_CONTENDERS if name in os.environ.get("BENCH_CONTENDERS", ",".join(ALL_CONTENDERS)).split(",") + ["before"])
 NCM_KEYS = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key", "X-ECM-API-ID": "sim-ecm-id", "X-ECM-API-KEY": "sim-ecm-key"}
 
 SDK_SCRIPT = textwrap.dedent("""
@@ -141,23 +140,22 @@ def hosts_and_vars(stdout):
 def main():
     env = dict(os.environ)
     work = tempfile.mkdtemp(prefix="wanfleet-bench-")
-    env.update({
-        "ANSIBLE_COLLECTIONS_PATH": collections_path(),
-        "ANSIBLE_INVENTORY_UNPARSED_FAILED": "1",
-        "ANSIBLE_NOCOLOR": "1",
-        "WANFLEET_CACHE_DIR": os.path.join(work, "tokens"),  # the collection's token cache, not the inventory cache
-        "PYTHONPATH": os.pathsep.join([ROOT, collections_path()] + [p for p in [os.environ.get("PYTHONPATH")] if p]),
-    })
+    env.update(
+        {
+            "ANSIBLE_COLLECTIONS_PATH": collections_path(),
+            "ANSIBLE_INVENTORY_UNPARSED_FAILED": "1",
+            "ANSIBLE_NOCOLOR": "1",
+            "WANFLEET_CACHE_DIR": os.path.join(work, "tokens"),  # the collection's token cache, not the inventory cache
+            "PYTHONPATH": os.pathsep.join([ROOT, collections_path()] + [p for p in [os.environ.get("PYTHONPATH")] if p]),
+        }
+    )
     inventory = os.path.join(BIN, "ansible-inventory")
-    print("fleet: %d NCM routers + %d InControl devices, %d ms added per request, %d runs each (medians)"
-          % (FLEET, FLEET, LATENCY_MS, RUNS), flush=True)
+    print("fleet: %d NCM routers + %d InControl devices, %d ms added per request, %d runs each (medians)" % (FLEET, FLEET, LATENCY_MS, RUNS), flush=True)
     started = time.perf_counter()
     with Simulator(fleet=FLEET, latency_ms=LATENCY_MS) as sim:
-        ncm = {"url": sim.platform_url("ncm"), "cp_api_id": "sim-cp-id", "cp_api_key": "sim-cp-key",
-               "ecm_api_id": "sim-ecm-id", "ecm_api_key": "sim-ecm-key"}
+        ncm = {"url": sim.platform_url("ncm"), "cp_api_id": "sim-cp-id", "cp_api_key": "sim-cp-key", "ecm_api_id": "sim-ecm-id", "ecm_api_key": "sim-ecm-key"}
         sources = [
-            {"platform": "incontrol", "incontrol": {"url": sim.url, "client_id": "sim-client", "client_secret": "sim-secret",
-                                                    "organization": "sim-org"}},
+            {"platform": "incontrol", "incontrol": {"url": sim.url, "client_id": "sim-client", "client_secret": "sim-secret", "organization": "sim-org"}},
             {"platform": "ncm", "ncm": ncm},
         ]
         live = os.path.join(work, "live.wanfleet.yml")
@@ -166,18 +164,30 @@ def main():
         with open(live, "w") as handle:
             yaml.safe_dump({"plugin": "wanfleet.routers.fleet", "sources": sources}, handle)
         with open(cached, "w") as handle:
-            yaml.safe_dump({"plugin": "wanfleet.routers.fleet", "sources": sources, "cache": True,
-                            "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": os.path.join(work, "cache"),
-                            "cache_timeout": 86400}, handle)
+            yaml.safe_dump(
+                {
+                    "plugin": "wanfleet.routers.fleet",
+                    "sources": sources,
+                    "cache": True,
+                    "cache_plugin": "ansible.builtin.jsonfile",
+                    "cache_connection": os.path.join(work, "cache"),
+                    "cache_timeout": 86400,
+                },
+                handle,
+            )
 
-        commands = dict((name, command) for name, command in (
-            ("live", [inventory, "-i", live, "--list"]),
-            ("sdk", [sys.executable, "-c", SDK_SCRIPT, sim.platform_url("ncm"), json.dumps(NCM_KEYS)]),
-            ("before", [sys.executable, "-c", CLIENT_SCRIPT, json.dumps(ncm)]),
-            ("client", [sys.executable, "-c", CLIENT_SCRIPT, json.dumps(ncm)]),
-            ("cached", [inventory, "-i", cached, "--list"]),
-            ("static", [inventory, "-i", static, "--list"]),
-        ) if name in CONTENDERS)
+        commands = dict(
+            (name, command)
+            for name, command in (
+                ("live", [inventory, "-i", live, "--list"]),
+                ("sdk", [sys.executable, "-c", SDK_SCRIPT, sim.platform_url("ncm"), json.dumps(NCM_KEYS)]),
+                ("before", [sys.executable, "-c", CLIENT_SCRIPT, json.dumps(ncm)]),
+                ("client", [sys.executable, "-c", CLIENT_SCRIPT, json.dumps(ncm)]),
+                ("cached", [inventory, "-i", cached, "--list"]),
+                ("static", [inventory, "-i", static, "--list"]),
+            )
+            if name in CONTENDERS
+        )
         # `before`: the same script with the older checkout in place of this one
         envs = {"before": dict(env, PYTHONPATH=collection_layout(BASELINE))} if BASELINE else {}
         times = dict((name, []) for name in commands)
@@ -215,8 +225,7 @@ def main():
                     check(name, process)
             reached = sim.requests()
             assert reached == [], "a cached run sent %d requests" % len(reached)
-            print("run %d/%d: %s" % (run + 1, RUNS, ", ".join("%s %.2fs" % (name, times[name][-1]) for name in commands)),
-                  flush=True)
+            print("run %d/%d: %s" % (run + 1, RUNS, ", ".join("%s %.2fs" % (name, times[name][-1]) for name in commands)), flush=True)
 
     median = dict((name, statistics.median(values)) for name, values in times.items())
     median_cpu = dict((name, statistics.median(values)) for name, values in cpu.items())
@@ -227,20 +236,21 @@ def main():
     print()
     print("%-20s %6s %6s" % ("ratio", "wall", "CPU"))
     for label, first, second, what in (
-            ("live/sdk", "live", "sdk", "ansible-inventory, %d hosts of two platforms, vs the ncm SDK listing %d NCM routers"
-             % (2 * FLEET, FLEET)),
-            ("client/sdk", "client", "sdk", "this collection's NCM client vs the ncm SDK, the same %d routers" % FLEET),
-            ("client/before", "client", "before", "this checkout's NCM client vs the one of BENCH_BASELINE"),
-            ("before/sdk", "before", "sdk", "BENCH_BASELINE's NCM client vs the ncm SDK"),
-            ("cached/static", "cached", "static", "cached inventory vs a static YAML inventory of the same hosts"),
-            ("live/cached", "live", "cached", "listing vs cache, same inventory")):
+        ("live/sdk", "live", "sdk", "ansible-inventory, %d hosts of two platforms, vs the ncm SDK listing %d NCM routers" % (2 * FLEET, FLEET)),
+        ("client/sdk", "client", "sdk", "this collection's NCM client vs the ncm SDK, the same %d routers" % FLEET),
+        ("client/before", "client", "before", "this checkout's NCM client vs the one of BENCH_BASELINE"),
+        ("before/sdk", "before", "sdk", "BENCH_BASELINE's NCM client vs the ncm SDK"),
+        ("cached/static", "cached", "static", "cached inventory vs a static YAML inventory of the same hosts"),
+        ("live/cached", "live", "cached", "listing vs cache, same inventory"),
+    ):
         if first not in median or second not in median:
             continue
         print("%-20s %6.2f %6.2f   %s" % (label, median[first] / median[second], median_cpu[first] / median_cpu[second], what))
     if "sdk" in median and "client" in median:
-        print("%-20s %6.2f %6s   the client's speed-up over the ncm SDK (wall)%s"
-              % ("sdk/client", median["sdk"] / median["client"], "",
-                 ", target >= 3 at NetCloud-like latency" if LATENCY_MS >= NETCLOUD_LATENCY_MS else ""))
+        print(
+            "%-20s %6.2f %6s   the client's speed-up over the ncm SDK (wall)%s"
+            % ("sdk/client", median["sdk"] / median["client"], "", ", target >= 3 at NetCloud-like latency" if LATENCY_MS >= NETCLOUD_LATENCY_MS else "")
+        )
     load = " ".join("%.1f" % value for value in os.getloadavg())
     print("(benchmark took %.0fs; machine: %d CPUs, load %s)" % (time.perf_counter() - started, os.cpu_count(), load))
 

@@ -50,23 +50,52 @@ def collection_at(revision, folder):
 def main():
     work = tempfile.mkdtemp(prefix="wanfleet-bench-base-")
     paths = {"base": collection_at(BASE, os.path.join(work, "base")), "head": collection_at(None, os.path.join(work, "head"))}
-    print("fleet: %d NCM routers + %d InControl devices, %d ms added per request, %d runs each (medians); base %s"
-          % (FLEET, FLEET, LATENCY_MS, RUNS, BASE), flush=True)
+    print(
+        "fleet: %d NCM routers + %d InControl devices, %d ms added per request, %d runs each (medians); base %s" % (FLEET, FLEET, LATENCY_MS, RUNS, BASE),
+        flush=True,
+    )
     started = time.perf_counter()
     with Simulator(fleet=FLEET, latency_ms=LATENCY_MS) as sim:
         sources = [
-            {"platform": "incontrol", "incontrol": {"url": sim.url, "client_id": "sim-client", "client_secret": "sim-secret",
-                                                    "organization": "sim-org"}},
-            {"platform": "ncm", "ncm": {"url": sim.platform_url("ncm"), "cp_api_id": "sim-cp-id", "cp_api_key": "sim-cp-key",
-                                        "ecm_api_id": "sim-ecm-id", "ecm_api_key": "sim-ecm-key"}},
+            {"platform": "incontrol", "incontrol": {"url": sim.url, "client_id": "sim-client", "client_secret": "sim-secret", "organization": "sim-org"}},
+            {
+                "platform": "ncm",
+                "ncm": {
+                    "url": sim.platform_url("ncm"),
+                    "cp_api_id": "sim-cp-id",
+                    "cp_api_key": "sim-cp-key",
+                    "ecm_api_id": "sim-ecm-id",
+                    "ecm_api_key": "sim-ecm-key",
+                },
+            },
         ]
-        envs = dict((name, dict(os.environ, ANSIBLE_COLLECTIONS_PATH=path, ANSIBLE_NOCOLOR="1",
-                                ANSIBLE_INVENTORY_UNPARSED_FAILED="1", WANFLEET_CACHE_DIR=os.path.join(work, name + "-tokens")))
-                    for name, path in paths.items())
+        envs = dict(
+            (
+                name,
+                dict(
+                    os.environ,
+                    ANSIBLE_COLLECTIONS_PATH=path,
+                    ANSIBLE_NOCOLOR="1",
+                    ANSIBLE_INVENTORY_UNPARSED_FAILED="1",
+                    WANFLEET_CACHE_DIR=os.path.join(work, name + "-tokens"),
+                ),
+            )
+            for name, path in paths.items()
+        )
         commands = {}
         for name in envs:
-            for kind, extra in (("live", {}), ("cached", {"cache": True, "cache_plugin": "ansible.builtin.jsonfile",
-                                                          "cache_connection": os.path.join(work, name + "-cache"), "cache_timeout": 86400})):
+            for kind, extra in (
+                ("live", {}),
+                (
+                    "cached",
+                    {
+                        "cache": True,
+                        "cache_plugin": "ansible.builtin.jsonfile",
+                        "cache_connection": os.path.join(work, name + "-cache"),
+                        "cache_timeout": 86400,
+                    },
+                ),
+            ):
                 config = os.path.join(work, "%s-%s.wanfleet.yml" % (name, kind))
                 with open(config, "w") as handle:
                     yaml.safe_dump(dict({"plugin": "wanfleet.routers.fleet", "sources": sources}, **extra), handle)
@@ -77,10 +106,18 @@ def main():
             timed(commands[(name, "cached")], env)
         assert len(listings["head"]) == 2 * FLEET, len(listings["head"])
         same = sum(1 for host, variables in listings["head"].items() if listings["base"].get(host) == variables)
-        differ = sorted(set(key for host, variables in listings["head"].items() for key in set(variables) | set(listings["base"].get(host) or {})
-                            if variables.get(key) != (listings["base"].get(host) or {}).get(key)))
-        print("hosts: base %d, head %d, with the same variables: %d; variables that differ: %s"
-              % (len(listings["base"]), len(listings["head"]), same, ", ".join(differ) or "none"))
+        differ = sorted(
+            set(
+                key
+                for host, variables in listings["head"].items()
+                for key in set(variables) | set(listings["base"].get(host) or {})
+                if variables.get(key) != (listings["base"].get(host) or {}).get(key)
+            )
+        )
+        print(
+            "hosts: base %d, head %d, with the same variables: %d; variables that differ: %s"
+            % (len(listings["base"]), len(listings["head"]), same, ", ".join(differ) or "none")
+        )
         wall, cpu = dict((key, []) for key in commands), dict((key, []) for key in commands)
         for _run in range(RUNS):
             for (name, kind), command in commands.items():
@@ -94,9 +131,14 @@ def main():
         print("    %-12s %11.2fs %11.2fs   %s" % ("%s %s" % (kind, name), medians[0], medians[1], runs))
     print()
     for kind in ("live", "cached"):
-        print("    %-6s head/base  wall %.2f  CPU %.2f" % (
-            kind, statistics.median(wall[("head", kind)]) / statistics.median(wall[("base", kind)]),
-            statistics.median(cpu[("head", kind)]) / statistics.median(cpu[("base", kind)])))
+        print(
+            "    %-6s head/base  wall %.2f  CPU %.2f"
+            % (
+                kind,
+                statistics.median(wall[("head", kind)]) / statistics.median(wall[("base", kind)]),
+                statistics.median(cpu[("head", kind)]) / statistics.median(cpu[("base", kind)]),
+            )
+        )
     print("    (took %.0f s)" % (time.perf_counter() - started))
 
 

@@ -103,12 +103,17 @@ def write_playbook(sim, state, work):
     """hosts.yml (one host per device) and play.yml (one wan_priority task) in `work`."""
     with open(os.path.join(work, "hosts.yml"), "w") as handle:
         yaml.safe_dump(inventory(state), handle)
-    play = [{
-        "name": "bench rate limit", "hosts": "all", "gather_facts": False,
-        "module_defaults": {"group/wanfleet.routers.all": {"platform": "incontrol", "incontrol": credentials_for(sim.url)}},
-        "tasks": [{"name": "wan priority", "wanfleet.routers.wan_priority": {
-            "device": "{{ inventory_hostname }}", "connections": "{{ bench_connections }}"}}],
-    }]
+    play = [
+        {
+            "name": "bench rate limit",
+            "hosts": "all",
+            "gather_facts": False,
+            "module_defaults": {"group/wanfleet.routers.all": {"platform": "incontrol", "incontrol": credentials_for(sim.url)}},
+            "tasks": [
+                {"name": "wan priority", "wanfleet.routers.wan_priority": {"device": "{{ inventory_hostname }}", "connections": "{{ bench_connections }}"}}
+            ],
+        }
+    ]
     with open(os.path.join(work, "play.yml"), "w") as handle:
         yaml.safe_dump(play, handle, sort_keys=False)
 
@@ -118,23 +123,27 @@ def start_playbook(work, name, forks, limit_file=None, extra_env=None):
     token cache (and rate-limit schedule), temporary folders and results file, all under work/name."""
     home = os.path.join(work, name)
     os.makedirs(home)
-    env = dict((key, value) for key, value in os.environ.items()
-               if not key.startswith(("INCONTROL_", "PEPLINK_", "X_CP_", "X_ECM_", "TELECOMX_", "CP_BASE_URL", "WANFLEET_")))
-    env.update({
-        "ANSIBLE_COLLECTIONS_PATH": collections_path(),
-        "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS,
-        "ANSIBLE_CALLBACKS_ENABLED": "record_results",
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_RETRY_FILES_ENABLED": "0",
-        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-        "ANSIBLE_LOCAL_TEMP": os.path.join(home, "local-tmp"),
-        "ANSIBLE_REMOTE_TMP": os.path.join(home, "remote-tmp"),
-        "WANFLEET_CACHE_DIR": os.path.join(home, "token-cache"),
-        "WANFLEET_RESULTS_FILE": os.path.join(home, "results.jsonl"),
-    })
+    env = dict(
+        (key, value)
+        for key, value in os.environ.items()
+        if not key.startswith(("INCONTROL_", "PEPLINK_", "X_CP_", "X_ECM_", "TELECOMX_", "CP_BASE_URL", "WANFLEET_"))
+    )
+    env.update(
+        {
+            "ANSIBLE_COLLECTIONS_PATH": collections_path(),
+            "ANSIBLE_CALLBACK_PLUGINS": CALLBACKS,
+            "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+            "ANSIBLE_LOCAL_TEMP": os.path.join(home, "local-tmp"),
+            "ANSIBLE_REMOTE_TMP": os.path.join(home, "remote-tmp"),
+            "WANFLEET_CACHE_DIR": os.path.join(home, "token-cache"),
+            "WANFLEET_RESULTS_FILE": os.path.join(home, "results.jsonl"),
+        }
+    )
     env.update(extra_env or {})
-    command = [os.path.join(BIN, "ansible-playbook"), "-i", os.path.join(work, "hosts.yml"), os.path.join(work, "play.yml"),
-               "--forks", str(forks)]
+    command = [os.path.join(BIN, "ansible-playbook"), "-i", os.path.join(work, "hosts.yml"), os.path.join(work, "play.yml"), "--forks", str(forks)]
     if limit_file:
         command += ["--limit", "@" + limit_file]
     return subprocess.Popen(command, env=env, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -150,8 +159,9 @@ def finish_playbook(process, work, name):
             entries = [json.loads(line) for line in handle]
     if not entries:
         print(output[-3000:])
-    return [("failed" if entry["status"] == "failed" else "changed" if entry["result"].get("changed") else "ok",
-             entry["result"].get("msg")) for entry in entries]
+    return [
+        ("failed" if entry["status"] == "failed" else "changed" if entry["result"].get("changed") else "ok", entry["result"].get("msg")) for entry in entries
+    ]
 
 
 def timed(run):
@@ -176,10 +186,10 @@ def _client_worker(job):
     url, cache_dir, items = job
     os.environ["WANFLEET_CACHE_DIR"] = cache_dir
     from tests.integration.files.inprocess import run_module
+
     outcomes = []
     for name, connections in items:
-        result = run_module("wan_priority", {"platform": "incontrol", "incontrol": dict(credentials_for(url)),
-                                             "device": name, "connections": connections})
+        result = run_module("wan_priority", {"platform": "incontrol", "incontrol": dict(credentials_for(url)), "device": name, "connections": connections})
         outcomes.append(("failed" if result.get("failed") else "changed" if result.get("changed") else "ok", result.get("msg")))
     return outcomes
 
@@ -199,6 +209,7 @@ def run_clients(sim, state, work):
     def run():
         with multiprocessing.get_context("fork").Pool(FORKS) as pool:
             return [outcome for chunk in pool.map(_client_worker, jobs) for outcome in chunk]
+
     return timed(run)
 
 
@@ -232,26 +243,45 @@ def measure(sim, state, org_id, label, runner, work, target=TARGET):
     rate = (len(org) - refused) / span if span else 0.0
     final = sim.state()["peplink"]["routers"]
     by_name = dict((value["name"], value) for value in final.values())
-    wrong = sum(1 for router in state["peplink"]["routers"].values() for item in change_for(router)
-                if by_name[router["name"]]["running"]["wan"][item["id"]]["priority"] != item["priority"])
+    wrong = sum(
+        1
+        for router in state["peplink"]["routers"].values()
+        for item in change_for(router)
+        if by_name[router["name"]]["running"]["wan"][item["id"]]["priority"] != item["priority"]
+    )
     failed = [msg for status, msg in outcomes if status == "failed"]
     print("%s:" % label)
-    print("  hosts: %d done, %d changed, %d failed; routers without the new priority: %d"
-          % (len(outcomes), sum(1 for status, msg in outcomes if status == "changed"), len(failed), wrong))
+    print(
+        "  hosts: %d done, %d changed, %d failed; routers without the new priority: %d"
+        % (len(outcomes), sum(1 for status, msg in outcomes if status == "changed"), len(failed), wrong)
+    )
     refused_share = refused / float(len(org)) if org else 0.0
-    print("  org requests: %d (%.2f per host), token requests: %d, HTTP 429 (retried): %d = %.1f %% of the requests, "
-          "busiest 1 s window: %d" % (len(org), len(org) / float(DEVICES), sum(1 for entry in log if entry["path"] == "/api/oauth2/token"),
-                                      refused, 100.0 * refused_share, busiest_window(times)))
-    print("  throughput: %.2f accepted requests/s (%.2f sent) over %.1f s = %.2f of the limit (target >= %.2f)"
-          % (rate, len(org) / span if span else 0.0, span, rate / LIMIT, target))
+    print(
+        "  org requests: %d (%.2f per host), token requests: %d, HTTP 429 (retried): %d = %.1f %% of the requests, "
+        "busiest 1 s window: %d"
+        % (
+            len(org),
+            len(org) / float(DEVICES),
+            sum(1 for entry in log if entry["path"] == "/api/oauth2/token"),
+            refused,
+            100.0 * refused_share,
+            busiest_window(times),
+        )
+    )
+    print(
+        "  throughput: %.2f accepted requests/s (%.2f sent) over %.1f s = %.2f of the limit (target >= %.2f)"
+        % (rate, len(org) / span if span else 0.0, span, rate / LIMIT, target)
+    )
     print("  wall %.1f s, CPU %.1f s (%.2f CPU s per host)" % (wall, cpu, cpu / float(DEVICES)))
     if TIMELINE and times:
         seconds = {}
         for entry in org:
             counts = seconds.setdefault(int(entry["time"] - min(times)) // TIMELINE, [0, 0])
             counts[entry["status"] == 429] += 1
-        print("  every %d s from the first request, accepted/429: %s" % (TIMELINE, " ".join(
-            "%d/%d" % tuple(seconds.get(index, (0, 0))) for index in range(max(seconds) + 1))))
+        print(
+            "  every %d s from the first request, accepted/429: %s"
+            % (TIMELINE, " ".join("%d/%d" % tuple(seconds.get(index, (0, 0))) for index in range(max(seconds) + 1)))
+        )
     if failed:
         print("  first failure: %s" % failed[0])
     return len(outcomes) == DEVICES and not failed and not wrong, rate / LIMIT, refused_share
@@ -261,8 +291,10 @@ def prepare(sim, setting):
     """The simulator ahead of the controller, the set-up printed; returns (the seed's state, the organization id)."""
     priority = server_priority(sim)
     state = sim.state()
-    print("fleet: %d InControl 2 devices (one organization), %s, limit %d requests/s per organization; "
-          "machine: %d CPUs; simulator priority: %s" % (DEVICES, setting, LIMIT, os.cpu_count(), priority))
+    print(
+        "fleet: %d InControl 2 devices (one organization), %s, limit %d requests/s per organization; "
+        "machine: %d CPUs; simulator priority: %s" % (DEVICES, setting, LIMIT, os.cpu_count(), priority)
+    )
     return state, state["incontrol"]["organizations"][0]["id"]
 
 
@@ -277,13 +309,11 @@ def main():
     try:
         with Simulator(fleet=DEVICES) as sim:
             state, org_id = prepare(sim, "forks %d" % FORKS)
-            clients_ok, clients_fraction, _refused = measure(sim, state, org_id, "module code in %d processes, no ansible-playbook" % FORKS,
-                                                             run_clients, work)
+            clients_ok, clients_fraction, _refused = measure(sim, state, org_id, "module code in %d processes, no ansible-playbook" % FORKS, run_clients, work)
             playbook_ok, playbook_fraction = True, 0.0
             if not SKIP_PLAYBOOK:
                 playbook_ok, playbook_fraction, _refused = measure(sim, state, org_id, "ansible-playbook, forks %d" % FORKS, run_playbook, work)
-            print("ratios: throughput / limit = %.2f (ansible-playbook), %.2f (module code alone); target %.2f"
-                  % (playbook_fraction, clients_fraction, TARGET))
+            print("ratios: throughput / limit = %.2f (ansible-playbook), %.2f (module code alone); target %.2f" % (playbook_fraction, clients_fraction, TARGET))
             print_took(started)
             return 0 if clients_ok and playbook_ok else 1
     finally:

@@ -67,9 +67,9 @@ def run_slices(sim, state, work):
             handle.write("\n".join(names[index::SLICES]) + "\n")
 
     def run():
-        processes = [(start_playbook(work, "slice-%d-%d" % (tag, index), SLICE_FORKS, limits[index]), "slice-%d-%d" % (tag, index))
-                     for index in range(SLICES)]
+        processes = [(start_playbook(work, "slice-%d-%d" % (tag, index), SLICE_FORKS, limits[index]), "slice-%d-%d" % (tag, index)) for index in range(SLICES)]
         return [outcome for process, name in processes for outcome in finish_playbook(process, work, name)]
+
     return timed(run)
 
 
@@ -80,14 +80,21 @@ def main():
         with Simulator(fleet=DEVICES) as sim:
             state, org_id = prepare(sim, "%d slices of forks %d, and 1 process of forks %d" % (SLICES, SLICE_FORKS, FORKS))
             slices_ok, slices_fraction, slices_refused = measure(
-                sim, state, org_id, "%d ansible-playbook processes at once (job slices), forks %d each, separate token caches"
-                % (SLICES, SLICE_FORKS), run_slices, work, THROUGHPUT_TARGET)
+                sim,
+                state,
+                org_id,
+                "%d ansible-playbook processes at once (job slices), forks %d each, separate token caches" % (SLICES, SLICE_FORKS),
+                run_slices,
+                work,
+                THROUGHPUT_TARGET,
+            )
             one_ok, one_fraction, one_refused = measure(
-                sim, state, org_id, "1 ansible-playbook process, forks %d" % FORKS, run_playbook, work, THROUGHPUT_TARGET)
-            print("ratios: throughput / limit = %.2f (%d slices), %.2f (1 process); target >= %.2f"
-                  % (slices_fraction, SLICES, one_fraction, THROUGHPUT_TARGET))
-            print("        429s / requests = %.3f (%d slices), %.3f (1 process); target <= %.2f"
-                  % (slices_refused, SLICES, one_refused, REFUSED_TARGET))
+                sim, state, org_id, "1 ansible-playbook process, forks %d" % FORKS, run_playbook, work, THROUGHPUT_TARGET
+            )
+            print(
+                "ratios: throughput / limit = %.2f (%d slices), %.2f (1 process); target >= %.2f" % (slices_fraction, SLICES, one_fraction, THROUGHPUT_TARGET)
+            )
+            print("        429s / requests = %.3f (%d slices), %.3f (1 process); target <= %.2f" % (slices_refused, SLICES, one_refused, REFUSED_TARGET))
             print_took(started)
             return 0 if slices_ok and one_ok else 1
     finally:

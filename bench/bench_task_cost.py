@@ -103,8 +103,7 @@ PLAYBOOKS = {
 PLAYBOOKS["module-process"] = PLAYBOOKS["module"].replace("  tasks:", "  vars:\n    wanfleet_run_on_controller: false\n  tasks:")
 
 # device_info's reads of one router (status.system.info: its name, model and serial)
-MODULE_READS = {"GET /api/info.firmware": 1, "GET /api/status.system.info": 1, "GET /api/status.wan.connection": 1,
-                "GET /api/config.ssid.profile": 1}
+MODULE_READS = {"GET /api/info.firmware": 1, "GET /api/status.system.info": 1, "GET /api/status.wan.connection": 1, "GET /api/config.ssid.profile": 1}
 EXPECTED = {
     "module": MODULE_READS,
     "module-process": MODULE_READS,
@@ -135,8 +134,7 @@ def router_api_clients(sim, serials):
             client = http.post(base + "auth.client", json={"action": "add", "name": "bench", "scope": "api"}, headers=cookie)
             client = client.json()["response"]
             http.post(base + "logout", json={}, headers=cookie)
-            grant = http.post(base + "auth.token.grant", json={"clientId": client["clientId"], "clientSecret": client["clientSecret"],
-                                                               "scope": "api"}).json()
+            grant = http.post(base + "auth.token.grant", json={"clientId": client["clientId"], "clientSecret": client["clientSecret"], "scope": "api"}).json()
             assert grant["stat"] == "ok", grant
             found[serial] = (client["clientId"], client["clientSecret"], grant["response"]["accessToken"])
     return found
@@ -146,16 +144,21 @@ def write_inventory(path, sim, clients):
     hosts = {}
     for index, serial in enumerate(sorted(clients)):
         client_id, client_secret, token = clients[serial]
-        hosts["router%03d" % index] = {"router_url": sim.platform_url("peplink_router", serial), "router_client_id": client_id,
-                                       "router_client_secret": client_secret, "router_token": token}
+        hosts["router%03d" % index] = {
+            "router_url": sim.platform_url("peplink_router", serial),
+            "router_client_id": client_id,
+            "router_client_secret": client_secret,
+            "router_token": token,
+        }
     with open(path, "w") as handle:
         group_vars = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
         yaml.safe_dump({"all": {"hosts": hosts, "vars": group_vars}}, handle)
 
 
 def run_playbook(name, work, env, limit=None):
-    args = [os.path.join(BIN, "ansible-playbook"), "-i", os.path.join(work, "inventory.yml"), "-f", str(FORKS),
-            os.path.join(work, name + ".yml")] + (["-l", limit] if limit else [])
+    args = [os.path.join(BIN, "ansible-playbook"), "-i", os.path.join(work, "inventory.yml"), "-f", str(FORKS), os.path.join(work, name + ".yml")] + (
+        ["-l", limit] if limit else []
+    )
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.run(args, env=env, cwd=work, capture_output=True, text=True, timeout=1800, check=False)
@@ -164,8 +167,7 @@ def run_playbook(name, work, env, limit=None):
     recap = re.findall(r"^\S+\s+: ok=(\d+)\s+changed=\d+\s+unreachable=(\d+)\s+failed=(\d+)", process.stdout, re.M)
     hosts = 1 if limit else HOSTS
     if process.returncode != 0 or len(recap) != hosts or any(item != ("1", "0", "0") for item in recap):
-        raise SystemExit("%s: ansible-playbook failed (rc %s):\n%s\n%s"
-                         % (name, process.returncode, process.stdout[-3000:], process.stderr[-3000:]))
+        raise SystemExit("%s: ansible-playbook failed (rc %s):\n%s\n%s" % (name, process.returncode, process.stdout[-3000:], process.stderr[-3000:]))
     # Every process of the run (controller, forks, module processes) is waited for, so the children's
     # rusage holds all of its CPU time.
     return elapsed, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
@@ -221,21 +223,22 @@ def main():
     for name in list(env):
         if name.startswith(("PEPLINK_", "WANFLEET_", "ANSIBLE_")) and name != "ANSIBLE_COLLECTIONS_PATH":
             del env[name]
-    env.update({
-        "ANSIBLE_COLLECTIONS_PATH": collections_path(),
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_RETRY_FILES_ENABLED": "0",
-        "ANSIBLE_LOCAL_TEMP": os.path.join(work, "local-tmp"),
-        "ANSIBLE_REMOTE_TMP": os.path.join(work, "remote-tmp"),
-        "WANFLEET_CACHE_DIR": os.path.join(work, "tokens"),
-    })
+    env.update(
+        {
+            "ANSIBLE_COLLECTIONS_PATH": collections_path(),
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "ANSIBLE_LOCAL_TEMP": os.path.join(work, "local-tmp"),
+            "ANSIBLE_REMOTE_TMP": os.path.join(work, "remote-tmp"),
+            "WANFLEET_CACHE_DIR": os.path.join(work, "tokens"),
+        }
+    )
     names = ["module", "module-process", "uri"] + (["module-cookie"] if COOKIE else [])
     process_names = ["module-process", "uri"]  # the contenders that start a module process per task
     for name in names:
         with open(os.path.join(work, name + ".yml"), "w") as handle:
             handle.write(PLAYBOOKS[name])
-    print("%d hosts (one simulated Peplink router each), one task per host, forks %d, %d runs each (medians)"
-          % (HOSTS, FORKS, RUNS), flush=True)
+    print("%d hosts (one simulated Peplink router each), one task per host, forks %d, %d runs each (medians)" % (HOSTS, FORKS, RUNS), flush=True)
     started = time.perf_counter()
     walls = dict((name, []) for name in names)
     cpus = dict((name, []) for name in names)
@@ -274,25 +277,26 @@ def main():
     print("%-14s %9s %13s %16s   %s" % ("playbook", "wall", "cpu per task", "simulator's part", "all runs: wall / cpu (s)"))
     for name in names:
         runs = "  ".join("%.1f/%.1f" % pair for pair in zip(walls[name], cpus[name]))
-        print("%-14s %8.1fs %11.0fms %14.0fms   %s"
-              % (name, wall[name], 1000.0 * cpu[name] / HOSTS, 1000.0 * statistics.median(sim_cpus[name]) / HOSTS, runs))
+        print("%-14s %8.1fs %11.0fms %14.0fms   %s" % (name, wall[name], 1000.0 * cpu[name] / HOSTS, 1000.0 * statistics.median(sim_cpus[name]) / HOSTS, runs))
     print("(medians; cpu = user+system of every process of the run: ansible-playbook, its forks, the module")
     print(" processes, and the simulator's share)")
     print()
     print("module process alone (AnsiballZ payload run outside Ansible, %d runs each, medians):" % PAYLOAD_RUNS)
     for name in process_names:
-        print("  %-13s cpu %4.0fms   wall %4.0fms"
-              % (name, 1000 * statistics.median(payload_cpu[name]), 1000 * statistics.median(payload_wall[name])))
+        print("  %-13s cpu %4.0fms   wall %4.0fms" % (name, 1000 * statistics.median(payload_cpu[name]), 1000 * statistics.median(payload_wall[name])))
     print()
     ratio = wall["module"] / wall["uri"]
     print("ratio module/uri, wall       %.2f   (target <= %.2f: %s)" % (ratio, TARGET, "met" if ratio <= TARGET else "NOT met"))
-    print("ratio module/uri, cpu        %.2f   (the same runs' CPU time, simulator included)"
-          % (cpu["module"] / cpu["uri"]))
-    print("ratio module-process/uri     %.2f wall, %.2f cpu   (the same module run as a module process)"
-          % (wall["module-process"] / wall["uri"], cpu["module-process"] / cpu["uri"]))
+    print("ratio module/uri, cpu        %.2f   (the same runs' CPU time, simulator included)" % (cpu["module"] / cpu["uri"]))
+    print(
+        "ratio module-process/uri     %.2f wall, %.2f cpu   (the same module run as a module process)"
+        % (wall["module-process"] / wall["uri"], cpu["module-process"] / cpu["uri"])
+    )
     if COOKIE:
-        print("ratio module-cookie/uri      %.2f wall, %.2f cpu   (login + logout in every task; informative)"
-              % (wall["module-cookie"] / wall["uri"], cpu["module-cookie"] / cpu["uri"]))
+        print(
+            "ratio module-cookie/uri      %.2f wall, %.2f cpu   (login + logout in every task; informative)"
+            % (wall["module-cookie"] / wall["uri"], cpu["module-cookie"] / cpu["uri"])
+        )
     payload_ratio = statistics.median(payload_cpu["module-process"]) / statistics.median(payload_cpu["uri"])
     print("ratio payload cpu module-process/uri %.2f   (one module process against one uri process)" % payload_ratio)
     load = " ".join("%.1f" % value for value in os.getloadavg())

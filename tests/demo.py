@@ -31,8 +31,11 @@ from tests.simulator.process import ROOT, Simulator
 
 BIN = os.path.dirname(sys.executable)
 OUTPUT = os.path.join(ROOT, ".build", "demo")
-RECAP = re.compile(r"^(?P<host>\S+)\s+: ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)\s+"
-                   r"failed=(?P<failed>\d+)", re.M)
+RECAP = re.compile(
+    r"^(?P<host>\S+)\s+: ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)\s+"
+    r"failed=(?P<failed>\d+)",
+    re.M,
+)
 REPORT_COUNTS = re.compile(r"Fleet report: \S+ \((\d+ devices, \d+ offline)\)")
 NCM_KEYS = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key", "X-ECM-API-ID": "sim-ecm-id", "X-ECM-API-KEY": "sim-ecm-key"}
 
@@ -40,20 +43,33 @@ NCM_KEYS = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key", "X-ECM-API
 def environment(sim, cache_dir):
     """Credentials the way AWX injects them: environment variables only."""
     env = dict(os.environ)
-    env.update({
-        "INCONTROL_URL": sim.url, "INCONTROL_CLIENT_ID": "sim-client", "INCONTROL_CLIENT_SECRET": "sim-secret",
-        "INCONTROL_ORG": "sim-org",
-        "CP_BASE_URL": sim.platform_url("ncm"), "X_CP_API_ID": "sim-cp-id", "X_CP_API_KEY": "sim-cp-key",
-        "X_ECM_API_ID": "sim-ecm-id", "X_ECM_API_KEY": "sim-ecm-key",
-        "TELECOMX_URL": sim.url, "TELECOMX_USERNAME": "manager@example.com", "TELECOMX_PASSWORD": "sim-password",
-        "PEPLINK_USERNAME": "admin", "PEPLINK_PASSWORD": "admin",
-        "WANFLEET_CACHE_DIR": cache_dir,
-        "ANSIBLE_LOCAL_TEMP": os.path.join(os.path.dirname(cache_dir), "ansible-local"),
-        "ANSIBLE_REMOTE_TMP": os.path.join(os.path.dirname(cache_dir), "ansible-remote"),
-        "ANSIBLE_LOCALHOST_WARNING": "0", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0", "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-        "PATH": BIN + os.pathsep + os.environ.get("PATH", ""),
-    })
+    env.update(
+        {
+            "INCONTROL_URL": sim.url,
+            "INCONTROL_CLIENT_ID": "sim-client",
+            "INCONTROL_CLIENT_SECRET": "sim-secret",
+            "INCONTROL_ORG": "sim-org",
+            "CP_BASE_URL": sim.platform_url("ncm"),
+            "X_CP_API_ID": "sim-cp-id",
+            "X_CP_API_KEY": "sim-cp-key",
+            "X_ECM_API_ID": "sim-ecm-id",
+            "X_ECM_API_KEY": "sim-ecm-key",
+            "TELECOMX_URL": sim.url,
+            "TELECOMX_USERNAME": "manager@example.com",
+            "TELECOMX_PASSWORD": "sim-password",
+            "PEPLINK_USERNAME": "admin",
+            "PEPLINK_PASSWORD": "admin",
+            "WANFLEET_CACHE_DIR": cache_dir,
+            "ANSIBLE_LOCAL_TEMP": os.path.join(os.path.dirname(cache_dir), "ansible-local"),
+            "ANSIBLE_REMOTE_TMP": os.path.join(os.path.dirname(cache_dir), "ansible-remote"),
+            "ANSIBLE_LOCALHOST_WARNING": "0",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+            "PATH": BIN + os.pathsep + os.environ.get("PATH", ""),
+        }
+    )
     for name in ("PEPLINK_URL", "PEPLINK_CLIENT_ID", "PEPLINK_CLIENT_SECRET", "TELECOMX_TOKEN", "TELECOMX_CUSTOMER", "WANFLEET_PLATFORM"):
         env.pop(name, None)
     return env
@@ -75,16 +91,30 @@ def sites(sim):
     members = [router["name"] for router in online if router["product"] == product][:2]
     serial = sorted(state["peplink"]["routers"])[0]
     customer = [user["customer"] for user in state["telecomx"]["users"] if user["username"] == "manager@example.com"][0]
-    telecomx_device = sorted(device["name"] for device in state["telecomx"]["devices"]
-                             if device["customer"] == customer and device["state"] == "ACTIVE" and device["modelType"] == "ROUTER")[0]
+    telecomx_device = sorted(
+        device["name"]
+        for device in state["telecomx"]["devices"]
+        if device["customer"] == customer and device["state"] == "ACTIVE" and device["modelType"] == "ROUTER"
+    )[0]
     return {
         "stores-ncm": {
             "site_provision_platform": "ncm",
-            "site_provision_group": {"name": "Demo stores", "product": product,
-                                     "target_firmware": ncm_firmware_version(sim, [r for r in online if r["product"] == product][0])},
+            "site_provision_group": {
+                "name": "Demo stores",
+                "product": product,
+                "target_firmware": ncm_firmware_version(sim, [r for r in online if r["product"] == product][0]),
+            },
             "site_provision_devices": members,
-            "site_provision_ssids": [{"name": "Demo-Staff", "id": "0.1", "enabled": True, "security": "wpa2_personal",
-                                      "passphrase": "demo-staff-passphrase", "update_passphrase": "on_create"}],
+            "site_provision_ssids": [
+                {
+                    "name": "Demo-Staff",
+                    "id": "0.1",
+                    "enabled": True,
+                    "security": "wpa2_personal",
+                    "passphrase": "demo-staff-passphrase",
+                    "update_passphrase": "on_create",
+                }
+            ],
             "site_provision_alert_rules": [{"alert_types": ["connection_state", "failover_event"], "schedule": "none"}],
         },
         "branches-incontrol": {
@@ -95,28 +125,26 @@ def sites(sim):
         "hq-router": {
             "site_provision_platform": "peplink_router",
             "site_provision_connection": {"peplink_router": {"url": sim.platform_url("peplink_router", serial)}},
-            "site_provision_wan": [{"connections": [{"id": "1", "priority": 1, "enabled": True},
-                                                    {"id": "2", "priority": 1, "enabled": True}]}],
+            "site_provision_wan": [{"connections": [{"id": "1", "priority": 1, "enabled": True}, {"id": "2", "priority": 1, "enabled": True}]}],
             "site_provision_reboot_on": ["wan"],
             "site_provision_reboot_sleep": 1,
             "site_provision_reboot_timeout": 60,
         },
         "depot-telecomx": {
             "site_provision_platform": "telecomx",
-            "site_provision_ssids": [{"name": "Depot-5G", "device": telecomx_device, "band": "5", "enabled": True,
-                                      "passphrase": "depot-5g-passphrase"}],
+            "site_provision_ssids": [{"name": "Depot-5G", "device": telecomx_device, "band": "5", "enabled": True, "passphrase": "depot-5g-passphrase"}],
         },
     }
 
 
 def run_playbook(args, env, log):
     """ansible-playbook with its output in `log`; returns (returncode, {host: recap counts}, stdout)."""
-    process = subprocess.run([os.path.join(BIN, "ansible-playbook")] + args, env=env, cwd=ROOT,
-                             capture_output=True, text=True, check=False)
+    process = subprocess.run([os.path.join(BIN, "ansible-playbook")] + args, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
     with open(log, "w") as handle:
         handle.write(process.stdout + process.stderr)
-    recap = dict((match.group("host"), dict((key, int(value)) for key, value in match.groupdict().items() if key != "host"))
-                 for match in RECAP.finditer(process.stdout))
+    recap = dict(
+        (match.group("host"), dict((key, int(value)) for key, value in match.groupdict().items() if key != "host")) for match in RECAP.finditer(process.stdout)
+    )
     if process.returncode != 0:
         print(process.stdout[-3000:] + process.stderr[-2000:])
         print("FAILED (rc=%d); full log: %s" % (process.returncode, log))
@@ -143,15 +171,19 @@ def main():
             print("ansible-playbook playbooks/site.yml %s(%s) ..." % (" ".join(extra) + " " if extra else "", label), flush=True)
             name = label.replace(" ", "-")
             summary_path = os.path.join(OUTPUT, "site-%s.json" % name)
-            rc, recap = run_playbook(["-i", inventory, "playbooks/site.yml", "-e", "wanfleet_summary_path=%s" % summary_path] + extra,
-                                     env, os.path.join(OUTPUT, "site-%s.log" % name))[:2]
+            rc, recap = run_playbook(
+                ["-i", inventory, "playbooks/site.yml", "-e", "wanfleet_summary_path=%s" % summary_path] + extra,
+                env,
+                os.path.join(OUTPUT, "site-%s.log" % name),
+            )[:2]
             if rc != 0:
                 return 1
             runs.append((label, recap, read_summaries(summary_path)))
         report = os.path.join(OUTPUT, "fleet-report.html")
         print("ansible-playbook playbooks/fleet_report.yml ...", flush=True)
-        rc, output = run_playbook(["playbooks/fleet_report.yml", "-e", "wanfleet_report_path=%s" % report], env,
-                                  os.path.join(OUTPUT, "fleet-report.log"))[0::2]  # returncode, stdout
+        rc, output = run_playbook(["playbooks/fleet_report.yml", "-e", "wanfleet_report_path=%s" % report], env, os.path.join(OUTPUT, "fleet-report.log"))[
+            0::2
+        ]  # returncode, stdout
         if rc != 0:
             return 1
         counts = REPORT_COUNTS.search(output)
@@ -166,8 +198,7 @@ CHANGES = ("created", "changed", "removed", "rebooted")
 
 def changes(summary):
     """{(target, kind, name): status} of what changed (or would), and the keys of what check mode could not see."""
-    done = dict(((entry["target"], entry["kind"], entry["name"]), entry["status"])
-                for entry in summary["results"] if entry["status"] in CHANGES)
+    done = dict(((entry["target"], entry["kind"], entry["name"]), entry["status"]) for entry in summary["results"] if entry["status"] in CHANGES)
     pending = set((entry["target"], entry["kind"], entry["name"]) for entry in summary["results"] if entry["status"] == "pending")
     return done, pending
 

@@ -20,16 +20,16 @@ import sys
 
 def main():
     # get-pip.py options ansible-test passes; without them pip alone is installed.
-    args = [arg for arg in sys.argv[1:] if arg not in ('--no-setuptools', '--no-wheel')]
-    wheels = sorted(glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), '_bundled', 'pip-*.whl')))
+    args = [arg for arg in sys.argv[1:] if arg not in ("--no-setuptools", "--no-wheel")]
+    wheels = sorted(glob.glob(os.path.join(os.path.dirname(ensurepip.__file__), "_bundled", "pip-*.whl")))
     if not wheels:
-        sys.exit('ansible_test_get_pip: no pip wheel bundled with ensurepip in %s' % sys.executable)
+        sys.exit("ansible_test_get_pip: no pip wheel bundled with ensurepip in %s" % sys.executable)
     sys.path.insert(0, wheels[-1])
 
     from pip._internal.cli.main import main as pip_main
 
-    sys.exit(pip_main(['install', '--quiet', '--upgrade', '--force-reinstall'] + args))
+    sys.exit(pip_main(["install", "--quiet", "--upgrade", "--force-reinstall"] + args))
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()

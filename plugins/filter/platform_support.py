@@ -34,13 +34,12 @@ def platform_support(platform: str) -> Dict[str, Any]:
     return {
         "platforms": platforms,
         "modules": sorted(name for name, names in platforms.items() if platform in names),
-        "unsupported": dict((name, support.unsupported_options(contract.UNSUPPORTED, platform))
-                            for name, contract in CONTRACTS.items()),
+        "unsupported": dict((name, support.unsupported_options(contract.UNSUPPORTED, platform)) for name, contract in CONTRACTS.items()),
         # only the contracts that say what selects a task's target (the others select devices with devices())
-        "selectors": dict((name, list(contract.SELECTORS.get(platform, ())))
-                          for name, contract in CONTRACTS.items() if hasattr(contract, "SELECTORS")),
-        "required": dict((name, list(getattr(contract, "REQUIRED", {}).get(platform, ())))
-                         for name, contract in CONTRACTS.items() if hasattr(contract, "SELECTORS")),
+        "selectors": dict((name, list(contract.SELECTORS.get(platform, ()))) for name, contract in CONTRACTS.items() if hasattr(contract, "SELECTORS")),
+        "required": dict(
+            (name, list(getattr(contract, "REQUIRED", {}).get(platform, ()))) for name, contract in CONTRACTS.items() if hasattr(contract, "SELECTORS")
+        ),
         "cannot_remove_group_members": group.CANNOT_REMOVE_MEMBERS.get(platform),
     }
 

@@ -365,8 +365,7 @@ def _includes(value, index):
     """A source's `include`, checked: a list of cellular / location."""
     value = [value] if isinstance(value, str) else value
     if not isinstance(value, list) or set(value) - set(INCLUDES):
-        raise AnsibleParserError("wanfleet.routers.fleet: sources[%d].include must be a list of %s, got %r"
-                                 % (index, ", ".join(INCLUDES), value))
+        raise AnsibleParserError("wanfleet.routers.fleet: sources[%d].include must be a list of %s, got %r" % (index, ", ".join(INCLUDES), value))
     return sorted(set(value))
 
 
@@ -389,16 +388,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             return False
         if FILE_NAME.search(path):
             return True
-        self.display.vvv("wanfleet.routers.fleet skips %s: the file name must end in .wanfleet.yml, "
-                         ".wanfleet.yaml or be wanfleet.yml" % path)
+        self.display.vvv("wanfleet.routers.fleet skips %s: the file name must end in .wanfleet.yml, .wanfleet.yaml or be wanfleet.yml" % path)
         return False
 
     def parse(self, inventory, loader, path, cache=True):
         super(InventoryModule, self).parse(inventory, loader, path, cache)
         self._read_config_data(path)
         if not HAS_HTTPX or not HAS_PYDANTIC:
-            raise AnsibleError("wanfleet.routers.fleet needs the Python libraries httpx and pydantic on the controller "
-                               "(pip install -r requirements.txt of the collection, or an execution environment built with it)")
+            raise AnsibleError(
+                "wanfleet.routers.fleet needs the Python libraries httpx and pydantic on the controller "
+                "(pip install -r requirements.txt of the collection, or an execution environment built with it)"
+            )
         sources = self.sources()
         # The aws_ec2 cache flow: read the cache when allowed; list and rewrite it when it is missing, expired or
         # bypassed (--flush-cache, meta: refresh_inventory).
@@ -416,8 +416,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 self.display.vvv("wanfleet.routers.fleet: %d devices from the cache (%s)" % (len(records), cache_key))
             else:
                 if cached is not None:
-                    self.display.warning("wanfleet.routers.fleet: the cached listing (%s) is not used: %s; listing again"
-                                         % (cache_key, problem))
+                    self.display.warning("wanfleet.routers.fleet: the cached listing (%s) is not used: %s; listing again" % (cache_key, problem))
                 update_cache = True
         if records is None:
             records, complete = self.fetch(sources)
@@ -444,16 +443,23 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             platform = given.get("platform")
             if platform not in INVENTORY_PLATFORMS:
                 hint = " (list Peplink routers through their InControl organization)" if platform == "peplink_router" else ""
-                raise AnsibleParserError("wanfleet.routers.fleet: sources[%d].platform must be one of %s, got %r%s"
-                                         % (index, ", ".join(INVENTORY_PLATFORMS), platform, hint))
+                raise AnsibleParserError(
+                    "wanfleet.routers.fleet: sources[%d].platform must be one of %s, got %r%s" % (index, ", ".join(INVENTORY_PLATFORMS), platform, hint)
+                )
             unknown = sorted(set(given) - SOURCE_KEYS - {platform})
             if unknown:
                 others = [key for key in unknown if key in CREDENTIALS]
                 raise AnsibleParserError(
-                    "wanfleet.routers.fleet: sources[%d] (%s): unknown key(s) %s%s" % (
-                        index, platform, ", ".join(unknown),
-                        "; a source is one platform: put the %s credentials in a source of its own" % others[0] if others
-                        else "; allowed: %s" % ", ".join(sorted(SOURCE_KEYS | {platform}))))
+                    "wanfleet.routers.fleet: sources[%d] (%s): unknown key(s) %s%s"
+                    % (
+                        index,
+                        platform,
+                        ", ".join(unknown),
+                        "; a source is one platform: put the %s credentials in a source of its own" % others[0]
+                        if others
+                        else "; allowed: %s" % ", ".join(sorted(SOURCE_KEYS | {platform})),
+                    )
+                )
             filters = given.get("filters") or {}
             if not isinstance(filters, dict):
                 raise AnsibleParserError("wanfleet.routers.fleet: sources[%d].filters must be a dictionary" % index)
@@ -479,8 +485,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             self.templar.available_variables = self._vars or {}
             return _plain(self.templar.template(value))
         except Exception as error:  # a lookup or a syntax error: say which source
-            raise AnsibleParserError("wanfleet.routers.fleet: sources[%d]: a template could not be rendered: %s"
-                                     % (index, to_native(error)))
+            raise AnsibleParserError("wanfleet.routers.fleet: sources[%d]: a template could not be rendered: %s" % (index, to_native(error)))
 
     def cache_key(self, path, sources):
         """The file's cache key plus a fingerprint of what decides the listing (never a secret)."""
@@ -504,8 +509,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             tls = self._tls(source)
             if tls not in sessions:
                 try:
-                    sessions[tls] = HttpSession(timeout=max(transport_value(s, "timeout") for s in sources),
-                                                validate_certs=tls[0], ca_path=tls[1])
+                    sessions[tls] = HttpSession(timeout=max(transport_value(s, "timeout") for s in sources), validate_certs=tls[0], ca_path=tls[1])
                 except WanfleetError as error:
                     raise AnsibleParserError("wanfleet.routers.fleet: source %s: %s" % (source["name"], error.message))
         workers = max(1, min(int(self.get_option("concurrency") or 1), len(sources)))
@@ -520,15 +524,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         finally:
             for session in sessions.values():
                 session.close()
-        failures = [(source, future.exception()) for source, future in zip(sources, futures)
-                    if not future.cancelled() and future.exception() is not None]
+        failures = [(source, future.exception()) for source, future in zip(sources, futures) if not future.cancelled() and future.exception() is not None]
         for source, error in failures:
             if not isinstance(error, SourceFailure):  # a bug, not an API answer: keep its traceback (-vvv)
-                raise AnsibleError("wanfleet.routers.fleet: source %s: unexpected %s: %s"
-                                   % (source["name"], type(error).__name__, to_native(error))) from error
+                raise AnsibleError("wanfleet.routers.fleet: source %s: unexpected %s: %s" % (source["name"], type(error).__name__, to_native(error))) from error
         if failures:
-            raise AnsibleError("wanfleet.routers.fleet: the fleet could not be listed, so no host is added: %s"
-                               % "; ".join(str(error) for _source, error in failures))
+            raise AnsibleError(
+                "wanfleet.routers.fleet: the fleet could not be listed, so no host is added: %s" % "; ".join(str(error) for _source, error in failures)
+            )
         return merged([future.result() for future in futures], self.display)
 
     @staticmethod
@@ -543,8 +546,13 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         memberships = own_groups(records, self.display)
         hosts_before, groups_before = set(inventory.hosts), set(inventory.groups)
         own = set(name for names in memberships for name in names)
-        named = hostnames(records, self.get_option("hostnames"), self.get_option("duplicate_hostnames"), self.display,
-                          taken=hosts_before | groups_before | RESERVED_NAMES | own)
+        named = hostnames(
+            records,
+            self.get_option("hostnames"),
+            self.get_option("duplicate_hostnames"),
+            self.display,
+            taken=hosts_before | groups_before | RESERVED_NAMES | own,
+        )
         try:
             self._add_hosts(zip(named, memberships))
         except Exception:
@@ -585,5 +593,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         # the other (variables, membership, patterns).
         clashing = [hostname for hostname in added if hostname in inventory.groups]
         if clashing:
-            raise AnsibleError("wanfleet.routers.fleet: groups or keyed_groups made group(s) named like host(s) of this "
-                               "source: %s; change their prefix" % ", ".join(clashing[:SHOWN_CLASHES]))
+            raise AnsibleError(
+                "wanfleet.routers.fleet: groups or keyed_groups made group(s) named like host(s) of this "
+                "source: %s; change their prefix" % ", ".join(clashing[:SHOWN_CLASHES])
+            )

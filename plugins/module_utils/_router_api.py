@@ -22,16 +22,16 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import (
 # ---- Documented (Peplink Router API Documentation, API Reference) ----------------------------------------
 
 API_PREFIX = "api/"
-LOGIN = "login"                              # POST {username, password} -> cookie bauth, response.permission
-LOGOUT = "logout"                            # POST, ends the cookie session ("logout immediately after use")
-TOKEN_GRANT = "auth.token.grant"             # POST {clientId, clientSecret, scope} -> accessToken, expiresIn
-FIRMWARE = "info.firmware"                   # GET; also answers before login (in-use version only)
-WAN_STATUS = "status.wan.connection"         # GET; 8.0.0+
-SSID_PROFILE = "config.ssid.profile"         # GET ?id=; POST {action: update, id, ...}: update only
+LOGIN = "login"  # POST {username, password} -> cookie bauth, response.permission
+LOGOUT = "logout"  # POST, ends the cookie session ("logout immediately after use")
+TOKEN_GRANT = "auth.token.grant"  # POST {clientId, clientSecret, scope} -> accessToken, expiresIn
+FIRMWARE = "info.firmware"  # GET; also answers before login (in-use version only)
+WAN_STATUS = "status.wan.connection"  # GET; 8.0.0+
+SSID_PROFILE = "config.ssid.profile"  # GET ?id=; POST {action: update, id, ...}: update only
 WAN_PRIORITY = "config.wan.connection.priority"  # POST {instantActive, list: [{connId, priority, enable}]}
-CONFIG_APPLY = "cmd.config.apply"            # POST; response.warning when applied with a warning
-CONFIG_DISCARD = "cmd.config.discard"        # POST; drops pending config
-REBOOT = "cmd.system.reboot"                 # POST {} or {firmwareId}
+CONFIG_APPLY = "cmd.config.apply"  # POST; response.warning when applied with a warning
+CONFIG_DISCARD = "cmd.config.discard"  # POST; drops pending config
+REBOOT = "cmd.system.reboot"  # POST {} or {firmwareId}
 # inferred: not in the router document; aiopeplink (written against real routers) reads
 # response.location.{latitude, longitude, altitude, speed, heading}. A router without GPS answers none.
 LOCATION = "info.location"
@@ -83,9 +83,12 @@ def unwrap_router_reply(body, platform, method, url, shown=None):
         return body.get("response")
     if stat != "fail":
         raise MalformedResponseError(
-            "%s: %s %s answered something that is not a router reply ({\"stat\": ...}): %s"
-            % (platform, method, shown, str(body)[:200]),
-            platform=platform, method=method, url=url, body=body)
+            '%s: %s %s answered something that is not a router reply ({"stat": ...}): %s' % (platform, method, shown, str(body)[:200]),
+            platform=platform,
+            method=method,
+            url=url,
+            body=body,
+        )
     code = _as_int(body.get("code"))
     message = body.get("message")
     message = str(message) if message not in (None, "") else None
@@ -142,8 +145,10 @@ def _keyed_items(response, api_name=""):
     if response is None:
         return []
     if not isinstance(response, dict):
-        raise MalformedResponseError("peplink_router: %s answered %s where an {order, <id>: {...}} map was expected"
-                                     % (api_name or "the router", type(response).__name__), platform="peplink_router")
+        raise MalformedResponseError(
+            "peplink_router: %s answered %s where an {order, <id>: {...}} map was expected" % (api_name or "the router", type(response).__name__),
+            platform="peplink_router",
+        )
     return _keyed_map(response)
 
 

@@ -66,8 +66,9 @@ def unsupported_platform(module_name, platform, platforms):
     """The error for a platform the module does not support, or None."""
     if platform in platforms:
         return None
-    return UnsupportedError("wanfleet.routers.%s does not support platform %s; it supports: %s"
-                            % (module_name, platform, ", ".join(platforms)), platform=platform)
+    return UnsupportedError(
+        "wanfleet.routers.%s does not support platform %s; it supports: %s" % (module_name, platform, ", ".join(platforms)), platform=platform
+    )
 
 
 def perform(module, operate):
@@ -100,8 +101,7 @@ def perform(module, operate):
         if client is None or client.last_request is None:
             raise
         method, url = client.last_request
-        error = client.malformed(method, url, "something the collection cannot read (%s: %s)"
-                                 % (type(failure).__name__, cut(failure, 120)))
+        error = client.malformed(method, url, "something the collection cannot read (%s: %s)" % (type(failure).__name__, cut(failure, 120)))
         error.exception = module.redactor.text(traceback.format_exc())  # where the reading failed, shown at -vvv
     return result, error, client_warnings(client) + notes
 
@@ -115,8 +115,7 @@ def client_warnings(client):
         warnings.append(cache.warning)
     if client.retries:
         method, path, reason, delay = client.retries[-1]
-        warnings.append("%s: %d request(s) were retried (last: %s %s, %s, waited %ss)"
-                        % (client.platform, len(client.retries), method, path, reason, delay))
+        warnings.append("%s: %d request(s) were retried (last: %s %s, %s, waited %ss)" % (client.platform, len(client.retries), method, path, reason, delay))
     return warnings
 
 
@@ -128,9 +127,7 @@ class WanfleetModule(AnsibleModule):
     """
 
     def __init__(self, argument_spec, platforms, reads_only=False, **constraints):
-        super(WanfleetModule, self).__init__(argument_spec=full_argument_spec(argument_spec, tuple(platforms)),
-                                             supports_check_mode=True,
-                                             **constraints)
+        super(WanfleetModule, self).__init__(argument_spec=full_argument_spec(argument_spec, tuple(platforms)), supports_check_mode=True, **constraints)
         if not HAS_HTTPX:
             self.fail_json(msg=missing_required_lib("httpx"), exception=HTTPX_IMPORT_ERROR)
         if not HAS_PYDANTIC:
@@ -146,8 +143,7 @@ class WanfleetModule(AnsibleModule):
     def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
         """fail_json; an argument-validation failure names every problem (validation_message())."""
         validation = getattr(self, "validation_result", None)
-        if getattr(self, "platform", None) is None and validation is not None and validation.error_messages \
-                and msg.endswith(validation.errors.msg):
+        if getattr(self, "platform", None) is None and validation is not None and validation.error_messages and msg.endswith(validation.errors.msg):
             msg = validation_message(validation.errors, self._name.split(".")[-1])
         super(WanfleetModule, self).fail_json(msg=msg, **kwargs)
 

@@ -40,8 +40,7 @@ def unique_stems(devices):
     counts = {}
     for stem in stems.values():
         counts[stem] = counts.get(stem, 0) + 1
-    return dict((device_id, stem if counts[stem] == 1 else "%s-%s" % (stem, _UNSAFE.sub("_", str(device_id))))
-                for device_id, stem in stems.items())
+    return dict((device_id, stem if counts[stem] == 1 else "%s-%s" % (stem, _UNSAFE.sub("_", str(device_id)))) for device_id, stem in stems.items())
 
 
 def sha256(content):
@@ -94,7 +93,7 @@ def _keep_history(folder, stem, extension, content, keep, now):
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))
     _write_atomically(os.path.join(history, "%s.%s" % (stamp, extension)), content)
     copies = sorted(name for name in os.listdir(history) if name.endswith("." + extension) and not name.startswith("."))
-    for name in copies[:max(0, len(copies) - keep)]:
+    for name in copies[: max(0, len(copies) - keep)]:
         os.unlink(os.path.join(history, name))
 
 

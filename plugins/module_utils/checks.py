@@ -24,8 +24,10 @@ def check_passphrase(value: object, platform: str, where: str = "passphrase") ->
     low, high = PASSPHRASE_LENGTH
     if _RAW_KEY.match(text) or (low <= len(text) <= high and all(" " <= char <= "~" for char in text)):
         return
-    raise InputError("%s: %s must be %d to %d printable ASCII characters or 64 hexadecimal digits (it has %d characters)"
-                     % (platform, where, low, high, len(text)), platform=platform)
+    raise InputError(
+        "%s: %s must be %d to %d printable ASCII characters or 64 hexadecimal digits (it has %d characters)" % (platform, where, low, high, len(text)),
+        platform=platform,
+    )
 
 
 def check_ssid(value: object, platform: str, where: str = "name (the SSID)") -> None:
@@ -34,5 +36,4 @@ def check_ssid(value: object, platform: str, where: str = "name (the SSID)") -> 
         return
     size = len(str(value).encode("utf-8"))
     if not 1 <= size <= SSID_MAX_OCTETS:
-        raise InputError("%s: %s must be 1 to %d bytes (octets of UTF-8), got %d" % (platform, where, SSID_MAX_OCTETS, size),
-                         platform=platform)
+        raise InputError("%s: %s must be 1 to %d bytes (octets of UTF-8), got %d" % (platform, where, SSID_MAX_OCTETS, size), platform=platform)

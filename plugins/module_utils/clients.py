@@ -27,15 +27,19 @@ def platform_module(platform: str) -> ModuleType:
     """The module_utils module of `platform`, importing that one only."""
     if platform == "incontrol":
         from ansible_collections.wanfleet.routers.plugins.module_utils import incontrol
+
         return incontrol
     if platform == "peplink_router":
         from ansible_collections.wanfleet.routers.plugins.module_utils import peplink_router
+
         return peplink_router
     if platform == "ncm":
         from ansible_collections.wanfleet.routers.plugins.module_utils import ncm
+
         return ncm
     if platform == "telecomx":
         from ansible_collections.wanfleet.routers.plugins.module_utils import telecomx
+
         return telecomx
     raise KeyError(platform)
 
@@ -51,8 +55,7 @@ def resource_class(platform: str, module: str) -> type:
 
 
 @contextlib.contextmanager
-def open_client(params: Mapping[str, Any], redactor: Redactor | None = None,
-                session: HttpSession | None = None) -> Iterator[Any]:
+def open_client(params: Mapping[str, Any], redactor: Redactor | None = None, session: HttpSession | None = None) -> Iterator[Any]:
     """Yield the client for params['platform']; close it (router logout) and the session after.
 
     `params` has the shape of the module arguments (the connection options of doc fragment wanfleet.routers.connection). Raises
@@ -64,11 +67,13 @@ def open_client(params: Mapping[str, Any], redactor: Redactor | None = None,
     settings = platform_settings(params)
     own_session = session is None
     if own_session:
-        session = HttpSession(timeout=transport_value(params, "timeout"),
-                              validate_certs=params.get("validate_certs", True) is not False,
-                              ca_path=params.get("ca_path"))
+        session = HttpSession(
+            timeout=transport_value(params, "timeout"), validate_certs=params.get("validate_certs", True) is not False, ca_path=params.get("ca_path")
+        )
     client = client_class(params["platform"])(
-        settings, session, redactor=redactor,
+        settings,
+        session,
+        redactor=redactor,
         token_cache=TokenCache(enabled=params.get("token_cache", True) is not False),
         max_retries=transport_value(params, "max_retries"),
         rate_limit=params.get("rate_limit"),

@@ -36,8 +36,7 @@ def back_up(module: Any, client: Any) -> dict[str, Any]:
     backups, failed, diff = [], [], {"before": {}, "after": {}}
     for device, (content, error) in zip(devices, fetched):
         if error is not None:
-            failed.append({"device": device.name or device.id, "serial": device.serial,
-                           "error": module.redactor.text(error.message)})
+            failed.append({"device": device.name or device.id, "serial": device.serial, "error": module.redactor.text(error.message)})
             continue
         entry = _store(module, stems[device.id], content, diff)
         backups.append(dict({"platform": module.platform, "device": device.name or device.id, "serial": device.serial}, **entry))
@@ -49,11 +48,13 @@ def back_up(module: Any, client: Any) -> dict[str, Any]:
         else:
             entry = _store(module, "groups/" + backup.file_stem(group), content, diff)
             backups.append(dict({"platform": module.platform, "device": "group " + group.name, "serial": None}, **entry))
-    result = {"changed": any(entry["changed"] for entry in backups), "backups": backups, "failed_devices": failed,
-              "diff": diff}
+    result = {"changed": any(entry["changed"] for entry in backups), "backups": backups, "failed_devices": failed, "diff": diff}
     if failed:
-        result.update(failed=True, msg="%s: %d of %d device(s) could not be backed up: %s" % (
-            module.platform, len(failed), len(devices), "; ".join("%s (%s)" % (item["device"], item["error"]) for item in failed)))
+        result.update(
+            failed=True,
+            msg="%s: %d of %d device(s) could not be backed up: %s"
+            % (module.platform, len(failed), len(devices), "; ".join("%s (%s)" % (item["device"], item["error"]) for item in failed)),
+        )
     return result
 
 
@@ -69,8 +70,7 @@ def _fetch(read, device):
 
 def _store(module, stem, content, diff):
     params = module.params
-    entry, change = backup.store(params["dest"], module.platform, stem, content, check_mode=module.check_mode,
-                                 history=params["history"], keep=params["keep"])
+    entry, change = backup.store(params["dest"], module.platform, stem, content, check_mode=module.check_mode, history=params["history"], keep=params["keep"])
     diff["before"].update(change["before"])
     diff["after"].update(change["after"])
     return entry

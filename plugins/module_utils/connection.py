@@ -88,17 +88,13 @@ TRANSPORT = {
 def connection_argument_spec() -> dict[str, dict[str, Any]]:
     """The argument spec of the connection options, for AnsibleModule."""
     spec = {
-        "platform": dict(type="str", required=True, choices=list(PLATFORMS),
-                         fallback=(env_fallback, ["WANFLEET_PLATFORM"])),
+        "platform": dict(type="str", required=True, choices=list(PLATFORMS), fallback=(env_fallback, ["WANFLEET_PLATFORM"])),
     }
     for platform, options in CREDENTIALS.items():
         spec[platform] = dict(
             type="dict",
             apply_defaults=True,  # so environment variables alone are enough
-            options=dict(
-                (name, dict(type="str", no_log=secret, fallback=(env_fallback, [env])))
-                for name, env, secret in options
-            ),
+            options=dict((name, dict(type="str", no_log=secret, fallback=(env_fallback, [env]))) for name, env, secret in options),
         )
     for name, (kind, env, default) in TRANSPORT.items():
         spec[name] = dict(type=kind, fallback=(env_fallback, [env]))
@@ -155,8 +151,7 @@ def platform_settings(params: Mapping[str, Any]) -> dict[str, Any]:
     if not any(all(settings.get(name) for name in names) for names in AUTH_SETS[platform]):
         # Per alternative, only the options it still lacks: one missing NCM key names that key alone.
         wanted = " or ".join(
-            "+".join("%s.%s (%s)" % (platform, name, env_of[name]) for name in names if not settings.get(name))
-            for names in AUTH_SETS[platform]
+            "+".join("%s.%s (%s)" % (platform, name, env_of[name]) for name in names if not settings.get(name)) for names in AUTH_SETS[platform]
         )
         raise InputError("%s: credentials are missing: set %s" % (platform, wanted))
     for names in AUTH_SETS[platform]:
@@ -167,8 +162,10 @@ def platform_settings(params: Mapping[str, Any]) -> dict[str, Any]:
         # A pasted key often ends in a newline: sent as is, it would fail in the HTTP library with an
         # error that prints the value. The message names the option, never the value.
         if any(ord(char) < 32 or ord(char) == 127 for char in str(settings.get(name) or "")):
-            raise InputError("%s: %s.%s (%s) contains a control character (a line break or tab, often from "
-                             "pasting); remove it" % (platform, platform, name, env), platform=platform)
+            raise InputError(
+                "%s: %s.%s (%s) contains a control character (a line break or tab, often from pasting); remove it" % (platform, platform, name, env),
+                platform=platform,
+            )
     check_transport(params)
     return settings
 

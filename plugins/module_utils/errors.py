@@ -24,8 +24,16 @@ MASK = "********"
 SECRET_PARAMS = frozenset(
     name.lower()
     for name in (
-        "token", "access_token", "accessToken", "refresh_token", "client_secret",
-        "clientSecret", "password", "api_key", "apikey", "secret",
+        "token",
+        "access_token",
+        "accessToken",
+        "refresh_token",
+        "client_secret",
+        "clientSecret",
+        "password",
+        "api_key",
+        "apikey",
+        "secret",
     )
 )
 SECRET_HEADERS = frozenset(("authorization", "cookie", "set-cookie", "x-cp-api-key", "x-ecm-api-key"))
@@ -47,8 +55,7 @@ class Redactor(object):
         secret = str(secret)
         # The forms a secret takes inside messages too: escaped by repr() or JSON (a key with a
         # newline shows as `\n`), and URL-encoded in a query or form body.
-        self._secrets.update((secret, repr(secret)[1:-1], json.dumps(secret)[1:-1], quote(secret, safe=""),
-                              quote_plus(secret, safe="")))
+        self._secrets.update((secret, repr(secret)[1:-1], json.dumps(secret)[1:-1], quote(secret, safe=""), quote_plus(secret, safe="")))
         self._pattern = None
 
     @property
@@ -71,8 +78,7 @@ class Redactor(object):
         secret-named keys at any depth, and every known secret inside any string. One pass: device
         listings of thousands of records go through here."""
         if isinstance(value, dict):
-            return dict((key, MASK if _is_secret_key(key) and item not in (None, "") else self.data(item))
-                        for key, item in value.items())
+            return dict((key, MASK if _is_secret_key(key) and item not in (None, "") else self.data(item)) for key, item in value.items())
         if isinstance(value, (list, tuple)):
             return [self.data(item) for item in value]
         if isinstance(value, str):
@@ -80,9 +86,7 @@ class Redactor(object):
         return value
 
 
-_QUERY_SECRET_RE = re.compile(
-    r"(?i)([?&](?:%s)=)[^&#\s\"']*" % "|".join(re.escape(name) for name in sorted(SECRET_PARAMS))
-)
+_QUERY_SECRET_RE = re.compile(r"(?i)([?&](?:%s)=)[^&#\s\"']*" % "|".join(re.escape(name) for name in sorted(SECRET_PARAMS)))
 
 
 def _mask_query_secrets(text):
@@ -94,15 +98,18 @@ def _is_secret_key(key):
     lowered = str(key).lower().replace("-", "_")
     if lowered.startswith("update_"):
         return False  # update_password / update_passphrase are policies, not secrets
-    return (lowered in SECRET_PARAMS or lowered in SECRET_HEADERS or lowered.endswith(("_key", "psk"))
-            or any(word in lowered for word in ("password", "passphrase", "secret")))
+    return (
+        lowered in SECRET_PARAMS
+        or lowered in SECRET_HEADERS
+        or lowered.endswith(("_key", "psk"))
+        or any(word in lowered for word in ("password", "passphrase", "secret"))
+    )
 
 
 def mask_secret_keys(value: Any) -> Any:
     """Mask the values of secret-named keys at any depth (wifi.password5G, reserved clients, ...)."""
     if isinstance(value, dict):
-        return dict((key, MASK if _is_secret_key(key) and item not in (None, "") else mask_secret_keys(item))
-                    for key, item in value.items())
+        return dict((key, MASK if _is_secret_key(key) and item not in (None, "") else mask_secret_keys(item)) for key, item in value.items())
     if isinstance(value, (list, tuple)):
         return [mask_secret_keys(item) for item in value]
     return value
@@ -113,9 +120,17 @@ class WanfleetError(Exception):
 
     kind = "error"
 
-    def __init__(self, message: str, platform: str | None = None, method: str | None = None, url: str | None = None,
-                 status: int | None = None, vendor_message: str | None = None, body: Any = None,
-                 retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        platform: str | None = None,
+        method: str | None = None,
+        url: str | None = None,
+        status: int | None = None,
+        vendor_message: str | None = None,
+        body: Any = None,
+        retry_after: float | None = None,
+    ) -> None:
         super(WanfleetError, self).__init__(message)
         self.message = message
         self.platform = platform

@@ -14,7 +14,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.waiting import ch
 
 
 def same_version(wanted: Any, have: Any) -> bool:
-    """"8.2.1" is "8.2.1 build 5330"; "8.2.1 build 5330" is only itself."""
+    """ "8.2.1" is "8.2.1 build 5330"; "8.2.1 build 5330" is only itself."""
     wanted, have = str(wanted).strip(), str(have or "").strip()
     return have == wanted or have.startswith(wanted + " ")
 
@@ -37,8 +37,7 @@ def _entry(device, before, after, action):
 def _result(changed, entries, not_upgraded=()):
     result = {"changed": changed, "firmware": entries, "not_upgraded": list(not_upgraded)}
     if not_upgraded:
-        result.update(failed=True, msg="%d device(s) did not run the firmware in time: %s" % (
-            len(not_upgraded), ", ".join(not_upgraded)))
+        result.update(failed=True, msg="%d device(s) did not run the firmware in time: %s" % (len(not_upgraded), ", ".join(not_upgraded)))
     return result
 
 
@@ -64,9 +63,11 @@ def _peplink_router(module, client):
         return _result(False, [_entry(device, running, running, "none")])
     image = next((item for item in firmware["images"] if same_version(version, item["version"])), None)
     if image is None:
-        raise InputError("peplink_router: firmware %s is not installed on %s; installed: %s. The router API documents no "
-                         "firmware upload (upload it in the web admin or through InControl 2)" % (
-                             version, device.name or device.id, ", ".join(item["version"] for item in firmware["images"])))
+        raise InputError(
+            "peplink_router: firmware %s is not installed on %s; installed: %s. The router API documents no "
+            "firmware upload (upload it in the web admin or through InControl 2)"
+            % (version, device.name or device.id, ", ".join(item["version"] for item in firmware["images"]))
+        )
     if not image["bootable"]:
         raise InputError("peplink_router: firmware %s is installed on %s but not bootable" % (image["version"], device.name or device.id))
     entry = _entry(device, running, image["version"], "reboot")
@@ -92,14 +93,15 @@ def _ncm(module, client):
     if params["device"]:
         device = client.devices(device=params["device"], detail=False)[0]
         if not same_version(version, device.firmware):
-            raise InputError("ncm: %s runs %s, not %s; a router runs its group's firmware: set it on group %s" % (
-                device.name or device.id, device.firmware, version, device.group or "(the router is in no group)"))
+            raise InputError(
+                "ncm: %s runs %s, not %s; a router runs its group's firmware: set it on group %s"
+                % (device.name or device.id, device.firmware, version, device.group or "(the router is in no group)")
+            )
         return _result(False, [_entry(device, device.firmware, device.firmware, "none")])
     target = client.group_firmware(params["group"])
     wanted = client.product_firmware(version, target["product_id"])
     devices = client.devices(group=target["group"].id, detail=False)
-    entries = [_entry(device, device.firmware, wanted["version"], "none" if device.firmware == wanted["version"] else "upgrade")
-               for device in devices]
+    entries = [_entry(device, device.firmware, wanted["version"], "none" if device.firmware == wanted["version"] else "upgrade") for device in devices]
     changed = (target["target"] or {}).get("id") != wanted["id"]
     if module.check_mode or not (changed or params["wait"]):
         return _result(changed, entries)
@@ -122,8 +124,7 @@ def _incontrol(module, client):
     entries = []
     for device in devices:
         runs = same_version(version, device.firmware)
-        entries.append(dict(_entry(device, device.firmware, device.firmware, "none" if runs else "unsupported"),
-                            pending=incontrol.pending_firmware(device)))
+        entries.append(dict(_entry(device, device.firmware, device.firmware, "none" if runs else "unsupported"), pending=incontrol.pending_firmware(device)))
     result = _result(False, entries)
     others = [entry["device"] for entry in entries if entry["action"] != "none"]
     if others:

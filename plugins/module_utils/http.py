@@ -96,10 +96,9 @@ def parse_retry_after(headers: Mapping[str, Any], now: Optional[float] = None) -
     return max(0.0, when.timestamp() - now)
 
 
-def backoff_delay(attempt: int, base: float = BACKOFF_BASE, cap: float = RETRY_MAX_WAIT,
-                  rand: Callable[[], float] = random.random) -> float:
+def backoff_delay(attempt: int, base: float = BACKOFF_BASE, cap: float = RETRY_MAX_WAIT, rand: Callable[[], float] = random.random) -> float:
     """Exponential backoff with jitter: half fixed, half random, never above cap."""
-    ceiling = min(cap, base * (2 ** attempt))
+    ceiling = min(cap, base * (2**attempt))
     return ceiling / 2.0 + rand() * ceiling / 2.0
 
 
@@ -134,9 +133,17 @@ class ApiClient(object):
     platform = "unknown"
     retry_statuses = DEFAULT_RETRY_STATUSES
 
-    def __init__(self, base_url: str, session: HttpSession, redactor: Optional[Redactor] = None, max_retries: int = DEFAULT_MAX_RETRIES,
-                 retry_max_wait: float = RETRY_MAX_WAIT, sleep: Callable[[float], Any] = time.sleep,
-                 rate_limiter: Optional[RateLimiter] = None, rate_limit: Optional[float] = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        session: HttpSession,
+        redactor: Optional[Redactor] = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_max_wait: float = RETRY_MAX_WAIT,
+        sleep: Callable[[float], Any] = time.sleep,
+        rate_limiter: Optional[RateLimiter] = None,
+        rate_limit: Optional[float] = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.origin = origin(self.base_url)
         self.session = session
@@ -187,8 +194,9 @@ class ApiClient(object):
 
     # ---- helpers for platforms -----------------------------------------------
 
-    def shared_limiter(self, token_cache: Any, documented: Optional[float], start: Optional[float], identity: tuple,
-                       clock: Callable[[], float] = time.time) -> RateLimiter:
+    def shared_limiter(
+        self, token_cache: Any, documented: Optional[float], start: Optional[float], identity: tuple, clock: Callable[[], float] = time.time
+    ) -> RateLimiter:
         """The RateLimiter of the account `identity` (a tuple of strings), shared by the run's forks.
 
         `documented`: the platform's limit in requests/s (None when it documents no number); the
@@ -230,13 +238,16 @@ class ApiClient(object):
 
     def malformed(self, method: str, url: Any, what: str, status: Optional[int] = None) -> MalformedResponseError:
         """The MalformedResponseError for an answer that is not what was expected (`what` says how)."""
-        error = MalformedResponseError("%s: %s %s answered%s %s" % (
-            self.platform, method, self._path(url), " HTTP %s with" % status if status else "", what),
-            platform=self.platform, method=method, url=str(url), status=status)
+        error = MalformedResponseError(
+            "%s: %s %s answered%s %s" % (self.platform, method, self._path(url), " HTTP %s with" % status if status else "", what),
+            platform=self.platform,
+            method=method,
+            url=str(url),
+            status=status,
+        )
         return error.redacted(self.redactor)
 
-    def error(self, response: Any, method: str, url: Any, message: Optional[str] = None,
-              cls: Optional[type] = None) -> WanfleetError:
+    def error(self, response: Any, method: str, url: Any, message: Optional[str] = None, cls: Optional[type] = None) -> WanfleetError:
         """A typed error for an error answer, carrying the vendor's message."""
         try:
             body = response.json()
@@ -250,18 +261,36 @@ class ApiClient(object):
         text = "%s: %s %s failed with HTTP %s" % (self.platform, method, self._path(url), response.status_code)
         if vendor:
             text += ": %s" % vendor
-        return cls(text, platform=self.platform, method=method, url=url, status=response.status_code,
-                   vendor_message=vendor, body=body, retry_after=parse_retry_after(response.headers))
+        return cls(
+            text,
+            platform=self.platform,
+            method=method,
+            url=url,
+            status=response.status_code,
+            vendor_message=vendor,
+            body=body,
+            retry_after=parse_retry_after(response.headers),
+        )
 
     def _path(self, url):
         """The URL shown in messages: relative to the platform's base when possible."""
         url = str(url)
-        return url[len(self.base_url):] or "/" if url.startswith(self.base_url) else url
+        return url[len(self.base_url) :] or "/" if url.startswith(self.base_url) else url
 
     # ---- the request loop ----------------------------------------------------
 
-    def request(self, method: str, path: str, params: Optional[dict] = None, json: Any = None, data: Any = None,
-                headers: Optional[dict] = None, idempotent: Optional[bool] = None, auth: bool = True, unwrap: bool = True) -> Any:
+    def request(
+        self,
+        method: str,
+        path: str,
+        params: Optional[dict] = None,
+        json: Any = None,
+        data: Any = None,
+        headers: Optional[dict] = None,
+        idempotent: Optional[bool] = None,
+        auth: bool = True,
+        unwrap: bool = True,
+    ) -> Any:
         """Send one logical request; see the class docstring for what it handles."""
         method = method.upper()
         if idempotent is None:
@@ -308,8 +337,10 @@ class ApiClient(object):
                 if attempt:
                     exc.message += " (after %d retries)" % attempt
                 if wait is not None and wait > self.retry_max_wait:
-                    exc.message += ("; the platform asks to retry after %.0fs, longer than a task waits (%.0fs): "
-                                    "run it again later" % (wait, self.retry_max_wait))
+                    exc.message += "; the platform asks to retry after %.0fs, longer than a task waits (%.0fs): run it again later" % (
+                        wait,
+                        self.retry_max_wait,
+                    )
                 exc.args = (exc.message,)
                 raise exc.redacted(self.redactor)
 
@@ -357,22 +388,37 @@ class ApiClient(object):
                     break
                 chunks.append(chunk)
         if size > MAX_BODY_BYTES:
-            raise self.malformed(method, url, "a body larger than %d MiB, which no answer of the API is; it was not read"
-                                 % (MAX_BODY_BYTES // (1024 * 1024)), response.status_code)
+            raise self.malformed(
+                method,
+                url,
+                "a body larger than %d MiB, which no answer of the API is; it was not read" % (MAX_BODY_BYTES // (1024 * 1024)),
+                response.status_code,
+            )
         return b"".join(chunks)
 
     def _check_origin(self, method, url):
         if origin(url) != self.origin:
-            raise RedirectError("%s: %s %s is not on the configured origin %s: not sent, so no credential leaves it"
-                                % (self.platform, method, self.redactor.text(url), _origin_text(self.origin)),
-                                platform=self.platform, method=method, url=self.redactor.text(url))
+            raise RedirectError(
+                "%s: %s %s is not on the configured origin %s: not sent, so no credential leaves it"
+                % (self.platform, method, self.redactor.text(url), _origin_text(self.origin)),
+                platform=self.platform,
+                method=method,
+                url=self.redactor.text(url),
+            )
 
     def _refused_redirect(self, method, url, status, target, follow):
-        why = ("a request that carries credentials itself (a login) is never redirected" if not follow else
-               "it points outside the configured origin %s, and credentials are only sent there" % _origin_text(self.origin))
-        return RedirectError("%s: %s %s was redirected (HTTP %s) to %s: not followed, %s"
-                             % (self.platform, method, self._path(url), status, target, why),
-                             platform=self.platform, method=method, url=url, status=status).redacted(self.redactor)
+        why = (
+            "a request that carries credentials itself (a login) is never redirected"
+            if not follow
+            else "it points outside the configured origin %s, and credentials are only sent there" % _origin_text(self.origin)
+        )
+        return RedirectError(
+            "%s: %s %s was redirected (HTTP %s) to %s: not followed, %s" % (self.platform, method, self._path(url), status, target, why),
+            platform=self.platform,
+            method=method,
+            url=url,
+            status=status,
+        ).redacted(self.redactor)
 
     def _pause(self, method, url, reason, attempt, retry_after):
         delay = retry_after if retry_after is not None else backoff_delay(attempt, cap=self.retry_max_wait)
@@ -383,23 +429,21 @@ class ApiClient(object):
     def _transport_error(self, method, url, exc, detail=None, idempotent=True):
         detail = detail or str(exc) or type(exc).__name__
         if _is_tls_error(exc):
-            detail = ("TLS certificate verification failed (%s); give the CA with ca_path, "
-                      "or set validate_certs: false for a self-signed device" % detail)
+            detail = "TLS certificate verification failed (%s); give the CA with ca_path, or set validate_certs: false for a self-signed device" % detail
         elif not idempotent and type(exc).__name__ not in NOT_SENT_ERRORS:
             # The answer was lost, not the request: the platform may have carried it out (a reboot
             # under way, an object created), so it is not resent, and the user must know that.
-            detail += ("; the request was sent and may have been carried out, so it is not resent: "
-                       "check the outcome before running the task again")
-        error = TransportError("%s: %s %s: %s" % (self.platform, method, self._path(url), detail),
-                               platform=self.platform, method=method, url=url)
+            detail += "; the request was sent and may have been carried out, so it is not resent: check the outcome before running the task again"
+        error = TransportError("%s: %s %s: %s" % (self.platform, method, self._path(url), detail), platform=self.platform, method=method, url=url)
         error.cause = type(exc).__name__
         error.sent = error.cause not in NOT_SENT_ERRORS
         return error.redacted(self.redactor)
 
     # ---- paging ---------------------------------------------------------------
 
-    def paginate_next(self, path: str, params: Optional[dict], split_page: Callable[[Any], tuple], concurrency: int = 1,
-                      on_page: Optional[Callable[[list], Any]] = None) -> list:
+    def paginate_next(
+        self, path: str, params: Optional[dict], split_page: Callable[[Any], tuple], concurrency: int = 1, on_page: Optional[Callable[[list], Any]] = None
+    ) -> list:
         """Follow `next` links to the end. split_page(payload) -> (items, next_url or None).
 
         With concurrency > 1 and `next` links that are offset links (`offset=` and `limit=` in
@@ -462,8 +506,7 @@ class ApiClient(object):
         if url_key(url) in seen:
             raise self._pagination_error(path, "loops on %s" % url)
         if origin(url) != self.origin:
-            raise self._pagination_error(path, "links to %s, outside the configured origin %s"
-                                         % (url, _origin_text(self.origin)))
+            raise self._pagination_error(path, "links to %s, outside the configured origin %s" % (url, _origin_text(self.origin)))
         if len(seen) + 1 >= MAX_PAGES:
             raise self._pagination_error(path, "goes on past %d pages" % MAX_PAGES)
 
@@ -493,11 +536,11 @@ class ApiClient(object):
         if concurrency <= 1 or len(keys) <= 1:
             return [fetch(key) for key in keys]
         from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=min(concurrency, len(keys))) as pool:
             return list(pool.map(fetch, keys))
 
-    def paginate_offset(self, path: str, params: Optional[dict], limit: int, split_page: Callable[[Any], tuple],
-                        concurrency: int = 1) -> list:
+    def paginate_offset(self, path: str, params: Optional[dict], limit: int, split_page: Callable[[Any], tuple], concurrency: int = 1) -> list:
         """Offset/limit paging. split_page(payload) -> (items, total or None).
 
         With a total (TelecomX), pages after the first may be fetched concurrently,
@@ -539,8 +582,9 @@ class ApiClient(object):
         while len(items) < total:
             page_items = fetch(len(items))[0]
             if not page_items:
-                raise self._pagination_error(path, "returned %d of %d items (the list changed while paging, a page "
-                                                   "was short, or the total is wrong)" % (len(items), total))
+                raise self._pagination_error(
+                    path, "returned %d of %d items (the list changed while paging, a page was short, or the total is wrong)" % (len(items), total)
+                )
             items.extend(page_items)
         return items
 
@@ -551,14 +595,16 @@ class ApiClient(object):
         if not isinstance(page_items, list):
             raise self.malformed("GET", self.url(url), "a page whose items are not a list")
         if after is not None and not isinstance(after, (str, int)) or isinstance(after, bool):
-            raise self.malformed("GET", self.url(url), "a link to the next page that is not a URL: %s"
-                                 % cut(repr(after), 40))
+            raise self.malformed("GET", self.url(url), "a link to the next page that is not a URL: %s" % cut(repr(after), 40))
         return page_items, after
 
     def _pagination_error(self, path, what):
-        error = PaginationError("%s: listing %s %s; nothing is returned rather than a partial list"
-                                % (self.platform, self._path(self.url(path)), what),
-                                platform=self.platform, method="GET", url=self.url(path))
+        error = PaginationError(
+            "%s: listing %s %s; nothing is returned rather than a partial list" % (self.platform, self._path(self.url(path)), what),
+            platform=self.platform,
+            method="GET",
+            url=self.url(path),
+        )
         return error.redacted(self.redactor)
 
     def _page(self, method, url, params, position):
@@ -588,8 +634,7 @@ def _nested_deeper(value, limit):
     """True when `value` nests lists/objects more than `limit` levels (walked level by level, no recursion)."""
     level = [value] if isinstance(value, (dict, list)) else []
     for dummy in range(limit):
-        level = [child for node in level for child in (node.values() if isinstance(node, dict) else node)
-                 if isinstance(child, (dict, list))]
+        level = [child for node in level for child in (node.values() if isinstance(node, dict) else node) if isinstance(child, (dict, list))]
         if not level:
             return False
     return True

@@ -35,6 +35,7 @@ if _BLOCK_HTTPX_CLI:
 try:
     import httpcore
     import httpx
+
     HAS_HTTPX = True
     HTTPX_IMPORT_ERROR = None
 except ImportError:
@@ -101,8 +102,7 @@ class _DeadlineBackend(object):
         self._backend = backend
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        return _DeadlineStream(self._backend.connect_tcp(host, port, _DeadlineStream._timeout(timeout),
-                                                         local_address, socket_options))
+        return _DeadlineStream(self._backend.connect_tcp(host, port, _DeadlineStream._timeout(timeout), local_address, socket_options))
 
     def connect_unix_socket(self, path, timeout=None, socket_options=None):
         return _DeadlineStream(self._backend.connect_unix_socket(path, _DeadlineStream._timeout(timeout), socket_options))
@@ -122,8 +122,7 @@ def _bound_transports(client: Any) -> None:
 class HttpSession(object):
     """The one pooled httpx client of a run, with the run's transport settings."""
 
-    def __init__(self, timeout: float = DEFAULT_TIMEOUT, validate_certs: bool = True, ca_path: Optional[str] = None,
-                 transport: Any = None) -> None:
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT, validate_certs: bool = True, ca_path: Optional[str] = None, transport: Any = None) -> None:
         if not HAS_HTTPX:
             raise WanfleetError("the Python library httpx is required on the controller")
         if not validate_certs:

@@ -38,7 +38,7 @@ class Interruptible(object):
     """Context manager: SIGINT/SIGTERM end the work at the next checkpoint(); handlers restored on exit."""
 
     active = None  # the Interruptible of the run under way in this process, if any
-    last = None    # the signal that interrupted the last run in this process (for resend_last)
+    last = None  # the signal that interrupted the last run in this process (for resend_last)
 
     def __init__(self):
         self.received = None  # the first signal number received, if any
@@ -64,8 +64,7 @@ class Interruptible(object):
         """Raise Interrupted once, if a signal came: called where stopping is safe (before a request)."""
         if self._pending:
             self._pending = False
-            raise Interrupted("interrupted by %s (Ctrl-C or a cancelled job): stopped before its next request"
-                              % signal.Signals(self.received).name)
+            raise Interrupted("interrupted by %s (Ctrl-C or a cancelled job): stopped before its next request" % signal.Signals(self.received).name)
 
     def settle(self):
         """The work is done (or failed and was cleaned up): a signal from now on stops nothing more."""

@@ -19,6 +19,7 @@ from typing import Any, Iterable, List, Optional
 
 try:
     from pydantic import BaseModel, ConfigDict, field_validator
+
     HAS_PYDANTIC = True
     PYDANTIC_IMPORT_ERROR = None
 except ImportError:
@@ -48,7 +49,7 @@ def normalize_mac(value: object) -> str | None:
     digits = _MAC_SEPARATORS.sub("", str(value)).lower()
     if not _MAC_HEX.match(digits):
         raise ValueError("%r is not a MAC address" % (value,))
-    return ":".join(digits[index:index + 2] for index in range(0, 12, 2))
+    return ":".join(digits[index : index + 2] for index in range(0, 12, 2))
 
 
 def mac_digits(value: object) -> str | None:
@@ -138,6 +139,7 @@ class WanConnection(Record):
 
 def wan_in_order(connections: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """{id: connection} -> list, most preferred first, disabled (or unprioritised) last (wan_priority's result)."""
+
     def key(item):
         connection = item[1]
         usable = connection.get("enabled") is not False and connection.get("priority") is not None
@@ -256,8 +258,7 @@ _build_models(Record)
 
 
 # device_info / inventory `include` (cellular, location): the shapes every platform fills; None where it has no such field.
-CELLULAR_FIELDS = ("carrier", "technology", "band", "rsrp", "rsrq", "sinr", "rssi", "signal_bar", "imei", "iccid", "imsi",
-                   "apn", "roaming")
+CELLULAR_FIELDS = ("carrier", "technology", "band", "rsrp", "rsrq", "sinr", "rssi", "signal_bar", "imei", "iccid", "imsi", "apn", "roaming")
 INCLUDES = ("cellular", "location")
 
 
@@ -266,17 +267,16 @@ def cellular_record(**values: Any) -> dict[str, Any]:
     return dict((key, values.get(key)) for key in CELLULAR_FIELDS)
 
 
-def location_record(latitude: Any, longitude: Any, accuracy_m: float | None = None, method: str | None = None,
-                    updated_at: str | None = None) -> dict[str, Any] | None:
+def location_record(
+    latitude: Any, longitude: Any, accuracy_m: float | None = None, method: str | None = None, updated_at: str | None = None
+) -> dict[str, Any] | None:
     """{latitude, longitude, accuracy_m, method, updated_at}, or None without a position."""
     if latitude in (None, "") or longitude in (None, ""):
         return None
-    return {"latitude": float(latitude), "longitude": float(longitude), "accuracy_m": accuracy_m, "method": method,
-            "updated_at": updated_at}
+    return {"latitude": float(latitude), "longitude": float(longitude), "accuracy_m": accuracy_m, "method": method, "updated_at": updated_at}
 
 
-def add_includes(client: Any, devices: list[Device], records: list[dict[str, Any]],
-                 include: Iterable[str]) -> list[dict[str, Any]]:
+def add_includes(client: Any, devices: list[Device], records: list[dict[str, Any]], include: Iterable[str]) -> list[dict[str, Any]]:
     """Add what `include` asks to device records (Device.record() dicts, in the order of `devices`).
 
     cellular: each WAN the platform reports a modem for gains `cellular`; location: each record gains

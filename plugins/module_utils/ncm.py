@@ -41,5 +41,4 @@ from ansible_collections.wanfleet.routers.plugins.module_utils._ncm.alert_rule i
 # The platform's client class and the Resource class of each module it supports, by module name
 # (clients.py; platform_client.py declares what a client offers).
 CLIENT = NcmClient
-RESOURCES = {"ssid_profile": SsidProfileResource, "wan_priority": WanPriorityResource, "group": GroupResource,
-             "alert_rule": AlertRuleResource}
+RESOURCES = {"ssid_profile": SsidProfileResource, "wan_priority": WanPriorityResource, "group": GroupResource, "alert_rule": AlertRuleResource}

@@ -34,7 +34,7 @@ def url_key(url: str) -> tuple:
 def chunked(values: Iterable[Any], size: int = 100) -> list:
     """Split a list for `__in` filters (NCM allows 100 values per field)."""
     values = list(values)
-    return [values[index:index + size] for index in range(0, len(values), size)]
+    return [values[index : index + size] for index in range(0, len(values), size)]
 
 
 # ---- paging ahead ---------------------------------------------------------------

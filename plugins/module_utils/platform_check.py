@@ -62,24 +62,29 @@ def _first(items, key="id", where=None):
 
 def _keep(name, key="id", where=None, source=None):
     """learn(): ctx[name] = the first item's `key` of the answer (or of answer[source])."""
+
     def learn(data, ctx):
         items = data.get(source) if source and isinstance(data, dict) else data
         found = _first(items, key, where)
         if found is not None:
             ctx[name] = found[key]
             ctx.setdefault(name + "_item", found)
+
     return learn
 
 
 def _needs(*names):
     """target() for a path template needing ids an earlier call learned; None (skipped) otherwise."""
+
     def decorator(build):
         def target(ctx):
             if any(ctx.get(name) is None for name in names):
                 return None
             return build(ctx)
+
         target.needs = names
         return target
+
     return decorator
 
 
@@ -103,6 +108,7 @@ def _ic_probe(name, expect, params=None, needs=(), learn=None, api=None, reply=N
 def _router_reply(client, data, url):
     # imported here: only the InControl checks read router replies (through its device-API proxy)
     from ansible_collections.wanfleet.routers.plugins.module_utils._router_api import unwrap_router_reply
+
     return unwrap_router_reply(data, client.platform, "GET", url)
 
 
@@ -120,8 +126,7 @@ def incontrol_probes():
         _ic_probe("org_devices_basic", _is_list),
         _ic_probe("groups", _is_list, learn=_keep("group")),
         _ic_probe("group", _is_dict, needs=("group",)),
-        _ic_probe("group_devices", _is_list, status, needs=("group",),
-                  learn=_keep("device", where=lambda item: item.get("status") == "online")),
+        _ic_probe("group_devices", _is_list, status, needs=("group",), learn=_keep("device", where=lambda item: item.get("status") == "online")),
         _ic_probe("group_devices_basic", _is_list, needs=("group",)),
         _ic_probe("device", _is_dict, status, needs=("group", "device")),
         _ic_probe("ssid_profiles", _ssid_profiles_shape, needs=("group",)),
@@ -132,6 +137,7 @@ def incontrol_probes():
 
 # ---- the Peplink router API --------------------------------------------------------------------------
 
+
 def _router_probe(api_name, evidence, expect):
     return Probe("GET /api/%s" % api_name, evidence, lambda ctx: ("api/" + api_name, None), expect)
 
@@ -140,8 +146,11 @@ def peplink_router_probes():
     peplink_router = platform_module("peplink_router")
     return [
         _router_probe(peplink_router.FIRMWARE, "documented", _is_dict),
-        _router_probe(peplink_router.SYSTEM_INFO, "inferred: public clients (PepPy, ha-peplink)",
-                      lambda data: isinstance(data, dict) and isinstance(data.get("device"), dict)),
+        _router_probe(
+            peplink_router.SYSTEM_INFO,
+            "inferred: public clients (PepPy, ha-peplink)",
+            lambda data: isinstance(data, dict) and isinstance(data.get("device"), dict),
+        ),
         _router_probe(peplink_router.WAN_STATUS, "documented", _is_dict),
         _router_probe(peplink_router.SSID_PROFILE, "documented", _is_dict),
         _router_probe(peplink_router.WAN_CONFIG, "inferred: public clients (TechBlueprints peplink-mcp)", _is_dict),
@@ -149,6 +158,7 @@ def peplink_router_probes():
 
 
 # ---- NetCloud Manager ----------------------------------------------------------------------------
+
 
 def _ncm_listing(data):
     """The documented list envelope {data: [...], meta}."""
@@ -191,14 +201,19 @@ def ncm_probes():
         _ncm_list("accounts"),
         Probe("GET net_devices/?router=", "documented", net_devices_target, _ncm_listing),
         Probe("GET configuration_managers/?router=", "documented", config_target, _ncm_listing),
-        Probe("GET firmwares/<id>/%s/" % ncm.FIRMWARE_DEFAULTS_PATH, "inferred: a documented firmware field, answer "
-              "shape not shown", defaults_target, lambda data: isinstance(data, (dict, list))),
+        Probe(
+            "GET firmwares/<id>/%s/" % ncm.FIRMWARE_DEFAULTS_PATH,
+            "inferred: a documented firmware field, answer shape not shown",
+            defaults_target,
+            lambda data: isinstance(data, (dict, list)),
+        ),
         _ncm_list("alert_rules"),
         _ncm_list("alert_push_destinations"),
     ]
 
 
 # ---- TelecomX ---------------------------------------------------------------------------------------
+
 
 def telecomx_probes():
     telecomx = platform_module("telecomx")
@@ -209,18 +224,24 @@ def telecomx_probes():
 
     return [
         Probe("GET %s" % telecomx.VALIDATE_TOKEN_PATH, "documented", lambda ctx: (telecomx.VALIDATE_TOKEN_PATH, None), _is_dict),
-        Probe("GET %s" % telecomx.DEVICES_PATH, "documented", lambda ctx: (telecomx.DEVICES_PATH, {"limit": SAMPLE_SIZE}),
-              lambda data: isinstance(data, dict) and isinstance(data.get(telecomx.DEVICE_LIST_KEY), list),
-              _keep("device", "_id", source=telecomx.DEVICE_LIST_KEY)),
+        Probe(
+            "GET %s" % telecomx.DEVICES_PATH,
+            "documented",
+            lambda ctx: (telecomx.DEVICES_PATH, {"limit": SAMPLE_SIZE}),
+            lambda data: isinstance(data, dict) and isinstance(data.get(telecomx.DEVICE_LIST_KEY), list),
+            _keep("device", "_id", source=telecomx.DEVICE_LIST_KEY),
+        ),
         Probe("GET %s" % (telecomx.DEVICE_PATH % "<id>"), "documented", device_target, _is_dict),
-        Probe("GET %s" % telecomx.MODELS_PATH, "documented (list key in conflict: %s)" % "/".join(telecomx.MODEL_LIST_KEYS),
-              lambda ctx: (telecomx.MODELS_PATH, {"limit": SAMPLE_SIZE}),
-              lambda data: isinstance(data, dict) and any(isinstance(value, list) for value in data.values())),
+        Probe(
+            "GET %s" % telecomx.MODELS_PATH,
+            "documented (list key in conflict: %s)" % "/".join(telecomx.MODEL_LIST_KEYS),
+            lambda ctx: (telecomx.MODELS_PATH, {"limit": SAMPLE_SIZE}),
+            lambda data: isinstance(data, dict) and any(isinstance(value, list) for value in data.values()),
+        ),
     ]
 
 
-PROBES = {"incontrol": incontrol_probes, "peplink_router": peplink_router_probes, "ncm": ncm_probes,
-          "telecomx": telecomx_probes}
+PROBES = {"incontrol": incontrol_probes, "peplink_router": peplink_router_probes, "ncm": ncm_probes, "telecomx": telecomx_probes}
 
 
 # ---- running them ---------------------------------------------------------------------------------
@@ -238,8 +259,7 @@ def run(client):
 
 
 def _ask(client, probe, ctx):
-    row = {"call": probe.call, "evidence": probe.evidence, "outcome": SKIPPED, "status": None, "shape": None,
-           "fingerprint": None}
+    row = {"call": probe.call, "evidence": probe.evidence, "outcome": SKIPPED, "status": None, "shape": None, "fingerprint": None}
     target = probe.target(ctx)
     if target is None:
         row["outcome"] = "%s: needs %s, which no earlier call found" % (SKIPPED, " and ".join(probe.target.needs))
@@ -266,15 +286,13 @@ def _ask(client, probe, ctx):
 
 def _fingerprint(data):
     shape = shape_of(data, SHAPE_DEPTH)
-    text = shape if len(shape) <= SHAPE_TEXT_MAX else shape[:SHAPE_TEXT_MAX - 3] + "..."
+    text = shape if len(shape) <= SHAPE_TEXT_MAX else shape[: SHAPE_TEXT_MAX - 3] + "..."
     return {"shape": text, "fingerprint": hashlib.sha256(shape.encode("utf-8")).hexdigest()[:12]}
 
 
 def table(platform, rows):
     """The rows as text lines, for a bug report."""
-    lines = ["platform_check %s: %d calls, GET only" % (platform, len(rows)),
-             "call | evidence | outcome | status | fingerprint | shape"]
+    lines = ["platform_check %s: %d calls, GET only" % (platform, len(rows)), "call | evidence | outcome | status | fingerprint | shape"]
     for row in rows:
-        lines.append(" | ".join(str(row[key]) if row[key] is not None else "-"
-                                for key in ("call", "evidence", "outcome", "status", "fingerprint", "shape")))
+        lines.append(" | ".join(str(row[key]) if row[key] is not None else "-" for key in ("call", "evidence", "outcome", "status", "fingerprint", "shape")))
     return lines

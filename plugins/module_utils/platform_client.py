@@ -17,8 +17,7 @@ from typing import Any, Optional, Protocol, runtime_checkable
 class PlatformClient(Protocol):
     """A platform's client (an http.ApiClient with `platform`, its name): what the modules and the inventory use."""
 
-    def devices(self, device: Optional[str] = None, group: Optional[str] = None, filters: Optional[dict] = None,
-                detail: bool = True) -> list:
+    def devices(self, device: Optional[str] = None, group: Optional[str] = None, filters: Optional[dict] = None, detail: bool = True) -> list:
         """The models.Device records of the devices `device` / `group` / `filters` select (all without them)."""
 
     def close(self) -> None:

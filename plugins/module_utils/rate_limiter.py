@@ -33,17 +33,17 @@ LATE_SLOT_RETRIES = 3
 CUT_FACTOR = 0.9
 CUT_FACTOR_SHARED = 0.7
 CUT_JITTER = 0.05
-CUT_HOLD = 1.0              # seconds after a cut in which more 429s do not cut again: they answer the old rate
+CUT_HOLD = 1.0  # seconds after a cut in which more 429s do not cut again: they answer the old rate
 # Growth per second, of the ceiling (no ceiling: of the highest rate a cut started from), jittered x0.5-1.5
 # per cut so that slices do not move in lock-step.
 GROWTH_PER_SECOND = 0.005
-PROBE_SECONDS = 5.0         # the growth speeds up with the time without a 429 (a slice that finished left room)
-START_FRACTION = 0.25       # a new schedule with a known ceiling starts at this fraction of it and doubles
-DOUBLING_SECONDS = 1.0      # every second until the first 429 or the start rate: slices do not start at 4 x the limit
-MIN_RATE = 0.2              # requests/s: a controller never stops altogether
-RECENT_SECONDS = 2.0        # "lately": requests sent and refused are counted with this decay time
-MIN_SPAN = 0.5              # seconds: the least time a rate is measured over
-MIN_SAMPLE = 5              # requests accepted lately: with fewer, a cut takes the allowed rate as its base
+PROBE_SECONDS = 5.0  # the growth speeds up with the time without a 429 (a slice that finished left room)
+START_FRACTION = 0.25  # a new schedule with a known ceiling starts at this fraction of it and doubles
+DOUBLING_SECONDS = 1.0  # every second until the first 429 or the start rate: slices do not start at 4 x the limit
+MIN_RATE = 0.2  # requests/s: a controller never stops altogether
+RECENT_SECONDS = 2.0  # "lately": requests sent and refused are counted with this decay time
+MIN_SPAN = 0.5  # seconds: the least time a rate is measured over
+MIN_SAMPLE = 5  # requests accepted lately: with fewer, a cut takes the allowed rate as its base
 MAX_STATE_BYTES = 4096
 
 
@@ -61,9 +61,15 @@ class RateLimiter(object):
     one controller. Other controllers (AWX job slices on other nodes) show only through the 429s.
     """
 
-    def __init__(self, ceiling: Optional[float] = None, start: Optional[float] = None, state_file: Optional[str] = None,
-                 sleep: Callable[[float], Any] = time.sleep, clock: Callable[[], float] = time.time,
-                 rand: Callable[[], float] = random.random) -> None:
+    def __init__(
+        self,
+        ceiling: Optional[float] = None,
+        start: Optional[float] = None,
+        state_file: Optional[str] = None,
+        sleep: Callable[[float], Any] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
         self.ceiling = float(ceiling) if ceiling else None
         self.start = min(float(start), self.ceiling or float(start)) if start else self.ceiling
         self.state_file = state_file if HAS_FCNTL else None
@@ -77,8 +83,19 @@ class RateLimiter(object):
 
     def _fresh(self, now):
         scale = self.ceiling or 0.0
-        return {"next": 0.0, "rate": self.start, "cut_at": now, "held_until": 0.0, "scale": scale, "growth": GROWTH_PER_SECOND * scale,
-                "sent": 0.0, "refused": 0.0, "span": 0.0, "at": now, "starting": 1.0 if self.start else 0.0}
+        return {
+            "next": 0.0,
+            "rate": self.start,
+            "cut_at": now,
+            "held_until": 0.0,
+            "scale": scale,
+            "growth": GROWTH_PER_SECOND * scale,
+            "sent": 0.0,
+            "refused": 0.0,
+            "span": 0.0,
+            "at": now,
+            "starting": 1.0 if self.start else 0.0,
+        }
 
     def _update(self, change):
         """change(state, now) with the state locked (the state file flock-ed); returns what it returns."""
@@ -145,8 +162,7 @@ class RateLimiter(object):
     def _age(state, now):
         """Decay the counts of requests sent and refused; `span` is the time they cover."""
         decay = math.exp(-max(0.0, now - state["at"]) / RECENT_SECONDS)
-        state.update(sent=state["sent"] * decay, refused=state["refused"] * decay, at=now,
-                     span=state["span"] * decay + RECENT_SECONDS * (1.0 - decay))
+        state.update(sent=state["sent"] * decay, refused=state["refused"] * decay, at=now, span=state["span"] * decay + RECENT_SECONDS * (1.0 - decay))
 
     # ---- requests ------------------------------------------------------------------------
 
@@ -201,5 +217,4 @@ class RateLimiter(object):
         if allowed and state["next"] > now:
             # The slots already handed out were spaced for the old rate: the next one comes later.
             state["next"] = now + (state["next"] - now) * allowed / rate
-        state.update(rate=rate, cut_at=now, held_until=now + CUT_HOLD, scale=scale, starting=0.0,
-                     growth=GROWTH_PER_SECOND * scale * (0.5 + self._rand()))
+        state.update(rate=rate, cut_at=now, held_until=now + CUT_HOLD, scale=scale, starting=0.0, growth=GROWTH_PER_SECOND * scale * (0.5 + self._rand()))

@@ -30,8 +30,9 @@ def reboot_devices(module: Any, client: Any) -> dict[str, Any]:
     online = [device for device in targets if device.status == "online"]
     offline = [brief(device) for device in targets if device.status != "online"]
     if not online:
-        raise InputError("%s: nothing to reboot: %s offline" % (
-            module.platform, ", ".join(device["name"] or device["id"] for device in offline) or "no device matched"))
+        raise InputError(
+            "%s: nothing to reboot: %s offline" % (module.platform, ", ".join(device["name"] or device["id"] for device in offline) or "no device matched")
+        )
     if module.check_mode:
         # check mode predicts the change (ansible.builtin.reboot does the same) and sends nothing
         return {"changed": True, "rebooted": [brief(device) for device in online], "offline": offline, "elapsed": 0.0}
@@ -42,8 +43,7 @@ def reboot_devices(module: Any, client: Any) -> dict[str, Any]:
             client.reboot_device(device)
         except WanfleetError as error:
             if isinstance(error, TransportError) and error.sent:
-                error.message += "; the reboot of %s was sent, its answer was lost (it may be rebooting)" % (
-                    device.name or device.id)
+                error.message += "; the reboot of %s was sent, its answer was lost (it may be rebooting)" % (device.name or device.id)
             error.message += "; reboots sent before it: %s" % (", ".join(d["name"] or d["id"] for d in sent) or "none")
             raise
         sent.append(brief(device))
@@ -52,8 +52,7 @@ def reboot_devices(module: Any, client: Any) -> dict[str, Any]:
         try:
             _wait_back(client, online, started, params)
         except Interrupted as error:
-            error.message += "; the reboots were sent (%s), only the wait for them was cut short" % (
-                ", ".join(d["name"] or d["id"] for d in sent))
+            error.message += "; the reboots were sent (%s), only the wait for them was cut short" % (", ".join(d["name"] or d["id"] for d in sent))
             raise
         elapsed = round(time.time() - started, 1)
     return {"changed": True, "rebooted": sent, "offline": offline, "elapsed": elapsed}
@@ -68,11 +67,12 @@ def _wait_back(client, devices, started, params):
         return not waiting
 
     # the first poll after one wait_sleep: a device just told to reboot cannot be back yet
-    if not wait_until(all_back, params["wait_timeout"] - (time.time() - started), params["wait_sleep"],
-                      first_pause=params["wait_sleep"]):
-        raise WaitTimeoutError("%s: %d device(s) not back after %ss: %s" % (
-            client.platform, len(waiting), params["wait_timeout"],
-            ", ".join(device.name or device.id for device in waiting)), platform=client.platform)
+    if not wait_until(all_back, params["wait_timeout"] - (time.time() - started), params["wait_sleep"], first_pause=params["wait_sleep"]):
+        raise WaitTimeoutError(
+            "%s: %d device(s) not back after %ss: %s"
+            % (client.platform, len(waiting), params["wait_timeout"], ", ".join(device.name or device.id for device in waiting)),
+            platform=client.platform,
+        )
 
 
 def _is_back(client, device, rebooted_at):

@@ -96,8 +96,11 @@ def predicted_for_missing(error: Exception, reads_only: bool) -> tuple[dict[str,
     if not missing:
         return None
     kind, key = missing
-    warning = "check mode: would act on %s %s, which does not exist yet (an earlier task may create it; " \
-              "outside check mode this fails: %s)" % (kind, key, error.message)
+    warning = "check mode: would act on %s %s, which does not exist yet (an earlier task may create it; outside check mode this fails: %s)" % (
+        kind,
+        key,
+        error.message,
+    )
     result = {"changed": False, "devices": []} if reads_only else {"changed": True}
     return result, warning
 
@@ -110,8 +113,13 @@ def values_differ(wanted: Any, have: Any, unordered: bool = False) -> bool:
     return wanted != have
 
 
-def changes_between(desired: dict[str, Any], current: dict[str, Any] | None, secret_keys: Collection[str] = (),
-                    unordered_keys: Collection[str] = (), update_secrets: str = "always") -> dict[str, Any]:
+def changes_between(
+    desired: dict[str, Any],
+    current: dict[str, Any] | None,
+    secret_keys: Collection[str] = (),
+    unordered_keys: Collection[str] = (),
+    update_secrets: str = "always",
+) -> dict[str, Any]:
     """{key: wanted} for every key the user set whose value differs from the current one."""
     changes = {}
     for key, wanted in desired.items():
@@ -146,8 +154,7 @@ def masked(record: dict[str, Any] | None, keys: Iterable[str], secret_keys: Coll
     return _visible(dict((key, record.get(key)) for key in keys), secret_keys)
 
 
-def ensure(resource: Resource, state: str, check_mode: bool, update_secrets: str = "always",
-           result_key: str = "object") -> dict[str, Any]:
+def ensure(resource: Resource, state: str, check_mode: bool, update_secrets: str = "always", result_key: str = "object") -> dict[str, Any]:
     """Converge `resource` to `state` ('present' or 'absent'); return the module result."""
     resource.check_mode = check_mode
     resource.validate()
@@ -163,29 +170,27 @@ def ensure(resource: Resource, state: str, check_mode: bool, update_secrets: str
         keys = sorted(current)
         if not check_mode:
             resource.delete(current)
-        return {"changed": True, result_key: None,
-                "diff": {"before": masked(current, keys, secret_keys), "after": {}}}
+        return {"changed": True, result_key: None, "diff": {"before": masked(current, keys, secret_keys), "after": {}}}
 
     desired = resource.desired(current)
     if current is None:
         keys = sorted(key for key, value in desired.items() if value is not None)
         predicted = dict((key, desired[key]) for key in keys)
         after = predicted if check_mode else _apply(resource, resource.create, desired)
-        return {"changed": True, result_key: _visible(after, secret_keys),
-                "diff": {"before": {}, "after": masked(desired, keys, secret_keys)}}
+        return {"changed": True, result_key: _visible(after, secret_keys), "diff": {"before": {}, "after": masked(desired, keys, secret_keys)}}
 
     return _converge(resource, current, desired, check_mode, update_secrets, result_key)
 
 
-def ensure_module(module: Any, resource: Resource, result_key: str, state: str | None = None,
-                  secrets_option: str | None = None) -> dict[str, Any]:
+def ensure_module(module: Any, resource: Resource, result_key: str, state: str | None = None, secrets_option: str | None = None) -> dict[str, Any]:
     """A resource module's result: `resource` ensure()d to the module's O(state) (or `state`) in its check mode.
 
     `secrets_option` names the module's option that says when a secret is rewritten ("always" without it).
     """
     params = module.params
-    return ensure(resource, state or params["state"], module.check_mode,
-                  update_secrets=params[secrets_option] if secrets_option else "always", result_key=result_key)
+    return ensure(
+        resource, state or params["state"], module.check_mode, update_secrets=params[secrets_option] if secrets_option else "always", result_key=result_key
+    )
 
 
 def _converge(resource, current, desired, check_mode, update_secrets, result_key):
@@ -193,12 +198,15 @@ def _converge(resource, current, desired, check_mode, update_secrets, result_key
     changes = changes_between(desired, current, secret_keys, resource.unordered_keys, update_secrets)
     keys = sorted(changes)
     if not changes:
-        return {"changed": False, result_key: _visible(current, secret_keys),
-                "diff": {"before": {}, "after": {}}}
+        return {"changed": False, result_key: _visible(current, secret_keys), "diff": {"before": {}, "after": {}}}
     predicted = merged(current, changes)
     after = predicted if check_mode else _apply(resource, resource.update, current, desired, changes)
-    return {"changed": True, result_key: _visible(after, secret_keys), "changed_keys": keys,
-            "diff": {"before": masked(current, keys, secret_keys), "after": masked(predicted, keys, secret_keys)}}
+    return {
+        "changed": True,
+        result_key: _visible(after, secret_keys),
+        "changed_keys": keys,
+        "diff": {"before": masked(current, keys, secret_keys), "after": masked(predicted, keys, secret_keys)},
+    }
 
 
 def _apply(resource, action, *args):
@@ -219,6 +227,5 @@ def _visible(record, secret_keys):
     """The object as shown to the user: secrets masked at any depth, unknowns as the mask."""
     if record is None:
         return None
-    shown = dict((key, MASK if (key in secret_keys and value not in (None, "")) or value is UNKNOWN else value)
-                 for key, value in record.items())
+    shown = dict((key, MASK if (key in secret_keys and value not in (None, "")) or value is UNKNOWN else value) for key, value in record.items())
     return mask_secret_keys(shown)

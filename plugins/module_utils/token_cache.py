@@ -28,6 +28,7 @@ import time
 
 try:
     import fcntl
+
     HAS_FCNTL = True
 except ImportError:  # pragma: no cover - Windows controllers are not supported by Ansible
     HAS_FCNTL = False
@@ -172,8 +173,7 @@ def well_formed(entry):
     if not isinstance(entry, dict) or not isinstance(entry.get("token"), str) or not entry["token"]:
         return False
     expires_at = entry.get("expires_at")
-    if expires_at is not None and (isinstance(expires_at, bool) or not isinstance(expires_at, (int, float))
-                                   or not math.isfinite(expires_at)):
+    if expires_at is not None and (isinstance(expires_at, bool) or not isinstance(expires_at, (int, float)) or not math.isfinite(expires_at)):
         return False
     return all(value is None or isinstance(value, str) for name, value in entry.items() if name != "expires_at")
 

@@ -19,8 +19,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.interrupt import 
 
 def wait_options(timeout: int, sleep: int) -> dict[str, dict[str, Any]]:
     """The argument_spec of a module's wait, wait_timeout and wait_sleep options, with its defaults."""
-    return dict(wait=dict(type="bool", default=False), wait_timeout=dict(type="int", default=timeout),
-                wait_sleep=dict(type="int", default=sleep))
+    return dict(wait=dict(type="bool", default=False), wait_timeout=dict(type="int", default=timeout), wait_sleep=dict(type="int", default=sleep))
 
 
 def check_wait_options(params: Mapping[str, Any]) -> None:
@@ -29,9 +28,15 @@ def check_wait_options(params: Mapping[str, Any]) -> None:
         raise InputError("wait_timeout and wait_sleep must be positive")
 
 
-def wait_until(ready: Callable[[], bool], timeout: float, interval: float, max_interval: Optional[float] = None,
-               first_pause: float = 0.0, clock: Callable[[], float] = time.monotonic,
-               sleep: Callable[[float], None] = time.sleep) -> bool:
+def wait_until(
+    ready: Callable[[], bool],
+    timeout: float,
+    interval: float,
+    max_interval: Optional[float] = None,
+    first_pause: float = 0.0,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bool:
     """Call `ready()` until it returns true (-> True) or `timeout` seconds have passed (-> False).
 
     `ready()` is polled once more after the last pause, so a wait that ends at its deadline still sees the

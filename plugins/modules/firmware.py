@@ -130,12 +130,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.firmware import e
 from ansible_collections.wanfleet.routers.plugins.module_utils.waiting import wait_options
 
 SPEC = dict(
-    argument_spec=dict(
-        version=dict(type="str", required=True),
-        device=dict(type="str"),
-        group=dict(type="str"),
-        **wait_options(timeout=900, sleep=15)
-    ),
+    argument_spec=dict(version=dict(type="str", required=True), device=dict(type="str"), group=dict(type="str"), **wait_options(timeout=900, sleep=15)),
     platforms=("peplink_router", "ncm", "incontrol"),
     mutually_exclusive=[("device", "group")],
 )

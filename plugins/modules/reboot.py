@@ -108,11 +108,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.waiting import wa
 
 
 SPEC = dict(
-    argument_spec=dict(
-        device=dict(type="str"),
-        group=dict(type="str"),
-        **wait_options(timeout=600, sleep=10)
-    ),
+    argument_spec=dict(device=dict(type="str"), group=dict(type="str"), **wait_options(timeout=600, sleep=10)),
     platforms=("incontrol", "peplink_router", "ncm"),
 )
 

@@ -203,16 +203,28 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.clients import re
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure_module
 
 WIFI_OPTIONS = dict(
-    enabled=dict(type="bool"), ssid=dict(type="str"), password=dict(type="str", no_log=True),
-    enabled_5g=dict(type="bool"), ssid_5g=dict(type="str"), password_5g=dict(type="str", no_log=True),
-    enabled_6g=dict(type="bool"), ssid_6g=dict(type="str"), password_6g=dict(type="str", no_log=True),
+    enabled=dict(type="bool"),
+    ssid=dict(type="str"),
+    password=dict(type="str", no_log=True),
+    enabled_5g=dict(type="bool"),
+    ssid_5g=dict(type="str"),
+    password_5g=dict(type="str", no_log=True),
+    enabled_6g=dict(type="bool"),
+    ssid_6g=dict(type="str"),
+    password_6g=dict(type="str", no_log=True),
     band_steering=dict(type="bool"),
 )
 DHCP_OPTIONS = dict(
-    enable=dict(type="bool"), ip_pool_start=dict(type="str"), ip_pool_end=dict(type="str"),
-    lease_time=dict(type="int"), primary_dns_server=dict(type="str"),
-    reserved_clients=dict(type="list", elements="dict", options=dict(
-        mac=dict(type="str", required=True), ip=dict(type="str", required=True), enable=dict(type="bool", default=True))),
+    enable=dict(type="bool"),
+    ip_pool_start=dict(type="str"),
+    ip_pool_end=dict(type="str"),
+    lease_time=dict(type="int"),
+    primary_dns_server=dict(type="str"),
+    reserved_clients=dict(
+        type="list",
+        elements="dict",
+        options=dict(mac=dict(type="str", required=True), ip=dict(type="str", required=True), enable=dict(type="bool", default=True)),
+    ),
 )
 SPEC = dict(
     argument_spec=dict(

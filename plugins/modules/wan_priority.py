@@ -117,12 +117,18 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.resource import e
 
 SPEC = dict(
     argument_spec=dict(
-        connections=dict(type="list", elements="dict", required=True, options=dict(
-            id=dict(type="str"),
-            name=dict(type="str"),
-            priority=dict(type="int"),
-            enabled=dict(type="bool"),
-        ), required_one_of=[("id", "name")]),
+        connections=dict(
+            type="list",
+            elements="dict",
+            required=True,
+            options=dict(
+                id=dict(type="str"),
+                name=dict(type="str"),
+                priority=dict(type="int"),
+                enabled=dict(type="bool"),
+            ),
+            required_one_of=[("id", "name")],
+        ),
         device=dict(type="str"),
         group=dict(type="str"),
         apply=dict(type="bool", default=True),

@@ -23,8 +23,10 @@ CORE_VERSION = tuple(int(part) for part in re.findall(r"\d+", ANSIBLE_CORE_VERSI
 try:
     from ansible.template import trust_as_template  # pylint: disable=unused-import  # re-exported
 except ImportError:
+
     def trust_as_template(value: Any) -> Any:
         return value
+
 
 if CORE_VERSION < (2, 19):
     # 2.16-2.18: before data tagging, strings from an API must be wrapped or a device named
@@ -32,6 +34,7 @@ if CORE_VERSION < (2, 19):
     # wrapped, as community.general does: a wrapped value shows as {"__ansible_unsafe": ...} in
     # ansible-inventory's JSON, which older AWX stores verbatim.
     from ansible.utils.unsafe_proxy import wrap_var as _wrap_var
+
     _TEMPLATE_CHARS = re.compile(r"[{}%#]")
 
     def make_unsafe(value: Any) -> Any:
@@ -43,6 +46,7 @@ if CORE_VERSION < (2, 19):
             return dict((key, make_unsafe(item)) for key, item in value.items())
         return value
 else:
+
     def make_unsafe(value: Any) -> Any:  # 2.19 marks everything an inventory plugin sets as untrusted
         return value
 

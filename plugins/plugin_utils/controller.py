@@ -60,14 +60,14 @@ class ControllerModule(object):
     from the task's arguments with the module's own argument spec."""
 
     def __init__(self, spec, args, check_mode):
-        validator = ArgumentSpecValidator(full_argument_spec(spec["argument_spec"], tuple(spec["platforms"])),
-                                          **dict((key, spec[key]) for key in SPEC_CONSTRAINTS if key in spec))
+        validator = ArgumentSpecValidator(
+            full_argument_spec(spec["argument_spec"], tuple(spec["platforms"])), **dict((key, spec[key]) for key in SPEC_CONSTRAINTS if key in spec)
+        )
         validation = validator.validate(args)
         self.params = validation.validated_parameters
         self.validation = validation
         self.no_log_values = no_log_values(validation)
-        self.warnings = ["Both option %s and its alias %s are set." % (item["option"], item["alias"])
-                         for item in alias_warnings(validation)]
+        self.warnings = ["Both option %s and its alias %s are set." % (item["option"], item["alias"]) for item in alias_warnings(validation)]
         self.check_mode = check_mode
         self.reads_only = spec.get("reads_only", False)
         self.platform = self.params.get("platform")

@@ -23,10 +23,8 @@ def fingerprint(sources: list) -> str:
     identity = []
     for source in sources:
         platform = source["platform"]
-        account = dict((option, source[platform].get(option)) for option, _env, secret in CREDENTIALS[platform]
-                       if not secret)
-        identity.append([platform, source["name"], account, source["filters"], source["detail"]] + (
-            [source["include"]] if source.get("include") else []))
+        account = dict((option, source[platform].get(option)) for option, _env, secret in CREDENTIALS[platform] if not secret)
+        identity.append([platform, source["name"], account, source["filters"], source["detail"]] + ([source["include"]] if source.get("include") else []))
     return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:12]
 
 

@@ -19,8 +19,7 @@ class SourceFailure(Exception):
     """A source that could not be listed; the message names the source."""
 
 
-def read_source(source: dict, session: Any, strict_permissions: bool,
-                opener: Callable = open_client) -> tuple[Optional[list], list]:
+def read_source(source: dict, session: Any, strict_permissions: bool, opener: Callable = open_client) -> tuple[Optional[list], list]:
     """(records, warnings) of one source, records None when it is left out; raises SourceFailure.
 
     Runs in a worker thread: no display here. `opener` is open_client, or what the plugin was given instead.
@@ -33,16 +32,17 @@ def read_source(source: dict, session: Any, strict_permissions: bool,
             # TelecomX: the condensed listing has no serial number; the full one costs no extra request.
             # InControl's modems are in the device list with status (what detail reads). NCM reads the
             # includes page by page along with the routers (the others need no request for them).
-            devices = client.devices(filters=source["filters"], detail=detail or platform == "telecomx"
-                                     or (platform == "incontrol" and "cellular" in include),
-                                     **({"include": include} if platform == "ncm" else {}))
+            devices = client.devices(
+                filters=source["filters"],
+                detail=detail or platform == "telecomx" or (platform == "incontrol" and "cellular" in include),
+                **({"include": include} if platform == "ncm" else {}),
+            )
             cellular = client.cellular(devices) if "cellular" in include else None
             locations = client.locations(devices) if "location" in include else None
             retries = list(getattr(client, "retries", []))
     except PermissionDeniedError as error:
         if strict_permissions:
-            raise SourceFailure("%s%s (set strict_permissions: false to leave a refused source out)"
-                                % (label, error.message))
+            raise SourceFailure("%s%s (set strict_permissions: false to leave a refused source out)" % (label, error.message))
         return None, ["wanfleet.routers.fleet: source %s is left out (strict_permissions is false): %s" % (name, error.message)]
     except WanfleetError as error:
         raise SourceFailure(label + error.message)
@@ -63,8 +63,10 @@ def read_source(source: dict, session: Any, strict_permissions: bool,
         reasons = {}
         for _method, _url, reason, _delay in retries:
             reasons[str(reason)] = reasons.get(str(reason), 0) + 1
-        warnings.append("wanfleet.routers.fleet: source %s: %d request(s) were retried (%s); the listing is complete"
-                        % (name, len(retries), ", ".join("%s x%d" % item for item in sorted(reasons.items()))))
+        warnings.append(
+            "wanfleet.routers.fleet: source %s: %d request(s) were retried (%s); the listing is complete"
+            % (name, len(retries), ", ".join("%s x%d" % item for item in sorted(reasons.items())))
+        )
     return records, warnings
 
 
@@ -87,8 +89,10 @@ def merged(listings: list, display: Any) -> tuple[list, bool]:
         for record in source_records:
             identity = (record["platform"], record["id"])
             if identity in seen:
-                display.vv("wanfleet.routers.fleet: %s %s is listed again by source %s; kept from the first source"
-                           % (record["platform"], record["id"], record["source"]))
+                display.vv(
+                    "wanfleet.routers.fleet: %s %s is listed again by source %s; kept from the first source"
+                    % (record["platform"], record["id"], record["source"])
+                )
                 continue
             seen.add(identity)
             records.append(record)

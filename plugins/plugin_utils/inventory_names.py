@@ -59,13 +59,14 @@ def own_groups(records: list, display: Any) -> list:
             mine.append(names[(kind, value)])
         memberships.append(mine)
     if clashes:
-        display.warning("wanfleet.routers.fleet: %d vendor group or model name(s) gave a group name another one "
-                        "already had and got a suffix: %s" % (len(clashes), "; ".join(clashes[:SHOWN_CLASHES])))
+        display.warning(
+            "wanfleet.routers.fleet: %d vendor group or model name(s) gave a group name another one "
+            "already had and got a suffix: %s" % (len(clashes), "; ".join(clashes[:SHOWN_CLASHES]))
+        )
     return memberships
 
 
-def hostnames(records: list, preference: Optional[list], duplicate_hostnames: str, display: Any,
-              taken: Collection[str] = frozenset()) -> list:
+def hostnames(records: list, preference: Optional[list], duplicate_hostnames: str, display: Any, taken: Collection[str] = frozenset()) -> list:
     """[(host name, record)] by the `hostnames` preference, with `duplicate_hostnames` applied (one warning, or one
     error listing the clashes).
 
@@ -75,8 +76,7 @@ def hostnames(records: list, preference: Optional[list], duplicate_hostnames: st
     preference = preference or list(HOSTNAME_FIELDS)
     unknown = [field for field in preference if field not in HOSTNAME_FIELDS]
     if unknown:
-        raise AnsibleParserError("wanfleet.routers.fleet: hostnames: %s is not one of %s"
-                                 % (", ".join(map(str, unknown)), ", ".join(HOSTNAME_FIELDS)))
+        raise AnsibleParserError("wanfleet.routers.fleet: hostnames: %s is not one of %s" % (", ".join(map(str, unknown)), ", ".join(HOSTNAME_FIELDS)))
     owners, named, clashes = {}, [], []
     for record in records:
         candidates = [host_name(record.get(field)) for field in preference]
@@ -88,21 +88,28 @@ def hostnames(records: list, preference: Optional[list], duplicate_hostnames: st
         owners[hostname] = record
         named.append((hostname, record))
     if clashes:
+
         def describe(clash):
             hostname, owner, record, unique = clash
-            other = "%s %s" % (owner["platform"], owner["id"]) if owner else (
-                "a name Ansible reserves" if hostname in RESERVED_NAMES else "a host or group not made by this source")
+            other = (
+                "%s %s" % (owner["platform"], owner["id"])
+                if owner
+                else ("a name Ansible reserves" if hostname in RESERVED_NAMES else "a host or group not made by this source")
+            )
             return "%s (%s %s, also %s)" % (hostname, record["platform"], record["id"], other)
+
         shown = ", ".join(describe(clash) for clash in clashes[:SHOWN_CLASHES])
         more = " and %d more" % (len(clashes) - SHOWN_CLASHES) if len(clashes) > SHOWN_CLASHES else ""
         if duplicate_hostnames == "error":
-            raise AnsibleError("wanfleet.routers.fleet: %d device(s) would get a host name that is taken: %s%s; "
-                               "choose other hostnames (e.g. [serial, name]) or set duplicate_hostnames: suffix"
-                               % (len(clashes), shown, more))
-        display.warning("wanfleet.routers.fleet: %d device(s) got a host name that was taken and were "
-                        "added as <name>_<id>: %s%s (-vv lists every rename)"
-                        % (len(clashes), ", ".join("%s -> %s" % (clash[0], clash[3]) for clash in clashes[:SHOWN_CLASHES]),
-                           more))
+            raise AnsibleError(
+                "wanfleet.routers.fleet: %d device(s) would get a host name that is taken: %s%s; "
+                "choose other hostnames (e.g. [serial, name]) or set duplicate_hostnames: suffix" % (len(clashes), shown, more)
+            )
+        display.warning(
+            "wanfleet.routers.fleet: %d device(s) got a host name that was taken and were "
+            "added as <name>_<id>: %s%s (-vv lists every rename)"
+            % (len(clashes), ", ".join("%s -> %s" % (clash[0], clash[3]) for clash in clashes[:SHOWN_CLASHES]), more)
+        )
         for clash in clashes:
             display.vv("wanfleet.routers.fleet: %s is %s: %s" % (describe(clash), clash[3], clash[0]))
     return named

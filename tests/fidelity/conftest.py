@@ -21,8 +21,7 @@ from tests.simulator.process import Simulator
 @pytest.fixture(scope="module")
 def simulator(request):
     module = request.module
-    with Simulator(fleet=getattr(module, "SIM_FLEET", None), seed=getattr(module, "SIM_SEED", None),
-                   settings=getattr(module, "SIM_SETTINGS", None)) as sim:
+    with Simulator(fleet=getattr(module, "SIM_FLEET", None), seed=getattr(module, "SIM_SEED", None), settings=getattr(module, "SIM_SETTINGS", None)) as sim:
         yield sim
 
 

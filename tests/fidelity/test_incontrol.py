@@ -53,7 +53,7 @@ def ic_model(sample_line, first_row, last_row):
 
     main = rows(doc_lines(IC_DOC, first_row, last_row))
     rest = doc_lines(IC_DOC, last_row + 1, last_row + 400)
-    rest = rest[:next((n for n, line in enumerate(rest) if line.strip() == "Parameters"), len(rest))]
+    rest = rest[: next((n for n, line in enumerate(rest) if line.strip() == "Parameters"), len(rest))]
     # "Yes" in the Optional column; a remark may itself hold "|" ("connected|disconnect").
     optional = set(row[0].strip() for row in main if "Yes" in [cell.strip() for cell in row[3:]])
     nested_optional = set(row[0].strip() for row in rows(rest) if "Yes" in [cell.strip() for cell in row[3:]])
@@ -161,6 +161,7 @@ class InProcess(object):
             transport = httpx.ASGITransport(app=self.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://sim") as client:
                 return await client.request(method, path, **kwargs)
+
         return asyncio.run(send())
 
     def token(self, **form):
@@ -204,8 +205,11 @@ def router(sim, devices):
 
 def test_client_credentials_example(sim):
     # IC:L46-51 (the form POST), IC:L87-89 and L106-112 (the answer)
-    reply = httpx.post(sim.url + "/api/oauth2/token", content="client_id=sim-client&client_secret=sim-secret"
-                       "&grant_type=client_credentials", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    reply = httpx.post(
+        sim.url + "/api/oauth2/token",
+        content="client_id=sim-client&client_secret=sim-secret&grant_type=client_credentials",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert reply.status_code == 200 and reply.headers["content-type"].startswith("application/json")
     body = reply.json()
     doc = json.loads(doc_lines(IC_DOC, 89, 89)[0])
@@ -215,8 +219,9 @@ def test_client_credentials_example(sim):
 
 
 def test_client_credentials_with_http_basic(sim):
-    reply = httpx.post(sim.url + "/api/oauth2/token", data={"grant_type": "client_credentials"},
-                       auth=("sim-client", "sim-secret"))  # beyond-the-docs A.1 (a public client)
+    reply = httpx.post(
+        sim.url + "/api/oauth2/token", data={"grant_type": "client_credentials"}, auth=("sim-client", "sim-secret")
+    )  # beyond-the-docs A.1 (a public client)
     assert reply.status_code == 200 and reply.json()["token_type"] == "Bearer"
 
 
@@ -225,8 +230,7 @@ def test_token_endpoint_errors(sim):
     assert_oauth_error(httpx.post(url, json=CREDENTIALS), 400, "invalid_request")  # the doc says form-encoded
     assert_oauth_error(httpx.post(url, data=dict(CREDENTIALS, client_secret="wrong")), 401, "invalid_client")
     assert_oauth_error(httpx.post(url, data=dict(CREDENTIALS, grant_type="password")), 400, "unsupported_grant_type")
-    assert_oauth_error(httpx.post(url, data=dict(CREDENTIALS, grant_type="refresh_token", refresh_token="nope")),
-                       400, "invalid_grant")
+    assert_oauth_error(httpx.post(url, data=dict(CREDENTIALS, grant_type="refresh_token", refresh_token="nope")), 400, "invalid_grant")
     assert httpx.get(url).status_code == 405
 
 
@@ -269,8 +273,9 @@ def test_token_lifetime_setting():
     renewed = world.token(grant_type="refresh_token", refresh_token=token["refresh_token"])
     assert world.get("/rest/o", renewed["access_token"]).status_code == 200
     world.clock.now += 61 + 30 * 86400  # refresh tokens live 30 days past their access token (IC:L112)
-    assert world.request("POST", "/api/oauth2/token", data=dict(
-        CREDENTIALS, grant_type="refresh_token", refresh_token=token["refresh_token"])).status_code == 400
+    assert (
+        world.request("POST", "/api/oauth2/token", data=dict(CREDENTIALS, grant_type="refresh_token", refresh_token=token["refresh_token"])).status_code == 400
+    )
 
 
 # ---- rate limit ---------------------------------------------------------------------------
@@ -351,7 +356,11 @@ def test_device_list_models(ic2, devices):
         assert_model(device, model, also_optional=("fw_managmed",))
     interfaces = with_status[0]["interfaces"]
     assert [(i["id"], i["name"], i["status"]) for i in interfaces] == [
-        (1, "WAN 1", "Connected"), (2, "WAN 2", "No Cable Detected"), (3, "Cellular", "Connected"), (4, "WAN 3", "Disabled")]
+        (1, "WAN 1", "Connected"),
+        (2, "WAN 2", "No Cable Detected"),
+        (3, "Cellular", "Connected"),
+        (4, "WAN 3", "Disabled"),
+    ]
     assert [i["group"] for i in interfaces] == [1, 2, 2, 0]
     assert interfaces[2]["type"] == "gobi" and interfaces[2]["sims"]["active"] is True
     assert with_status[0]["ssids"] == [{"id": 1, "ssid": "Main SSID"}, {"id": 2, "ssid": "Guest SSID"}]
@@ -382,8 +391,7 @@ def test_device_detail_model(ic2, devices):
     assert "ssids" not in detail and detail["sn"] == first["sn"] and detail["icmg_wlan"] is False
     assert [i["id"] for i in detail["interfaces"]] == [1, 2, 3, 4]
     applied = detail["ssid_profiles_applied"]
-    assert [(p["id"], p["ssid"], p["icMg"], p["vlan_id"]) for p in applied] == [
-        (1, "Main SSID", False, 0), (2, "Guest SSID", False, 20)]
+    assert [(p["id"], p["ssid"], p["icMg"], p["vlan_id"]) for p in applied] == [(1, "Main SSID", False, 0), (2, "Guest SSID", False, 20)]
     assert ic2.get("/rest/o/%s/d/%d" % (ORG, first["id"]))["sn"] == first["sn"]  # org-level detail
     wrong = ic2.call("GET", "/rest/o/%s/g/%d/d/%d" % (ORG, devices[1]["group_id"], first["id"]))
     assert wrong.status_code == 404
@@ -421,8 +429,7 @@ def test_group_create_update_delete(ic2, devices):
     assert_envelope(ic2.call("POST", path, json={"data": {"name": "X", "colour": "red"}}).json(), "INVALID_INPUT")
     created = ic2.data("POST", path, json={"data": {"name": "Pop-up", "timezone": "Europe/Copenhagen", "country": "DK"}})
     assert_model(created, ic_model(*GROUP))
-    assert (created["name"], created["timezone"], created["country"], created["online_device_count"]) == (
-        "Pop-up", "Europe/Copenhagen", "DK", 0)
+    assert (created["name"], created["timezone"], created["country"], created["online_device_count"]) == ("Pop-up", "Europe/Copenhagen", "DK", 0)
     assert [g["id"] for g in ic2.get(path)][-1] == created["id"]
     renamed = ic2.data("PUT", "%s/%d" % (path, created["id"]), json={"data": {"name": "Pop-up 2", "note": "temp"}})
     assert renamed["name"] == "Pop-up 2" and renamed["note"] == "temp" and renamed["timezone"] == "Europe/Copenhagen"
@@ -438,8 +445,11 @@ def test_group_create_update_delete(ic2, devices):
 def test_add_devices_moves_a_device_and_its_ssids(sim, ic2, devices):
     new = ic2.data("POST", "/rest/o/%s/g" % ORG, json={"data": {"name": "Moved"}})
     base = "/rest/o/%s/g/%d" % (ORG, new["id"])
-    ic2.data("POST", base + "/ssid_profiles", json={"data": {
-        "ssid": "Moved WiFi", "security": "wpa_wpa2_personal", "wpa_passphrase": "moved-passphrase", "vlan_id": 30}})
+    ic2.data(
+        "POST",
+        base + "/ssid_profiles",
+        json={"data": {"ssid": "Moved WiFi", "security": "wpa_wpa2_personal", "wpa_passphrase": "moved-passphrase", "vlan_id": 30}},
+    )
     assert_envelope(ic2.call("POST", base + "/add_devices", json={"data": {"device_ids": [999]}}).json(), "INVALID_INPUT")
     moved = ic2.data("POST", base + "/add_devices", json={"data": {"device_ids": [devices[1]["id"]]}})
     assert moved["id"] == new["id"] and moved["online_device_count"] == 1
@@ -462,12 +472,19 @@ def test_group_ssid_profile_change_reaches_the_routers(sim, ic2, devices):
     profiles = ic2.get(base)
     assert [p["ssid"] for p in profiles] == ["Branch WiFi"]
     profile_id = profiles[0]["id"]
-    for body in ({"wpa_passphrase": "short"}, {"colour": "red"}, {"security": "wep"}, {"vlan_id": 5000},
-                 {"security": "wpa_wpa2_personal", "fast_transition": True}, {"ssid": "x" * 33}):
+    for body in (
+        {"wpa_passphrase": "short"},
+        {"colour": "red"},
+        {"security": "wep"},
+        {"vlan_id": 5000},
+        {"security": "wpa_wpa2_personal", "fast_transition": True},
+        {"ssid": "x" * 33},
+    ):
         reply = ic2.call("PUT", "%s/%d" % (base, profile_id), json={"data": body})
         assert_envelope(reply.json(), "INVALID_INPUT")
-    changed = ic2.data("PUT", "%s/%d" % (base, profile_id), json={"data": {
-        "ssid": "Branch Staff", "wpa_passphrase": "staff-passphrase", "fast_transition": True}})
+    changed = ic2.data(
+        "PUT", "%s/%d" % (base, profile_id), json={"data": {"ssid": "Branch Staff", "wpa_passphrase": "staff-passphrase", "fast_transition": True}}
+    )
     assert changed["ssid"] == "Branch Staff" and changed["fast_transition"] is True
     branch = RouterApi(sim.url, devices[1]["sn"])
     try:
@@ -477,7 +494,8 @@ def test_group_ssid_profile_change_reaches_the_routers(sim, ic2, devices):
         assert profile["security"]["wpa2Personal"] == {"fastTransition": True, "key": "staff-passphrase"}
         detail = ic2.get("/rest/o/%s/g/%d/d/%d" % (ORG, group_id, devices[1]["id"]))
         assert [(p["id"], p["ssid"], p["icMg"], p["wpa_passphrase"]) for p in detail["ssid_profiles_applied"]] == [
-            (profile_id, "Branch Staff", True, "staff-passphrase")]
+            (profile_id, "Branch Staff", True, "staff-passphrase")
+        ]
         deleted = ic2.call("DELETE", "%s/%d" % (base, profile_id))
         assert_envelope(deleted.json())
         assert branch.ok("get", "config.ssid.profile") == {"order": []}
@@ -490,8 +508,9 @@ def test_group_ssid_profile_change_reaches_the_routers(sim, ic2, devices):
 
 def test_router_changes_show_in_incontrol(ic2, devices, router):
     detail_path = "/rest/o/%s/g/%d/d/%d" % (ORG, devices[0]["group_id"], devices[0]["id"])
-    router.ok("post", "config.wan.connection.priority", {"instantActive": True, "list": [
-        {"connId": 1, "priority": 2}, {"connId": 4, "enable": True, "priority": 1}]})
+    router.ok(
+        "post", "config.wan.connection.priority", {"instantActive": True, "list": [{"connId": 1, "priority": 2}, {"connId": 4, "enable": True, "priority": 1}]}
+    )
     interfaces = dict((i["id"], i) for i in ic2.get(detail_path)["interfaces"])
     assert (interfaces[1]["group"], interfaces[4]["group"], interfaces[4]["status"]) == (2, 1, "Connected")
     router.ok("post", "config.ssid.profile", {"action": "update", "id": 1, "name": "Renamed"})
@@ -506,8 +525,12 @@ def test_devapi_proxy(ic2, devices, router):
     assert_envelope(reply.json())
     data = reply.json()["data"]
     assert data["stat"] == "ok" and data["response"]["order"] == [1, 2]  # beyond-the-docs A.9
-    sent = ic2.call("POST", base + "config.wan.connection.priority", headers={"Content-Type": "text/plain"},
-                    content=json.dumps({"instantActive": True, "list": [{"connId": 3, "priority": 1}]}))
+    sent = ic2.call(
+        "POST",
+        base + "config.wan.connection.priority",
+        headers={"Content-Type": "text/plain"},
+        content=json.dumps({"instantActive": True, "list": [{"connId": 3, "priority": 1}]}),
+    )
     assert sent.json()["data"]["response"]["3"]["priority"] == 1
     assert router.ok("get", "status.wan.connection", id="3")["3"]["priority"] == 1
     refused = ic2.data("POST", base + "config.wan.connection.priority", json={"list": [{"connId": 9}]})

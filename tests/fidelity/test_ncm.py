@@ -21,86 +21,244 @@ SIM_FLEET = 60  # three default-size pages of routers, and (>= 50) one never-con
 SIM_SETTINGS = {"ncm_sync_seconds": 0.3, "ncm_reboot_seconds": 1.0, "ncm_reboot_delay": 0.1}
 
 DOC_BASE = "https://www.cradlepointecm.com/api/v2/"
-KEYS = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key",
-        "X-ECM-API-ID": "sim-ecm-id", "X-ECM-API-KEY": "sim-ecm-key"}
+KEYS = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key", "X-ECM-API-ID": "sim-ecm-id", "X-ECM-API-KEY": "sim-ecm-key"}
 RO_KEYS = dict(KEYS, **{"X-ECM-API-ID": "sim-ecm-ro-id", "X-ECM-API-KEY": "sim-ecm-ro-key"})
 
 # The key sets of the documented records.
-ROUTER_KEYS = set((  # L6195-6225 (GET routers/, first record)
-    "account actual_firmware asset_id config_status configuration_manager created_at custom1 custom2 description "
-    "device_type full_product_name group id ipv4_address last_known_location locality mac name product "
-    "reboot_required resource_url serial_number state state_updated_at target_firmware updated_at "
-    "upgrade_pending").split())
+ROUTER_KEYS = set(
+    (  # L6195-6225 (GET routers/, first record)
+        "account actual_firmware asset_id config_status configuration_manager created_at custom1 custom2 description "
+        "device_type full_product_name group id ipv4_address last_known_location locality mac name product "
+        "reboot_required resource_url serial_number state state_updated_at target_firmware updated_at "
+        "upgrade_pending"
+    ).split()
+)
 GROUP_KEYS = set("account configuration device_type id name product resource_url target_firmware".split())  # L3830
-CM_KEYS = set("account actual configuration id pending resource_url router suspended synched target "
-              "version_number".split())  # L2033-2512, L10220-10232
-FIRMWARE_KEYS = set("built_at default_configuration expires_at hash id is_deprecated product released_at "
-                    "resource_url uploaded_at url version".split())  # L3378-3392
+CM_KEYS = set("account actual configuration id pending resource_url router suspended synched target version_number".split())  # L2033-2512, L10220-10232
+FIRMWARE_KEYS = set(
+    "built_at default_configuration expires_at hash id is_deprecated product released_at resource_url uploaded_at url version".split()
+)  # L3378-3392
 USER_KEYS = set("account email first_name id last_name resource_url username".split())  # L6740-6760
-RULE_KEYS = set("account alert_config_id associated_accounts associated_groups email_destinations external_rules "
-                "filter_criteria http_destinations last_summary_ts schedule settings updated_at".split())  # L1318
-DEST_KEYS = set("account authentication destination_config_id enabled endpoint last_error_at last_error_text name "
-                "suspended updated_at".split())  # L987-1004
-NET_DEVICE_KEYS = set((  # L4923-4996
-    "account bsid carrier carrier_id channel connection_state dns0 dns1 esn gateway gsn homecarrid hostname iccid "
-    "id imei imsi ipv4_address ipv6_address is_asset is_gps_supported is_upgrade_available is_upgrade_supported "
-    "ltebandwidth mac manufacturer mdn meid mfg_model mfg_product mn_ha_spi mn_ha_ss mode model modem_fw mtu nai "
-    "name netmask pin_status port prlv profile resource_url rfband rfchannel roam router rxchannel serial "
-    "service_type ssid summary txchannel type uid updated_at uptime ver_pkg version wimax_realm").split())
+RULE_KEYS = set(
+    "account alert_config_id associated_accounts associated_groups email_destinations external_rules "
+    "filter_criteria http_destinations last_summary_ts schedule settings updated_at".split()
+)  # L1318
+DEST_KEYS = set("account authentication destination_config_id enabled endpoint last_error_at last_error_text name suspended updated_at".split())  # L987-1004
+NET_DEVICE_KEYS = set(
+    (  # L4923-4996
+        "account bsid carrier carrier_id channel connection_state dns0 dns1 esn gateway gsn homecarrid hostname iccid "
+        "id imei imsi ipv4_address ipv6_address is_asset is_gps_supported is_upgrade_available is_upgrade_supported "
+        "ltebandwidth mac manufacturer mdn meid mfg_model mfg_product mn_ha_spi mn_ha_ss mode model modem_fw mtu nai "
+        "name netmask pin_status port prlv profile resource_url rfband rfchannel roam router rxchannel serial "
+        "service_type ssid summary txchannel type uid updated_at uptime ver_pkg version wimax_realm"
+    ).split()
+)
 META_KEYS = {"limit", "next", "offset", "previous"}
 
-UNAUTHORIZED = {"status_code": 401, "exception": "unauthorized",  # L293-301, verbatim
-                "message": " Invalid Credentials i.e. missing or invalid keys.", "success": False}
+UNAUTHORIZED = {
+    "status_code": 401,
+    "exception": "unauthorized",  # L293-301, verbatim
+    "message": " Invalid Credentials i.e. missing or invalid keys.",
+    "success": False,
+}
 FORBIDDEN = {"exception": {"message": "forbidden", "type": "error"}, "errors": []}  # L303-311
 INVALID_PATH = {  # L9100-9117, verbatim
-    "errors": [{"configuration": {"message": "cannot set foo to bar: invalid path", "reason": "invalid path",
-                                  "value": "bar", "path": ["foo"]}}],
-    "exception": {"message": "bad or missing data", "type": "validation"}}
+    "errors": [{"configuration": {"message": "cannot set foo to bar: invalid path", "reason": "invalid path", "value": "bar", "path": ["foo"]}}],
+    "exception": {"message": "bad or missing data", "type": "validation"},
+}
 
 # Config examples of the appendix, verbatim.
 GPS = {"configuration": [{"system": {"gps": {"enabled": True}}}, []]}  # L9137-9161
-COMPLICATED = {"configuration": [  # L9190-9240
-    {"lan": {"00000001-2a38-3724-a6fa-02dfdfbc129e": {
-        "_id_": "00000001-2a38-3724-a6fa-02dfdfbc129e", "devices": [{"type": "ethernet", "uid": "aleph"}],
-        "dhcpcd": {}, "enabled": True, "ip_address": "192.168.20.1", "name": "Aleph LAN",
-        "netmask": "255.255.255.0"}},
-     "security": {"zfw": {
-         "forwardings": {"00000004-356d-30f0-962f-bb705dfddfc9": {
-             "_id_": "00000004-356d-30f0-962f-bb705dfddfc9", "dst_zone_id": "00000002-695c-3d87-95cb-d0ee2029d0b5",
-             "enabled": True, "filter_policy_id": "00000000-77db-3b20-980e-2de482869073",
-             "src_zone_id": "00000005-e091-3d73-80d1-9a51d6143759"}},
-         "zones": {"00000005-e091-3d73-80d1-9a51d6143759": {
-             "_id_": "00000005-e091-3d73-80d1-9a51d6143759",
-             "devices": [{"trigger_field": "config_id", "trigger_group": "lan", "trigger_neg": False,
-                          "trigger_predicate": "is", "trigger_value": "00000001-2a38-3724-a6fa-02dfdfbc129e"}],
-             "name": "aleph"}}}},
-     "vlan": {"2": {"mode": "lan", "ports": [{"mode": "tagged", "port": 4}], "uid": "aleph", "vid": 3}}},
-    [["vlan", 1, "ports", 3], ["lan", "00000001-0d93-319d-8220-4a1fb0372b51"]]]}
-PRIMARY_LAN = {"configuration": [{"lan": {"00000000-0d93-319d-8220-4a1fb0372b51": {  # L9487-9500
-    "_id_": "00000000-0d93-319d-8220-4a1fb0372b51", "ip_address": "192.168.30.1"}}}, []]}
-INSERT_LAN = {"configuration": [{"lan": {"00000002-2a38-3724-a6fa-02dfdfbc129e": {  # L9526-9545
-    "_id_": "00000002-2a38-3724-a6fa-02dfdfbc129e", "ip_address": "192.168.40.1", "name": "Gamma",
-    "netmask": "255.255.255.0", "dhcpd": {"enabled": True}, "devices": []}}}, []]}
-WIFI = {"configuration": [{"wlan": {"radio": {"0": {"bss": {"0": {  # L9648-9668
-    "ssid": "MBR1400-8c1", "wpapsk": "t311-n00ne"}}}}}}, []]}
-PASSWORD = {"configuration": [{"wlan": {"radio": {"0": {"bss": {"0": {  # L10112-10130
-    "radius0nasid": None, "wpapsk": "2secret4Usorry"}}}}}}, []]}
-ADD_USER = {"configuration": [{"system": {"pci_dss": True, "users": {"1": {  # L9673-9690
-    "group": "admin", "password": "SuperDuper1", "username": "super"}}}}, []]}
-STATIC_5X = {"configuration": [{"wan": {"rules": {"00000001-dea3-3ccd-a78d-e0196084396f": {  # L9700-9725
-    "_id_": "00000001-dea3-3ccd-a78d-e0196084396f", "ip_mode": "static", "static": {
-        "dns": {"0": {"ip_address": "172.21.21.50"}, "1": {}}, "gateway": "172.19.8.1",
-        "ip_address": "172.19.9.30", "netmask": "255.255.252.0"}}}}}, []]}
-STATIC_6X = {"configuration": [{"wan": {"rules2": {"00000000-a81d-3590-93ca-8b1fcfeb8e14": {  # L9727-9745
-    "_id_": "00000000-a81d-3590-93ca-8b1fcfeb8e14", "ip_mode": "static",
-    "static": {"ip_address": "172.19.9.30", "netmask": "255.255.252.0"}}}}}, []]}
-APN_6X = {"configuration": [{"wan": {"rules2": {"00000002-a81d-3590-93ca-8b1fcfeb8e14": {  # L9778-9797
-    "_id_": "00000002-a81d-3590-93ca-8b1fcfeb8e14", "modem": {"apn_mode": "manual", "manual_apn": "myapn"}}}}}, []]}
+COMPLICATED = {
+    "configuration": [  # L9190-9240
+        {
+            "lan": {
+                "00000001-2a38-3724-a6fa-02dfdfbc129e": {
+                    "_id_": "00000001-2a38-3724-a6fa-02dfdfbc129e",
+                    "devices": [{"type": "ethernet", "uid": "aleph"}],
+                    "dhcpcd": {},
+                    "enabled": True,
+                    "ip_address": "192.168.20.1",
+                    "name": "Aleph LAN",
+                    "netmask": "255.255.255.0",
+                }
+            },
+            "security": {
+                "zfw": {
+                    "forwardings": {
+                        "00000004-356d-30f0-962f-bb705dfddfc9": {
+                            "_id_": "00000004-356d-30f0-962f-bb705dfddfc9",
+                            "dst_zone_id": "00000002-695c-3d87-95cb-d0ee2029d0b5",
+                            "enabled": True,
+                            "filter_policy_id": "00000000-77db-3b20-980e-2de482869073",
+                            "src_zone_id": "00000005-e091-3d73-80d1-9a51d6143759",
+                        }
+                    },
+                    "zones": {
+                        "00000005-e091-3d73-80d1-9a51d6143759": {
+                            "_id_": "00000005-e091-3d73-80d1-9a51d6143759",
+                            "devices": [
+                                {
+                                    "trigger_field": "config_id",
+                                    "trigger_group": "lan",
+                                    "trigger_neg": False,
+                                    "trigger_predicate": "is",
+                                    "trigger_value": "00000001-2a38-3724-a6fa-02dfdfbc129e",
+                                }
+                            ],
+                            "name": "aleph",
+                        }
+                    },
+                }
+            },
+            "vlan": {"2": {"mode": "lan", "ports": [{"mode": "tagged", "port": 4}], "uid": "aleph", "vid": 3}},
+        },
+        [["vlan", 1, "ports", 3], ["lan", "00000001-0d93-319d-8220-4a1fb0372b51"]],
+    ]
+}
+PRIMARY_LAN = {
+    "configuration": [
+        {
+            "lan": {
+                "00000000-0d93-319d-8220-4a1fb0372b51": {  # L9487-9500
+                    "_id_": "00000000-0d93-319d-8220-4a1fb0372b51",
+                    "ip_address": "192.168.30.1",
+                }
+            }
+        },
+        [],
+    ]
+}
+INSERT_LAN = {
+    "configuration": [
+        {
+            "lan": {
+                "00000002-2a38-3724-a6fa-02dfdfbc129e": {  # L9526-9545
+                    "_id_": "00000002-2a38-3724-a6fa-02dfdfbc129e",
+                    "ip_address": "192.168.40.1",
+                    "name": "Gamma",
+                    "netmask": "255.255.255.0",
+                    "dhcpd": {"enabled": True},
+                    "devices": [],
+                }
+            }
+        },
+        [],
+    ]
+}
+WIFI = {
+    "configuration": [
+        {
+            "wlan": {
+                "radio": {
+                    "0": {
+                        "bss": {
+                            "0": {  # L9648-9668
+                                "ssid": "MBR1400-8c1",
+                                "wpapsk": "t311-n00ne",
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        [],
+    ]
+}
+PASSWORD = {
+    "configuration": [
+        {
+            "wlan": {
+                "radio": {
+                    "0": {
+                        "bss": {
+                            "0": {  # L10112-10130
+                                "radius0nasid": None,
+                                "wpapsk": "2secret4Usorry",
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        [],
+    ]
+}
+ADD_USER = {
+    "configuration": [
+        {
+            "system": {
+                "pci_dss": True,
+                "users": {
+                    "1": {  # L9673-9690
+                        "group": "admin",
+                        "password": "SuperDuper1",
+                        "username": "super",
+                    }
+                },
+            }
+        },
+        [],
+    ]
+}
+STATIC_5X = {
+    "configuration": [
+        {
+            "wan": {
+                "rules": {
+                    "00000001-dea3-3ccd-a78d-e0196084396f": {  # L9700-9725
+                        "_id_": "00000001-dea3-3ccd-a78d-e0196084396f",
+                        "ip_mode": "static",
+                        "static": {
+                            "dns": {"0": {"ip_address": "172.21.21.50"}, "1": {}},
+                            "gateway": "172.19.8.1",
+                            "ip_address": "172.19.9.30",
+                            "netmask": "255.255.252.0",
+                        },
+                    }
+                }
+            }
+        },
+        [],
+    ]
+}
+STATIC_6X = {
+    "configuration": [
+        {
+            "wan": {
+                "rules2": {
+                    "00000000-a81d-3590-93ca-8b1fcfeb8e14": {  # L9727-9745
+                        "_id_": "00000000-a81d-3590-93ca-8b1fcfeb8e14",
+                        "ip_mode": "static",
+                        "static": {"ip_address": "172.19.9.30", "netmask": "255.255.252.0"},
+                    }
+                }
+            }
+        },
+        [],
+    ]
+}
+APN_6X = {
+    "configuration": [
+        {
+            "wan": {
+                "rules2": {
+                    "00000002-a81d-3590-93ca-8b1fcfeb8e14": {  # L9778-9797
+                        "_id_": "00000002-a81d-3590-93ca-8b1fcfeb8e14",
+                        "modem": {"apn_mode": "manual", "manual_apn": "myapn"},
+                    }
+                }
+            }
+        },
+        [],
+    ]
+}
 PRIMARY = "00000000-0d93-319d-8220-4a1fb0372b51"  # the Primary LAN's _id_ (L9322-9331)
 CLIENT_USAGE = {"configuration": [{"stats": {"client_usage": {"enabled": False}}}, []]}  # L2530-2542
 
 
 # ---- fixtures and helpers ----------------------------------------------------------------
+
 
 @pytest.fixture
 def sim(reset_simulator):
@@ -164,23 +322,25 @@ def wait_until(fetch, ready, timeout=8.0):
 
 
 def ungrouped_online(api):
-    return next(r for r in api.get("/routers/", params={"state": "online", "limit": 500}).json()["data"]
-                if r["group"] is None)
+    return next(r for r in api.get("/routers/", params={"state": "online", "limit": 500}).json()["data"] if r["group"] is None)
 
 
 def grouped_online(api):
-    return next(r for r in api.get("/routers/", params={"state": "online", "limit": 500}).json()["data"]
-                if r["group"] is not None)
+    return next(r for r in api.get("/routers/", params={"state": "online", "limit": 500}).json()["data"] if r["group"] is not None)
 
 
 # ---- authentication (L17-45, L293-301) --------------------------------------------------
 
-@pytest.mark.parametrize("headers", [
-    {},
-    dict(KEYS, **{"X-ECM-API-KEY": "wrong"}),
-    dict(KEYS, **{"X-CP-API-ID": "wrong"}),
-    {k: v for k, v in KEYS.items() if k != "X-CP-API-KEY"},
-])
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        dict(KEYS, **{"X-ECM-API-KEY": "wrong"}),
+        dict(KEYS, **{"X-CP-API-ID": "wrong"}),
+        {k: v for k, v in KEYS.items() if k != "X-CP-API-KEY"},
+    ],
+)
 def test_bad_keys_answer_the_documented_unauthorized_body(sim, headers):
     response = httpx.get(sim.url + "/api/v2/routers/", headers=headers)
     assert response.status_code == 401
@@ -199,17 +359,20 @@ def test_calls_count_when_the_cp_keys_are_valid(sim, api):
 def test_read_only_keys_read_but_get_403_on_writes(api, ro):
     r = router(api)
     assert ro.get("/routers/").status_code == 200
-    for response in (ro.put("/routers/%s/" % r["id"], json={"name": "x"}),
-                     ro.delete("/routers/%s/" % r["id"]),
-                     ro.post("/groups/", json={"name": "x"}),
-                     ro.patch("/configuration_managers/%s/" % cm_of(api, r["id"])["id"], json=GPS),
-                     ro.post("/reboot_activity/", json={"router": r["resource_url"]})):
+    for response in (
+        ro.put("/routers/%s/" % r["id"], json={"name": "x"}),
+        ro.delete("/routers/%s/" % r["id"]),
+        ro.post("/groups/", json={"name": "x"}),
+        ro.patch("/configuration_managers/%s/" % cm_of(api, r["id"])["id"], json=GPS),
+        ro.post("/reboot_activity/", json={"router": r["resource_url"]}),
+    ):
         assert response.status_code == 403
         assert response.json() == FORBIDDEN
     assert router(api, id=r["id"])["name"] == r["name"]
 
 
 # ---- trailing slash (L114-116) ------------------------------------------------------------
+
 
 def test_missing_trailing_slash_is_a_301_and_a_second_call(sim, api):
     sim.clear_requests()
@@ -231,11 +394,16 @@ def test_redirect_comes_before_authentication(sim):
 
 # ---- envelope, paging, fields, filters (L185-272, L8741-8822) ---------------------------
 
+
 def test_list_envelope_and_router_record_match_the_doc(api):
     body = api.get("/routers/").json()
     assert set(body) == {"data", "meta"}
-    assert body["meta"] == {"limit": 20, "next": base(api) + "routers/?limit=20&offset=20", "offset": 0,
-                            "previous": None}  # L270, L199 (next retains the limit)
+    assert body["meta"] == {
+        "limit": 20,
+        "next": base(api) + "routers/?limit=20&offset=20",
+        "offset": 0,
+        "previous": None,
+    }  # L270, L199 (next retains the limit)
     assert len(body["data"]) == 20
     for record in body["data"]:
         assert set(record) == ROUTER_KEYS
@@ -303,8 +471,7 @@ def test_filters_in_and_and(api):
     everything = api.get("/routers/", params={"limit": 500}).json()["data"]
     expected = [r for r in everything if r["group"] and id_of(r["group"]) in wanted and r["state"] == "offline"]
     assert rows["data"] == expected
-    bracket = api.get("/routers/", params={"group__in": "[%s]" % ",".join(wanted), "state": "offline",
-                                           "limit": 500}).json()["data"]
+    bracket = api.get("/routers/", params={"group__in": "[%s]" % ",".join(wanted), "state": "offline", "limit": 500}).json()["data"]
     assert bracket == expected  # L8750 prints the list in brackets
     assert api.get("/routers/", params={"id__in": ",".join(str(n) for n in range(101))}).status_code == 400
     assert api.get("/routers/", params={"id__in": ",".join(str(n) for n in range(100))}).status_code == 200
@@ -312,8 +479,8 @@ def test_filters_in_and_and(api):
 
 def test_filter_rules(api):
     assert api.get("/routers/", params={"locality": "US/Mountain"}).status_code == 400  # not filterable
-    assert api.get("/routers/", params={"name__gt": "a"}).status_code == 400            # op not allowed
-    assert api.get("/routers/", params={"nonsense": "1"}).status_code == 400         # not a field: refused
+    assert api.get("/routers/", params={"name__gt": "a"}).status_code == 400  # op not allowed
+    assert api.get("/routers/", params={"nonsense": "1"}).status_code == 400  # not a field: refused
     t = router(api)["updated_at"]
     newer = api.get("/routers/", params={"updated_at__gt": t, "limit": 500}).json()["data"]
     assert all(r["updated_at"] > t for r in newer)
@@ -331,13 +498,15 @@ def test_expand_account_and_group(api):
 
 # ---- errors (L274-335) ---------------------------------------------------------------------
 
+
 def test_method_not_allowed_is_the_documented_generic_error(api):
     response = api.post("/routers/", json={"name": "x"})
     assert response.status_code == 405
-    assert response.json() == {"errors": [{"path": base(api) + "routers/"}, {"method": "POST"}],
-                               "exception": {"message": "method not allowed", "type": "error"}}
-    assert api.put("/alert_rules/%s/" % api.get("/alert_rules/").json()["data"][0]["alert_config_id"],
-                   json={}).status_code == 405  # L1086: no PUT
+    assert response.json() == {
+        "errors": [{"path": base(api) + "routers/"}, {"method": "POST"}],
+        "exception": {"message": "method not allowed", "type": "error"},
+    }
+    assert api.put("/alert_rules/%s/" % api.get("/alert_rules/").json()["data"][0]["alert_config_id"], json={}).status_code == 405  # L1086: no PUT
 
 
 def test_malformed_json_is_a_server_error_shape(api):
@@ -352,8 +521,7 @@ def test_unknown_field_is_a_validation_error(api):
     r = router(api)
     response = api.put("/routers/%s/" % r["id"], json={"foo": "bar"})
     assert response.status_code == 400
-    assert response.json() == {"exception": {"type": "validation", "message": "bad or missing data"},
-                               "errors": [{"foo": "no such field"}]}  # L323-335
+    assert response.json() == {"exception": {"type": "validation", "message": "bad or missing data"}, "errors": [{"foo": "no such field"}]}  # L323-335
 
 
 def test_missing_record(api):
@@ -362,6 +530,7 @@ def test_missing_record(api):
 
 
 # ---- routers (L6106-6398) -------------------------------------------------------------------
+
 
 def test_put_router_name_returns_202_and_the_object(api):
     r = router(api)
@@ -412,8 +581,7 @@ def test_never_connected_access_point(api):
 def test_group_product_cannot_change_under_its_routers(api):
     r = grouped_online(api)
     other = first(api, "/products/", name="AP22")
-    response = api.put(r["group"], json={"product": other["resource_url"],
-                                         "target_firmware": _fw(api, other["resource_url"])["resource_url"]})
+    response = api.put(r["group"], json={"product": other["resource_url"], "target_firmware": _fw(api, other["resource_url"])["resource_url"]})
     assert response.status_code == 400 and "product" in response.json()["errors"][0]
 
 
@@ -430,9 +598,9 @@ def test_adding_a_router_to_a_group_upgrades_it(api):
 
 # ---- groups (L3703-3927) ---------------------------------------------------------------------
 
+
 def _fw(api, product_url):
-    return next(f for f in api.get("/firmwares/", params={"limit": 500}).json()["data"]
-                if f["product"] == product_url and not f["is_deprecated"])
+    return next(f for f in api.get("/firmwares/", params={"limit": 500}).json()["data"] if f["product"] == product_url and not f["is_deprecated"])
 
 
 def test_group_lifecycle_as_documented(api):
@@ -440,9 +608,15 @@ def test_group_lifecycle_as_documented(api):
     product = first(api, "/products/", name="IBR1100")
     firmware = _fw(api, product["resource_url"])
     # L3844-3849 (the POST example body, with our account, product 23 and firmware)
-    created = api.post("/groups/", json={"account": account["resource_url"], "name": "IBR1100",
-                                         "product": doc(api, DOC_BASE + "products/23/"),
-                                         "target_firmware": firmware["resource_url"]})
+    created = api.post(
+        "/groups/",
+        json={
+            "account": account["resource_url"],
+            "name": "IBR1100",
+            "product": doc(api, DOC_BASE + "products/23/"),
+            "target_firmware": firmware["resource_url"],
+        },
+    )
     assert created.status_code == 201
     group = created.json()
     assert set(group) == GROUP_KEYS
@@ -458,7 +632,8 @@ def test_group_lifecycle_as_documented(api):
     # conflict: L3911-3918 prints a config fragment as the PATCH answer, L9460/L9575 say no payload
     assert patched.status_code == 202 and patched.content == b""
     assert api.get("/groups/%s/" % gid, params={"fields": "configuration"}).json() == {
-        "configuration": [{"system": {"gps": {"enabled": True}}}, []]}  # L9552-9570
+        "configuration": [{"system": {"gps": {"enabled": True}}}, []]
+    }  # L9552-9570
     deleted = api.delete("/groups/%s/" % gid)
     assert deleted.status_code == 204 and deleted.content == b""
     assert api.get("/groups/%s/" % gid).status_code == 404
@@ -473,13 +648,20 @@ def test_group_post_requires_the_table_fields(api):
     assert {k for e in response.json()["errors"] for k in e} == {"target_firmware"}
     product = first(api, "/products/", name="IBR900")
     wrong = _fw(api, first(api, "/products/", name="E300")["resource_url"])
-    mismatch = api.post("/groups/", json={"account": api.get("/accounts/").json()["data"][0]["resource_url"],
-                                          "name": "x", "product": product["resource_url"],
-                                          "target_firmware": wrong["resource_url"]})
+    mismatch = api.post(
+        "/groups/",
+        json={
+            "account": api.get("/accounts/").json()["data"][0]["resource_url"],
+            "name": "x",
+            "product": product["resource_url"],
+            "target_firmware": wrong["resource_url"],
+        },
+    )
     assert mismatch.status_code == 400 and "target_firmware" in mismatch.json()["errors"][0]
 
 
 # ---- configuration_managers (L1942-2566, L8832-10269) ---------------------------------------
+
 
 def test_config_manager_record(api):
     r = grouped_online(api)
@@ -491,8 +673,7 @@ def test_config_manager_record(api):
     assert api.get(r["configuration_manager"]).json() == cm  # the router's link answers (L6215)
     # the SDK's lookup (L9645 implies GET filters on router.id)
     assert first(api, "/configuration_managers/", **{"router.id": r["id"], "fields": "id"}) == {"id": cm["id"]}
-    nightly = api.get("/configuration_managers/", params={"fields": "actual,router.id,router.mac,router.name",
-                                                          "limit": 2}).json()["data"][0]  # L9626
+    nightly = api.get("/configuration_managers/", params={"fields": "actual,router.id,router.mac,router.name", "limit": 2}).json()["data"][0]  # L9626
     assert set(nightly) == {"actual", "router"} and set(nightly["router"]) == {"id", "mac", "name"}
 
 
@@ -545,8 +726,7 @@ def test_other_fields_in_put_are_409_and_list_put_is_405(api):
         assert listed.json()["exception"] == {"message": "method not allowed", "type": "error"}
 
 
-@pytest.mark.parametrize("example", [PRIMARY_LAN, INSERT_LAN, WIFI, PASSWORD, ADD_USER, STATIC_6X, APN_6X,
-                                     CLIENT_USAGE, COMPLICATED])
+@pytest.mark.parametrize("example", [PRIMARY_LAN, INSERT_LAN, WIFI, PASSWORD, ADD_USER, STATIC_6X, APN_6X, CLIENT_USAGE, COMPLICATED])
 def test_documented_config_examples_are_accepted(api, example):
     cm = cm_of(api, router(api, state="online")["id"])
     for method in ("PUT", "PATCH"):
@@ -563,9 +743,9 @@ def test_missing_id_in_an_id_array_element(api):
     response = api.patch("/configuration_managers/%s/" % cm["id"], json=body)
     assert response.status_code == 400
     assert response.json() == {  # L9507-9520, verbatim but for the URL
-        "exception": {"message": "invalid literal for int() with base 10: &#39;00000000-0d93-319d-8220-4a1fb0372b51&#39;",
-                      "type": "error"},
-        "errors": [{"path": base(api) + "configuration_managers/%s/" % cm["id"]}]}
+        "exception": {"message": "invalid literal for int() with base 10: &#39;00000000-0d93-319d-8220-4a1fb0372b51&#39;", "type": "error"},
+        "errors": [{"path": base(api) + "configuration_managers/%s/" % cm["id"]}],
+    }
 
 
 def test_patch_merges_put_replaces_removals_remove(api):
@@ -574,8 +754,7 @@ def test_patch_merges_put_replaces_removals_remove(api):
     api.put(url, json={"configuration": [{}, []]})
     api.patch(url, json=GPS)
     api.patch(url, json={"configuration": [{"system": {"logging": {"level": "debug"}}}, []]})
-    assert api.get(url).json()["configuration"] == [
-        {"system": {"gps": {"enabled": True}, "logging": {"level": "debug"}}}, []]  # L9425-9440
+    assert api.get(url).json()["configuration"] == [{"system": {"gps": {"enabled": True}, "logging": {"level": "debug"}}}, []]  # L9425-9440
     api.patch(url, json={"configuration": [{}, []]})  # "will do nothing at all"
     assert api.get(url).json()["configuration"][0]["system"]["gps"] == {"enabled": True}
     api.put(url, json={"configuration": [{"system": {"logging": {"level": "debug"}}}, []]})
@@ -595,8 +774,7 @@ def test_group_config_shows_through_router_target(api):
     # L10023-10088, the layering example
     r = grouped_online(api)
     gid = id_of(r["group"])
-    api.put("/groups/%s/" % gid, json={"configuration": [{"system": {"logging": {"level": "debug"},
-                                                                     "gps": {"enabled": False}}}, []]})
+    api.put("/groups/%s/" % gid, json={"configuration": [{"system": {"logging": {"level": "debug"}, "gps": {"enabled": False}}}, []]})
     url = "/configuration_managers/%s/" % cm_of(api, r["id"])["id"]
     api.put(url, json={"configuration": [{}, []]})
     assert api.get(url).json()["target"][0]["system"] == {"logging": {"level": "debug"}, "gps": {"enabled": False}}
@@ -676,17 +854,22 @@ def test_passwords_read_back_as_a_star(api):
     assert star.json()["errors"][0]["configuration"]["reason"] == "too short (min length=8)"
 
 
-@pytest.mark.parametrize("updates, reason", [
-    ({"wlan": {"radio": {"0": {"bss": {"0": {"enabled": "yes"}}}}}}, "not a boolean"),
-    ({"wlan": {"radio": {"0": {"bss": {"0": {"authmode": "wpa9"}}}}}}, "invalid option"),
-    ({"wlan": {"radio": {"0": {"bss": {"9": {"ssid": "x"}}}}}}, "bad array index"),
-    ({"wlan": {"radio": {"0": {"bss": {"0": {"ssid": "x" * 33}}}}}}, "too long (max length=32)"),
-    ({"wan": {"rules2": {"00000000-a81d-3590-93ca-8b1fcfeb8e14": {
-        "_id_": "00000000-a81d-3590-93ca-8b1fcfeb8e14", "priority": "high"}}}}, "not a float type"),
-    ({"wan": {"rules2": {}}}, "empty dict"),
-    ({"lan": {PRIMARY: {"_id_": PRIMARY, "ip_address": "300.1.1.1"}}}, "invalid ipv4 address"),
-    ({"system": "x"}, "not a dict"),
-])
+@pytest.mark.parametrize(
+    "updates, reason",
+    [
+        ({"wlan": {"radio": {"0": {"bss": {"0": {"enabled": "yes"}}}}}}, "not a boolean"),
+        ({"wlan": {"radio": {"0": {"bss": {"0": {"authmode": "wpa9"}}}}}}, "invalid option"),
+        ({"wlan": {"radio": {"0": {"bss": {"9": {"ssid": "x"}}}}}}, "bad array index"),
+        ({"wlan": {"radio": {"0": {"bss": {"0": {"ssid": "x" * 33}}}}}}, "too long (max length=32)"),
+        (
+            {"wan": {"rules2": {"00000000-a81d-3590-93ca-8b1fcfeb8e14": {"_id_": "00000000-a81d-3590-93ca-8b1fcfeb8e14", "priority": "high"}}}},
+            "not a float type",
+        ),
+        ({"wan": {"rules2": {}}}, "empty dict"),
+        ({"lan": {PRIMARY: {"_id_": PRIMARY, "ip_address": "300.1.1.1"}}}, "invalid ipv4 address"),
+        ({"system": "x"}, "not a dict"),
+    ],
+)
 def test_value_validation_uses_the_documented_catalogue(api, updates, reason):
     cm = cm_of(api, router(api)["id"])
     response = api.put("/configuration_managers/%s/" % cm["id"], json={"configuration": [updates, []]})
@@ -696,12 +879,14 @@ def test_value_validation_uses_the_documented_catalogue(api, updates, reason):
 
 # ---- reboot_activity (L5229-5259) ---------------------------------------------------------
 
+
 def test_reboot_online_router_goes_offline_and_back(api):
     r = ungrouped_online(api)
     api.put("/routers/%s/" % r["id"], json={"name": "renamed-%s" % r["id"]})
 
     def hostnames():
         return {nd["hostname"] for nd in api.get("/net_devices/", params={"router": r["id"]}).json()["data"]}
+
     assert hostnames() == {r["name"]}  # L8707-8711: the hostname changes only with a reboot
     response = api.post("/reboot_activity/", json={"router": r["resource_url"]})
     assert response.status_code == 201
@@ -736,11 +921,10 @@ def test_reboot_group_and_bad_requests(api):
 
 # ---- alerts: rules and push destinations (L823-1427) ---------------------------------------
 
+
 def _destination(api, url="https://example.com.com"):
     # L1010-1017, the POST example body
-    return api.post("/alert_push_destinations/", json={"endpoint": {"url": url},
-                                                       "authentication": {"secret": "mysecretsecret"},
-                                                       "name": "mypushexample"})
+    return api.post("/alert_push_destinations/", json={"endpoint": {"url": url}, "authentication": {"secret": "mysecretsecret"}, "name": "mypushexample"})
 
 
 def test_push_destination_lifecycle(api):
@@ -766,8 +950,7 @@ def test_push_destination_lifecycle(api):
 def test_alert_rule_lifecycle(api):
     did = _destination(api).json()["destination_config_id"]
     # L1353-1360, the POST example body
-    created = api.post("/alert_rules/", json={"schedule": "daily", "filter_criteria": {
-        "alert_type__in": ["account_locked"]}, "http_destinations": [did]})
+    created = api.post("/alert_rules/", json={"schedule": "daily", "filter_criteria": {"alert_type__in": ["account_locked"]}, "http_destinations": [did]})
     assert created.status_code == 201
     rule = created.json()
     assert set(rule) == RULE_KEYS | {"resource_url"}
@@ -784,8 +967,7 @@ def test_alert_rule_lifecycle(api):
     assert api.patch("/alert_rules/%s/" % rid, json={"email_destinations": [int(user["id"])]}).status_code == 201
     assert api.patch("/alert_rules/%s/" % rid, json={"email_destinations": [1]}).status_code == 400
     assert api.patch("/alert_rules/%s/" % rid, json={"schedule": "Hourly"}).status_code == 400  # conflict L1098
-    assert api.patch("/alert_rules/%s/" % rid, json={"filter_criteria": {
-        "alert_type__in": ["no_such_alert"]}}).status_code == 400
+    assert api.patch("/alert_rules/%s/" % rid, json={"filter_criteria": {"alert_type__in": ["no_such_alert"]}}).status_code == 400
     deleted = api.delete("/alert_rules/%s/" % rid)
     assert deleted.status_code == 204 and deleted.content == b""
 
@@ -803,8 +985,7 @@ def test_alert_rule_post_requires_fields_and_pdp_settings(api):
 def test_alert_rules_page_by_cursor_only(api):
     made = set()
     for n in range(25):
-        response = api.post("/alert_rules/", json={"schedule": None, "http_destinations": [],
-                                                   "filter_criteria": {"alert_type__in": ["connection_state"]}})
+        response = api.post("/alert_rules/", json={"schedule": None, "http_destinations": [], "filter_criteria": {"alert_type__in": ["connection_state"]}})
         made.add(response.json()["alert_config_id"])
     seen, url = [], "/alert_rules/?limit=10"
     while url:
@@ -814,17 +995,18 @@ def test_alert_rules_page_by_cursor_only(api):
         url = body["meta"]["next"]
     assert len(seen) == len(set(seen)) and made <= set(seen)
     # offset is not supported (L203-211): it is ignored, the first page comes back
-    assert api.get("/alert_rules/", params={"limit": 10, "offset": 10}).json()["data"] == \
-        api.get("/alert_rules/", params={"limit": 10}).json()["data"]
+    assert api.get("/alert_rules/", params={"limit": 10, "offset": 10}).json()["data"] == api.get("/alert_rules/", params={"limit": 10}).json()["data"]
 
 
 # ---- the read-only resources ------------------------------------------------------------------
 
+
 def test_products_example(api):
     # L5205-5222, verbatim (product 29 is the doc's AER3150)
-    assert api.get("/products/", params={"id": 29}).json() == {"data": [{
-        "device_type": "router", "id": "29", "name": "AER3150", "resource_url": base(api) + "products/29/",
-        "series": 3}], "meta": {"limit": 20, "next": None, "offset": 0, "previous": None}}
+    assert api.get("/products/", params={"id": 29}).json() == {
+        "data": [{"device_type": "router", "id": "29", "name": "AER3150", "resource_url": base(api) + "products/29/", "series": 3}],
+        "meta": {"limit": 20, "next": None, "offset": 0, "previous": None},
+    }
 
 
 def test_firmwares_and_default_configuration(api):
@@ -847,14 +1029,16 @@ def test_net_devices_of_a_router(api):
 
 
 def test_disabled_wan_rule_disconnects_its_modem(api):
-    r = next(x for x in api.get("/routers/", params={"state": "online", "limit": 500}).json()["data"]
-             if x["group"] is None and first(api, "/products/", id=id_of(x["product"]))["name"] in ("IBR900", "E300"))
+    r = next(
+        x
+        for x in api.get("/routers/", params={"state": "online", "limit": 500}).json()["data"]
+        if x["group"] is None and first(api, "/products/", id=id_of(x["product"]))["name"] in ("IBR900", "E300")
+    )
     url = "/configuration_managers/%s/" % cm_of(api, r["id"])["id"]
     rule = "00000002-a81d-3590-93ca-8b1fcfeb8e14"  # the LTE rule (L9780)
     api.patch(url, json={"configuration": [{"wan": {"rules2": {rule: {"_id_": rule, "disabled": True}}}}, []]})
     wait_for(lambda: api.get(url).json()["synched"])
-    modem = next(nd for nd in api.get("/net_devices/", params={"router": r["id"]}).json()["data"]
-                 if nd["type"] == "mdm")
+    modem = next(nd for nd in api.get("/net_devices/", params={"router": r["id"]}).json()["data"] if nd["type"] == "mdm")
     assert modem["connection_state"] == "disconnected"
 
 

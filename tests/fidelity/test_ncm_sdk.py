@@ -19,8 +19,7 @@ ncm = pytest.importorskip("ncm")
 
 SIM_FLEET = 30
 SIM_SETTINGS = {"ncm_sync_seconds": 0.2, "ncm_reboot_seconds": 0.5, "ncm_reboot_delay": 0.05}
-KEYS = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key",
-        "X-ECM-API-ID": "sim-ecm-id", "X-ECM-API-KEY": "sim-ecm-key"}
+KEYS = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key", "X-ECM-API-ID": "sim-ecm-id", "X-ECM-API-KEY": "sim-ecm-key"}
 
 
 class Recorder(logging.Handler):
@@ -45,12 +44,10 @@ def client(reset_simulator, recorder):
     logger.setLevel(logging.DEBUG)
     logger.handlers = [recorder]
     logger.propagate = False
-    sdk = ncm.NcmClientv2(api_keys=dict(KEYS), base_url=reset_simulator.url + "/api/v2", logger=logger,
-                          retries=0)
+    sdk = ncm.NcmClientv2(api_keys=dict(KEYS), base_url=reset_simulator.url + "/api/v2", logger=logger, retries=0)
     yield sdk
     # Nothing the SDK did may have been an error or an unexpected status.
-    problems = [r.getMessage() for r in recorder.records
-                if r.levelno >= logging.ERROR or r.getMessage().startswith("HTTP Status Code")]
+    problems = [r.getMessage() for r in recorder.records if r.levelno >= logging.ERROR or r.getMessage().startswith("HTTP Status Code")]
     assert problems == []
 
 
@@ -87,8 +84,7 @@ def test_group_create_rename_delete(client, raw):
     assert renamed["name"] == "SDK Group Renamed"
     assert client.get_group_by_id(group["id"])["name"] == "SDK Group Renamed"
     client.patch_group_configuration(group["id"], {"configuration": [{"system": {"gps": {"enabled": True}}}, []]})
-    assert client.get_groups(id=group["id"], fields="configuration")[0] == {
-        "configuration": [{"system": {"gps": {"enabled": True}}}, []]}
+    assert client.get_groups(id=group["id"], fields="configuration")[0] == {"configuration": [{"system": {"gps": {"enabled": True}}}, []]}
     # Move an IBR900 in (the SDK sends the production host in the URL) and out again.
     router = next(r for r in client.get_routers() if r["product"] == group["product"])
     moved = client.assign_router_to_group(router["id"], group["id"])
@@ -111,8 +107,7 @@ def test_patch_and_put_router_configuration(client):
     assert cm_id == client.get_configuration_managers(router=router["id"])[0]["id"]
     reply = client.put_configuration_managers(router["id"], {"configuration": [{"system": {"timezone": "UTC"}}, []]})
     assert '"configuration"' in reply  # PUT ?fields=configuration echoes the configuration
-    assert client.get_configuration_managers(router=router["id"])[0]["configuration"] == [
-        {"system": {"timezone": "UTC"}}, []]
+    assert client.get_configuration_managers(router=router["id"])[0]["configuration"] == [{"system": {"timezone": "UTC"}}, []]
 
 
 def test_reboot_router_and_group(client, raw):
@@ -135,5 +130,4 @@ def test_reboot_router_and_group(client, raw):
 def test_sdk_reads_cp_base_url_from_the_environment(reset_simulator, monkeypatch):
     monkeypatch.setenv("CP_BASE_URL", reset_simulator.url + "/api/v2")
     sdk = ncm.NcmClientv2(api_keys=dict(KEYS), log_events=False, retries=0)
-    assert len(sdk.get_products()) == len(httpx.get(reset_simulator.url + "/api/v2/products/?limit=500",
-                                                    headers=KEYS).json()["data"])
+    assert len(sdk.get_products()) == len(httpx.get(reset_simulator.url + "/api/v2/products/?limit=500", headers=KEYS).json()["data"])

@@ -34,7 +34,7 @@ def doc_lines(path, first, last):
     if not os.path.exists(path):
         pytest.skip("vendor document not found: %s" % path)
     with open(path, encoding="utf-8") as handle:
-        return handle.read().split("\n")[first - 1:last]
+        return handle.read().split("\n")[first - 1 : last]
 
 
 def doc_json(first, last, path=ROUTER_DOC):
@@ -190,8 +190,7 @@ def test_sessions_are_limited_until_one_logs_out(sim, serials):
 def test_read_only_user_cannot_write(viewer, admin):
     before = admin.ok("get", "config.ssid.profile")
     assert_fail(viewer.post("config.ssid.profile", {"action": "update", "id": 1, "name": "Hacked"}), 403)
-    assert_fail(viewer.post("config.wan.connection.priority", {"instantActive": True,
-                                                               "list": [{"connId": 1, "priority": 2}]}), 403)
+    assert_fail(viewer.post("config.wan.connection.priority", {"instantActive": True, "list": [{"connId": 1, "priority": 2}]}), 403)
     for name in ("cmd.config.apply", "cmd.config.discard", "cmd.system.reboot"):
         assert_fail(viewer.post(name), 403)
     assert_fail(viewer.post("cmd.ap", {"enable": False}), 403)
@@ -227,8 +226,7 @@ def test_token_grant_example_and_access_token(sim, admin):
     client = admin.ok("post", "auth.client", {"action": "add", "name": "Client 2", "scope": "api"})
     anonymous = RouterApi(sim.url, admin.serial)
     try:
-        grant = anonymous.post("auth.token.grant", {"clientId": client["clientId"],
-                                                    "clientSecret": client["clientSecret"], "scope": "api"})
+        grant = anonymous.post("auth.token.grant", {"clientId": client["clientId"], "clientSecret": client["clientSecret"], "scope": "api"})
         assert_like(grant, doc_json(539, 547))  # R:L535-547
         token = grant["response"]
         assert token["authorizationType"] == 3 and token["scope"] == "api" and token["expiresIn"] == 172800
@@ -241,8 +239,7 @@ def test_token_grant_example_and_access_token(sim, admin):
         assert_like(tokens, doc_json(479, 491))
         assert [t["accessToken"] for t in tokens["response"]] == [token["accessToken"]]
         # self revoke (R:L553), then the token is dead
-        assert anonymous.post("auth.token.revoke", {"accessToken": token["accessToken"]},
-                              accessToken=token["accessToken"]) == doc_json(568, 570)
+        assert anonymous.post("auth.token.revoke", {"accessToken": token["accessToken"]}, accessToken=token["accessToken"]) == doc_json(568, 570)
         assert_fail(anonymous.get("status.wan.connection", accessToken=token["accessToken"]), 401)
         assert_fail(anonymous.post("auth.token.grant", {"clientId": client["clientId"], "clientSecret": "x" * 32}), 401)
     finally:
@@ -258,8 +255,7 @@ def test_read_only_token_cannot_write(sim, admin):
         token = anonymous.ok("post", "auth.token.grant", secret)
         assert token["scope"] == "api.read-only"
         assert anonymous.ok("get", "config.ssid.profile", accessToken=token["accessToken"])["order"] == [1, 2]
-        assert_fail(anonymous.post("config.ssid.profile", {"action": "update", "id": 1, "enable": False},
-                                   accessToken=token["accessToken"]), 403)
+        assert_fail(anonymous.post("config.ssid.profile", {"action": "update", "id": 1, "enable": False}, accessToken=token["accessToken"]), 403)
     finally:
         anonymous.close()
 
@@ -303,9 +299,19 @@ def test_ssid_profile_update_example_is_pending_until_apply(sim, admin):
     assert state["pending"] is False and state["running"]["ssid"]["1"]["key"] == "thisIsNewPassword"
 
 
-@pytest.mark.parametrize("key, good", [
-    ("a" * 7, False), ("a" * 8, True), ("a" * 63, True), ("a" * 64, True), ("g" * 64, False),
-    ("0123456789abcdefABCDEF" * 2 + "0" * 20, True), ("a" * 65, False), (12345678, False)])
+@pytest.mark.parametrize(
+    "key, good",
+    [
+        ("a" * 7, False),
+        ("a" * 8, True),
+        ("a" * 63, True),
+        ("a" * 64, True),
+        ("g" * 64, False),
+        ("0123456789abcdefABCDEF" * 2 + "0" * 20, True),
+        ("a" * 65, False),
+        (12345678, False),
+    ],
+)
 def test_ssid_key_length_rule(admin, key, good):
     # R:L1306-1307 "The length must between 8 and 63 or HEX in 64"
     body = admin.post("config.ssid.profile", {"action": "update", "id": 1, "security": {"wpa2Personal": {"key": key}}})
@@ -328,12 +334,10 @@ def test_ssid_update_rules(admin):
     assert_fail(update(security={"policy": "WEP"}), 400)
     # R:L1302-1303: fastTransition "cannot be set in WPA/WPA2 Personal"
     assert_fail(update(security={"wpaWpa2Personal": {"fastTransition": True}}), 400)
-    changed = update(name="Visitors", broadcast=False, vlanId=0,
-                     security={"policy": "WPA2 Personal", "wpa2Personal": {"fastTransition": True}})
+    changed = update(name="Visitors", broadcast=False, vlanId=0, security={"policy": "WPA2 Personal", "wpa2Personal": {"fastTransition": True}})
     profile = changed["response"]["2"]
     assert profile["name"] == "Visitors" and profile["broadcast"] is False and "vlanId" not in profile
-    assert profile["security"] == {"policy": "WPA2 Personal",
-                                   "wpa2Personal": {"fastTransition": True, "key": profile["security"]["wpa2Personal"]["key"]}}
+    assert profile["security"] == {"policy": "WPA2 Personal", "wpa2Personal": {"fastTransition": True, "key": profile["security"]["wpa2Personal"]["key"]}}
     assert profile["enable"] is True  # "Only given information will be affect" (R:L1264)
 
 
@@ -353,11 +357,13 @@ def test_incontrol_managed_profile_is_read_only_here(sim, serials):
 
 
 def test_wan_priority_example_instant(admin):
-    body = admin.post("config.wan.connection.priority", {"instantActive": True, "list": [
-        {"connId": 1, "priority": 1}, {"connId": 2, "priority": 2}]})  # R:L1446-1447
-    assert body == {"stat": "ok", "response": {"1": {"name": "WAN 1", "priority": 1, "enable": True},
-                                               "2": {"name": "WAN 2", "priority": 2, "enable": True},
-                                               "order": [1, 2]}}
+    body = admin.post(
+        "config.wan.connection.priority", {"instantActive": True, "list": [{"connId": 1, "priority": 1}, {"connId": 2, "priority": 2}]}
+    )  # R:L1446-1447
+    assert body == {
+        "stat": "ok",
+        "response": {"1": {"name": "WAN 1", "priority": 1, "enable": True}, "2": {"name": "WAN 2", "priority": 2, "enable": True}, "order": [1, 2]},
+    }
     assert_like(body, doc_json(1450, 1468))
     moved = admin.post("config.wan.connection.priority", {"instantActive": True, "list": [{"connId": 3, "priority": 1}]})
     assert moved["response"] == {"3": {"name": "Cellular", "priority": 1, "enable": True}, "order": [3]}
@@ -380,8 +386,11 @@ def test_wan_priority_pending_apply_and_discard(sim, admin):
     assert sim.state()["peplink"]["routers"][admin.serial]["pending"] is False
     admin.ok("post", "cmd.config.apply")
     assert priorities() == before  # discarded, so nothing to apply
-    admin.ok("post", "config.wan.connection.priority", {"instantActive": "false", "list": [
-        {"connId": 1, "priority": 2}, {"connId": 4, "enable": True, "priority": 1}]})
+    admin.ok(
+        "post",
+        "config.wan.connection.priority",
+        {"instantActive": "false", "list": [{"connId": 1, "priority": 2}, {"connId": 4, "enable": True, "priority": 1}]},
+    )
     assert priorities() == before
     admin.ok("post", "cmd.config.apply")
     assert priorities() == {1: 2, 2: 2, 3: 2, 4: 1}

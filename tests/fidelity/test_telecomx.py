@@ -23,9 +23,9 @@ from starlette.applications import Starlette
 from tests.simulator import telecomx
 from tests.simulator.seed import Fleet
 
-FLEET = 30          # devices per platform in the simulator process
-STEP = 0.6          # provisioning and deletion time in the simulator process (seconds)
-SIM_FLEET = FLEET   # read by conftest.py's `simulator` fixture
+FLEET = 30  # devices per platform in the simulator process
+STEP = 0.6  # provisioning and deletion time in the simulator process (seconds)
+SIM_FLEET = FLEET  # read by conftest.py's `simulator` fixture
 SIM_SETTINGS = {"telecomx_provision_seconds": STEP, "telecomx_delete_seconds": STEP}
 MANAGER, VIEWER, PASSWORD = "manager@example.com", "viewer@example.com", "sim-password"
 XVS200, XVS700, XM100, XS108 = ("66a1f3c0a0a0a0a0a000000%d" % n for n in range(1, 5))  # the seed's models
@@ -41,25 +41,91 @@ CREATE_EXAMPLE = {
     "serialNumber": "484t563tyehfcu38hcnb4",
     "mvnoAccount": "12345678901234567890DDDD",
     "notes": "Note about device",
-    "wifi": {"enabled": True, "ssid": "SkyNet", "password": "JohnConner", "enabled5G": True,
-             "ssid5G": "Need4Speed", "password5G": "SarahConner", "enabled6G": False, "ssid6G": None,
-             "password6G": None, "bandsteering": False},
-    "dhcp": {"enable": True, "ipPoolStart": "192.168.0.100", "ipPoolEnd": "192.168.0.200", "leaseTime": 10,
-             "primaryDnsServer": "8.8.8.8",
-             "reservedClients": [{"mac": "123456789013", "ip": "192.168.0.10", "enable": True, "id": "r8jf84fv"}]},
+    "wifi": {
+        "enabled": True,
+        "ssid": "SkyNet",
+        "password": "JohnConner",
+        "enabled5G": True,
+        "ssid5G": "Need4Speed",
+        "password5G": "SarahConner",
+        "enabled6G": False,
+        "ssid6G": None,
+        "password6G": None,
+        "bandsteering": False,
+    },
+    "dhcp": {
+        "enable": True,
+        "ipPoolStart": "192.168.0.100",
+        "ipPoolEnd": "192.168.0.200",
+        "leaseTime": 10,
+        "primaryDnsServer": "8.8.8.8",
+        "reservedClients": [{"mac": "123456789013", "ip": "192.168.0.10", "enable": True, "id": "r8jf84fv"}],
+    },
 }
 # create.txt:L93-151: the reply's top-level properties and status properties.
-DEVICE_KEYS = {"_id", "state", "name", "model", "modelType", "modelBrand", "modelDescription", "modelPicture",
-               "customer", "macAddress", "serialNumber", "mvnoAccount", "jobs", "notes", "wifi", "dhcp", "status"}
-STATUS_KEYS = {"provisioned", "lastComm", "online", "lanIp", "subnetMask", "gateway", "wanIp", "publicIp",
-               "upTime", "dns", "dns2", "ipv6", "ipv6Dns", "ipv6Dns2", "simStatus", "networkType",
-               "signalStrength", "ssSingnalStrength", "uplinkRate", "downlinkRate", "connectionTime"}
+DEVICE_KEYS = {
+    "_id",
+    "state",
+    "name",
+    "model",
+    "modelType",
+    "modelBrand",
+    "modelDescription",
+    "modelPicture",
+    "customer",
+    "macAddress",
+    "serialNumber",
+    "mvnoAccount",
+    "jobs",
+    "notes",
+    "wifi",
+    "dhcp",
+    "status",
+}
+STATUS_KEYS = {
+    "provisioned",
+    "lastComm",
+    "online",
+    "lanIp",
+    "subnetMask",
+    "gateway",
+    "wanIp",
+    "publicIp",
+    "upTime",
+    "dns",
+    "dns2",
+    "ipv6",
+    "ipv6Dns",
+    "ipv6Dns2",
+    "simStatus",
+    "networkType",
+    "signalStrength",
+    "ssSingnalStrength",
+    "uplinkRate",
+    "downlinkRate",
+    "connectionTime",
+}
 # btd.md:L201: the condensed list item.
-CONDENSED_KEYS = {"_id", "state", "name", "model", "modelType", "modelBrand", "modelPicture", "macAddress", "jobs",
-                  "wifiEnabled", "dhcpEnabled", "provisioned", "lastComm", "online"}
+CONDENSED_KEYS = {
+    "_id",
+    "state",
+    "name",
+    "model",
+    "modelType",
+    "modelBrand",
+    "modelPicture",
+    "macAddress",
+    "jobs",
+    "wifiEnabled",
+    "dhcpEnabled",
+    "provisioned",
+    "lastComm",
+    "online",
+}
 
 
 # ---- fixtures ---------------------------------------------------------------------------
+
 
 @pytest.fixture
 def tx(reset_simulator):
@@ -83,9 +149,9 @@ class Api(object):
         return self.login(username)["token"]
 
     def call(self, method, path, token, body=None, **params):
-        return self.http.request(method, path, params=dict(params, token=token),
-                                 content=None if body is None else json.dumps(body),
-                                 headers={"content-type": "application/json"})
+        return self.http.request(
+            method, path, params=dict(params, token=token), content=None if body is None else json.dumps(body), headers={"content-type": "application/json"}
+        )
 
     def devices(self, token, **params):
         reply = self.call("GET", "/network/device", token, **params)
@@ -130,8 +196,7 @@ class Clock(object):
 
     def __init__(self, size=5, **settings):
         self.now = 1750000000.0
-        self.world = types.SimpleNamespace(seed=Fleet(name="fleet", size=size, settings=settings),
-                                           now=lambda: self.now)
+        self.world = types.SimpleNamespace(seed=Fleet(name="fleet", size=size, settings=settings), now=lambda: self.now)
         self.world.telecomx = telecomx.State(self.world)
         self.app = Starlette(routes=telecomx.routes())
         self.app.state.world = self.world
@@ -141,6 +206,7 @@ class Clock(object):
             transport = httpx.ASGITransport(app=self.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://telecomx.test") as client:
                 return await client.request(method, path, **kwargs)
+
         return asyncio.run(send())
 
     def login(self, **body):
@@ -149,22 +215,21 @@ class Clock(object):
 
 # ---- auth ---------------------------------------------------------------------------------
 
+
 def test_login_post_and_get(tx):
     reply = tx.login()
-    assert reply["expiresInMinutes"] == 15 and reply["accessLevel"] == "MANAGER"    # btd.md:L161-162
+    assert reply["expiresInMinutes"] == 15 and reply["accessLevel"] == "MANAGER"  # btd.md:L161-162
     assert len(reply["employee"]) == 24 and len(reply["customer"]) == 24 and reply["token"]
     viewer = tx.http.get("/auth/login", params={"username": VIEWER, "password": PASSWORD})  # btd.md:L151
     assert viewer.status_code == 200 and viewer.json()["accessLevel"] == "VIEWER"
     assert viewer.json()["customer"] == reply["customer"] and viewer.json()["employee"] != reply["employee"]
-    assert tx.login(persist=True)["expiresInMinutes"] == -1                        # btd.md:L158, L161
+    assert tx.login(persist=True)["expiresInMinutes"] == -1  # btd.md:L158, L161
     assert tx.devices(viewer.json()["token"])["total"] == FLEET
 
 
 def test_login_rejects_bad_credentials(tx):
-    assert_error(tx.http.post("/auth/login", json={"username": MANAGER, "password": "wrong"}), 401,
-                 "credentials_invalid")
-    assert_error(tx.http.post("/auth/login", json={"username": "nobody@example.com", "password": PASSWORD}),
-                 401, "credentials_invalid")
+    assert_error(tx.http.post("/auth/login", json={"username": MANAGER, "password": "wrong"}), 401, "credentials_invalid")
+    assert_error(tx.http.post("/auth/login", json={"username": "nobody@example.com", "password": PASSWORD}), 401, "credentials_invalid")
     assert_error(tx.http.post("/auth/login", content=b"{not json"), 400, "bad_request")
 
 
@@ -173,8 +238,7 @@ def test_token_is_required_and_checked(tx):
     assert_error(tx.call("GET", "/network/device", "f" * 40), 401, "credentials_invalid")
     # An Authorization header is not a documented way to present the token (btd.md:L171).
     token = tx.token()
-    assert_error(tx.http.get("/network/device", headers={"Authorization": "Bearer " + token}), 401,
-                 "credentials_invalid")
+    assert_error(tx.http.get("/network/device", headers={"Authorization": "Bearer " + token}), 401, "credentials_invalid")
 
 
 def test_cookie_only_when_asked_for(tx):
@@ -187,8 +251,7 @@ def test_cookie_only_when_asked_for(tx):
 def test_validate_token(tx):
     login = tx.login(VIEWER)
     reply = tx.call("GET", "/auth/validateToken", login["token"]).json()
-    assert reply == {"success": True, "employee": login["employee"], "customer": login["customer"],
-                     "accessLevel": "VIEWER"}
+    assert reply == {"success": True, "employee": login["employee"], "customer": login["customer"], "accessLevel": "VIEWER"}
     extended = tx.call("GET", "/auth/validateToken", login["token"], extend="true").json()
     assert extended["name"] and extended["customerName"] and extended["success"] is True
     assert tx.call("GET", "/auth/validateToken", login["token"], simple="true").status_code == 200
@@ -200,7 +263,7 @@ def test_logout_kills_every_token_of_the_user(tx):
     first, second, viewer = tx.token(), tx.token(), tx.token(VIEWER)
     persistent = tx.login(persist=True)["token"]
     reply = tx.call("GET", "/auth/logout", second)
-    assert reply.status_code == 200 and reply.json() == {"success": True}           # btd.md:L178
+    assert reply.status_code == 200 and reply.json() == {"success": True}  # btd.md:L178
     for token in (first, second, persistent):
         assert_error(tx.call("GET", "/network/device", token), 401, "credentials_invalid")
     assert tx.devices(viewer)["total"] == FLEET  # another user's session survives
@@ -228,6 +291,7 @@ def test_token_lifetime_is_15_minutes_from_login():
 
 # ---- list, get, models ---------------------------------------------------------------------
 
+
 def test_paging_returns_every_device_exactly_once(tx):
     token = tx.token(VIEWER)
     first = tx.devices(token)
@@ -252,7 +316,7 @@ def test_limit_is_capped_at_500(tx):
 def test_condensed_and_full_items(tx):
     token = tx.token()
     condensed = tx.devices(token, limit=1)["networkDevices"][0]
-    assert set(condensed) == CONDENSED_KEYS                                    # btd.md:L201
+    assert set(condensed) == CONDENSED_KEYS  # btd.md:L201
     assert condensed["state"] == "ACTIVE" and condensed["jobs"] == 0 and condensed["provisioned"] is True
     assert condensed["wifiEnabled"] is True and condensed["dhcpEnabled"] is True
     full = tx.devices(token, limit=1, full="true")["networkDevices"][0]
@@ -284,8 +348,7 @@ def test_model_list(tx):
     reply = tx.call("GET", "/network/device/model", tx.token(VIEWER)).json()
     assert (reply["offset"], reply["limit"], reply["total"]) == (0, 100, 4)
     models = dict((model["_id"], model) for model in reply["networkDevices"])  # the documented key (btd.md:L225)
-    assert models[XVS200]["capabilities"] == {"wifi": True, "wifi2G": True, "wifi5G": True, "wifi6G": False,
-                                              "simSupport": True}
+    assert models[XVS200]["capabilities"] == {"wifi": True, "wifi2G": True, "wifi5G": True, "wifi6G": False, "simSupport": True}
     assert models[XVS700]["capabilities"]["wifi6G"] is True
     assert models[XS108]["type"] == "SWITCH" and models[XS108]["capabilities"]["wifi"] is False
     assert set(models[XM100]) == {"_id", "brand", "name", "type", "picture", "description", "capabilities"}
@@ -293,6 +356,7 @@ def test_model_list(tx):
 
 
 # ---- create, update, provisioning, delete -----------------------------------------------------
+
 
 def test_create_replays_the_documented_example(tx):
     login = tx.login()
@@ -303,8 +367,7 @@ def test_create_replays_the_documented_example(tx):
     # The reply's documented values (create.txt:L157-198) that come from the request and the model.
     for key in ("name", "model", "customer", "macAddress", "serialNumber", "mvnoAccount", "notes", "wifi", "dhcp"):
         assert device[key] == body[key], key
-    assert (device["modelType"], device["modelBrand"], device["modelDescription"]) == (
-        "ROUTER", "TP-LINK", "5G router with 2.4/5GHz wifi and 3 ethernet ports")
+    assert (device["modelType"], device["modelBrand"], device["modelDescription"]) == ("ROUTER", "TP-LINK", "5G router with 2.4/5GHz wifi and 3 ethernet ports")
     assert len(device["_id"]) == 24 and set(device) == DEVICE_KEYS
     # Provisioning starts: jobs in progress, not provisioned yet (create.txt:L95, L106, L131).
     assert (device["state"], device["jobs"], device["status"]["provisioned"]) == ("PROVISIONING", 1, False)
@@ -322,9 +385,17 @@ def test_create_without_wifi_dhcp_and_defaults(tx):
     assert device["customer"] == login["customer"]  # the user's own customer by default
     assert device["macAddress"] == "aabbccddeeff" and device["wifi"] is None and device["dhcp"] is None
     assert "serialNumber" not in device and "notes" not in device  # no value: omitted (create.txt:L153)
-    body = {"name": "r", "model": XVS200, "macAddress": "AABBCCDDEE00",
-            "dhcp": {"enable": True, "ipPoolStart": "10.0.0.10", "ipPoolEnd": "10.0.0.20",
-                     "reservedClients": [{"mac": "AABBCCDDEE01", "ip": "10.0.0.5", "enable": "false"}]}}
+    body = {
+        "name": "r",
+        "model": XVS200,
+        "macAddress": "AABBCCDDEE00",
+        "dhcp": {
+            "enable": True,
+            "ipPoolStart": "10.0.0.10",
+            "ipPoolEnd": "10.0.0.20",
+            "reservedClients": [{"mac": "AABBCCDDEE01", "ip": "10.0.0.5", "enable": "false"}],
+        },
+    }
     client = tx.call("POST", "/network/device", login["token"], body).json()["dhcp"]["reservedClients"][0]
     # `enable` typed String in the table, boolean in the example (create.txt:L49 vs L84): a boolean comes back.
     assert client["enable"] is False and client["mac"] == "aabbccddee01" and len(client["id"]) == 8
@@ -337,16 +408,16 @@ def test_create_validation(tx):
     def create(**changes):
         return tx.call("POST", "/network/device", token, dict(create_body(customer), **changes))
 
-    assert_error(create(customer="12345678901234567890CCCC"), 404, "customer")       # create.txt:L229
+    assert_error(create(customer="12345678901234567890CCCC"), 404, "customer")  # create.txt:L229
     assert_error(create(customer=OTHER_CUSTOMER), 403, "access_denied")
-    assert_error(create(model="12345678901234567890AAAA"), 409, "type")              # not a known model
+    assert_error(create(model="12345678901234567890AAAA"), 409, "type")  # not a known model
     assert_error(create(name=None), 400, "name")
     assert_error(create(macAddress="12:34:56:78:90:12"), 400, "macAddress")
     assert_error(create(notes=5), 409, "type")
-    assert_error(create(status={"online": True}), 400, "status")                     # read-only (create.txt:L130)
+    assert_error(create(status={"online": True}), 400, "status")  # read-only (create.txt:L130)
     assert_error(create(wifi=dict(CREATE_EXAMPLE["wifi"], enabled="yes")), 409, "type")
     assert_error(create(wifi=dict(CREATE_EXAMPLE["wifi"], enabled6G=True, ssid6G="six")), 409, "type")  # no 6GHz
-    assert_error(create(model=XS108), 409, "type")                                   # a switch has no wifi
+    assert_error(create(model=XS108), 409, "type")  # a switch has no wifi
     assert_error(create(wifi=dict(CREATE_EXAMPLE["wifi"], password="short")), 400, "wifi.password")
     assert_error(create(dhcp=dict(CREATE_EXAMPLE["dhcp"], ipPoolStart="192.168.0.300")), 400, "dhcp.ipPoolStart")
     assert_error(create(dhcp=dict(CREATE_EXAMPLE["dhcp"], leaseTime="10")), 409, "type")
@@ -362,14 +433,12 @@ def test_duplicate_mac_is_422(tx):
     existing = tx.devices(login["token"], limit=1)["networkDevices"][0]["macAddress"]
     body = create_body(login["customer"], macAddress=existing.upper())  # MACs compare case-insensitively
     reply = tx.call("POST", "/network/device", login["token"], body)
-    assert_error(reply, 422, "macAddress")                                           # create.txt:L230
+    assert_error(reply, 422, "macAddress")  # create.txt:L230
     assert tx.call("POST", "/network/device", login["token"], create_body(login["customer"])).status_code == 200
-    assert_error(tx.call("POST", "/network/device", login["token"], create_body(login["customer"], name="again")),
-                 422, "macAddress")
+    assert_error(tx.call("POST", "/network/device", login["token"], create_body(login["customer"], name="again")), 422, "macAddress")
     # The other customer's device counts too: a MAC is in use platform-wide.
     foreign = "02c0de%06x" % (FLEET + 1)
-    assert_error(tx.call("POST", "/network/device", login["token"], create_body(login["customer"], macAddress=foreign)),
-                 422, "macAddress")
+    assert_error(tx.call("POST", "/network/device", login["token"], create_body(login["customer"], macAddress=foreign)), 422, "macAddress")
     assert tx.devices(login["token"])["total"] == FLEET + 1
 
 
@@ -399,7 +468,7 @@ def test_update_refuses_the_example_body_and_bad_values(tx):
     # The page's literal example uses `network.wireless`, not in its own table (update.txt:L40 vs L16-26).
     literal = {"name": "My Primary Router", "network": {"wireless": {"ssid": "SkyNet", "password": "1NT3RN3T!"}}}
     assert_error(tx.call("POST", path, token, literal), 400, "network")
-    assert_error(tx.call("POST", path, token, {"model": XVS700}), 400, "model")        # not updatable
+    assert_error(tx.call("POST", path, token, {"model": XVS700}), 400, "model")  # not updatable
     assert_error(tx.call("POST", path, token, {"wifi": {"enabled6G": True, "ssid6G": "x"}}), 409, "type")
     assert_error(tx.call("POST", path, token, {"dhcp": {"enable": "yes"}}), 409, "type")
     taken = tx.devices(token, offset=1, limit=1)["networkDevices"][0]["macAddress"]
@@ -461,6 +530,7 @@ def test_state_dump(tx, simulator):
 
 
 # ---- scale and the module contract ---------------------------------------------------------------
+
 
 def test_ten_thousand_devices_build_and_list_fast():
     started = time.perf_counter()

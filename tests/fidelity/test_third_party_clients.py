@@ -19,9 +19,26 @@ ncm = test_ncm.api  # fixture: an httpx client of NCM v2 with the admin keys
 
 SIM_FLEET = 12
 SIGNAL_FIELDS = {  # L4530-4548, and the example record L4615-4635
-    "cinr", "created_at", "created_at_timeuuid", "dbm", "ecio", "net_device", "rsrp", "rsrp5g", "rsrp5g_highband",
-    "rsrq", "rsrq5g", "rsrq5g_highband", "rssi", "rssnr", "signal_percent", "sinr", "sinr5g", "sinr5g_highband",
-    "uptime"}
+    "cinr",
+    "created_at",
+    "created_at_timeuuid",
+    "dbm",
+    "ecio",
+    "net_device",
+    "rsrp",
+    "rsrp5g",
+    "rsrp5g_highband",
+    "rsrq",
+    "rsrq5g",
+    "rsrq5g_highband",
+    "rssi",
+    "rssnr",
+    "signal_percent",
+    "sinr",
+    "sinr5g",
+    "sinr5g_highband",
+    "uptime",
+}
 
 
 def serials(sim):
@@ -83,11 +100,9 @@ def test_router_info_location(sim):
 
 def test_router_location_is_the_incontrol_location(sim):
     """One world: a router's GPS fix is where InControl shows the device."""
-    serial = next(s for s in serials(sim)
-                  if aiopeplink_session(sim, s).get("/api/info.location").json()["response"].get("location"))
+    serial = next(s for s in serials(sim) if aiopeplink_session(sim, s).get("/api/info.location").json()["response"].get("location"))
     location = aiopeplink_session(sim, serial).get("/api/info.location").json()["response"]["location"]
-    token = httpx.post(sim.url + "/api/oauth2/token", data={
-        "client_id": "sim-client", "client_secret": "sim-secret", "grant_type": "client_credentials"})
+    token = httpx.post(sim.url + "/api/oauth2/token", data={"client_id": "sim-client", "client_secret": "sim-secret", "grant_type": "client_credentials"})
     headers = {"Authorization": "Bearer %s" % token.json()["access_token"]}
     devices = httpx.get(sim.url + "/rest/o/oSIM01/d", headers=headers).json()["data"]
     device = next(d for d in devices if d["sn"] == serial)
@@ -149,17 +164,19 @@ def test_usage_and_stream_samples(ncm):
     usage = ncm.get("/net_device_usage_samples/", params={"net_device": nd["id"]}).json()
     assert set(usage["meta"]) == {"limit", "next"}  # L4730-4734
     assert len(usage["data"]) == 3
-    assert all(set(row) == {"bytes_in", "bytes_out", "created_at", "created_at_timeuuid", "net_device", "period",
-                            "uptime"} and row["bytes_in"] > 0 and row["period"] > 3000 for row in usage["data"])
+    assert all(
+        set(row) == {"bytes_in", "bytes_out", "created_at", "created_at_timeuuid", "net_device", "period", "uptime"}
+        and row["bytes_in"] > 0
+        and row["period"] > 3000
+        for row in usage["data"]
+    )
     router_id = nd["router"].rstrip("/").rsplit("/", 1)[1]
     stream = ncm.get("/router_stream_usage_samples/", params={"router__in": router_id}).json()["data"]
     assert len(stream) == 3 and all(row["router"] == nd["router"] for row in stream)
-    assert set(stream[0]) == {"bytes_in", "bytes_out", "created_at", "created_at_timeuuid", "period", "router",
-                              "uptime"}  # L6044-6052
+    assert set(stream[0]) == {"bytes_in", "bytes_out", "created_at", "created_at_timeuuid", "period", "router", "uptime"}  # L6044-6052
     # netcloudapi sends created_at__gt as str(datetime) ("2023-11-14 20:13:20+00:00", '+' encoded by requests)
     newest = stream[0]["created_at"]
-    later = ncm.get("/router_stream_usage_samples/", params={"router": router_id,
-                                                             "created_at__gt": newest.replace("T", " ")})
+    later = ncm.get("/router_stream_usage_samples/", params={"router": router_id, "created_at__gt": newest.replace("T", " ")})
     assert later.status_code == 200 and later.json()["data"] == []
     older = ncm.get("/router_stream_usage_samples/", params={"router": router_id, "created_at__lt": newest})
     assert older.json()["data"] == stream[1:]
@@ -192,8 +209,7 @@ def test_router_logs_need_a_router(ncm):
     assert set(logs["meta"]) == {"count", "limit", "next", "offset", "previous"}  # L5806-5812
     assert logs["meta"]["count"] == 3 and "offset=3" in logs["meta"]["next"]
     first = logs["data"][0]
-    assert set(first) == {"created_at", "created_at_timeuuid", "exception", "level", "message", "reported_at",
-                          "router", "sequence", "source"}
+    assert set(first) == {"created_at", "created_at_timeuuid", "exception", "level", "message", "reported_at", "router", "sequence", "source"}
     assert first["created_at_timeuuid"].endswith("_0") and first["sequence"] == 0  # L5785-5790
     assert first["level"] in ("ALERT", "CRIT", "ERR", "WARNING", "NOTICE", "INFO", "DEBUG")  # L5760-5770
     # netcloudapi filters with router__in (the table lists `=` only): taken too
@@ -206,9 +222,30 @@ def test_router_logs_need_a_router(ncm):
 def test_net_device_metrics_as_documented(ncm):
     page = ncm.get("/net_device_metrics/", params={"limit": 500}).json()
     assert set(page["meta"]) == {"limit", "next", "offset", "previous"}  # offset paging (L4380)
-    keys = {"bmask_applied", "bytes_in", "bytes_out", "cell_id", "cinr", "dbm", "ecio", "id", "lac", "mcc", "mnc",
-            "net_device", "resource_url", "rsrp", "rsrq", "rssi", "rssnr", "service_type", "signal_strength", "sinr",
-            "tac", "update_ts"}  # L4482-4504
+    keys = {
+        "bmask_applied",
+        "bytes_in",
+        "bytes_out",
+        "cell_id",
+        "cinr",
+        "dbm",
+        "ecio",
+        "id",
+        "lac",
+        "mcc",
+        "mnc",
+        "net_device",
+        "resource_url",
+        "rsrp",
+        "rsrq",
+        "rssi",
+        "rssnr",
+        "service_type",
+        "signal_strength",
+        "sinr",
+        "tac",
+        "update_ts",
+    }  # L4482-4504
     assert all(set(row) == keys for row in page["data"])
     nds = list_all(ncm, "/net_devices/", limit=500)
     assert len(page["data"]) == len(nds)  # one per net_device
@@ -217,8 +254,7 @@ def test_net_device_metrics_as_documented(ncm):
     assert len(row) == 1 and row[0]["id"] == nd["id"] and row[0]["net_device"] == nd["resource_url"]
     assert row[0]["mcc"] + row[0]["mnc"] == nd["homecarrid"] and row[0]["service_type"] == "LTE"
     newest = ncm.get("/net_device_signal_samples/", params={"net_device": nd["id"], "limit": 1}).json()["data"][0]
-    assert (row[0]["rsrp"], row[0]["sinr"], row[0]["signal_strength"]) == (
-        newest["rsrp"], newest["sinr"], newest["signal_percent"])
+    assert (row[0]["rsrp"], row[0]["sinr"], row[0]["signal_strength"]) == (newest["rsrp"], newest["sinr"], newest["signal_percent"])
     assert ncm.get(row[0]["resource_url"]).json() == row[0]
     expanded = ncm.get("/net_device_metrics/", params={"net_device": nd["id"], "expand": "net_device"}).json()
     assert expanded["data"][0]["net_device"]["id"] == nd["id"]  # "Expansion is supported to the net_devices endpoint"
@@ -231,17 +267,16 @@ def test_group_create_without_account(ncm):
     """ecmcli `groups create`: POST groups/ {name, product, target_firmware}, no account; the document's
     "By default, the resource is added to the requestor's account"."""
     product = ncm.get("/products/", params={"name": "IBR900"}).json()["data"][0]
-    firmware = next(f for f in list_all(ncm, "/firmwares/", limit=500)
-                    if f["product"] == product["resource_url"] and f["version"] == "7.24.10")
-    created = ncm.post("/groups/", json={"name": "ecmcli group", "product": product["resource_url"],
-                                         "target_firmware": firmware["resource_url"]})
+    firmware = next(f for f in list_all(ncm, "/firmwares/", limit=500) if f["product"] == product["resource_url"] and f["version"] == "7.24.10")
+    created = ncm.post("/groups/", json={"name": "ecmcli group", "product": product["resource_url"], "target_firmware": firmware["resource_url"]})
     assert created.status_code == 201, created.text
     own = [a for a in ncm.get("/accounts/").json()["data"] if a["account"] == a["resource_url"]]
     assert len(own) == 1 and created.json()["account"] == own[0]["resource_url"]
     # naming the account still works (a subaccount here)
     sub = next(a for a in ncm.get("/accounts/").json()["data"] if a["account"] != a["resource_url"])
-    named = ncm.post("/groups/", json={"name": "sub group", "product": product["resource_url"],
-                                       "target_firmware": firmware["resource_url"], "account": sub["resource_url"]})
+    named = ncm.post(
+        "/groups/", json={"name": "sub group", "product": product["resource_url"], "target_firmware": firmware["resource_url"], "account": sub["resource_url"]}
+    )
     assert named.status_code == 201 and named.json()["account"] == sub["resource_url"]
 
 
@@ -260,12 +295,15 @@ def test_group_configuration_system_desc(ncm):
 # ---- NCM: a filter is applied or refused, never ignored ----------------------------------------
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"name__startswith": "IBR"}, "'startswith' is not an allowed filter on the 'name' field."),
-    ({"name__icontains": "ibr"}, "'icontains' is not an allowed filter on the 'name' field."),
-    ({"locality": "US/Mountain"}, "The 'locality' field does not allow filtering."),
-    ({"nmae": "IBR900-001"}, "'nmae' is not a field of routers"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"name__startswith": "IBR"}, "'startswith' is not an allowed filter on the 'name' field."),
+        ({"name__icontains": "ibr"}, "'icontains' is not an allowed filter on the 'name' field."),
+        ({"locality": "US/Mountain"}, "The 'locality' field does not allow filtering."),
+        ({"nmae": "IBR900-001"}, "'nmae' is not a field of routers"),
+    ],
+)
 def test_unknown_filter_is_refused(ncm, params, message):
     reply = ncm.get("/routers/", params=params)
     assert reply.status_code == 400

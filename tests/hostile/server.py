@@ -24,8 +24,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.body = self.rfile.read(length) if length else b""
         server = self.server
         path = self.path.split("?")[0]
-        server.log.append({"method": self.command, "path": self.path, "headers": dict(self.headers),
-                           "body": self.body.decode("utf-8", "replace")})
+        server.log.append({"method": self.command, "path": self.path, "headers": dict(self.headers), "body": self.body.decode("utf-8", "replace")})
         handler = server.routes.get(path) or server.routes.get("*")
         answer = handler(self) if handler else (404, {}, {"error": "no route"})
         if answer is None:

@@ -41,8 +41,13 @@ LOGIN = {"telecomx": "/auth/login", "peplink_router": "/api/login", "incontrol":
 
 
 def params(platform, url, **transport):
-    values = {"platform": platform, platform: dict(CREDENTIALS[platform], url=url + BASE_PATH[platform]),
-              "timeout": 5.0, "max_retries": 0, "token_cache": False}
+    values = {
+        "platform": platform,
+        platform: dict(CREDENTIALS[platform], url=url + BASE_PATH[platform]),
+        "timeout": 5.0,
+        "max_retries": 0,
+        "token_cache": False,
+    }
     values.update(transport)
     return values
 
@@ -57,6 +62,7 @@ def leaked(server, *secrets):
 
 
 # ---- credentials go only where they belong ------------------------------------------------------------------
+
 
 def test_ncm_keys_do_not_follow_a_redirect_to_another_origin(server, elsewhere):
     elsewhere.route("*", answer(ncm_page([])))
@@ -119,6 +125,7 @@ def test_the_redactor_masks_escaped_and_url_encoded_secrets():
 
 
 # ---- every answer is bounded -----------------------------------------------------------------------------
+
 
 def trickle(request):
     request.send_response(200)
@@ -196,10 +203,13 @@ def endless_ncm_listing(server, items):
     return counter
 
 
-@pytest.mark.parametrize("items, cap, expected", [
-    (lambda number: [], None, "empty page that links on"),
-    (lambda number: [{"id": str(number)}], 20, "past 20 pages"),
-])
+@pytest.mark.parametrize(
+    "items, cap, expected",
+    [
+        (lambda number: [], None, "empty page that links on"),
+        (lambda number: [{"id": str(number)}], 20, "past 20 pages"),
+    ],
+)
 def test_a_listing_that_links_on_for_ever_fails(server, monkeypatch, items, cap, expected):
     if cap:
         monkeypatch.setattr(http, "MAX_PAGES", cap)
@@ -215,7 +225,7 @@ def telecomx_server(server, pages):
     server.route("/network/device", pages)
 
 
-@pytest.mark.parametrize("total", [10 ** 9, 200000])
+@pytest.mark.parametrize("total", [10**9, 200000])
 def test_a_huge_total_is_refused_at_once(server, total):
     requests = []
 
@@ -260,10 +270,14 @@ def test_an_invalid_retry_after_means_the_usual_backoff(server, value):
 
 # ---- every odd answer is a typed error --------------------------------------------------------------------
 
-@pytest.mark.parametrize("page, expected", [
-    (ncm_page([1, 2]), "{data: [objects], meta}"),
-    ({"data": [{"id": "1"}], "meta": {"next": 5}}, "meta.next that is not a URL"),
-])
+
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        (ncm_page([1, 2]), "{data: [objects], meta}"),
+        ({"data": [{"id": "1"}], "meta": {"next": 5}}, "meta.next that is not a URL"),
+    ],
+)
 def test_odd_listings_are_malformed_responses(server, page, expected):
     server.route("*", answer(page))
     result = run_on_controller("device_info", params("ncm", server.url), False)
@@ -272,8 +286,16 @@ def test_odd_listings_are_malformed_responses(server, page, expected):
 
 
 def test_a_name_that_is_a_list_is_a_malformed_response_not_a_traceback(server):
-    router = {"id": "1", "name": ["not", "a", "name"], "mac": "00:11:22:33:44:55", "serial_number": "X",
-              "group": None, "product": None, "state": "online", "actual_firmware": None}
+    router = {
+        "id": "1",
+        "name": ["not", "a", "name"],
+        "mac": "00:11:22:33:44:55",
+        "serial_number": "X",
+        "group": None,
+        "product": None,
+        "state": "online",
+        "actual_firmware": None,
+    }
     server.route("*", answer(ncm_page([router])))
     result = run_on_controller("device_info", params("ncm", server.url), False)
     assert result["failed"] and result["error_kind"] == "malformed" and result["platform"] == "ncm", result
@@ -303,6 +325,7 @@ def test_a_huge_vendor_message_is_cut(server):
 
 
 # ---- the token cache folder --------------------------------------------------------------------------------
+
 
 def test_a_folder_others_may_write_is_not_used(tmp_path):
     folder = tmp_path / "shared"
@@ -338,8 +361,9 @@ def test_an_unwritable_location_falls_back_to_memory(tmp_path):
     assert entry["token"] == "t" and "cannot be created" in cache.warning
 
 
-@pytest.mark.parametrize("entry", [{"token": "t", "expires_at": "2999"}, {"token": ["t"]}, {"token": "t", "expires_at": True},
-                                   {"token": "t", "refresh_token": {"x": 1}}, ["t"]])
+@pytest.mark.parametrize(
+    "entry", [{"token": "t", "expires_at": "2999"}, {"token": ["t"]}, {"token": "t", "expires_at": True}, {"token": "t", "refresh_token": {"x": 1}}, ["t"]]
+)
 def test_a_cache_entry_of_the_wrong_type_is_replaced(tmp_path, entry):
     cache = TokenCache(directory=str(tmp_path / "cache"))
     assert cache.usable()
@@ -350,6 +374,7 @@ def test_a_cache_entry_of_the_wrong_type_is_replaced(tmp_path, entry):
 
 # ---- bad input that used to get through ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("timeout", [-1, 0, float("inf"), float("nan")])
 def test_a_timeout_must_be_positive_and_finite(server, timeout):
     result = run_on_controller("device_info", params("ncm", server.url, timeout=timeout), False)
@@ -359,6 +384,7 @@ def test_a_timeout_must_be_positive_and_finite(server, timeout):
 
 def test_a_raw_key_with_a_trailing_newline_is_refused():
     from ansible_collections.wanfleet.routers.plugins.module_utils.checks import check_passphrase
+
     check_passphrase("a" * 64, "ncm")
     with pytest.raises(InputError):
         check_passphrase("a" * 64 + "\n", "ncm")

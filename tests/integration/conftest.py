@@ -44,19 +44,21 @@ def collections_path():
 @pytest.fixture(scope="session")
 def ansible_env(tmp_path_factory):
     env = dict(os.environ)
-    env.update({
-        "ANSIBLE_COLLECTIONS_PATH": collections_path(),
-        "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback_plugins"),
-        "ANSIBLE_CALLBACKS_ENABLED": "record_results",
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_FORCE_COLOR": "0",
-        "ANSIBLE_RETRY_FILES_ENABLED": "0",
-        "ANSIBLE_LOCALHOST_WARNING": "0",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
-        "ANSIBLE_PYTHON_INTERPRETER": ANSIBLE_PYTHON,
-        "WANFLEET_CACHE_DIR": str(tmp_path_factory.mktemp("token-cache")),
-        "PATH": BIN + os.pathsep + env.get("PATH", ""),
-    })
+    env.update(
+        {
+            "ANSIBLE_COLLECTIONS_PATH": collections_path(),
+            "ANSIBLE_CALLBACK_PLUGINS": os.path.join(HERE, "callback_plugins"),
+            "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_FORCE_COLOR": "0",
+            "ANSIBLE_RETRY_FILES_ENABLED": "0",
+            "ANSIBLE_LOCALHOST_WARNING": "0",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
+            "ANSIBLE_PYTHON_INTERPRETER": ANSIBLE_PYTHON,
+            "WANFLEET_CACHE_DIR": str(tmp_path_factory.mktemp("token-cache")),
+            "PATH": BIN + os.pathsep + env.get("PATH", ""),
+        }
+    )
     for name in list(env):
         if name.startswith(("INCONTROL_", "PEPLINK_", "X_CP_", "X_ECM_", "TELECOMX_", "CP_BASE_URL", "WANFLEET_PLATFORM")):
             del env[name]
@@ -81,21 +83,30 @@ def credentials(sim, serial=None):
     """module_defaults for group/wanfleet.routers.all: credentials of every platform of the simulator."""
     return {
         "incontrol": {"url": sim.url, "client_id": "sim-client", "client_secret": "sim-secret", "organization": "sim-org"},
-        "peplink_router": {"url": sim.platform_url("peplink_router", serial or first_router_serial(sim)),
-                           "username": "admin", "password": "admin"},
-        "ncm": {"url": sim.platform_url("ncm"), "cp_api_id": "sim-cp-id", "cp_api_key": "sim-cp-key",
-                "ecm_api_id": "sim-ecm-id", "ecm_api_key": "sim-ecm-key"},
+        "peplink_router": {"url": sim.platform_url("peplink_router", serial or first_router_serial(sim)), "username": "admin", "password": "admin"},
+        "ncm": {"url": sim.platform_url("ncm"), "cp_api_id": "sim-cp-id", "cp_api_key": "sim-cp-key", "ecm_api_id": "sim-ecm-id", "ecm_api_key": "sim-ecm-key"},
         "telecomx": {"url": sim.url, "username": "manager@example.com", "password": "sim-password"},
     }
 
 
 def credentials_environment(sim):
     """The simulator's credentials as the environment variables a user exports (docs/simulator.md)."""
-    return {"INCONTROL_URL": sim.url, "INCONTROL_CLIENT_ID": "sim-client", "INCONTROL_CLIENT_SECRET": "sim-secret",
-            "INCONTROL_ORG": "sim-org", "CP_BASE_URL": sim.platform_url("ncm"), "X_CP_API_ID": "sim-cp-id",
-            "X_CP_API_KEY": "sim-cp-key", "X_ECM_API_ID": "sim-ecm-id", "X_ECM_API_KEY": "sim-ecm-key",
-            "TELECOMX_URL": sim.url, "TELECOMX_USERNAME": "manager@example.com", "TELECOMX_PASSWORD": "sim-password",
-            "PEPLINK_USERNAME": "admin", "PEPLINK_PASSWORD": "admin"}
+    return {
+        "INCONTROL_URL": sim.url,
+        "INCONTROL_CLIENT_ID": "sim-client",
+        "INCONTROL_CLIENT_SECRET": "sim-secret",
+        "INCONTROL_ORG": "sim-org",
+        "CP_BASE_URL": sim.platform_url("ncm"),
+        "X_CP_API_ID": "sim-cp-id",
+        "X_CP_API_KEY": "sim-cp-key",
+        "X_ECM_API_ID": "sim-ecm-id",
+        "X_ECM_API_KEY": "sim-ecm-key",
+        "TELECOMX_URL": sim.url,
+        "TELECOMX_USERNAME": "manager@example.com",
+        "TELECOMX_PASSWORD": "sim-password",
+        "PEPLINK_USERNAME": "admin",
+        "PEPLINK_PASSWORD": "admin",
+    }
 
 
 def first_router_serial(sim):
@@ -133,8 +144,7 @@ def run_playbook(ansible_env, tmp_path):
 
     def run(tasks, defaults=None, check=False, diff=False, extra_args=(), env=None, play_vars=None):
         counter[0] += 1
-        play = {"name": "integration", "hosts": "localhost", "connection": "local", "gather_facts": False,
-                "vars": play_vars or {}, "tasks": tasks}
+        play = {"name": "integration", "hosts": "localhost", "connection": "local", "gather_facts": False, "vars": play_vars or {}, "tasks": tasks}
         if defaults is not None:
             play["module_defaults"] = {"group/wanfleet.routers.all": defaults}
         playbook = tmp_path / ("play%d.yml" % counter[0])
@@ -143,8 +153,12 @@ def run_playbook(ansible_env, tmp_path):
         args = [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", str(playbook)]
         args += (["--check"] if check else []) + (["--diff"] if diff else []) + list(extra_args)
         # Own temp dirs per run: parallel runs sharing ~/.ansible/tmp have collided.
-        process_env = dict(ansible_env, WANFLEET_RESULTS_FILE=str(results_file),
-                           ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"), ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"))
+        process_env = dict(
+            ansible_env,
+            WANFLEET_RESULTS_FILE=str(results_file),
+            ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
+            ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"),
+        )
         process_env.update(env or {})
         process = subprocess.run(args, env=process_env, capture_output=True, text=True, timeout=600, cwd=str(tmp_path), check=False)
         results = [json.loads(line) for line in results_file.read_text().splitlines()] if results_file.exists() else []

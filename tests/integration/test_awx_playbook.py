@@ -33,16 +33,28 @@ def run_without_awx(ansible_env, folder, extensions):
     (folder / "playbooks" / "awx_credential_types.yml").write_text(yaml.safe_dump(plays, sort_keys=False))
     os.symlink(extensions, str(folder / "extensions"))
     results = folder / "results.jsonl"
-    process = subprocess.run([os.path.join(BIN, "ansible-playbook"), str(folder / "playbooks" / "awx_credential_types.yml")],
-                             env=dict(ansible_env, WANFLEET_RESULTS_FILE=str(results)), cwd=str(folder),
-                             capture_output=True, text=True, timeout=300, check=False)
+    process = subprocess.run(
+        [os.path.join(BIN, "ansible-playbook"), str(folder / "playbooks" / "awx_credential_types.yml")],
+        env=dict(ansible_env, WANFLEET_RESULTS_FILE=str(results)),
+        cwd=str(folder),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     return process, [json.loads(line) for line in results.read_text().splitlines()] if results.exists() else []
 
 
 def test_the_awx_task_creates_each_definition_as_it_is():
     task = load()[0]["tasks"][-1]
-    assert task["awx.awx.credential_type"] == {"name": "{{ item.name }}", "description": "{{ item.description }}", "kind": "{{ item.kind }}",
-                                               "inputs": "{{ item.inputs }}", "injectors": "{{ item.injectors }}", "state": "present"}
+    assert task["awx.awx.credential_type"] == {
+        "name": "{{ item.name }}",
+        "description": "{{ item.description }}",
+        "kind": "{{ item.kind }}",
+        "inputs": "{{ item.inputs }}",
+        "injectors": "{{ item.injectors }}",
+        "state": "present",
+    }
     assert task["loop"] == "{{ wanfleet_credential_types }}"
 
 

@@ -34,11 +34,14 @@ def files(folder):
     return found
 
 
-@pytest.mark.parametrize("platform, selection, expected", [
-    ("incontrol", {"group": "Branches"}, 2),
-    ("ncm", {"group": "Retail IBR900"}, 2),  # its router, and the group's own configuration
-    ("telecomx", {}, 3),
-])
+@pytest.mark.parametrize(
+    "platform, selection, expected",
+    [
+        ("incontrol", {"group": "Branches"}, 2),
+        ("ncm", {"group": "Retail IBR900"}, 2),  # its router, and the group's own configuration
+        ("telecomx", {}, 3),
+    ],
+)
 def test_check_apply_again(sim, run_playbook, tmp_path, platform, selection, expected):
     dest = tmp_path / "backups"
     tasks = [task("backup", platform, dest=str(dest), **selection)]
@@ -97,8 +100,16 @@ def test_ncm_diff_names_changed_keys_and_history(sim, run_playbook, tmp_path):
     defaults = credentials(sim)
     assert run_playbook([backup], defaults=defaults).rc == 0
     # A change of the router's own configuration through another module: the next backup changes.
-    change = {"name": "ssid", "wanfleet.routers.ssid_profile": {
-        "platform": "ncm", "device": router_name(sim, "Retail IBR900"), "name": "Backup-Test", "security": "open", "band": "2.4"}}
+    change = {
+        "name": "ssid",
+        "wanfleet.routers.ssid_profile": {
+            "platform": "ncm",
+            "device": router_name(sim, "Retail IBR900"),
+            "name": "Backup-Test",
+            "security": "open",
+            "band": "2.4",
+        },
+    }
     changed = run_playbook([change, backup], defaults=defaults, diff=True)
     assert changed.rc == 0, changed.stdout
     result = changed.task("backup")
@@ -127,11 +138,9 @@ def test_incontrol_new_backup_after_a_configuration_change(sim, run_playbook, tm
     first = run_playbook([backup], defaults=defaults)
     assert first.rc == 0, first.stdout
     saved = first.task("backup")["backups"]
-    assert all(item["path"].endswith(".conf") and open(item["path"], "rb").read().startswith(b"PEPLINK-CONFIG")
-               for item in saved)
+    assert all(item["path"].endswith(".conf") and open(item["path"], "rb").read().startswith(b"PEPLINK-CONFIG") for item in saved)
     # InControl pushes the group's SSID change to its Wi-Fi router, whose next configuration file differs.
-    change = {"name": "ssid", "wanfleet.routers.ssid_profile": {
-        "platform": "incontrol", "group": "Branches", "name": "Branch WiFi", "vlan_id": 30}}
+    change = {"name": "ssid", "wanfleet.routers.ssid_profile": {"platform": "incontrol", "group": "Branches", "name": "Branch WiFi", "vlan_id": 30}}
     again = run_playbook([change, backup], defaults=defaults)
     assert again.rc == 0, again.stdout
     assert again.task("ssid")["changed"] is True
@@ -143,23 +152,24 @@ def test_a_failing_device_is_reported_and_the_others_are_saved(sim, run_playbook
     devices = sim.state()["incontrol"]["devices"]
     broken = sorted(item["id"] for item in devices.values() if item["group_id"] == 102)[0]
     sim.fault(method="GET", path=r"/d/%d/config_backup$" % broken, status=500, count=100)
-    run = run_playbook([task("backup", "incontrol", dest=str(dest), group="Branches", ignore_errors=True)],
-                       defaults=credentials(sim))
+    run = run_playbook([task("backup", "incontrol", dest=str(dest), group="Branches", ignore_errors=True)], defaults=credentials(sim))
     result = run.failed_task("backup")
     assert len(result["failed_devices"]) == 1 and len(result["backups"]) == 1
     assert result["failed_devices"][0]["device"] in result["msg"]
     assert os.path.exists(result["backups"][0]["path"])
 
 
-@pytest.mark.parametrize("platform, args, message", [
-    ("peplink_router", {}, "no configuration export"),
-    ("ncm", {"keep": 0, "history": True}, "keep must be at least 1"),
-    ("telecomx", {"group": "x"}, "no device groups"),
-])
+@pytest.mark.parametrize(
+    "platform, args, message",
+    [
+        ("peplink_router", {}, "no configuration export"),
+        ("ncm", {"keep": 0, "history": True}, "keep must be at least 1"),
+        ("telecomx", {"group": "x"}, "no device groups"),
+    ],
+)
 def test_bad_input_is_refused_before_any_request(sim, run_playbook, tmp_path, platform, args, message):
     sim.clear_requests()
-    run = run_playbook([task("backup", platform, dest=str(tmp_path / "b"), ignore_errors=True, **args)],
-                       defaults=credentials(sim))
+    run = run_playbook([task("backup", platform, dest=str(tmp_path / "b"), ignore_errors=True, **args)], defaults=credentials(sim))
     result = run.failed_task("backup")
     assert message in result["msg"]
     assert not (tmp_path / "b").exists()

@@ -12,8 +12,7 @@ SIGNAL_KEYS = ("rsrp", "rsrq", "sinr")
 
 
 def info(platform, include, **args):
-    return {"name": "%s %s" % (platform, "+".join(include) or "plain"),
-            "wanfleet.routers.device_info": dict(platform=platform, include=include, **args)}
+    return {"name": "%s %s" % (platform, "+".join(include) or "plain"), "wanfleet.routers.device_info": dict(platform=platform, include=include, **args)}
 
 
 def modems(devices):

@@ -39,24 +39,62 @@ from tests.simulator.process import ROOT, Simulator
 
 pytestmark = pytest.mark.integration
 
-PAGES = sorted(os.path.relpath(path, ROOT) for path in glob.glob(os.path.join(ROOT, "docs", "**", "*.md"), recursive=True)
-               if "/dev/" not in path) + ["README.md"]
-PLUGINS = sorted(os.path.relpath(path, ROOT) for path in glob.glob(os.path.join(ROOT, "plugins", "modules", "*.py"))
-                 + glob.glob(os.path.join(ROOT, "plugins", "inventory", "*.py")) if not path.endswith("__init__.py"))
-BLOCK = re.compile(r"^(?P<marker> *<!-- example: (?P<how>.*?) -->\n)?(?P<indent> *)```(?P<lang>\w*)\n(?P<body>.*?)^(?P=indent)```",
-                   re.M | re.S)
+PAGES = sorted(os.path.relpath(path, ROOT) for path in glob.glob(os.path.join(ROOT, "docs", "**", "*.md"), recursive=True) if "/dev/" not in path) + [
+    "README.md"
+]
+PLUGINS = sorted(
+    os.path.relpath(path, ROOT)
+    for path in glob.glob(os.path.join(ROOT, "plugins", "modules", "*.py")) + glob.glob(os.path.join(ROOT, "plugins", "inventory", "*.py"))
+    if not path.endswith("__init__.py")
+)
+BLOCK = re.compile(r"^(?P<marker> *<!-- example: (?P<how>.*?) -->\n)?(?P<indent> *)```(?P<lang>\w*)\n(?P<body>.*?)^(?P=indent)```", re.M | re.S)
 RUN_COMMANDS = ("ansible-playbook", "ansible-inventory", "ansible-doc", "ansible ")
-SET_UP_COMMANDS = ("export ", "ansible-galaxy ", "python3 -m pip", "pip ", "make ", "git ", "cp ", "ansible-builder ",
-                   "openssl ", "|", "python3 -m venv", "python3 -m tests.simulator", "curl ")
+SET_UP_COMMANDS = (
+    "export ",
+    "ansible-galaxy ",
+    "python3 -m pip",
+    "pip ",
+    "make ",
+    "git ",
+    "cp ",
+    "ansible-builder ",
+    "openssl ",
+    "|",
+    "python3 -m venv",
+    "python3 -m tests.simulator",
+    "curl ",
+)
 # The user's own variables that examples refer to.
 EXTRA_VARS = {
-    "vault_router_password": "admin", "vault_staff_psk": "staff-passphrase", "vault_office_psk": "office-passphrase",
-    "vault_depot_psk": "depot-passphrase", "vault_cp_api_id": "sim-cp-id", "vault_cp_api_key": "sim-cp-key",
-    "vault_ecm_api_id": "sim-ecm-id", "vault_ecm_api_key": "sim-ecm-key", "vault_ic2_client_id": "sim-client",
-    "vault_ic2_client_secret": "sim-secret", "ncm_eu_ecm_api_id": "sim-ecm-id", "vault_ncm_eu_cp_api_key": "sim-cp-key",
+    "vault_router_password": "admin",
+    "vault_staff_psk": "staff-passphrase",
+    "vault_office_psk": "office-passphrase",
+    "vault_depot_psk": "depot-passphrase",
+    "vault_cp_api_id": "sim-cp-id",
+    "vault_cp_api_key": "sim-cp-key",
+    "vault_ecm_api_id": "sim-ecm-id",
+    "vault_ecm_api_key": "sim-ecm-key",
+    "vault_ic2_client_id": "sim-client",
+    "vault_ic2_client_secret": "sim-secret",
+    "ncm_eu_ecm_api_id": "sim-ecm-id",
+    "vault_ncm_eu_cp_api_key": "sim-cp-key",
 }
-INVENTORY_KEYS = {"sources", "keyed_groups", "groups", "compose", "strict", "cache", "cache_plugin", "cache_connection",
-                  "cache_timeout", "hostnames", "duplicate_hostnames", "detail", "concurrency", "strict_permissions"}
+INVENTORY_KEYS = {
+    "sources",
+    "keyed_groups",
+    "groups",
+    "compose",
+    "strict",
+    "cache",
+    "cache_plugin",
+    "cache_connection",
+    "cache_timeout",
+    "hostnames",
+    "duplicate_hostnames",
+    "detail",
+    "concurrency",
+    "strict_permissions",
+}
 
 
 def real_values(sim):
@@ -65,17 +103,27 @@ def real_values(sim):
     stores = sorted(router["name"] for router in state["ncm"]["routers"] if router["state"] == "online" and router["product"] == "IBR900")
     # The router at an address has SSID profiles of its own (not InControl's); the one through InControl is another.
     routers = state["peplink"]["routers"]
-    local = [serial for serial in sorted(routers) if not any(ssid.get("incontrolManaged") for ssid in routers[serial]["running"]["ssid"].values())
-             and "2" in routers[serial]["running"]["ssid"]]
+    local = [
+        serial
+        for serial in sorted(routers)
+        if not any(ssid.get("incontrolManaged") for ssid in routers[serial]["running"]["ssid"].values()) and "2" in routers[serial]["running"]["ssid"]
+    ]
     routers = local[:1] + [serial for serial in sorted(routers) if serial not in local[:1]]
     customer = [user["customer"] for user in state["telecomx"]["users"] if user["username"] == "manager@example.com"][0]
-    device = sorted((device for device in state["telecomx"]["devices"] if device["customer"] == customer and device["state"] == "ACTIVE"),
-                    key=lambda device: device["name"])[0]
+    device = sorted(
+        (device for device in state["telecomx"]["devices"] if device["customer"] == customer and device["state"] == "ACTIVE"), key=lambda device: device["name"]
+    )[0]
     return {
-        "https://192.168.50.1": sim.platform_url("peplink_router", routers[0]), "/etc/ssl/router-ca.pem": sim.ca_file,
-        "1824-1234-ABCD": routers[1], "store-001": stores[0], "store-041": stores[0], "store-042": stores[1], "MM180012345678": stores[1],
-        "00:11:22:33:44:55": ":".join(device["macAddress"][i:i + 2] for i in range(0, 12, 2)),
-        "5f1c0c9d2a4e1b0012345678": customer, "organization: Main": "organization: sim-org",
+        "https://192.168.50.1": sim.platform_url("peplink_router", routers[0]),
+        "/etc/ssl/router-ca.pem": sim.ca_file,
+        "1824-1234-ABCD": routers[1],
+        "store-001": stores[0],
+        "store-041": stores[0],
+        "store-042": stores[1],
+        "MM180012345678": stores[1],
+        "00:11:22:33:44:55": ":".join(device["macAddress"][i : i + 2] for i in range(0, 12, 2)),
+        "5f1c0c9d2a4e1b0012345678": customer,
+        "organization: Main": "organization: sim-org",
         "noc@example.com": "%s.%s@example.com" % tuple(part.lower() for part in PEOPLE[0]),  # alert e-mails go to NCM users
         "branch-007": state["peplink"]["routers"][sorted(state["peplink"]["routers"])[-1]]["name"],  # one through InControl
     }
@@ -84,8 +132,8 @@ def real_values(sim):
 def blocks(text):
     """(line, marker, language, body) of every fenced block of a Markdown page."""
     for match in BLOCK.finditer(text):
-        body = "\n".join(line[len(match.group("indent")):] for line in match.group("body").splitlines()) + "\n"
-        yield text[:match.start()].count("\n") + 1, match.group("how"), match.group("lang"), body
+        body = "\n".join(line[len(match.group("indent")) :] for line in match.group("body").splitlines()) + "\n"
+        yield text[: match.start()].count("\n") + 1, match.group("how"), match.group("lang"), body
 
 
 def plugin_examples(path):
@@ -134,7 +182,7 @@ class Project(object):
 
     @staticmethod
     def check_played(process, where):
-        recap = process.stdout[process.stdout.rfind("PLAY RECAP"):]
+        recap = process.stdout[process.stdout.rfind("PLAY RECAP") :]
         assert re.search(r" : ok=[1-9]", recap), "%s: no task ran on any host\n%s" % (where, process.stdout)
         assert not re.search(r"(failed|unreachable)=[1-9]", recap), "%s\n%s" % (where, process.stdout)
 
@@ -154,8 +202,7 @@ class Project(object):
             play = [{"name": "Example", "hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": data}]
             self.playbook(self.write("example%d.yml" % self.count, yaml.safe_dump(play, sort_keys=False)), play, where)
         elif isinstance(data, dict) and (data.get("plugin") == "wanfleet.routers.fleet" or set(data) <= INVENTORY_KEYS):
-            whole = dict({"plugin": "wanfleet.routers.fleet",
-                          "sources": [{"platform": "incontrol"}, {"platform": "ncm"}, {"platform": "telecomx"}]}, **data)
+            whole = dict({"plugin": "wanfleet.routers.fleet", "sources": [{"platform": "incontrol"}, {"platform": "ncm"}, {"platform": "telecomx"}]}, **data)
             self.list_inventory(self.write("example%d.wanfleet.yml" % self.count, yaml.safe_dump(whole, sort_keys=False)), where)
         else:
             raise AssertionError("%s: an example the test does not know how to run; mark it <!-- example: ... -->" % where)
@@ -186,21 +233,49 @@ def project(simulator_tls, ansible_env, tmp_path):
     """A fresh fleet with what the examples name (an NCM group Stores, an InControl group Warehouse), and a folder."""
     simulator_tls.reset()
     folder = tmp_path / "project"
-    env = dict(ansible_env, HOME=str(tmp_path / "home"), PWD=str(folder), WANFLEET_CA_PATH=simulator_tls.ca_file,
-               ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"), ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"),
-               NCM_EU_CP_API_ID="sim-cp-id", NCM_EU_CP_API_KEY="sim-cp-key", NCM_EU_ECM_API_ID="sim-ecm-id",
-               NCM_EU_ECM_API_KEY="sim-ecm-key", **credentials_environment(simulator_tls))
+    env = dict(
+        ansible_env,
+        HOME=str(tmp_path / "home"),
+        PWD=str(folder),
+        WANFLEET_CA_PATH=simulator_tls.ca_file,
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
+        ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"),
+        NCM_EU_CP_API_ID="sim-cp-id",
+        NCM_EU_CP_API_KEY="sim-cp-key",
+        NCM_EU_ECM_API_ID="sim-ecm-id",
+        NCM_EU_ECM_API_KEY="sim-ecm-key",
+        **credentials_environment(simulator_tls),
+    )
     env.pop("ANSIBLE_CALLBACK_PLUGINS")
     env.pop("ANSIBLE_CALLBACKS_ENABLED")
     folder.mkdir()
     (tmp_path / "home").mkdir()
     project = Project(simulator_tls, folder, env)
     state = simulator_tls.state()
-    setup = [{"name": "The groups the examples name", "hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": [
-        {"name": "NCM group Stores", "wanfleet.routers.group": {"platform": "ncm", "name": "Stores", "product": "IBR900",
-                                                                "target_firmware": "7.24.10", "devices": [project.values["store-001"]]}},
-        {"name": "InControl group Warehouse", "wanfleet.routers.group": {"platform": "incontrol", "name": "Warehouse",
-                                                                         "devices": [sorted(state["peplink"]["routers"])[-1]]}}]}]
+    setup = [
+        {
+            "name": "The groups the examples name",
+            "hosts": "localhost",
+            "connection": "local",
+            "gather_facts": False,
+            "tasks": [
+                {
+                    "name": "NCM group Stores",
+                    "wanfleet.routers.group": {
+                        "platform": "ncm",
+                        "name": "Stores",
+                        "product": "IBR900",
+                        "target_firmware": "7.24.10",
+                        "devices": [project.values["store-001"]],
+                    },
+                },
+                {
+                    "name": "InControl group Warehouse",
+                    "wanfleet.routers.group": {"platform": "incontrol", "name": "Warehouse", "devices": [sorted(state["peplink"]["routers"])[-1]]},
+                },
+            ],
+        }
+    ]
     project.playbook(project.write("setup.yml", yaml.safe_dump(setup)), setup, "setup")
     return project
 
@@ -259,8 +334,10 @@ def test_requirements_simulator_lists_what_the_simulator_imports():
 
 # What a reader does not have: the project's internal specification, its copies of the vendors' documents, their
 # digests and line numbers. Docs and code comments cite the vendors' own pages by title, section and name instead.
-INTERNAL_CITATION = re.compile(r"SPEC section|docs/api/|\.\./shared|[a-z-]+-digest\.md|beyond-the-docs|Unchanged in this phase|"
-                               r"(peplink|telecomx|cradlepoint)[a-z0-9-]*\.txt|\bL[0-9]{2,5}\b|§|held doc|\[GAP\]")
+INTERNAL_CITATION = re.compile(
+    r"SPEC section|docs/api/|\.\./shared|[a-z-]+-digest\.md|beyond-the-docs|Unchanged in this phase|"
+    r"(peplink|telecomx|cradlepoint)[a-z0-9-]*\.txt|\bL[0-9]{2,5}\b|§|held doc|\[GAP\]"
+)
 
 
 def internal_citations(paths):
@@ -280,9 +357,13 @@ def test_docs_cite_only_what_a_reader_has():
 
 def test_code_comments_cite_only_what_a_reader_has():
     """The same for the code a reader opens: plugins, roles and playbooks."""
-    sources = [os.path.relpath(os.path.join(folder, name), ROOT)
-               for top in ("plugins", "roles", "playbooks") for folder, _dirs, names in os.walk(os.path.join(ROOT, top))
-               for name in names if name.endswith((".py", ".yml", ".yaml", ".j2"))]
+    sources = [
+        os.path.relpath(os.path.join(folder, name), ROOT)
+        for top in ("plugins", "roles", "playbooks")
+        for folder, _dirs, names in os.walk(os.path.join(ROOT, top))
+        for name in names
+        if name.endswith((".py", ".yml", ".yaml", ".j2"))
+    ]
     assert len(sources) > 50
     assert internal_citations(sources) == []
 

@@ -15,14 +15,23 @@ pytestmark = pytest.mark.integration
 
 
 def environment(sim, ansible_env, tmp_path):
-    return dict(ansible_env, INCONTROL_URL=sim.url, INCONTROL_CLIENT_ID="sim-client", INCONTROL_CLIENT_SECRET="sim-secret",
-                INCONTROL_ORG="sim-org", CP_BASE_URL=sim.platform_url("ncm"), X_CP_API_ID="sim-cp-id", X_CP_API_KEY="sim-cp-key",
-                X_ECM_API_ID="sim-ecm-id", X_ECM_API_KEY="sim-ecm-key", ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"))
+    return dict(
+        ansible_env,
+        INCONTROL_URL=sim.url,
+        INCONTROL_CLIENT_ID="sim-client",
+        INCONTROL_CLIENT_SECRET="sim-secret",
+        INCONTROL_ORG="sim-org",
+        CP_BASE_URL=sim.platform_url("ncm"),
+        X_CP_API_ID="sim-cp-id",
+        X_CP_API_KEY="sim-cp-key",
+        X_ECM_API_ID="sim-ecm-id",
+        X_ECM_API_KEY="sim-ecm-key",
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
+    )
 
 
 def playbook(name, env, tmp_path, **extra_vars):
-    command = [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", os.path.join(ROOT, "playbooks", name),
-               "-e", json.dumps(extra_vars)]
+    command = [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", os.path.join(ROOT, "playbooks", name), "-e", json.dumps(extra_vars)]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, cwd=str(tmp_path), check=False)
 
 
@@ -41,8 +50,15 @@ def test_backup_playbook_saves_every_platform_in_the_environment(sim, ansible_en
 
 def test_firmware_playbook_sets_an_ncm_group(sim, ansible_env, tmp_path):
     env = environment(sim, ansible_env, tmp_path)
-    run = playbook("firmware.yml", env, tmp_path, wanfleet_firmware_platform="ncm", wanfleet_firmware_group="Retail IBR900",
-                   wanfleet_firmware_version="7.23.40", wanfleet_firmware_wait_timeout=120)
+    run = playbook(
+        "firmware.yml",
+        env,
+        tmp_path,
+        wanfleet_firmware_platform="ncm",
+        wanfleet_firmware_group="Retail IBR900",
+        wanfleet_firmware_version="7.23.40",
+        wanfleet_firmware_wait_timeout=120,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "changed=1" in run.stdout and "upgrade" in run.stdout.split("What was done")[1]
     assert [entry["method"] for entry in sim.writes()] == ["PATCH"]

@@ -59,11 +59,10 @@ from tests.integration.files.inprocess import (
 
 pytestmark = pytest.mark.integration
 
-MAX_RETRIES = 2          # every single fault below is retried once; a persistent one exhausts the retries
-TIMEOUT = 1.0            # the client's timeout in the read-timeout cases (seconds)
-LATE = 1.6               # how late the simulator answers in those cases
-CLIENTS = {"peplink_router": PeplinkRouterClient, "incontrol": InControlClient, "ncm": NcmClient,
-           "telecomx": TelecomXClient}
+MAX_RETRIES = 2  # every single fault below is retried once; a persistent one exhausts the retries
+TIMEOUT = 1.0  # the client's timeout in the read-timeout cases (seconds)
+LATE = 1.6  # how late the simulator answers in those cases
+CLIENTS = {"peplink_router": PeplinkRouterClient, "incontrol": InControlClient, "ncm": NcmClient, "telecomx": TelecomXClient}
 AUTH_PATHS = ("/api/oauth2/token", "/api/login", "/api/auth.token.grant", "/auth/login")
 # The simulator's credentials and the passphrase the cases set: never in a result, whatever failed.
 SECRETS = ("sim-secret", "sim-cp-key", "sim-ecm-key", "sim-password", PASSPHRASE)
@@ -109,7 +108,7 @@ def matrix():
 
 
 def expected_outcome(case, target, fault):
-    """"ok" (success after retries) or "failed" (a clear failure), from the request's idempotency."""
+    """ "ok" (success after retries) or "failed" (a clear failure), from the request's idempotency."""
     spec = FAULTS[fault]
     if fault == "token-expiry":
         return "ok"  # refused before it did anything: re-authenticate and resend, even a POST
@@ -125,6 +124,7 @@ def expected_outcome(case, target, fault):
 
 
 # ---- one case --------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def undisturbed(simulator):
@@ -186,9 +186,9 @@ def shown_path(entry):
     """A logged request's path as messages show it: relative to the platform's base URL."""
     path = entry["path"]
     if path.startswith("/peplink/"):
-        return path[path.index("/api/"):]
+        return path[path.index("/api/") :]
     if path.startswith("/api/v2/"):
-        return path[len("/api/v2"):]
+        return path[len("/api/v2") :]
     return path
 
 
@@ -251,8 +251,7 @@ def test_fault(sim, undisturbed, case_id, target_name, fault):
 
     check_message(case, target, fault, result, requests)
     if not target.write:
-        writes = [entry for entry in requests if entry["method"] not in ("GET", "HEAD")
-                  and not entry["path"].endswith(AUTH_PATHS + ("/api/logout",))]
+        writes = [entry for entry in requests if entry["method"] not in ("GET", "HEAD") and not entry["path"].endswith(AUTH_PATHS + ("/api/logout",))]
         assert writes == [], "a read failed, yet a write was sent: %s" % writes
     if fault == "read-timeout" and not target.idempotent and case.kind == "config" and after not in (old, new):
         # A create whose answer was lost: the platform made the object after the client gave up,
@@ -273,16 +272,30 @@ def test_matrix_covers_every_module_and_platform():
     """SPEC section 3: every module on every platform it supports, and every fault kind of the issue."""
     pairs = set((case.module, case.platform) for case in CASES)
     assert pairs == {
-        ("device_info", "peplink_router"), ("device_info", "incontrol"), ("device_info", "ncm"), ("device_info", "telecomx"),
-        ("ssid_profile", "peplink_router"), ("ssid_profile", "incontrol"), ("ssid_profile", "ncm"), ("ssid_profile", "telecomx"),
-        ("wan_priority", "peplink_router"), ("wan_priority", "incontrol"), ("wan_priority", "ncm"),
-        ("group", "incontrol"), ("group", "ncm"), ("alert_rule", "ncm"), ("telecomx_device", "telecomx"),
-        ("reboot", "peplink_router"), ("reboot", "incontrol"), ("reboot", "ncm"),
+        ("device_info", "peplink_router"),
+        ("device_info", "incontrol"),
+        ("device_info", "ncm"),
+        ("device_info", "telecomx"),
+        ("ssid_profile", "peplink_router"),
+        ("ssid_profile", "incontrol"),
+        ("ssid_profile", "ncm"),
+        ("ssid_profile", "telecomx"),
+        ("wan_priority", "peplink_router"),
+        ("wan_priority", "incontrol"),
+        ("wan_priority", "ncm"),
+        ("group", "incontrol"),
+        ("group", "ncm"),
+        ("alert_rule", "ncm"),
+        ("telecomx_device", "telecomx"),
+        ("reboot", "peplink_router"),
+        ("reboot", "incontrol"),
+        ("reboot", "ncm"),
     }
     assert len(list(matrix())) >= 18 * 12
 
 
 # ---- what the matrix found, fixed ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("case_id", ["group-incontrol", "group-ncm"])
 def test_group_created_with_members_is_deleted_when_the_members_fail(sim, case_id):
@@ -366,8 +379,7 @@ def test_faults_through_ansible_playbook(sim, run_playbook, undisturbed):
             args["timeout"] = TIMEOUT
         tasks.append({"name": "arm: " + title, "sim_control": {"url": sim.url, "reset": True, "faults": [rule]}})
         tasks.append({"name": title, "wanfleet.routers." + case.module: args, "ignore_errors": True})
-        tasks.append({"name": "after: " + title, "sim_control": {"url": sim.url, "capture": True,
-                                                                 "settle": fault == "read-timeout"}})
+        tasks.append({"name": "after: " + title, "sim_control": {"url": sim.url, "capture": True, "settle": fault == "read-timeout"}})
     run = run_playbook(tasks, extra_args=["-v"], env={"ANSIBLE_ACTION_PLUGINS": ACTION_PLUGINS})
     assert run.rc == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "Traceback" not in run.stdout + run.stderr
@@ -397,31 +409,42 @@ def test_faults_through_ansible_playbook(sim, run_playbook, undisturbed):
 
 # ---- the inventory under faults --------------------------------------------------------------------------
 
+
 def test_inventory_under_faults(sim, ansible_env, tmp_path):
     """Transient faults on the listings are retried and the inventory is complete; one that is not
     (malformed JSON) fails the inventory, with no partial host list."""
     conn = credentials(sim)
-    config = {"plugin": "wanfleet.routers.fleet", "detail": True,
-              "sources": [{"platform": name, name: conn[name], "max_retries": MAX_RETRIES, "timeout": TIMEOUT + 1.0}
-                          for name in ("incontrol", "ncm", "telecomx")]}
+    config = {
+        "plugin": "wanfleet.routers.fleet",
+        "detail": True,
+        "sources": [{"platform": name, name: conn[name], "max_retries": MAX_RETRIES, "timeout": TIMEOUT + 1.0} for name in ("incontrol", "ncm", "telecomx")],
+    }
     path = tmp_path / "faults.wanfleet.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
 
     def inventory():
-        process = subprocess.run([os.path.join(BIN, "ansible-inventory"), "-i", str(path), "--list"],
-                                 env=dict(ansible_env, ANSIBLE_INVENTORY_UNPARSED_FAILED="True"), capture_output=True,
-                                 text=True, timeout=300, cwd=str(tmp_path), check=False)
+        process = subprocess.run(
+            [os.path.join(BIN, "ansible-inventory"), "-i", str(path), "--list"],
+            env=dict(ansible_env, ANSIBLE_INVENTORY_UNPARSED_FAILED="True"),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=str(tmp_path),
+            check=False,
+        )
         hosts = json.loads(process.stdout)["_meta"]["hostvars"] if process.returncode == 0 else None
         return process, hosts
 
     clean, expected = inventory()
     assert clean.returncode == 0, clean.stderr[-2000:]
     sim.reset()
-    for rule in ({"method": "GET", "path": r"^/rest/o/[^/]+/d$", "status": 429, "retry_after_date": 1},
-                 {"method": "GET", "path": r"^/api/v2/routers/$", "drop": True},
-                 {"method": "GET", "path": r"^/api/v2/firmwares/$", "delay": TIMEOUT + 1.5},
-                 {"method": "GET", "path": r"^/network/device$", "expire_tokens": True},
-                 {"method": "GET", "path": r"^/network/device/model$", "status": 503}):
+    for rule in (
+        {"method": "GET", "path": r"^/rest/o/[^/]+/d$", "status": 429, "retry_after_date": 1},
+        {"method": "GET", "path": r"^/api/v2/routers/$", "drop": True},
+        {"method": "GET", "path": r"^/api/v2/firmwares/$", "delay": TIMEOUT + 1.5},
+        {"method": "GET", "path": r"^/network/device$", "expire_tokens": True},
+        {"method": "GET", "path": r"^/network/device/model$", "status": 503},
+    ):
         sim.fault(**rule)
     faulted, hosts = inventory()
     assert faulted.returncode == 0, faulted.stderr[-2000:]

@@ -29,8 +29,7 @@ def reboots(sim, since=0):
 def test_peplink_router_boots_the_installed_image_once(sim, run_playbook):
     serial = first_router_serial(sim)
     wanted = task("boot 8.1.3", "peplink_router", version="8.1.3", wait=True, wait_timeout=60, wait_sleep=1)
-    run = run_playbook([dict(wanted, name="predict", check_mode=True), wanted,
-                        dict(wanted, name="again")], defaults=credentials(sim))
+    run = run_playbook([dict(wanted, name="predict", check_mode=True), wanted, dict(wanted, name="again")], defaults=credentials(sim))
     assert run.rc == 0, run.stdout
     assert run.task("predict")["changed"] is True
     assert run.task("predict")["firmware"][0]["action"] == "reboot"
@@ -44,8 +43,7 @@ def test_peplink_router_boots_the_installed_image_once(sim, run_playbook):
 
 
 def test_peplink_router_version_not_installed_lists_the_installed(sim, run_playbook):
-    run = run_playbook([task("upgrade", "peplink_router", version="9.0.0", ignore_errors=True)],
-                       defaults=credentials(sim))
+    run = run_playbook([task("upgrade", "peplink_router", version="9.0.0", ignore_errors=True)], defaults=credentials(sim))
     message = run.failed_task("upgrade")["msg"]
     assert "not installed" in message and "8.1.3 build 5158" in message and "8.2.1 build 5330" in message
     assert sim.writes() == []
@@ -82,15 +80,13 @@ def test_ncm_group_target_firmware_check_apply_wait_again(sim, run_playbook):
 
 def test_ncm_device_that_differs_names_its_group(sim, run_playbook):
     _group, routers = group_routers(sim, "Retail IBR900")
-    run = run_playbook([task("one", "ncm", device=routers[0]["name"], version="7.23.40", ignore_errors=True)],
-                       defaults=credentials(sim))
+    run = run_playbook([task("one", "ncm", device=routers[0]["name"], version="7.23.40", ignore_errors=True)], defaults=credentials(sim))
     assert "set it on group Retail IBR900" in run.failed_task("one")["msg"]
     assert sim.writes() == []
 
 
 def test_ncm_version_unknown_for_the_product(sim, run_playbook):
-    run = run_playbook([task("bad", "ncm", group="Retail IBR900", version="6.0.0", ignore_errors=True)],
-                       defaults=credentials(sim))
+    run = run_playbook([task("bad", "ncm", group="Retail IBR900", version="6.0.0", ignore_errors=True)], defaults=credentials(sim))
     message = run.failed_task("bad")["msg"]
     assert "not available for product IBR900" in message and "7.24.10" in message
     assert sim.writes() == []
@@ -108,9 +104,10 @@ def test_ncm_wait_reports_the_routers_that_did_not_upgrade(sim, run_playbook):
 
 
 def test_incontrol_reports_and_refuses_a_change(sim, run_playbook):
-    run = run_playbook([task("same", "incontrol", group="Branches", version="8.2.1"),
-                        task("other", "incontrol", group="Branches", version="8.1.3", ignore_errors=True)],
-                       defaults=credentials(sim))
+    run = run_playbook(
+        [task("same", "incontrol", group="Branches", version="8.2.1"), task("other", "incontrol", group="Branches", version="8.1.3", ignore_errors=True)],
+        defaults=credentials(sim),
+    )
     same = run.task("same")
     assert same["changed"] is False and set(item["action"] for item in same["firmware"]) == {"none"}
     assert [item["before"] for item in same["firmware"]] == ["8.2.1 build 5330"] * 2
@@ -119,12 +116,15 @@ def test_incontrol_reports_and_refuses_a_change(sim, run_playbook):
     assert sim.writes() == []
 
 
-@pytest.mark.parametrize("platform, args, message", [
-    ("ncm", {"version": "7.24.10"}, "give group"),
-    ("incontrol", {"version": " "}, "version must not be empty"),
-    ("peplink_router", {"version": "8.1.3", "wait_timeout": 0}, "must be positive"),
-    ("telecomx", {"version": "1"}, "does not support platform telecomx"),
-])
+@pytest.mark.parametrize(
+    "platform, args, message",
+    [
+        ("ncm", {"version": "7.24.10"}, "give group"),
+        ("incontrol", {"version": " "}, "version must not be empty"),
+        ("peplink_router", {"version": "8.1.3", "wait_timeout": 0}, "must be positive"),
+        ("telecomx", {"version": "1"}, "does not support platform telecomx"),
+    ],
+)
 def test_bad_input_is_refused_before_any_request(sim, run_playbook, platform, args, message):
     sim.clear_requests()
     run = run_playbook([task("bad", platform, ignore_errors=True, **args)], defaults=credentials(sim))

@@ -20,8 +20,7 @@ from tests.integration.conftest import ANSIBLE_VENV, BIN, ansible_core_version, 
 from tests.integration.test_inventory import plain
 from tests.simulator.process import ROOT, Simulator
 
-pytestmark = [pytest.mark.integration,
-              pytest.mark.skipif(not ANSIBLE_VENV, reason="runs in a venv of its own: make versions / make test-matrix")]
+pytestmark = [pytest.mark.integration, pytest.mark.skipif(not ANSIBLE_VENV, reason="runs in a venv of its own: make versions / make test-matrix")]
 
 
 def run(args, env, cwd, expect=0):
@@ -34,20 +33,30 @@ def run(args, env, cwd, expect=0):
 def project(tmp_path_factory):
     """(project folder, environment): the artifact installed; the environment knows nothing of the checkout."""
     base = tmp_path_factory.mktemp("installed")
-    env = dict((name, value) for name, value in os.environ.items()
-               if not name.startswith(("ANSIBLE_", "PYTHON", "WANFLEET_", "INCONTROL_", "PEPLINK_", "X_CP_", "X_ECM_",
-                                       "TELECOMX_", "CP_BASE_URL", "VIRTUAL_ENV", "PYTEST")))
-    env.update({"ANSIBLE_COLLECTIONS_PATH": str(base / "collections"), "ANSIBLE_NOCOLOR": "1",
-                "ANSIBLE_LOCAL_TEMP": str(base / "ansible-local"), "ANSIBLE_REMOTE_TMP": str(base / "ansible-remote"),
-                "WANFLEET_CACHE_DIR": str(base / "tokens"), "HOME": str(base / "home"),
-                "PATH": BIN + os.pathsep + "/usr/bin:/bin"})
+    env = dict(
+        (name, value)
+        for name, value in os.environ.items()
+        if not name.startswith(
+            ("ANSIBLE_", "PYTHON", "WANFLEET_", "INCONTROL_", "PEPLINK_", "X_CP_", "X_ECM_", "TELECOMX_", "CP_BASE_URL", "VIRTUAL_ENV", "PYTEST")
+        )
+    )
+    env.update(
+        {
+            "ANSIBLE_COLLECTIONS_PATH": str(base / "collections"),
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_LOCAL_TEMP": str(base / "ansible-local"),
+            "ANSIBLE_REMOTE_TMP": str(base / "ansible-remote"),
+            "WANFLEET_CACHE_DIR": str(base / "tokens"),
+            "HOME": str(base / "home"),
+            "PATH": BIN + os.pathsep + "/usr/bin:/bin",
+        }
+    )
     run([os.path.join(BIN, "ansible-galaxy"), "collection", "build", "--output-path", str(base / "dist"), ROOT], env, base)
     tarball = next((base / "dist").glob("wanfleet-routers-*.tar.gz"))
     run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--offline", str(tarball)], env, base)
     installed = base / "collections" / "ansible_collections" / "wanfleet" / "routers"
     # The README's step; the cached venv has them already, so pip has nothing to fetch.
-    run([os.path.join(BIN, "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r",
-         str(installed / "requirements.txt")], env, base)
+    run([os.path.join(BIN, "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", str(installed / "requirements.txt")], env, base)
     folder = base / "project"
     folder.mkdir()
     return folder, env
@@ -83,11 +92,17 @@ def test_inventory_and_playbook_from_a_project_folder(project):
     folder, env = project
     with Simulator(seed="default") as sim:
         env = dict(env, **credentials_environment(sim))
-        (folder / "fleet.wanfleet.yml").write_text(yaml.safe_dump({
-            "plugin": "wanfleet.routers.fleet",
-            "sources": [{"platform": "incontrol"}, {"platform": "ncm"}, {"platform": "telecomx"}],
-            "cache": True, "cache_plugin": "ansible.builtin.jsonfile", "cache_connection": str(folder / "cache"),
-        }))
+        (folder / "fleet.wanfleet.yml").write_text(
+            yaml.safe_dump(
+                {
+                    "plugin": "wanfleet.routers.fleet",
+                    "sources": [{"platform": "incontrol"}, {"platform": "ncm"}, {"platform": "telecomx"}],
+                    "cache": True,
+                    "cache_plugin": "ansible.builtin.jsonfile",
+                    "cache_connection": str(folder / "cache"),
+                }
+            )
+        )
         hosts = plain(json.loads(run([os.path.join(BIN, "ansible-inventory"), "-i", "fleet.wanfleet.yml", "--list"], env, folder).stdout))
         platforms = set(hosts["_meta"]["hostvars"][name]["wanfleet_platform"] for name in hosts["wanfleet_online"]["hosts"])
         assert platforms == {"incontrol", "ncm", "telecomx"}
@@ -95,19 +110,40 @@ def test_inventory_and_playbook_from_a_project_folder(project):
         run([os.path.join(BIN, "ansible-inventory"), "-i", "fleet.wanfleet.yml", "--list"], env, folder)
         assert sim.requests() == []  # served from the plugin's cache
         # ansible-inventory --flush-cache exists from 2.19 on; before, docs/inventory.md gives ansible-playbook --flush-cache.
-        flush = subprocess.run([os.path.join(BIN, "ansible-inventory"), "-i", "fleet.wanfleet.yml", "--list", "--flush-cache"],
-                               env=env, cwd=str(folder), capture_output=True, text=True, check=False)
+        flush = subprocess.run(
+            [os.path.join(BIN, "ansible-inventory"), "-i", "fleet.wanfleet.yml", "--list", "--flush-cache"],
+            env=env,
+            cwd=str(folder),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert (flush.returncode == 0) == (ansible_core_version() >= (2, 19)), flush.stderr
 
-        (folder / "online.yml").write_text(yaml.safe_dump([{
-            "name": "Every online router, read live", "hosts": "wanfleet_online", "gather_facts": False,
-            "tasks": [{"name": "Read", "wanfleet.routers.device_info": {"platform": "{{ wanfleet_platform }}", "device": "{{ wanfleet_id }}"},
-                       "register": "live"},
-                      {"name": "Same router", "ansible.builtin.assert": {"that": ["live.devices[0].id == wanfleet_id"]}}]}]))
+        (folder / "online.yml").write_text(
+            yaml.safe_dump(
+                [
+                    {
+                        "name": "Every online router, read live",
+                        "hosts": "wanfleet_online",
+                        "gather_facts": False,
+                        "tasks": [
+                            {
+                                "name": "Read",
+                                "wanfleet.routers.device_info": {"platform": "{{ wanfleet_platform }}", "device": "{{ wanfleet_id }}"},
+                                "register": "live",
+                            },
+                            {"name": "Same router", "ansible.builtin.assert": {"that": ["live.devices[0].id == wanfleet_id"]}},
+                        ],
+                    }
+                ]
+            )
+        )
         played = run([os.path.join(BIN, "ansible-playbook"), "-i", "fleet.wanfleet.yml", "online.yml"], env, folder)
         # A play that sends nothing: every request of this run is the inventory listing the fleet again.
-        (folder / "nothing.yml").write_text(yaml.safe_dump([{"name": "Nothing", "hosts": "localhost", "gather_facts": False,
-                                                             "tasks": [{"ansible.builtin.meta": "noop"}]}]))
+        (folder / "nothing.yml").write_text(
+            yaml.safe_dump([{"name": "Nothing", "hosts": "localhost", "gather_facts": False, "tasks": [{"ansible.builtin.meta": "noop"}]}])
+        )
         sim.clear_requests()
         run([os.path.join(BIN, "ansible-playbook"), "-i", "fleet.wanfleet.yml", "nothing.yml", "--flush-cache"], env, folder)
         assert sim.requests(), "ansible-playbook --flush-cache did not list the fleet again"

@@ -52,13 +52,18 @@ def slow_sim(sim):
 
 
 def start(ansible_env, tmp_path, tasks, play_vars=None):
-    play = [{"name": "interrupted", "hosts": "localhost", "connection": "local", "gather_facts": False,
-             "vars": play_vars or {}, "tasks": tasks}]
+    play = [{"name": "interrupted", "hosts": "localhost", "connection": "local", "gather_facts": False, "vars": play_vars or {}, "tasks": tasks}]
     playbook = tmp_path / "play.yml"
     playbook.write_text(yaml.safe_dump(play, sort_keys=False))
     env = dict(ansible_env, ANSIBLE_LOCAL_TEMP=str(tmp_path / "local"), ANSIBLE_REMOTE_TMP=str(tmp_path / "remote"))
-    return subprocess.Popen([os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", str(playbook)], env=env,
-                            cwd=str(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", str(playbook)],
+        env=env,
+        cwd=str(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def wait_for(condition, timeout=60.0, what="condition"):
@@ -74,10 +79,11 @@ def wait_for(condition, timeout=60.0, what="condition"):
 def interrupt_when(sim, process, method, path_part, signum, answered=False):
     """Send `signum` to ansible-playbook once a `method` request to a path containing `path_part` reached the
     simulator (and, with answered, got its answer); return ansible-playbook's output."""
+
     def seen():
         assert process.poll() is None, process.stdout.read()
-        return [entry for entry in sim.requests() if entry["method"] == method and path_part in entry["path"]
-                and (entry["status"] is not None or not answered)]
+        return [entry for entry in sim.requests() if entry["method"] == method and path_part in entry["path"] and (entry["status"] is not None or not answered)]
+
     wait_for(seen, what="%s %s" % (method, path_part))
     process.send_signal(signum)
     output = process.communicate(timeout=120)[0]
@@ -86,25 +92,35 @@ def interrupt_when(sim, process, method, path_part, signum, answered=False):
 
 @pytest.mark.parametrize("run_on_controller", [True, False], ids=["worker", "module-process"])
 @pytest.mark.parametrize("signum", SIGNALS, ids=lambda signum: signal.Signals(signum).name)
-def test_an_interrupted_ssid_write_is_discarded_and_the_session_closed(slow_sim, ansible_env, tmp_path, signum,
-                                                                       run_on_controller):
+def test_an_interrupted_ssid_write_is_discarded_and_the_session_closed(slow_sim, ansible_env, tmp_path, signum, run_on_controller):
     sim = slow_sim
     (serial,) = [serial for serial, router in sim.state()["peplink"]["routers"].items() if router["name"] == "router-001"]
     before = sim.state()["peplink"]["routers"][serial]
     sim.latency(LATENCY_MS)
-    process = start(ansible_env, tmp_path, [{
-        "name": "rename the SSID",
-        "wanfleet.routers.ssid_profile": {"platform": "peplink_router", "id": "2", "name": "Interrupted-SSID",
-                                          "peplink_router": credentials(sim, serial)["peplink_router"]},
-    }], play_vars={"wanfleet_run_on_controller": run_on_controller})
+    process = start(
+        ansible_env,
+        tmp_path,
+        [
+            {
+                "name": "rename the SSID",
+                "wanfleet.routers.ssid_profile": {
+                    "platform": "peplink_router",
+                    "id": "2",
+                    "name": "Interrupted-SSID",
+                    "peplink_router": credentials(sim, serial)["peplink_router"],
+                },
+            }
+        ],
+        play_vars={"wanfleet_run_on_controller": run_on_controller},
+    )
     output = interrupt_when(sim, process, "POST", "config.ssid.profile", signum)
     assert process.returncode != 0
 
     def settled():  # a module process may still be cleaning up after ansible-playbook ended
         router = sim.state()["peplink"]["routers"][serial]
         return router if not router["pending"] and router["sessions"] == 0 else None
-    router = wait_for(settled, timeout=30, what="no pending config and no session (last: %s)\n%s"
-                      % (sim.state()["peplink"]["routers"][serial], output))
+
+    router = wait_for(settled, timeout=30, what="no pending config and no session (last: %s)\n%s" % (sim.state()["peplink"]["routers"][serial], output))
     assert router["running"] == before["running"] and router["saved"] == before["saved"]
     assert any(entry["path"].endswith("cmd.config.discard") for entry in sim.writes())
 
@@ -116,12 +132,23 @@ def test_an_interrupted_group_create_is_rolled_back(fleet_sim, ansible_env, tmp_
     assert len(routers) >= 3, "the fleet has too few IBR900 routers"
     groups_before = dict((item["id"], item["group"]) for item in routers)
     sim.latency(LATENCY_MS)
-    process = start(ansible_env, tmp_path, [{
-        "name": "create a group",
-        "wanfleet.routers.group": {"platform": "ncm", "name": "Interrupted", "product": "IBR900",
-                                   "target_firmware": "7.24.10", "devices": [item["name"] for item in routers],
-                                   "ncm": credentials(sim)["ncm"]},
-    }])
+    process = start(
+        ansible_env,
+        tmp_path,
+        [
+            {
+                "name": "create a group",
+                "wanfleet.routers.group": {
+                    "platform": "ncm",
+                    "name": "Interrupted",
+                    "product": "IBR900",
+                    "target_firmware": "7.24.10",
+                    "devices": [item["name"] for item in routers],
+                    "ncm": credentials(sim)["ncm"],
+                },
+            }
+        ],
+    )
     output = interrupt_when(sim, process, "PUT", "/routers/", signum)
     assert process.returncode != 0
 
@@ -129,6 +156,7 @@ def test_an_interrupted_group_create_is_rolled_back(fleet_sim, ansible_env, tmp_
         state = sim.state()["ncm"]
         now = dict((item["id"], item["group"]) for item in state["routers"] if item["id"] in groups_before)
         return not any(item["name"] == "Interrupted" for item in state["groups"]) and now == groups_before
+
     wait_for(rolled_back, timeout=30, what="the group deleted and its routers back\n%s" % output)
     assert any(entry["method"] == "DELETE" and "/groups/" in entry["path"] for entry in sim.writes())
 
@@ -139,12 +167,10 @@ def test_an_interrupted_reboot_wait_says_the_reboot_was_sent(fleet_sim, signum):
     message that ends the task. ansible-playbook shows no task result after an interrupt, so it is read here."""
     sim = fleet_sim
     online = [item for item in sim.state()["ncm"]["routers"] if item["state"] == "online"][0]
-    args = {"platform": "ncm", "device": online["name"], "wait": True, "wait_sleep": 1, "wait_timeout": 600,
-            "ncm": credentials(sim)["ncm"]}
+    args = {"platform": "ncm", "device": online["name"], "wait": True, "wait_sleep": 1, "wait_timeout": 600, "ncm": credentials(sim)["ncm"]}
 
     def signal_during_the_wait():
-        wait_for(lambda: [entry for entry in sim.requests() if entry["path"].endswith("/reboot_activity/")
-                          and entry["status"] is not None], what="the reboot")
+        wait_for(lambda: [entry for entry in sim.requests() if entry["path"].endswith("/reboot_activity/") and entry["status"] is not None], what="the reboot")
         time.sleep(0.5)
         os.kill(os.getpid(), signum)
 

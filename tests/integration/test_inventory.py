@@ -36,6 +36,7 @@ pytestmark = pytest.mark.integration
 
 # ---- helpers --------------------------------------------------------------------------------------
 
+
 def sources(sim, platforms=("incontrol", "ncm", "telecomx"), **extra):
     creds = credentials(sim)
     return [dict({"platform": platform, platform: creds[platform]}, **extra) for platform in platforms]
@@ -50,8 +51,9 @@ def write(tmp_path, config, name="fleet.wanfleet.yml"):
 def inventory(ansible_env, path, *args, env=None, cwd=None):
     """ansible-inventory -i path --list [args] -> (CompletedProcess, parsed JSON or None)."""
     command = [os.path.join(BIN, "ansible-inventory"), "-i", path, "--list"] + list(args)
-    process = subprocess.run(command, env=dict(ansible_env, **(env or {})), capture_output=True, text=True,
-                             timeout=300, cwd=cwd or os.path.dirname(path), check=False)
+    process = subprocess.run(
+        command, env=dict(ansible_env, **(env or {})), capture_output=True, text=True, timeout=300, cwd=cwd or os.path.dirname(path), check=False
+    )
     if ansible_core_version() < (2, 19):  # it wraps warnings at 79 columns, at spaces and after hyphens
         process.stderr = process.stderr.replace("-\n", "-").replace("\n", " ")
     try:
@@ -119,6 +121,7 @@ def counts(sim):
 
 # ---- the mixed fleet ---------------------------------------------------------------------------------
 
+
 def test_mixed_fleet_matches_golden(sim, ansible_env, tmp_path):
     path = write(tmp_path, {"sources": sources(sim)})
     process, data = inventory(ansible_env, path)
@@ -140,10 +143,22 @@ def test_hostvars_are_the_device_info_record(sim, ansible_env, tmp_path):
     for name, host in hostvars.items():
         assert host["ansible_connection"] == "local"
         assert host["ansible_python_interpreter"] == "{{ ansible_playbook_python }}"
-        assert set(host) == {"ansible_connection", "ansible_python_interpreter", "wanfleet_platform", "wanfleet_id",
-                             "wanfleet_name", "wanfleet_serial", "wanfleet_mac", "wanfleet_model", "wanfleet_firmware",
-                             "wanfleet_status", "wanfleet_group", "wanfleet_group_id", "wanfleet_source",
-                             "wanfleet_online"}, name
+        assert set(host) == {
+            "ansible_connection",
+            "ansible_python_interpreter",
+            "wanfleet_platform",
+            "wanfleet_id",
+            "wanfleet_name",
+            "wanfleet_serial",
+            "wanfleet_mac",
+            "wanfleet_model",
+            "wanfleet_firmware",
+            "wanfleet_status",
+            "wanfleet_group",
+            "wanfleet_group_id",
+            "wanfleet_source",
+            "wanfleet_online",
+        }, name
         assert host["wanfleet_status"] in ("online", "offline", "unknown")
         assert host["wanfleet_online"] is (host["wanfleet_status"] == "online")
         assert host["wanfleet_serial"], name  # TelecomX too: the full listing is read for it
@@ -214,8 +229,10 @@ def test_constructed_options(sim, ansible_env, tmp_path):
         "sources": sources(sim),
         "compose": {"site_code": "wanfleet_name | upper", "is_peplink": "wanfleet_platform == 'incontrol'"},
         "groups": {"needs_attention": "wanfleet_status != 'online'"},
-        "keyed_groups": [{"key": "wanfleet_source", "prefix": "source"},
-                         {"key": "wanfleet_firmware | default('none', true)", "prefix": "fw"}],  # default_value: not for null before 2.19
+        "keyed_groups": [
+            {"key": "wanfleet_source", "prefix": "source"},
+            {"key": "wanfleet_firmware | default('none', true)", "prefix": "fw"},
+        ],  # default_value: not for null before 2.19
         "strict": True,
     }
     data = plain(ok(*inventory(ansible_env, write(tmp_path, config))))
@@ -238,23 +255,42 @@ def test_hosts_can_run_the_modules(sim, ansible_env, tmp_path):
     """The point of ansible_connection/interpreter: a play targets inventory hosts and calls a module per device,
     with no interpreter setting from the environment."""
     path = write(tmp_path, {"sources": sources(sim, ("ncm",))})
-    play = [{"hosts": "wanfleet_ncm", "gather_facts": False, "tasks": [
-        {"name": "read", "wanfleet.routers.device_info": {"platform": "ncm", "ncm": credentials(sim)["ncm"],
-                                                          "device": "{{ wanfleet_id }}"}, "register": "found"},
-        {"ansible.builtin.assert": {"that": ["found.devices[0].id == wanfleet_id"]}}]}]
+    play = [
+        {
+            "hosts": "wanfleet_ncm",
+            "gather_facts": False,
+            "tasks": [
+                {
+                    "name": "read",
+                    "wanfleet.routers.device_info": {"platform": "ncm", "ncm": credentials(sim)["ncm"], "device": "{{ wanfleet_id }}"},
+                    "register": "found",
+                },
+                {"ansible.builtin.assert": {"that": ["found.devices[0].id == wanfleet_id"]}},
+            ],
+        }
+    ]
     (tmp_path / "play.yml").write_text(yaml.safe_dump(play))
     env = dict(ansible_env)
     env.pop("ANSIBLE_PYTHON_INTERPRETER", None)
-    process = subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", path, str(tmp_path / "play.yml")], env=env,
-                             capture_output=True, text=True, timeout=300, cwd=str(tmp_path), check=False)
+    process = subprocess.run(
+        [os.path.join(BIN, "ansible-playbook"), "-i", path, str(tmp_path / "play.yml")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=str(tmp_path),
+        check=False,
+    )
     assert process.returncode == 0, process.stdout + process.stderr
     assert "failed=0" in process.stdout and "discovered Python interpreter" not in process.stdout + process.stderr
 
 
 # ---- duplicate host names ----------------------------------------------------------------------------
 
+
 def rename_ncm_router(sim, router_id, name):
     import httpx
+
     keys = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key", "X-ECM-API-ID": "sim-ecm-id", "X-ECM-API-KEY": "sim-ecm-key"}
     response = httpx.put("%s/api/v2/routers/%s/" % (sim.url, router_id), json={"name": name}, headers=keys)
     assert response.status_code == 202, response.text
@@ -266,16 +302,16 @@ def ncm_router_ids(sim):
 
 def test_duplicate_names_get_a_suffix_and_one_warning(sim, ansible_env, tmp_path):
     first, second, third = ncm_router_ids(sim)[:3]
-    rename_ncm_router(sim, first, "router-001")   # the name of an InControl device (an earlier source)
+    rename_ncm_router(sim, first, "router-001")  # the name of an InControl device (an earlier source)
     rename_ncm_router(sim, second, "shop")
     rename_ncm_router(sim, third, "shop")
     process, data = inventory(ansible_env, write(tmp_path, {"sources": sources(sim)}))
     hostvars = plain(ok(process, data))["_meta"]["hostvars"]
     assert hostvars["router-001"]["wanfleet_platform"] == "incontrol"  # the first source keeps the name
     assert hostvars["router-001_%s" % first]["wanfleet_id"] == str(first)
-    assert hostvars["shop"]["wanfleet_id"] == str(second)             # within a source, the lower id keeps it
+    assert hostvars["shop"]["wanfleet_id"] == str(second)  # within a source, the lower id keeps it
     assert hostvars["shop_%s" % third]["wanfleet_id"] == str(third)
-    assert len(hostvars) == 9                                          # nobody overwritten
+    assert len(hostvars) == 9  # nobody overwritten
     assert process.stderr.count("[WARNING]") == 1, process.stderr
     assert "2 device(s)" in process.stderr and "router-001 -> router-001_%s" % first in process.stderr
     golden("duplicates.json", normalise(data))
@@ -303,9 +339,18 @@ def test_a_device_listed_by_two_sources_is_one_host(sim, ansible_env, tmp_path):
 
 # ---- the cache -------------------------------------------------------------------------------------------
 
+
 def cached_config(sim, tmp_path, **extra):
-    return dict({"sources": sources(sim), "cache": True, "cache_plugin": "ansible.builtin.jsonfile",
-                 "cache_connection": str(tmp_path / "cache"), "cache_timeout": 3600}, **extra)
+    return dict(
+        {
+            "sources": sources(sim),
+            "cache": True,
+            "cache_plugin": "ansible.builtin.jsonfile",
+            "cache_connection": str(tmp_path / "cache"),
+            "cache_timeout": 3600,
+        },
+        **extra,
+    )
 
 
 def test_cache_hit_sends_no_request(sim, ansible_env, tmp_path):
@@ -371,6 +416,7 @@ def test_cache_disabled_by_default(sim, ansible_env, tmp_path):
 
 # ---- faults ------------------------------------------------------------------------------------------------
 
+
 def test_429_and_transient_5xx_are_retried(sim, ansible_env, tmp_path):
     sim.fault(method="GET", path="^/api/v2/routers/$", status=429, retry_after=0, count=2)
     sim.fault(method="GET", path="^/network/device$", status=503, count=1)
@@ -404,8 +450,7 @@ def test_a_page_that_keeps_failing_fails_the_inventory(sim, ansible_env, tmp_pat
 def test_a_failure_after_some_data_still_gives_nothing(sim, ansible_env, tmp_path):
     """The routers were listed, the firmware names were not: no NCM host, and no host of the other sources."""
     sim.fault(method="GET", path="^/api/v2/firmwares/$", status=500, count=100)
-    process, data = inventory(ansible_env, write(tmp_path, {"sources": sources(sim, max_retries=0)}),
-                              env={"ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "1"})
+    process, data = inventory(ansible_env, write(tmp_path, {"sources": sources(sim, max_retries=0)}), env={"ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "1"})
     assert process.returncode != 0
     assert "firmwares" in process.stderr and "no host is added" in process.stderr
 
@@ -434,13 +479,17 @@ def test_bad_credentials_always_fail(sim, ansible_env, tmp_path):
 
 # ---- configuration --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("source, message", [
-    ({"platform": "ncm", "filter": {"state": "online"}}, "unknown key(s) filter"),
-    ({"platform": "ncm", "incontrol": {"client_id": "x"}}, "put the incontrol credentials in a source of its own"),
-    ({"platform": "peplink_router"}, "through their InControl organization"),
-    ({"platform": "ncm", "ncm": {"cp_api_id": "a"}}, "X_CP_API_KEY"),
-    ({"platform": "ncm", "ncm": {"colour": "blue"}}, "unknown option(s) colour"),
-])
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ({"platform": "ncm", "filter": {"state": "online"}}, "unknown key(s) filter"),
+        ({"platform": "ncm", "incontrol": {"client_id": "x"}}, "put the incontrol credentials in a source of its own"),
+        ({"platform": "peplink_router"}, "through their InControl organization"),
+        ({"platform": "ncm", "ncm": {"cp_api_id": "a"}}, "X_CP_API_KEY"),
+        ({"platform": "ncm", "ncm": {"colour": "blue"}}, "unknown option(s) colour"),
+    ],
+)
 def test_configuration_errors_stop_before_any_request(sim, ansible_env, tmp_path, source, message):
     process = inventory(ansible_env, write(tmp_path, {"sources": [source]}), env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "1"})[0]
     assert process.returncode != 0
@@ -449,10 +498,20 @@ def test_configuration_errors_stop_before_any_request(sim, ansible_env, tmp_path
 
 
 def test_credentials_from_the_environment(sim, ansible_env, tmp_path):
-    env = {"INCONTROL_URL": sim.url, "INCONTROL_CLIENT_ID": "sim-client", "INCONTROL_CLIENT_SECRET": "sim-secret",
-           "INCONTROL_ORG": "sim-org", "CP_BASE_URL": sim.platform_url("ncm"), "X_CP_API_ID": "sim-cp-id",
-           "X_CP_API_KEY": "sim-cp-key", "X_ECM_API_ID": "sim-ecm-id", "X_ECM_API_KEY": "sim-ecm-key",
-           "TELECOMX_URL": sim.url, "TELECOMX_USERNAME": "viewer@example.com", "TELECOMX_PASSWORD": "sim-password"}
+    env = {
+        "INCONTROL_URL": sim.url,
+        "INCONTROL_CLIENT_ID": "sim-client",
+        "INCONTROL_CLIENT_SECRET": "sim-secret",
+        "INCONTROL_ORG": "sim-org",
+        "CP_BASE_URL": sim.platform_url("ncm"),
+        "X_CP_API_ID": "sim-cp-id",
+        "X_CP_API_KEY": "sim-cp-key",
+        "X_ECM_API_ID": "sim-ecm-id",
+        "X_ECM_API_KEY": "sim-ecm-key",
+        "TELECOMX_URL": sim.url,
+        "TELECOMX_USERNAME": "viewer@example.com",
+        "TELECOMX_PASSWORD": "sim-password",
+    }
     path = write(tmp_path, {"sources": [{"platform": "incontrol"}, {"platform": "ncm"}, {"platform": "telecomx"}]})
     data = normalise(ok(*inventory(ansible_env, path, env=env)))
     assert data == normalise_golden("mixed.json")
@@ -461,28 +520,43 @@ def test_credentials_from_the_environment(sim, ansible_env, tmp_path):
 def test_templated_and_vaulted_credentials(sim, ansible_env, tmp_path):
     password_file = tmp_path / "vault-password"
     password_file.write_text("vault-pass")
-    encrypted = subprocess.run([os.path.join(BIN, "ansible-vault"), "encrypt_string", "--vault-password-file",
-                                str(password_file), "sim-ecm-key"], env=ansible_env, capture_output=True, text=True, check=True).stdout
+    encrypted = subprocess.run(
+        [os.path.join(BIN, "ansible-vault"), "encrypt_string", "--vault-password-file", str(password_file), "sim-ecm-key"],
+        env=ansible_env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     creds = credentials(sim)["ncm"]
-    text = "\n".join([
-        "plugin: wanfleet.routers.fleet",
-        "sources:",
-        "  - platform: ncm",
-        "    ncm:",
-        "      url: %s" % creds["url"],
-        "      cp_api_id: \"{{ lookup('ansible.builtin.env', 'MY_NCM_ID') }}\"",
-        "      cp_api_key: \"{{ ncm_key }}\"",
-        "      ecm_api_id: sim-ecm-id",
-        "      ecm_api_key: " + encrypted.strip().replace("\n", "\n  "),
-        "",
-    ])
+    text = "\n".join(
+        [
+            "plugin: wanfleet.routers.fleet",
+            "sources:",
+            "  - platform: ncm",
+            "    ncm:",
+            "      url: %s" % creds["url"],
+            "      cp_api_id: \"{{ lookup('ansible.builtin.env', 'MY_NCM_ID') }}\"",
+            '      cp_api_key: "{{ ncm_key }}"',
+            "      ecm_api_id: sim-ecm-id",
+            "      ecm_api_key: " + encrypted.strip().replace("\n", "\n  "),
+            "",
+        ]
+    )
     (tmp_path / "vault.wanfleet.yml").write_text(text)
-    process, data = inventory(ansible_env, str(tmp_path / "vault.wanfleet.yml"), "--vault-password-file", str(password_file),
-                              "-e", "ncm_key=sim-cp-key", env={"MY_NCM_ID": "sim-cp-id"})
+    process, data = inventory(
+        ansible_env,
+        str(tmp_path / "vault.wanfleet.yml"),
+        "--vault-password-file",
+        str(password_file),
+        "-e",
+        "ncm_key=sim-cp-key",
+        env={"MY_NCM_ID": "sim-cp-id"},
+    )
     assert len(hosts_of(ok(process, data))) == 3
 
 
 # ---- AWX ------------------------------------------------------------------------------------------------------
+
 
 def credential_env(type_file, inputs):
     """What AWX injects for a credential of this custom type: its env injectors rendered with the inputs
@@ -490,8 +564,7 @@ def credential_env(type_file, inputs):
     with open(os.path.join(CREDENTIAL_TYPES, type_file)) as handle:
         definition = yaml.safe_load(handle)
     environment = jinja2.sandbox.ImmutableSandboxedEnvironment()
-    return dict((name, environment.from_string(template).render(**inputs))
-                for name, template in definition["injectors"]["env"].items())
+    return dict((name, environment.from_string(template).render(**inputs)) for name, template in definition["injectors"]["env"].items())
 
 
 def awx_private_data_dir(tmp_path):
@@ -510,15 +583,13 @@ def run_like_awx(ansible_env, private, injected, source_vars=None):
     """ansible-inventory the way AWX's RunInventoryUpdate.build_args/build_env runs it for an SCM source."""
     env = dict((key, value) for key, value in ansible_env.items() if not key.startswith("ANSIBLE_"))
     env.update(AWX_INVENTORY_ENV)
-    env["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join([str(private / "requirements_collections"),
-                                                       "~/.ansible/collections", "/usr/share/ansible/collections"])
+    env["ANSIBLE_COLLECTIONS_PATH"] = os.pathsep.join([str(private / "requirements_collections"), "~/.ansible/collections", "/usr/share/ansible/collections"])
     env["WANFLEET_CACHE_DIR"] = ansible_env["WANFLEET_CACHE_DIR"]
     env.update(injected)
     env.update(dict((key, str(value)) for key, value in (source_vars or {}).items()))  # AWX: source vars -> env
     source = private / "project" / "inventories" / "fleet.wanfleet.yml"
     output = private / "artifacts" / "7" / "output.json"
-    args = [os.path.join(BIN, "ansible-inventory"), "--list", "--export", "-i", str(source), "--output", str(output),
-            "--playbook-dir", str(source.parent)]
+    args = [os.path.join(BIN, "ansible-inventory"), "--list", "--export", "-i", str(source), "--output", str(output), "--playbook-dir", str(source.parent)]
     process = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300, cwd=str(private), check=False)
     data = json.loads(output.read_text()) if output.exists() else None
     return process, data
@@ -526,10 +597,18 @@ def run_like_awx(ansible_env, private, injected, source_vars=None):
 
 def awx_inputs(sim, **overrides):
     inputs = {
-        "incontrol_url": sim.url, "incontrol_client_id": "sim-client", "incontrol_client_secret": "sim-secret",
-        "incontrol_organization": "sim-org", "ncm_url": sim.platform_url("ncm"), "ncm_cp_api_id": "sim-cp-id",
-        "ncm_cp_api_key": "sim-cp-key", "ncm_ecm_api_id": "sim-ecm-id", "ncm_ecm_api_key": "sim-ecm-key",
-        "telecomx_url": sim.url, "telecomx_username": "viewer@example.com", "telecomx_password": "sim-password",
+        "incontrol_url": sim.url,
+        "incontrol_client_id": "sim-client",
+        "incontrol_client_secret": "sim-secret",
+        "incontrol_organization": "sim-org",
+        "ncm_url": sim.platform_url("ncm"),
+        "ncm_cp_api_id": "sim-cp-id",
+        "ncm_cp_api_key": "sim-cp-key",
+        "ncm_ecm_api_id": "sim-ecm-id",
+        "ncm_ecm_api_key": "sim-ecm-key",
+        "telecomx_url": sim.url,
+        "telecomx_username": "viewer@example.com",
+        "telecomx_password": "sim-password",
     }  # telecomx_token and telecomx_customer left empty, as a user would
     inputs.update(overrides)
     return inputs
@@ -571,10 +650,10 @@ def test_awx_project_inventory_source(sim, ansible_env, tmp_path):
 def test_awx_per_platform_credential_and_source_vars(sim, ansible_env, tmp_path):
     """One platform per inventory source: its own credential type; AWX passes source variables as environment."""
     private = awx_private_data_dir(tmp_path)
-    (private / "project" / "inventories" / "fleet.wanfleet.yml").write_text(
-        "plugin: wanfleet.routers.fleet\nsources:\n  - platform: ncm\n")
-    injected = credential_env("ncm.yml", {"url": "", "cp_api_id": "sim-cp-id", "cp_api_key": "sim-cp-key",
-                                          "ecm_api_id": "sim-ecm-id", "ecm_api_key": "sim-ecm-key"})
+    (private / "project" / "inventories" / "fleet.wanfleet.yml").write_text("plugin: wanfleet.routers.fleet\nsources:\n  - platform: ncm\n")
+    injected = credential_env(
+        "ncm.yml", {"url": "", "cp_api_id": "sim-cp-id", "cp_api_key": "sim-cp-key", "ecm_api_id": "sim-ecm-id", "ecm_api_key": "sim-ecm-key"}
+    )
     process, data = run_like_awx(ansible_env, private, injected, source_vars={"CP_BASE_URL": sim.platform_url("ncm")})
     assert process.returncode == 0, process.stderr
     assert len(plain(data)["_meta"]["hostvars"]) == 3
@@ -585,7 +664,8 @@ def test_awx_failed_listing_fails_the_sync(sim, ansible_env, tmp_path):
     sim.fault(method="GET", path="^/api/v2/routers/$", status=503, count=100)
     private = awx_private_data_dir(tmp_path)
     (private / "project" / "inventories" / "fleet.wanfleet.yml").write_text(
-        "plugin: wanfleet.routers.fleet\nsources:\n  - platform: incontrol\n  - platform: ncm\n    max_retries: 1\n")
+        "plugin: wanfleet.routers.fleet\nsources:\n  - platform: incontrol\n  - platform: ncm\n    max_retries: 1\n"
+    )
     process, data = run_like_awx(ansible_env, private, credential_env("fleet.yml", awx_inputs(sim)))
     assert process.returncode != 0 and data is None
     assert "ncm: GET /routers/ failed with HTTP 503" in process.stderr

@@ -13,7 +13,15 @@ import yaml
 
 from tests.integration.conftest import BIN
 from tests.integration.test_inventory import (
-    cached_config, hosts_of, inventory, ncm_router_ids, ok, plain, rename_ncm_router, sources, write,
+    cached_config,
+    hosts_of,
+    inventory,
+    ncm_router_ids,
+    ok,
+    plain,
+    rename_ncm_router,
+    sources,
+    write,
 )
 
 pytestmark = pytest.mark.integration
@@ -39,15 +47,13 @@ def with_static(ansible_env, tmp_path, config, *args, env=None):
     (tmp_path / "static.ini").write_text(STATIC)
     path = write(tmp_path, config)
     command = [os.path.join(BIN, "ansible-inventory"), "-i", str(tmp_path / "static.ini"), "-i", path, "--list"] + list(args)
-    process = subprocess.run(command, env=dict(ansible_env, **(env or {})), capture_output=True, text=True, timeout=300,
-                             cwd=str(tmp_path), check=False)
+    process = subprocess.run(command, env=dict(ansible_env, **(env or {})), capture_output=True, text=True, timeout=300, cwd=str(tmp_path), check=False)
     return process, (json.loads(process.stdout) if process.returncode == 0 and process.stdout.strip() else None)
 
 
 def list_hosts(ansible_env, tmp_path, pattern):
     """The hosts `ansible <pattern> --list-hosts` selects from static.ini + fleet.wanfleet.yml."""
-    command = [os.path.join(BIN, "ansible"), "-i", str(tmp_path / "static.ini"), "-i", str(tmp_path / "fleet.wanfleet.yml"),
-               pattern, "--list-hosts"]
+    command = [os.path.join(BIN, "ansible"), "-i", str(tmp_path / "static.ini"), "-i", str(tmp_path / "fleet.wanfleet.yml"), pattern, "--list-hosts"]
     process = subprocess.run(command, env=ansible_env, capture_output=True, text=True, timeout=300, cwd=str(tmp_path), check=False)
     assert process.returncode == 0, process.stdout + process.stderr
     return set(line.strip() for line in process.stdout.splitlines()[1:] if line.strip())
@@ -99,8 +105,9 @@ def test_every_hostile_name_is_one_safe_host(sim, ansible_env, tmp_path):
 
 def test_a_taken_name_fails_under_duplicate_hostnames_error(sim, ansible_env, tmp_path):
     rename_ncm_router(sim, ncm_router_ids(sim)[0], "db01")
-    process, data = with_static(ansible_env, tmp_path, {"sources": sources(sim, ("ncm",)), "duplicate_hostnames": "error"},
-                                env={"ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "1"})
+    process, data = with_static(
+        ansible_env, tmp_path, {"sources": sources(sim, ("ncm",)), "duplicate_hostnames": "error"}, env={"ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "1"}
+    )
     assert process.returncode != 0
     assert "db01 (ncm %s, also a host or group not made by this source)" % ncm_router_ids(sim)[0] in process.stderr
 
@@ -145,6 +152,7 @@ def test_stores_east_and_stores_dash_east_are_two_groups(sim, ansible_env, tmp_p
 
 # ---- the cache is data ---------------------------------------------------------------------------------------
 
+
 def cache_file(tmp_path):
     (name,) = os.listdir(str(tmp_path / "cache"))
     return tmp_path / "cache" / name
@@ -170,22 +178,31 @@ def test_a_trusted_template_in_the_cache_is_never_run(sim, ansible_env, tmp_path
     ok(*inventory(ansible_env, path))
     marker = tmp_path / "pwned"
     edit_cache(tmp_path, lambda records: records[0].update(firmware=trusted("{{ lookup('pipe', 'touch %s') }}" % marker)))
-    play = [{"hosts": "wanfleet_ncm", "gather_facts": False,
-             "tasks": [{"ansible.builtin.debug": {"msg": "firmware {{ wanfleet_firmware }}"}}]}]
+    play = [{"hosts": "wanfleet_ncm", "gather_facts": False, "tasks": [{"ansible.builtin.debug": {"msg": "firmware {{ wanfleet_firmware }}"}}]}]
     (tmp_path / "play.yml").write_text(yaml.safe_dump(play))
-    process = subprocess.run([os.path.join(BIN, "ansible-playbook"), "-i", path, str(tmp_path / "play.yml")], env=ansible_env,
-                             capture_output=True, text=True, timeout=300, cwd=str(tmp_path), check=False)
+    process = subprocess.run(
+        [os.path.join(BIN, "ansible-playbook"), "-i", path, str(tmp_path / "play.yml")],
+        env=ansible_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=str(tmp_path),
+        check=False,
+    )
     assert not marker.exists(), process.stdout + process.stderr
     assert process.returncode == 0, process.stdout + process.stderr
 
 
-@pytest.mark.parametrize("edit, reason", [
-    (lambda records: records[0].update(status="<img src=x onerror=alert(1)>"), "status"),
-    (lambda records: records.__setitem__(0, 7), "is not a dictionary"),
-    (lambda records: records[0].update(admin_password="x"), "keys"),
-    (lambda records: records[0].update(name=["a", "b"]), "not a device record"),
-    (lambda records: records[0].update(source="elsewhere"), "names no configured source"),
-])
+@pytest.mark.parametrize(
+    "edit, reason",
+    [
+        (lambda records: records[0].update(status="<img src=x onerror=alert(1)>"), "status"),
+        (lambda records: records.__setitem__(0, 7), "is not a dictionary"),
+        (lambda records: records[0].update(admin_password="x"), "keys"),
+        (lambda records: records[0].update(name=["a", "b"]), "not a device record"),
+        (lambda records: records[0].update(source="elsewhere"), "names no configured source"),
+    ],
+)
 def test_an_unusable_cache_entry_is_listed_again_and_rewritten(sim, ansible_env, tmp_path, edit, reason):
     path = write(tmp_path, cached_config(sim, tmp_path))
     expected = plain(ok(*inventory(ansible_env, path)))

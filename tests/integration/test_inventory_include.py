@@ -10,11 +10,15 @@ pytestmark = pytest.mark.integration
 
 
 def test_include_sets_cellular_and_location_and_groups_by_carrier(sim, ansible_env, tmp_path):
-    config = {"sources": sources(sim), "include": ["cellular", "location"],
-              "keyed_groups": [{"key": "wanfleet_cellular | map(attribute='carrier') | list", "prefix": "carrier"}],
-              "compose": {"signal_class": "'none' if not wanfleet_cellular or wanfleet_cellular[0].rsrp is none else "
-                                          "'good' if wanfleet_cellular[0].rsrp >= -90 else 'poor'"},
-              "strict": True}
+    config = {
+        "sources": sources(sim),
+        "include": ["cellular", "location"],
+        "keyed_groups": [{"key": "wanfleet_cellular | map(attribute='carrier') | list", "prefix": "carrier"}],
+        "compose": {
+            "signal_class": "'none' if not wanfleet_cellular or wanfleet_cellular[0].rsrp is none else 'good' if wanfleet_cellular[0].rsrp >= -90 else 'poor'"
+        },
+        "strict": True,
+    }
     data = plain(ok(*inventory(ansible_env, write(tmp_path, config))))
     hostvars = data["_meta"]["hostvars"]
     assert all("wanfleet_cellular" in host and "wanfleet_location" in host for host in hostvars.values())

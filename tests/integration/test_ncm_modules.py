@@ -20,6 +20,7 @@ OTHER_PASSPHRASE = "Staff-Wifi-2025?"
 
 # ---- helpers -------------------------------------------------------------------------------
 
+
 def ncm(sim):
     return sim.state()["ncm"]
 
@@ -27,8 +28,7 @@ def ncm(sim):
 def router(sim, product=None, name=None, state=None):
     """The simulator's record of the first router of a product (or with a name / state)."""
     for item in ncm(sim)["routers"]:
-        if (product is None or item["product"] == product) and (name is None or item["name"] == name) \
-                and (state is None or item["state"] == state):
+        if (product is None or item["product"] == product) and (name is None or item["name"] == name) and (state is None or item["state"] == state):
             return item
     raise AssertionError("no such router in the seed: %s %s %s" % (product, name, state))
 
@@ -68,12 +68,13 @@ def play(sim, run_playbook):
     passphrases are play variables, as a vault would give them (a failing task's source is printed)."""
 
     def run(tasks, **kwargs):
-        return run_playbook(tasks, defaults=credentials(sim), play_vars={"psk": PASSPHRASE, "other_psk": OTHER_PASSPHRASE},
-                            **kwargs)
+        return run_playbook(tasks, defaults=credentials(sim), play_vars={"psk": PASSPHRASE, "other_psk": OTHER_PASSPHRASE}, **kwargs)
+
     return run
 
 
 # ---- device_info ------------------------------------------------------------------------------
+
 
 def test_device_info_reads_one_router(sim, play):
     ibr = router(sim, "IBR900")
@@ -81,16 +82,21 @@ def test_device_info_reads_one_router(sim, play):
     assert run.rc == 0, run.stdout
     (device,) = run.task("info")["devices"]
     assert (device["id"], device["name"], device["model"], device["status"], device["group"]) == (
-        str(ibr["id"]), ibr["name"], "IBR900", "online", "Retail IBR900")
+        str(ibr["id"]),
+        ibr["name"],
+        "IBR900",
+        "online",
+        "Retail IBR900",
+    )
     assert sim.writes() == []
 
 
 # ---- ssid_profile -----------------------------------------------------------------------------
 
+
 def test_ssid_profile_device_check_apply_idempotent(sim, play):
     ibr = router(sim, "IBR900")
-    args = dict(device=ibr["name"], name="Guest", band="2.4", security="wpa2_personal", passphrase="{{ psk }}",
-                broadcast=False, update_passphrase="on_create")
+    args = dict(device=ibr["name"], name="Guest", band="2.4", security="wpa2_personal", passphrase="{{ psk }}", broadcast=False, update_passphrase="on_create")
 
     run = play([task("guest", "ssid_profile", **args)], check=True, diff=True)
     assert run.rc == 0, run.stdout
@@ -106,17 +112,28 @@ def test_ssid_profile_device_check_apply_idempotent(sim, play):
     assert run.rc == 0, run.stdout
     assert run.task("guest")["changed"] is True
     assert run.task("again")["changed"] is False
-    assert run.task("again")["profile"] == {"id": "0.1", "name": "Guest", "enabled": True, "broadcast": False,
-                                            "security": "wpa2_personal", "passphrase": "********", "band": "2.4"}
+    assert run.task("again")["profile"] == {
+        "id": "0.1",
+        "name": "Guest",
+        "enabled": True,
+        "broadcast": False,
+        "security": "wpa2_personal",
+        "passphrase": "********",
+        "band": "2.4",
+    }
     assert write_paths(sim) == [("PATCH", "/api/v2/configuration_managers/%s/" % ibr["configuration_manager"])]
-    assert bss(router(sim, "IBR900")["configuration"], 0, 1) == {
-        "ssid": "Guest", "enabled": True, "hidden": True, "authmode": "wpa2psk", "wpapsk": PASSPHRASE}
+    assert bss(router(sim, "IBR900")["configuration"], 0, 1) == {"ssid": "Guest", "enabled": True, "hidden": True, "authmode": "wpa2psk", "wpapsk": PASSPHRASE}
     assert PASSPHRASE not in run.stdout
 
     # absent disables the slot (NCM keeps a fixed set of BSS), once
     sim.clear_requests()
-    run = play([task("off", "ssid_profile", device=ibr["name"], name="Guest", state="absent"),
-                task("off again", "ssid_profile", device=ibr["name"], name="Guest", state="absent")], diff=True)
+    run = play(
+        [
+            task("off", "ssid_profile", device=ibr["name"], name="Guest", state="absent"),
+            task("off again", "ssid_profile", device=ibr["name"], name="Guest", state="absent"),
+        ],
+        diff=True,
+    )
     assert run.rc == 0, run.stdout
     assert run.task("off")["changed"] is True
     assert run.task("off")["diff"] == {"before": {"enabled": True}, "after": {"enabled": False}}
@@ -128,10 +145,14 @@ def test_ssid_profile_device_check_apply_idempotent(sim, play):
 def test_ssid_profile_passphrase_policies_and_secret_masking(sim, play):
     ibr = router(sim, "IBR900")
     base = dict(device=ibr["name"], id="1.0", name="Staff", security="wpa2_personal")
-    run = play([task("create", "ssid_profile", passphrase="{{ psk }}", update_passphrase="on_create", **base),
-                task("on_create", "ssid_profile", passphrase="{{ other_psk }}", update_passphrase="on_create", **base),
-                task("always", "ssid_profile", passphrase="{{ other_psk }}", update_passphrase="always", **base)],
-               diff=True)
+    run = play(
+        [
+            task("create", "ssid_profile", passphrase="{{ psk }}", update_passphrase="on_create", **base),
+            task("on_create", "ssid_profile", passphrase="{{ other_psk }}", update_passphrase="on_create", **base),
+            task("always", "ssid_profile", passphrase="{{ other_psk }}", update_passphrase="always", **base),
+        ],
+        diff=True,
+    )
     assert run.rc == 0, run.stdout
     assert run.task("create")["changed"] is True
     # NCM reads the passphrase back as "*": on_create leaves it alone, always sends it (and reports it)
@@ -148,17 +169,20 @@ def test_ssid_profile_group_layer(sim, play):
     ibr = router(sim, "IBR900")
     retail = group(sim, "Retail IBR900")
     # The router's effective configuration (target) already has the group's SSID: nothing to do.
-    run = play([task("inherited", "ssid_profile", device=ibr["name"], name="Retail-Corp", enabled=True, broadcast=True,
-                     security="wpa2_personal")])
+    run = play([task("inherited", "ssid_profile", device=ibr["name"], name="Retail-Corp", enabled=True, broadcast=True, security="wpa2_personal")])
     assert run.rc == 0, run.stdout
     assert run.task("inherited")["changed"] is False
     assert run.task("inherited")["profile"]["id"] == "0.0"
     assert sim.writes() == []
 
     # The group's own configuration: hide the SSID for every router of the group.
-    run = play([task("hide", "ssid_profile", group="Retail IBR900", id="0.0", name="Retail-Corp", broadcast=False),
-                task("hide again", "ssid_profile", group="Retail IBR900", id="0.0", name="Retail-Corp", broadcast=False)],
-               diff=True)
+    run = play(
+        [
+            task("hide", "ssid_profile", group="Retail IBR900", id="0.0", name="Retail-Corp", broadcast=False),
+            task("hide again", "ssid_profile", group="Retail IBR900", id="0.0", name="Retail-Corp", broadcast=False),
+        ],
+        diff=True,
+    )
     assert run.rc == 0, run.stdout
     assert run.task("hide")["changed"] is True
     assert run.task("hide")["diff"] == {"before": {"broadcast": True}, "after": {"broadcast": False}}
@@ -171,15 +195,20 @@ def test_ssid_profile_group_layer(sim, play):
 def test_ssid_profile_bad_input_sends_nothing(sim, play):
     ibr = router(sim, "IBR900")["name"]
     cases = [
-        ("short passphrase", dict(device=ibr, name="Guest", band="2.4", passphrase="short"),
-         "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits"),
+        (
+            "short passphrase",
+            dict(device=ibr, name="Guest", band="2.4", passphrase="short"),
+            "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits",
+        ),
         ("vlan 5000", dict(device=ibr, name="Guest", band="2.4", vlan_id=5000), "vlan_id is not supported on platform ncm"),
-        ("fast transition", dict(device=ibr, name="Guest", band="2.4", fast_transition=True),
-         "fast_transition is not supported on platform ncm"),
+        ("fast transition", dict(device=ibr, name="Guest", band="2.4", fast_transition=True), "fast_transition is not supported on platform ncm"),
         ("band 6", dict(device=ibr, name="Guest", band="6"), "band 6 has no known radio index"),
         ("bad id", dict(device=ibr, name="Guest", id="0-1"), "id must be <radio>.<bss>"),
-        ("open with passphrase", dict(device=ibr, name="Guest", band="2.4", security="open", passphrase="{{ psk }}"),
-         "passphrase is not allowed with security open"),
+        (
+            "open with passphrase",
+            dict(device=ibr, name="Guest", band="2.4", security="open", passphrase="{{ psk }}"),
+            "passphrase is not allowed with security open",
+        ),
     ]
     run = play([task(name, "ssid_profile", ignore_errors=True, **args) for name, args, message in cases])
     for name, args, message in cases:
@@ -188,9 +217,13 @@ def test_ssid_profile_bad_input_sends_nothing(sim, play):
     assert sim.requests() == []
     assert PASSPHRASE not in run.stdout
 
-    run = play([task("unknown router", "ssid_profile", ignore_errors=True, device="no-such-router", name="Guest", band="2.4"),
-                task("no slot", "ssid_profile", ignore_errors=True, device=ibr, name="Guest", id="0.7"),
-                task("secured without passphrase", "ssid_profile", ignore_errors=True, device=ibr, name="Guest", band="5")])
+    run = play(
+        [
+            task("unknown router", "ssid_profile", ignore_errors=True, device="no-such-router", name="Guest", band="2.4"),
+            task("no slot", "ssid_profile", ignore_errors=True, device=ibr, name="Guest", id="0.7"),
+            task("secured without passphrase", "ssid_profile", ignore_errors=True, device=ibr, name="Guest", band="5"),
+        ]
+    )
     assert "no device has the id, MAC, serial number or name 'no-such-router'" in failed(run, "unknown router")
     assert "has no SSID slot 0.7; its slots: 0.0, 0.1" in failed(run, "no slot")
     assert "passphrase is required to set up the secured SSID 'Guest' in slot 1.1" in failed(run, "secured without passphrase")
@@ -218,8 +251,9 @@ def test_wan_priority_device(sim, play):
     order = [(item["name"], item["priority"], item["enabled"]) for item in result["connections"]]
     assert order[0] == ("Ethernet", 1, True) and order[-1] == ("WiFi as WAN", 2, False)
 
-    run = play([task("wan", "wan_priority", device=ibr["name"], connections=connections),
-                task("again", "wan_priority", device=ibr["name"], connections=connections)])
+    run = play(
+        [task("wan", "wan_priority", device=ibr["name"], connections=connections), task("again", "wan_priority", device=ibr["name"], connections=connections)]
+    )
     assert run.rc == 0, run.stdout
     assert run.task("wan")["changed"] is True
     assert run.task("again")["changed"] is False
@@ -232,8 +266,12 @@ def test_wan_priority_device(sim, play):
 
 def test_wan_priority_group(sim, play):
     staging = group(sim, "Staging IBR900")
-    run = play([task("wan", "wan_priority", group="Staging IBR900", connections=[{"id": RULE_LTE, "enabled": False}]),
-                task("again", "wan_priority", group="Staging IBR900", connections=[{"id": RULE_LTE, "enabled": False}])])
+    run = play(
+        [
+            task("wan", "wan_priority", group="Staging IBR900", connections=[{"id": RULE_LTE, "enabled": False}]),
+            task("again", "wan_priority", group="Staging IBR900", connections=[{"id": RULE_LTE, "enabled": False}]),
+        ]
+    )
     assert run.rc == 0, run.stdout
     assert (run.task("wan")["changed"], run.task("again")["changed"]) == (True, False)
     assert write_paths(sim) == [("PATCH", "/api/v2/groups/%s/" % staging["id"])]
@@ -244,8 +282,7 @@ def test_wan_priority_bad_input(sim, play):
     ibr = router(sim, "IBR900")["name"]
     cases = [
         ("priority 0", dict(device=ibr, connections=[{"name": "LTE", "priority": 0}]), "priority must be 1 to 1000"),
-        ("apply false", dict(device=ibr, apply=False, connections=[{"name": "LTE", "priority": 2}]),
-         "apply: false is not supported on platform ncm"),
+        ("apply false", dict(device=ibr, apply=False, connections=[{"name": "LTE", "priority": 2}]), "apply: false is not supported on platform ncm"),
         ("bad id", dict(device=ibr, connections=[{"id": "wan1", "priority": 2}]), "id must be a WAN rule _id_ (a UUID) or its index"),
         ("nothing to set", dict(device=ibr, connections=[{"name": "LTE"}]), "give priority or enabled"),
     ]
@@ -254,9 +291,12 @@ def test_wan_priority_bad_input(sim, play):
         assert message in failed(run, name), name
     assert sim.requests() == []
 
-    run = play([task("unknown", "wan_priority", ignore_errors=True, device=ibr, connections=[{"name": "Satellite", "priority": 1}]),
-                task("twice", "wan_priority", ignore_errors=True, device=ibr,
-                     connections=[{"name": "LTE", "priority": 1}, {"id": RULE_LTE, "enabled": True}])])
+    run = play(
+        [
+            task("unknown", "wan_priority", ignore_errors=True, device=ibr, connections=[{"name": "Satellite", "priority": 1}]),
+            task("twice", "wan_priority", ignore_errors=True, device=ibr, connections=[{"name": "LTE", "priority": 1}, {"id": RULE_LTE, "enabled": True}]),
+        ]
+    )
     message = failed(run, "unknown")
     assert "has no WAN rule named 'Satellite'; its rules: Ethernet (id 00000000-a81d-3590-93ca-8b1fcfeb8e14)" in message
     assert "LTE (id %s)" % RULE_LTE in message
@@ -265,6 +305,7 @@ def test_wan_priority_bad_input(sim, play):
 
 
 # ---- group ------------------------------------------------------------------------------------
+
 
 def test_group_create_members_rename_purge_delete(sim, play):
     ibr = router(sim, "IBR900")
@@ -276,8 +317,7 @@ def test_group_create_members_rename_purge_delete(sim, play):
     result = run.task("create")
     assert result["changed"] is True
     # no account given: none inferred, NCM creates the group in the requestor's account
-    assert result["diff"]["after"] == {"devices": [str(ibr["id"])], "name": "Stores",
-                                       "product": "IBR900", "target_firmware": "7.24.10"}
+    assert result["diff"]["after"] == {"devices": [str(ibr["id"])], "name": "Stores", "product": "IBR900", "target_firmware": "7.24.10"}
     assert sim.writes() == []
 
     run = play([task("create", "group", **create), task("again", "group", **create)], diff=True)
@@ -289,14 +329,20 @@ def test_group_create_members_rename_purge_delete(sim, play):
     assert stores["product"] == "IBR900" and stores["routers"] == [ibr["id"]]
     assert write_paths(sim) == [("POST", "/api/v2/groups/"), ("PUT", "/api/v2/routers/%s/" % ibr["id"])]
     assert router(sim, "IBR900")["group"] == stores["id"] != old_group
-    assert run.task("again")["group"] == {"id": str(stores["id"]), "name": "Stores", "product": "IBR900",
-                                          "target_firmware": "7.24.10", "account": "sim-account",
-                                          "devices": [str(ibr["id"])]}
+    assert run.task("again")["group"] == {
+        "id": str(stores["id"]),
+        "name": "Stores",
+        "product": "IBR900",
+        "target_firmware": "7.24.10",
+        "account": "sim-account",
+        "devices": [str(ibr["id"])],
+    }
 
     # rename, twice (the second run finds the group by its new name)
     sim.clear_requests()
-    run = play([task("rename", "group", name="Stores", new_name="Stores North"),
-                task("rename again", "group", name="Stores", new_name="Stores North")], diff=True)
+    run = play(
+        [task("rename", "group", name="Stores", new_name="Stores North"), task("rename again", "group", name="Stores", new_name="Stores North")], diff=True
+    )
     assert run.rc == 0, run.stdout
     assert run.task("rename")["diff"] == {"before": {"name": "Stores"}, "after": {"name": "Stores North"}}
     assert run.task("rename again")["changed"] is False
@@ -305,8 +351,12 @@ def test_group_create_members_rename_purge_delete(sim, play):
 
     # purge: the member not listed leaves the group (its `group` becomes null)
     sim.clear_requests()
-    run = play([task("purge", "group", name="Stores North", devices=[], purge_devices=True),
-                task("purge again", "group", name="Stores North", devices=[], purge_devices=True)])
+    run = play(
+        [
+            task("purge", "group", name="Stores North", devices=[], purge_devices=True),
+            task("purge again", "group", name="Stores North", devices=[], purge_devices=True),
+        ]
+    )
     assert run.rc == 0, run.stdout
     assert (run.task("purge")["changed"], run.task("purge again")["changed"]) == (True, False)
     assert write_paths(sim) == [("PUT", "/api/v2/routers/%s/" % ibr["id"])]
@@ -314,8 +364,7 @@ def test_group_create_members_rename_purge_delete(sim, play):
 
     # absent
     sim.clear_requests()
-    run = play([task("delete", "group", name="Stores North", state="absent"),
-                task("delete again", "group", name="Stores North", state="absent")], diff=True)
+    run = play([task("delete", "group", name="Stores North", state="absent"), task("delete again", "group", name="Stores North", state="absent")], diff=True)
     assert run.rc == 0, run.stdout
     assert run.task("delete")["changed"] is True and run.task("delete")["group"] is None
     assert run.task("delete")["diff"]["before"]["name"] == "Stores North"
@@ -327,9 +376,13 @@ def test_group_create_members_rename_purge_delete(sim, play):
 def test_group_update_firmware_and_membership(sim, play):
     ibr = router(sim, "IBR900")
     staging = group(sim, "Staging IBR900")
-    run = play([task("move", "group", name="Staging IBR900", target_firmware="7.23.40", devices=[str(ibr["id"])]),
-                task("again", "group", name="Staging IBR900", target_firmware="7.23.40", devices=[str(ibr["id"])])],
-               diff=True)
+    run = play(
+        [
+            task("move", "group", name="Staging IBR900", target_firmware="7.23.40", devices=[str(ibr["id"])]),
+            task("again", "group", name="Staging IBR900", target_firmware="7.23.40", devices=[str(ibr["id"])]),
+        ],
+        diff=True,
+    )
     assert run.rc == 0, run.stdout
     result = run.task("move")
     assert result["changed_keys"] == ["devices", "target_firmware"]
@@ -353,18 +406,19 @@ def test_group_bad_input(sim, play):
         assert message in failed(run, name), name
     assert sim.requests() == []
 
-    run = play([
-        task("unknown product", "group", ignore_errors=True, name="Stores", product="IBR9000", target_firmware="7.24.10"),
-        task("unknown firmware", "group", ignore_errors=True, name="Stores", product="IBR900", target_firmware="9.9.9"),
-        task("wrong product", "group", ignore_errors=True, name="Staging IBR900", devices=[aer["name"]]),
-        task("product change", "group", ignore_errors=True, name="Staging IBR900", product="AER2200"),
-        task("unknown device", "group", ignore_errors=True, name="Staging IBR900", devices=["no-such-router"]),
-        task("unknown id", "group", ignore_errors=True, id="1"),
-    ])
+    run = play(
+        [
+            task("unknown product", "group", ignore_errors=True, name="Stores", product="IBR9000", target_firmware="7.24.10"),
+            task("unknown firmware", "group", ignore_errors=True, name="Stores", product="IBR900", target_firmware="9.9.9"),
+            task("wrong product", "group", ignore_errors=True, name="Staging IBR900", devices=[aer["name"]]),
+            task("product change", "group", ignore_errors=True, name="Staging IBR900", product="AER2200"),
+            task("unknown device", "group", ignore_errors=True, name="Staging IBR900", devices=["no-such-router"]),
+            task("unknown id", "group", ignore_errors=True, id="1"),
+        ]
+    )
     message = failed(run, "unknown product")
     assert "unknown product 'IBR9000'; NCM products:" in message and "IBR900" in message and "AER2200" in message
-    assert "unknown target_firmware '9.9.9' for product IBR900; its firmware versions: 7.22.60, 7.23.40, 7.24.10" \
-        in failed(run, "unknown firmware")
+    assert "unknown target_firmware '9.9.9' for product IBR900; its firmware versions: 7.22.60, 7.23.40, 7.24.10" in failed(run, "unknown firmware")
     assert "only IBR900 routers can join group 'Staging IBR900'" in failed(run, "wrong product")
     assert "%s (id %s) is AER2200" % (aer["name"], aer["id"]) in failed(run, "wrong product")
     assert "the product of group 'Staging IBR900' is IBR900 and cannot be changed" in failed(run, "product change")
@@ -375,15 +429,25 @@ def test_group_bad_input(sim, play):
 
 # ---- alert_rule -------------------------------------------------------------------------------
 
+
 def test_alert_rule_create_update_delete(sim, play):
-    rule = dict(alert_types=["failover_event", "connection_state"], groups=["Depots AER2200"],
-                email_recipients=["Grace.Hopper@example.com"], http_destinations=["noc-webhook"], schedule="hourly")
+    rule = dict(
+        alert_types=["failover_event", "connection_state"],
+        groups=["Depots AER2200"],
+        email_recipients=["Grace.Hopper@example.com"],
+        http_destinations=["noc-webhook"],
+        schedule="hourly",
+    )
     run = play([task("rule", "alert_rule", **rule)], check=True, diff=True)
     assert run.rc == 0, run.stdout
     assert run.task("rule")["changed"] is True
     assert run.task("rule")["diff"]["after"] == {
-        "alert_types": ["connection_state", "failover_event"], "email_recipients": ["grace.hopper@example.com"],
-        "groups": ["Depots AER2200"], "http_destinations": ["noc-webhook"], "schedule": "hourly"}
+        "alert_types": ["connection_state", "failover_event"],
+        "email_recipients": ["grace.hopper@example.com"],
+        "groups": ["Depots AER2200"],
+        "http_destinations": ["noc-webhook"],
+        "schedule": "hourly",
+    }
     assert sim.writes() == []
     rules_before = len(ncm(sim)["alert_rules"])
 
@@ -395,37 +459,50 @@ def test_alert_rule_create_update_delete(sim, play):
     stored = [item for item in ncm(sim)["alert_rules"] if item["alert_config_id"] == created["id"]][0]
     depots = group(sim, "Depots AER2200")
     destination = ncm(sim)["alert_push_destinations"][0]["id"]
-    assert (stored["filter_criteria"], stored["associated_groups"], stored["email_destinations"],
-            stored["http_destinations"], stored["schedule"]) == (
-        {"alert_type__in": ["connection_state", "failover_event"]}, [depots["id"]], [111032], [destination], "hourly")
+    assert (stored["filter_criteria"], stored["associated_groups"], stored["email_destinations"], stored["http_destinations"], stored["schedule"]) == (
+        {"alert_type__in": ["connection_state", "failover_event"]},
+        [depots["id"]],
+        [111032],
+        [destination],
+        "hourly",
+    )
     assert len(ncm(sim)["alert_rules"]) == rules_before + 1
 
     # update by id (PATCH answers 201), then delete
     sim.clear_requests()
-    run = play([task("daily", "alert_rule", id=created["id"], schedule="none", email_recipients=[]),
-                task("daily again", "alert_rule", id=created["id"], schedule="none", email_recipients=[]),
-                task("delete", "alert_rule", id=created["id"], state="absent"),
-                task("delete again", "alert_rule", id=created["id"], state="absent")], diff=True)
+    run = play(
+        [
+            task("daily", "alert_rule", id=created["id"], schedule="none", email_recipients=[]),
+            task("daily again", "alert_rule", id=created["id"], schedule="none", email_recipients=[]),
+            task("delete", "alert_rule", id=created["id"], state="absent"),
+            task("delete again", "alert_rule", id=created["id"], state="absent"),
+        ],
+        diff=True,
+    )
     assert run.rc == 0, run.stdout
-    assert run.task("daily")["diff"] == {"before": {"email_recipients": ["grace.hopper@example.com"], "schedule": "hourly"},
-                                         "after": {"email_recipients": [], "schedule": "none"}}
+    assert run.task("daily")["diff"] == {
+        "before": {"email_recipients": ["grace.hopper@example.com"], "schedule": "hourly"},
+        "after": {"email_recipients": [], "schedule": "none"},
+    }
     assert run.task("daily again")["changed"] is False
     assert run.task("delete")["changed"] is True and run.task("delete again")["changed"] is False
-    assert write_paths(sim) == [("PATCH", "/api/v2/alert_rules/%s/" % created["id"]),
-                                ("DELETE", "/api/v2/alert_rules/%s/" % created["id"])]
+    assert write_paths(sim) == [("PATCH", "/api/v2/alert_rules/%s/" % created["id"]), ("DELETE", "/api/v2/alert_rules/%s/" % created["id"])]
     assert sim.requests()[[entry["method"] for entry in sim.requests()].index("PATCH")]["status"] == 201
     assert all(item["alert_config_id"] != created["id"] for item in ncm(sim)["alert_rules"])
 
 
 def test_alert_rule_matches_seeded_rule_and_ambiguity(sim, play):
-    seeded = [item for item in ncm(sim)["alert_rules"]
-              if item["filter_criteria"]["alert_type__in"] == ["connection_state", "reboot_status_change"]][0]
+    seeded = [item for item in ncm(sim)["alert_rules"] if item["filter_criteria"]["alert_type__in"] == ["connection_state", "reboot_status_change"]][0]
     other = [item for item in ncm(sim)["alert_rules"] if item is not seeded and item["alert_config_id"] != seeded["alert_config_id"]][0]
     match = dict(alert_types=["reboot_status_change", "connection_state"], groups=["Retail IBR900"])
-    run = play([task("same", "alert_rule", http_destinations=["noc-webhook"], schedule="none", **match),
-                # make the second seeded rule cover the same alert types and groups
-                task("copy", "alert_rule", id=other["alert_config_id"], alert_types=["connection_state", "reboot_status_change"]),
-                task("ambiguous", "alert_rule", ignore_errors=True, schedule="daily", **match)])
+    run = play(
+        [
+            task("same", "alert_rule", http_destinations=["noc-webhook"], schedule="none", **match),
+            # make the second seeded rule cover the same alert types and groups
+            task("copy", "alert_rule", id=other["alert_config_id"], alert_types=["connection_state", "reboot_status_change"]),
+            task("ambiguous", "alert_rule", ignore_errors=True, schedule="daily", **match),
+        ]
+    )
     assert run.task("same")["changed"] is False
     assert run.task("same")["rule"]["id"] == seeded["alert_config_id"]
     assert run.task("copy")["changed"] is True
@@ -437,8 +514,11 @@ def test_alert_rule_matches_seeded_rule_and_ambiguity(sim, play):
 
 def test_alert_rule_bad_input(sim, play):
     cases = [
-        ("bad email", dict(alert_types=["connection_state"], email_recipients=["noc-at-example.com"]),
-         "email_recipients: 'noc-at-example.com' is not an e-mail address"),
+        (
+            "bad email",
+            dict(alert_types=["connection_state"], email_recipients=["noc-at-example.com"]),
+            "email_recipients: 'noc-at-example.com' is not an e-mail address",
+        ),
         ("data plan", dict(alert_types=["pdp_router_overage"]), "alert types pdp_router_overage need data-plan settings"),
         ("bad id", dict(id="42"), "id must be the rule's alert_config_id"),
         ("bad type", dict(alert_types=["Connection State"]), "'Connection State' not an alert type name"),
@@ -448,11 +528,13 @@ def test_alert_rule_bad_input(sim, play):
         assert message in failed(run, name), name
     assert sim.requests() == []
 
-    run = play([
-        task("unknown user", "alert_rule", ignore_errors=True, alert_types=["connection_state"], email_recipients=["nobody@example.com"]),
-        task("unknown destination", "alert_rule", ignore_errors=True, alert_types=["connection_state"], http_destinations=["pager"]),
-        task("unknown group", "alert_rule", ignore_errors=True, alert_types=["connection_state"], groups=["Nowhere"]),
-    ])
+    run = play(
+        [
+            task("unknown user", "alert_rule", ignore_errors=True, alert_types=["connection_state"], email_recipients=["nobody@example.com"]),
+            task("unknown destination", "alert_rule", ignore_errors=True, alert_types=["connection_state"], http_destinations=["pager"]),
+            task("unknown group", "alert_rule", ignore_errors=True, alert_types=["connection_state"], groups=["Nowhere"]),
+        ]
+    )
     assert "no NCM user has the e-mail address 'nobody@example.com'" in failed(run, "unknown user")
     assert "unknown http_destinations entry 'pager'; push destinations: noc-webhook" in failed(run, "unknown destination")
     assert "unknown group 'Nowhere'; groups: Clinics E300, Depots AER2200, Retail IBR900, Staging IBR900" in failed(run, "unknown group")
@@ -460,6 +542,7 @@ def test_alert_rule_bad_input(sim, play):
 
 
 # ---- reboot -----------------------------------------------------------------------------------
+
 
 def test_reboot(sim, play):
     ibr = router(sim, "IBR900")
@@ -470,10 +553,14 @@ def test_reboot(sim, play):
     assert run.task("reboot")["rebooted"] == [{"id": str(ibr["id"]), "name": ibr["name"], "serial": run.task("reboot")["rebooted"][0]["serial"]}]
     assert sim.writes() == []
 
-    run = play([task("reboot", "reboot", device=ibr["name"], wait=True, wait_sleep=1, wait_timeout=60),
-                task("offline", "reboot", ignore_errors=True, device=offline["name"]),
-                task("unknown", "reboot", ignore_errors=True, device="no-such-router"),
-                task("no target", "reboot", ignore_errors=True)])
+    run = play(
+        [
+            task("reboot", "reboot", device=ibr["name"], wait=True, wait_sleep=1, wait_timeout=60),
+            task("offline", "reboot", ignore_errors=True, device=offline["name"]),
+            task("unknown", "reboot", ignore_errors=True, device="no-such-router"),
+            task("no target", "reboot", ignore_errors=True),
+        ]
+    )
     result = run.task("reboot")
     assert result["changed"] is True and result["offline"] == []
     assert 2 <= result["elapsed"] < 30  # the simulator keeps a rebooting router offline for 2 s

@@ -21,8 +21,7 @@ pytestmark = pytest.mark.integration
 
 FLEET = 1234
 LATENCY_MS = 600  # added to every request while listing: sequential pages would start >= 0.6 s apart
-KEYS = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key",
-        "X-ECM-API-ID": "sim-ecm-id", "X-ECM-API-KEY": "sim-ecm-key"}
+KEYS = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key", "X-ECM-API-ID": "sim-ecm-id", "X-ECM-API-KEY": "sim-ecm-key"}
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +34,13 @@ def fleet_sim():
 def client(fleet_sim):
     fleet_sim.reset()
     session = HttpSession(timeout=30)
-    settings = {"url": fleet_sim.platform_url("ncm"), "cp_api_id": "sim-cp-id", "cp_api_key": "sim-cp-key",
-                "ecm_api_id": "sim-ecm-id", "ecm_api_key": "sim-ecm-key"}
+    settings = {
+        "url": fleet_sim.platform_url("ncm"),
+        "cp_api_id": "sim-cp-id",
+        "cp_api_key": "sim-cp-key",
+        "ecm_api_id": "sim-ecm-id",
+        "ecm_api_key": "sim-ecm-key",
+    }
     yield NcmClient(settings, session, max_retries=1, retry_max_wait=0.1)
     session.close()
 
@@ -65,12 +69,11 @@ def test_every_router_once_with_pages_fetched_ahead(fleet_sim, client):
     pages = [entry for entry in fleet_sim.requests() if entry["path"] == "/api/v2/routers/"]
     offsets = sorted(int(parse_qs(entry["query"]).get("offset", ["0"])[0]) for entry in pages)
     needed = list(range(0, len(expected), PAGE_LIMIT))
-    assert offsets[:len(needed)] == needed
+    assert offsets[: len(needed)] == needed
     assert len(offsets) - len(needed) <= ROUTER_PAGE_CONCURRENCY - 1
     # Pages past the end may still be on their way (nothing waits for them): no status until answered.
     assert all(entry["status"] in (200, None) for entry in pages)
-    assert all(entry["status"] == 200 for entry in pages
-               if int(parse_qs(entry["query"]).get("offset", ["0"])[0]) < len(expected))
+    assert all(entry["status"] == 200 for entry in pages if int(parse_qs(entry["query"]).get("offset", ["0"])[0]) < len(expected))
     # Fetched ahead: the second and third pages were asked for together, not one answer apart.
     started = dict((int(parse_qs(entry["query"]).get("offset", ["0"])[0]), entry["time"]) for entry in pages)
     assert abs(started[2 * PAGE_LIMIT] - started[PAGE_LIMIT]) < LATENCY_MS / 1000.0 / 2

@@ -23,17 +23,21 @@ from tests.simulator.process import ROOT, Simulator
 
 pytestmark = pytest.mark.integration
 
-MODULES = sorted(os.path.basename(path)[:-3] for path in glob.glob(os.path.join(ROOT, "plugins", "modules", "*.py"))
-                 if not os.path.basename(path).startswith("_"))
+MODULES = sorted(
+    os.path.basename(path)[:-3] for path in glob.glob(os.path.join(ROOT, "plugins", "modules", "*.py")) if not os.path.basename(path).startswith("_")
+)
 EE_DEFINITION = os.path.join(ROOT, "docs", "awx", "execution-environment.yml")
 EE_TARBALL_DEFINITION = os.path.join(ROOT, "docs", "awx", "execution-environment-tarball.yml")
 
 
 def recap(stdout):
     """{host: {ok, changed, failed, ...}} from the PLAY RECAP of a run."""
-    lines = stdout[stdout.rindex("PLAY RECAP"):].splitlines()[1:]
-    return dict((line.split()[0], dict((key, int(value)) for key, value in (part.split("=") for part in line.split(":", 1)[1].split())))
-                for line in lines if " : ok=" in line)
+    lines = stdout[stdout.rindex("PLAY RECAP") :].splitlines()[1:]
+    return dict(
+        (line.split()[0], dict((key, int(value)) for key, value in (part.split("=") for part in line.split(":", 1)[1].split())))
+        for line in lines
+        if " : ok=" in line
+    )
 
 
 def command(args, env, cwd, timeout=600):
@@ -46,15 +50,18 @@ def command(args, env, cwd, timeout=600):
 def installed(tmp_path_factory, ansible_env):
     """(tarball, collections path with only the installed artifact, environment that sees only that path)."""
     base = tmp_path_factory.mktemp("packaging")
-    env = dict(ansible_env, ANSIBLE_COLLECTIONS_PATH=str(base / "collections"),
-               ANSIBLE_LOCAL_TEMP=str(base / "ansible-local"), ANSIBLE_REMOTE_TMP=str(base / "ansible-remote"))
+    env = dict(
+        ansible_env,
+        ANSIBLE_COLLECTIONS_PATH=str(base / "collections"),
+        ANSIBLE_LOCAL_TEMP=str(base / "ansible-local"),
+        ANSIBLE_REMOTE_TMP=str(base / "ansible-remote"),
+    )
     env.pop("ANSIBLE_CALLBACK_PLUGINS", None)
     env.pop("ANSIBLE_CALLBACKS_ENABLED", None)
     env["PYTHONPATH"] = ""  # nothing from the checkout
     command([os.path.join(BIN, "ansible-galaxy"), "collection", "build", "--force", "--output-path", str(base / "dist"), ROOT], env, ROOT)
     tarball = glob.glob(str(base / "dist" / "wanfleet-routers-*.tar.gz"))[0]
-    command([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--offline", "-p", str(base / "collections"), tarball],
-            env, str(base))
+    command([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--offline", "-p", str(base / "collections"), tarball], env, str(base))
     return tarball, str(base / "collections"), env
 
 
@@ -63,19 +70,47 @@ def test_the_tarball_holds_what_users_and_execution_environments_need(installed)
     with tarfile.open(tarball) as archive:
         names = set(archive.getnames())
         manifest = json.load(archive.extractfile("MANIFEST.json"))
-    for name in ("meta/runtime.yml", "meta/execution-environment.yml", "requirements.txt", "bindep.txt", "README.md", "LICENSE",
-                 "playbooks/site.yml", "playbooks/fleet_report.yml", "playbooks/templates/fleet_report.html.j2",
-                 "roles/site_provision/meta/argument_specs.yml", "plugins/inventory/fleet.py",
-                 "docs/getting-started.md", "docs/awx/execution-environment.yml", "docs/awx/execution-environment-tarball.yml",
-                 "CHANGELOG.md", "changelogs/changelog.yaml", "tests/config.yml", "playbooks/awx_credential_types.yml"):
+    for name in (
+        "meta/runtime.yml",
+        "meta/execution-environment.yml",
+        "requirements.txt",
+        "bindep.txt",
+        "README.md",
+        "LICENSE",
+        "playbooks/site.yml",
+        "playbooks/fleet_report.yml",
+        "playbooks/templates/fleet_report.html.j2",
+        "roles/site_provision/meta/argument_specs.yml",
+        "plugins/inventory/fleet.py",
+        "docs/getting-started.md",
+        "docs/awx/execution-environment.yml",
+        "docs/awx/execution-environment-tarball.yml",
+        "CHANGELOG.md",
+        "changelogs/changelog.yaml",
+        "tests/config.yml",
+        "playbooks/awx_credential_types.yml",
+    ):
         assert name in names, name
     for module in MODULES:
         assert "plugins/modules/%s.py" % module in names
     credential_types = [name for name in names if name.startswith("extensions/awx/credential_types/") and name.endswith(".yml")]
     assert len(credential_types) == 5, credential_types
     # What only a developer needs stays in the repository.
-    dropped = (".venv", ".build", ".git/", "tests/output", "tests/unit", "tests/integration", "tests/simulator", "bench",
-               "tools", "Makefile", "requirements-dev.txt", "changelogs/fragments", "docs/dev/")
+    dropped = (
+        ".venv",
+        ".build",
+        ".git/",
+        "tests/output",
+        "tests/unit",
+        "tests/integration",
+        "tests/simulator",
+        "bench",
+        "tools",
+        "Makefile",
+        "requirements-dev.txt",
+        "changelogs/fragments",
+        "docs/dev/",
+    )
     assert not [name for name in names if name.startswith(dropped) or "__pycache__" in name]
     assert manifest["collection_info"]["namespace"] == "wanfleet" and manifest["collection_info"]["name"] == "routers"
 
@@ -86,13 +121,14 @@ def test_the_installed_modules_import_and_document_themselves(installed):
     assert os.path.isfile(os.path.join(root, "plugins", "modules", "device_info.py"))
     script = "; ".join("import ansible_collections.wanfleet.routers.plugins.modules.%s" % module for module in MODULES)
     script += "; import ansible_collections.wanfleet.routers.plugins.inventory.fleet"
-    command([sys.executable, "-c", script + "; import sys; print(sys.modules['ansible_collections.wanfleet.routers'].__path__)"],
-            dict(env, PYTHONPATH=path), path)
+    command(
+        [sys.executable, "-c", script + "; import sys; print(sys.modules['ansible_collections.wanfleet.routers'].__path__)"], dict(env, PYTHONPATH=path), path
+    )
     listing = command([os.path.join(BIN, "ansible-doc"), "-l", "wanfleet.routers"], env, path).stdout
-    assert sorted(line.split()[0] for line in listing.splitlines() if line.startswith("wanfleet.routers.")) == \
-        ["wanfleet.routers." + module for module in MODULES]
-    docs = json.loads(command([os.path.join(BIN, "ansible-doc"), "--json", "-t", "module"] + ["wanfleet.routers." + m for m in MODULES],
-                              env, path).stdout)
+    assert sorted(line.split()[0] for line in listing.splitlines() if line.startswith("wanfleet.routers.")) == [
+        "wanfleet.routers." + module for module in MODULES
+    ]
+    docs = json.loads(command([os.path.join(BIN, "ansible-doc"), "--json", "-t", "module"] + ["wanfleet.routers." + m for m in MODULES], env, path).stdout)
     for module in MODULES:
         doc = docs["wanfleet.routers." + module]["doc"]
         assert doc["collection"] == "wanfleet.routers" and "platform" in doc["options"], module
@@ -127,8 +163,7 @@ def test_ansible_builder_creates_the_execution_environment_context(installed, tm
     that installs the built tarball; then the introspection the image build runs finds the collection's requirements."""
     tarball, path, env = installed
     builder = os.path.join(BIN, "ansible-builder")
-    shipped = command([builder, "create", "-f", EE_DEFINITION, "-c", str(tmp_path / "shipped"), "--output-filename", "Containerfile"],
-                      env, str(tmp_path))
+    shipped = command([builder, "create", "-f", EE_DEFINITION, "-c", str(tmp_path / "shipped"), "--output-filename", "Containerfile"], env, str(tmp_path))
     assert "Complete!" in shipped.stdout
     assert yaml.safe_load((tmp_path / "shipped" / "_build" / "requirements.yml").read_text())["collections"][0]["name"] == "wanfleet.routers"
 
@@ -143,14 +178,18 @@ def test_ansible_builder_creates_the_execution_environment_context(installed, tm
     assert from_tarball == galaxy  # the two definitions differ only in where the collection comes from
     shutil.copy(EE_TARBALL_DEFINITION, str(tmp_path))
     shutil.copy(tarball, str(tmp_path / "wanfleet-routers.tar.gz"))
-    command([builder, "create", "-f", os.path.basename(EE_TARBALL_DEFINITION), "-c", str(tmp_path / "local"),
-             "--output-filename", "Containerfile"], env, str(tmp_path))
+    command(
+        [builder, "create", "-f", os.path.basename(EE_TARBALL_DEFINITION), "-c", str(tmp_path / "local"), "--output-filename", "Containerfile"],
+        env,
+        str(tmp_path),
+    )
     assert (tmp_path / "local" / "_build" / "collections" / "wanfleet-routers.tar.gz").is_file()
     containerfile = (tmp_path / "local" / "Containerfile").read_text()
     assert "ansible-galaxy collection install" in containerfile and "introspect" in containerfile
 
-    introspected = yaml.safe_load(command([sys.executable, str(tmp_path / "local" / "_build" / "scripts" / "introspect.py"), "introspect", path],
-                                          env, str(tmp_path)).stdout)
+    introspected = yaml.safe_load(
+        command([sys.executable, str(tmp_path / "local" / "_build" / "scripts" / "introspect.py"), "introspect", path], env, str(tmp_path)).stdout
+    )
     python = " ".join(introspected["python"])
     assert "httpx" in python and "pydantic" in python and "wanfleet.routers" in python
     assert any(line.startswith("ca-certificates") for line in introspected["system"])

@@ -30,6 +30,7 @@ READ_ONLY = "needs read-write permission, but user '********' has read-only acce
 
 # ---- helpers ----------------------------------------------------------------------------------
 
+
 def routers(sim):
     return sim.state()["peplink"]["routers"]
 
@@ -85,6 +86,7 @@ def without_secrets(run, *secrets):
 
 # ---- device_info --------------------------------------------------------------------------------
 
+
 def test_device_info_without_status_system_info_falls_back(sim, run_playbook):
     serial = first_router_serial(sim)
     sim.fault(method="GET", path="status.system.info", stat_fail=True, status=404, body="Unknown API", count=2)
@@ -99,19 +101,27 @@ def test_device_info_without_status_system_info_falls_back(sim, run_playbook):
 def test_device_info_reads_the_router(sim, run_playbook):
     serial = first_router_serial(sim)
     state = routers(sim)[serial]
-    run = run_playbook([
-        task("all", "device_info", connection(sim)),
-        task("by serial", "device_info", connection(sim), device=serial, include_raw=True),
-        task("filtered out", "device_info", connection(sim), filters={"status": "offline"}),
-        task("read-only user", "device_info", connection(sim, user="viewer")),
-    ])
+    run = run_playbook(
+        [
+            task("all", "device_info", connection(sim)),
+            task("by serial", "device_info", connection(sim), device=serial, include_raw=True),
+            task("filtered out", "device_info", connection(sim), filters={"status": "offline"}),
+            task("read-only user", "device_info", connection(sim, user="viewer")),
+        ]
+    )
     assert run.rc == 0, run.stdout
     (device,) = run.task("all")["devices"]
     assert (device["platform"], device["id"], device["serial"], device["status"], device["firmware"]) == (
-        "peplink_router", serial, serial, "online", state["firmware"])
+        "peplink_router",
+        serial,
+        serial,
+        "online",
+        state["firmware"],
+    )
     assert device["name"] == state["name"] and device["model"]  # from status.system.info
     assert [(wan["id"], wan["priority"], wan["enabled"], wan["status"]) for wan in device["wan"]] == [
-        (wan_id, config["priority"], config["enable"], "connected") for wan_id, config in sorted(state["running"]["wan"].items())]
+        (wan_id, config["priority"], config["enable"], "connected") for wan_id, config in sorted(state["running"]["wan"].items())
+    ]
     assert [wan["name"] for wan in device["wan"]] == ["WAN", "Cellular"]
     assert device["ssids"] == [{"id": "1", "name": "Branch WiFi", "enabled": True}]
     assert "raw" not in device
@@ -122,18 +132,24 @@ def test_device_info_reads_the_router(sim, run_playbook):
     assert run.task("read-only user")["devices"][0]["id"] == serial
     without_secrets(run, state["running"]["ssid"]["1"]["key"])
     # Each task: login, info.firmware, status.system.info, status.wan.connection, config.ssid.profile, logout.
-    assert (count(sim, "GET", "info.firmware"), count(sim, "GET", "status.system.info"), count(sim, "GET", "status.wan.connection"),
-            count(sim, "GET", "config.ssid.profile")) == (4, 4, 4, 4)
+    assert (
+        count(sim, "GET", "info.firmware"),
+        count(sim, "GET", "status.system.info"),
+        count(sim, "GET", "status.wan.connection"),
+        count(sim, "GET", "config.ssid.profile"),
+    ) == (4, 4, 4, 4)
     assert writes(sim) == []
     assert_logged_out(sim)
 
 
 def test_device_info_bad_input_fails_before_any_request(sim, run_playbook):
-    run = run_playbook([
-        task("group", "device_info", connection(sim), ignore_errors=True, group="Branches"),
-        task("other device", "device_info", connection(sim), ignore_errors=True, device="1824-0000-FFFF"),
-        task("unknown filter", "device_info", connection(sim), ignore_errors=True, filters={"colour": "blue"}),
-    ])
+    run = run_playbook(
+        [
+            task("group", "device_info", connection(sim), ignore_errors=True, group="Branches"),
+            task("other device", "device_info", connection(sim), ignore_errors=True, device="1824-0000-FFFF"),
+            task("unknown filter", "device_info", connection(sim), ignore_errors=True, filters={"colour": "blue"}),
+        ]
+    )
     assert "a router has no groups" in failure(run, "group")
     assert "'1824-0000-FFFF' is not the router at" in failure(run, "other device")
     assert "unknown filter(s) colour" in failure(run, "unknown filter")
@@ -155,8 +171,10 @@ def test_ssid_profile_check_apply_again_with_diff(sim, run_playbook):
     result = check.task("guest")
     assert result["changed"] is True and result["changed_keys"] == ["broadcast", "passphrase", "vlan_id"]
     assert result["profile"]["vlan_id"] == 30 and result["profile"]["broadcast"] is False and result["profile"]["passphrase"] == MASK
-    assert result["diff"] == {"before": {"broadcast": True, "passphrase": MASK, "vlan_id": 20},
-                              "after": {"broadcast": False, "passphrase": MASK, "vlan_id": 30}}
+    assert result["diff"] == {
+        "before": {"broadcast": True, "passphrase": MASK, "vlan_id": 20},
+        "after": {"broadcast": False, "passphrase": MASK, "vlan_id": 30},
+    }
     assert writes(sim) == [] and routers(sim)[serial]["running"] == before["running"]
     without_secrets(check, NEW_PSK, old_key)
     sim.clear_requests()
@@ -164,10 +182,19 @@ def test_ssid_profile_check_apply_again_with_diff(sim, run_playbook):
     apply = run_playbook([task("guest", "ssid_profile", conn, **GUEST_CHANGE)], diff=True)
     result = apply.task("guest")
     assert result["changed"] is True and result["diff"]["after"] == {"broadcast": False, "passphrase": MASK, "vlan_id": 30}
-    assert result["profile"] == {"id": 2, "name": "Guest SSID", "enabled": True, "broadcast": False, "vlan_id": 30,
-                                 "security": "wpa_wpa2_personal", "passphrase": MASK, "fast_transition": None,
-                                 "captive_portal": False, "incontrol_managed": False}
-    assert "-    \"vlan_id\": 20" in apply.stdout and "+    \"vlan_id\": 30" in apply.stdout  # the --diff output
+    assert result["profile"] == {
+        "id": 2,
+        "name": "Guest SSID",
+        "enabled": True,
+        "broadcast": False,
+        "vlan_id": 30,
+        "security": "wpa_wpa2_personal",
+        "passphrase": MASK,
+        "fast_transition": None,
+        "captive_portal": False,
+        "incontrol_managed": False,
+    }
+    assert '-    "vlan_id": 20' in apply.stdout and '+    "vlan_id": 30' in apply.stdout  # the --diff output
     without_secrets(apply, NEW_PSK, old_key)
     state = routers(sim)[serial]
     guest = state["running"]["ssid"]["2"]
@@ -177,8 +204,9 @@ def test_ssid_profile_check_apply_again_with_diff(sim, run_playbook):
     assert_logged_out(sim)
     sim.clear_requests()
 
-    again = run_playbook([task("guest", "ssid_profile", conn, **GUEST_CHANGE),
-                          task("by name", "ssid_profile", conn, name="Guest SSID", vlan_id=30, enabled=True)], diff=True)
+    again = run_playbook(
+        [task("guest", "ssid_profile", conn, **GUEST_CHANGE), task("by name", "ssid_profile", conn, name="Guest SSID", vlan_id=30, enabled=True)], diff=True
+    )
     assert again.task("guest")["changed"] is False and again.task("by name")["changed"] is False
     assert again.task("by name")["profile"]["id"] == 2
     assert writes(sim) == []
@@ -189,12 +217,15 @@ def test_ssid_profile_security_change_and_absent_disables(sim, run_playbook):
     serial = serial_named(sim, "router-001")
     conn = connection(sim, serial)
     old_key = routers(sim)[serial]["running"]["ssid"]["2"]["key"]
-    run = run_playbook([
-        task("wpa2", "ssid_profile", conn, id="2", name="Guest SSID", security="wpa2_personal", fast_transition=True),
-        task("absent", "ssid_profile", conn, id="2", name="Guest SSID", state="absent"),
-        task("absent again", "ssid_profile", conn, id="2", name="Guest SSID", state="absent"),
-        task("absent unknown name", "ssid_profile", conn, name="No such SSID", state="absent"),
-    ], diff=True)
+    run = run_playbook(
+        [
+            task("wpa2", "ssid_profile", conn, id="2", name="Guest SSID", security="wpa2_personal", fast_transition=True),
+            task("absent", "ssid_profile", conn, id="2", name="Guest SSID", state="absent"),
+            task("absent again", "ssid_profile", conn, id="2", name="Guest SSID", state="absent"),
+            task("absent unknown name", "ssid_profile", conn, name="No such SSID", state="absent"),
+        ],
+        diff=True,
+    )
     assert run.rc == 0, run.stdout
     assert run.task("wpa2")["changed_keys"] == ["fast_transition", "security"]
     assert run.task("absent")["changed"] is True and run.task("absent")["profile"]["enabled"] is False
@@ -215,12 +246,10 @@ def test_ssid_profile_bad_input_fails_before_any_request(sim, run_playbook):
         ("vlan 5000", dict(vlan_id=5000), "vlan_id must be 1 to 4094, or 0 for untagged"),
         ("wpa3", dict(security="wpa3_personal", passphrase=NEW_PSK), "security wpa3_personal is not supported by the router API"),
         ("band", dict(band="5"), "band cannot be set"),
-        ("fast transition", dict(security="wpa_wpa2_personal", fast_transition=True),
-         "fast_transition can be set only with security wpa2_personal"),
+        ("fast transition", dict(security="wpa_wpa2_personal", fast_transition=True), "fast_transition can be set only with security wpa2_personal"),
         ("group", dict(group="Branches"), "a router has no groups"),
     ]
-    tasks = [task(name, "ssid_profile", conn, ignore_errors=True, **dict(dict(id="2", name="Guest SSID"), **options))
-             for name, options, message in cases]
+    tasks = [task(name, "ssid_profile", conn, ignore_errors=True, **dict(dict(id="2", name="Guest SSID"), **options)) for name, options, message in cases]
     run = run_playbook(tasks)
     for name, options, message in cases:
         assert message in failure(run, name), name
@@ -230,13 +259,14 @@ def test_ssid_profile_bad_input_fails_before_any_request(sim, run_playbook):
 def test_ssid_profile_refusals_after_reading_send_no_write(sim, run_playbook):
     serial = serial_named(sim, "router-001")
     conn = connection(sim, serial)
-    run = run_playbook([
-        task("unknown name", "ssid_profile", conn, ignore_errors=True, name="Lobby", enabled=True),
-        task("open", "ssid_profile", conn, ignore_errors=True, id="1", name="Main SSID", security="open"),
-        task("read-only user", "ssid_profile", connection(sim, serial, user="viewer"), ignore_errors=True,
-             id="2", name="Guest SSID", vlan_id=30),
-        task("managed by InControl", "ssid_profile", connection(sim), ignore_errors=True, id="1", name="Renamed"),
-    ])
+    run = run_playbook(
+        [
+            task("unknown name", "ssid_profile", conn, ignore_errors=True, name="Lobby", enabled=True),
+            task("open", "ssid_profile", conn, ignore_errors=True, id="1", name="Main SSID", security="open"),
+            task("read-only user", "ssid_profile", connection(sim, serial, user="viewer"), ignore_errors=True, id="2", name="Guest SSID", vlan_id=30),
+            task("managed by InControl", "ssid_profile", connection(sim), ignore_errors=True, id="1", name="Renamed"),
+        ]
+    )
     assert "the router API cannot create profiles, only update these: 1 (Main SSID), 2 (Guest SSID)" in failure(run, "unknown name")
     assert "cannot turn an SSID's security off" in failure(run, "open")
     assert READ_ONLY in failure(run, "read-only user")
@@ -246,10 +276,14 @@ def test_ssid_profile_refusals_after_reading_send_no_write(sim, run_playbook):
     assert_logged_out(sim)
 
 
-@pytest.mark.parametrize("fault", [
-    {"status": 500},
-    {"stat_fail": True, "status": 500, "body": "Apply failed"},
-], ids=["http-500", "stat-fail"])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"status": 500},
+        {"stat_fail": True, "status": 500, "body": "Apply failed"},
+    ],
+    ids=["http-500", "stat-fail"],
+)
 def test_ssid_profile_failed_apply_is_discarded(sim, run_playbook, fault):
     serial = serial_named(sim, "router-001")
     before = routers(sim)[serial]["running"]
@@ -290,7 +324,7 @@ def test_wan_priority_check_apply_again_with_diff(sim, run_playbook):
 
     apply = run_playbook([task("swap", "wan_priority", conn, connections=SWAP)], diff=True)
     assert apply.task("swap")["changed"] is True, apply.stdout
-    assert "+            \"priority\": 1" in apply.stdout  # the --diff output
+    assert '+            "priority": 1' in apply.stdout  # the --diff output
     assert running_wan(sim) == {"1": {"priority": 2, "enable": True}, "2": {"priority": 1, "enable": True}}
     assert routers(sim)[first_router_serial(sim)]["pending"] is False
     assert writes(sim) == ["POST config.wan.connection.priority"]
@@ -307,11 +341,13 @@ def test_wan_priority_check_apply_again_with_diff(sim, run_playbook):
 
 def test_wan_priority_disable_then_enable(sim, run_playbook):
     conn = connection(sim)
-    run = run_playbook([
-        task("disable", "wan_priority", conn, connections=[{"name": "Cellular", "enabled": False, "priority": 3}]),
-        task("disable again", "wan_priority", conn, connections=[{"name": "Cellular", "enabled": False, "priority": 3}]),
-        task("enable", "wan_priority", conn, connections=[{"name": "cellular", "enabled": True}]),
-    ])
+    run = run_playbook(
+        [
+            task("disable", "wan_priority", conn, connections=[{"name": "Cellular", "enabled": False, "priority": 3}]),
+            task("disable again", "wan_priority", conn, connections=[{"name": "Cellular", "enabled": False, "priority": 3}]),
+            task("enable", "wan_priority", conn, connections=[{"name": "cellular", "enabled": True}]),
+        ]
+    )
     assert run.rc == 0, run.stdout
     assert run.task("disable")["changed"] is True
     assert run.task("disable")["connections"][-1] == {"id": "2", "name": "Cellular", "priority": None, "enabled": False}
@@ -349,8 +385,7 @@ def test_wan_priority_apply_false_stays_pending_and_converges(sim, run_playbook)
     assert writes(sim) == []  # the saved config read with a GET: nothing is posted to read
     sim.clear_requests()
 
-    now = run_playbook([task("apply", "wan_priority", conn, connections=wanted),
-                        task("apply again", "wan_priority", conn, connections=wanted)])
+    now = run_playbook([task("apply", "wan_priority", conn, connections=wanted), task("apply again", "wan_priority", conn, connections=wanted)])
     assert now.task("apply")["changed"] is True and now.task("apply again")["changed"] is False
     state = routers(sim)[serial]
     assert state["pending"] is False and state["running"]["wan"]["1"] == {"priority": 2, "enable": True}
@@ -364,8 +399,7 @@ def test_wan_priority_bad_input_fails_before_any_request(sim, run_playbook):
     cases = [
         ("priority 9", dict(connections=[{"name": "WAN", "priority": 9}]), "connections[0]: priority must be 1 (most preferred) to 4"),
         ("nothing to set", dict(connections=[{"name": "WAN"}]), "connections[0]: give priority and/or enabled"),
-        ("twice", dict(connections=[{"id": "1", "priority": 1}, {"id": "1", "enabled": True}]),
-         "connections[0] and connections[1] name the same connection 1"),
+        ("twice", dict(connections=[{"id": "1", "priority": 1}, {"id": "1", "enabled": True}]), "connections[0] and connections[1] name the same connection 1"),
         ("group", dict(connections=[{"id": "1", "priority": 1}], group="Branches"), "a router has no groups"),
     ]
     run = run_playbook([task(name, "wan_priority", conn, ignore_errors=True, **options) for name, options, message in cases])
@@ -376,13 +410,14 @@ def test_wan_priority_bad_input_fails_before_any_request(sim, run_playbook):
 
 def test_wan_priority_refusals_after_reading_send_no_write(sim, run_playbook):
     conn = connection(sim)
-    run = run_playbook([
-        task("unknown name", "wan_priority", conn, ignore_errors=True, connections=[{"name": "LTE", "priority": 1}]),
-        task("unknown id", "wan_priority", conn, ignore_errors=True, connections=[{"id": "9", "priority": 1}]),
-        task("same by id and name", "wan_priority", conn, ignore_errors=True,
-             connections=[{"id": "1", "priority": 1}, {"name": "WAN", "enabled": True}]),
-        task("read-only user", "wan_priority", connection(sim, user="viewer"), ignore_errors=True, connections=SWAP, apply=False),
-    ])
+    run = run_playbook(
+        [
+            task("unknown name", "wan_priority", conn, ignore_errors=True, connections=[{"name": "LTE", "priority": 1}]),
+            task("unknown id", "wan_priority", conn, ignore_errors=True, connections=[{"id": "9", "priority": 1}]),
+            task("same by id and name", "wan_priority", conn, ignore_errors=True, connections=[{"id": "1", "priority": 1}, {"name": "WAN", "enabled": True}]),
+            task("read-only user", "wan_priority", connection(sim, user="viewer"), ignore_errors=True, connections=SWAP, apply=False),
+        ]
+    )
     assert "connections[0]: this router has no WAN connection named 'LTE'; it has 1 (WAN), 2 (Cellular)" in failure(run, "unknown name")
     assert "this router has no WAN connection 9; it has 1 (WAN), 2 (Cellular)" in failure(run, "unknown id")
     assert "connections[0] and connections[1] are the same connection 1" in failure(run, "same by id and name")
@@ -403,6 +438,7 @@ def test_wan_priority_failed_write_is_discarded(sim, run_playbook):
 
 
 # ---- reboot ------------------------------------------------------------------------------------
+
 
 def test_reboot_check_mode_sends_nothing(sim, run_playbook):
     serial = first_router_serial(sim)
@@ -438,11 +474,13 @@ def test_reboot_without_wait_returns_at_once(sim, run_playbook):
 
 
 def test_reboot_refusals(sim, run_playbook):
-    run = run_playbook([
-        task("group", "reboot", connection(sim), ignore_errors=True, group="Branches"),
-        task("other device", "reboot", connection(sim), ignore_errors=True, device="router-999"),
-        task("no timeout", "reboot", connection(sim), ignore_errors=True, wait=True, wait_timeout=0),
-    ])
+    run = run_playbook(
+        [
+            task("group", "reboot", connection(sim), ignore_errors=True, group="Branches"),
+            task("other device", "reboot", connection(sim), ignore_errors=True, device="router-999"),
+            task("no timeout", "reboot", connection(sim), ignore_errors=True, wait=True, wait_timeout=0),
+        ]
+    )
     assert "a router has no groups" in failure(run, "group")
     assert "'router-999' is not the router at" in failure(run, "other device")
     assert "wait_timeout and wait_sleep must be positive" in failure(run, "no timeout")
@@ -455,15 +493,17 @@ def test_reboot_refusals(sim, run_playbook):
 
 # ---- modules the router API cannot serve ----------------------------------------------------------
 
+
 def test_modules_without_router_support_fail_before_any_request(sim, run_playbook):
     conn = connection(sim)
-    run = run_playbook([
-        task("group", "group", conn, ignore_errors=True, name="Branches"),
-        task("alert_rule", "alert_rule", conn, ignore_errors=True, alert_types=["connection_state"]),
-        task("telecomx_device", "telecomx_device", conn, ignore_errors=True, mac_address="00:11:22:33:44:55"),
-    ])
+    run = run_playbook(
+        [
+            task("group", "group", conn, ignore_errors=True, name="Branches"),
+            task("alert_rule", "alert_rule", conn, ignore_errors=True, alert_types=["connection_state"]),
+            task("telecomx_device", "telecomx_device", conn, ignore_errors=True, mac_address="00:11:22:33:44:55"),
+        ]
+    )
     assert "wanfleet.routers.group does not support platform peplink_router; it supports: incontrol, ncm" in failure(run, "group")
     assert "wanfleet.routers.alert_rule does not support platform peplink_router; it supports: ncm" in failure(run, "alert_rule")
-    assert "wanfleet.routers.telecomx_device does not support platform peplink_router; it supports: telecomx" in failure(
-        run, "telecomx_device")
+    assert "wanfleet.routers.telecomx_device does not support platform peplink_router; it supports: telecomx" in failure(run, "telecomx_device")
     assert sim.requests() == []

@@ -23,21 +23,37 @@ MAX_REQUESTS_PER_PLATFORM = 16 + 3
 
 
 def environment(sim):
-    return {"INCONTROL_URL": sim.url, "INCONTROL_CLIENT_ID": "sim-client", "INCONTROL_CLIENT_SECRET": "sim-secret",
-            "INCONTROL_ORG": "sim-org",
-            "CP_BASE_URL": sim.platform_url("ncm"), "X_CP_API_ID": "sim-cp-id", "X_CP_API_KEY": "sim-cp-key",
-            "X_ECM_API_ID": "sim-ecm-id", "X_ECM_API_KEY": "sim-ecm-key",
-            "TELECOMX_URL": sim.url, "TELECOMX_USERNAME": "manager@example.com", "TELECOMX_PASSWORD": "sim-password",
-            "PEPLINK_URL": sim.platform_url("peplink_router", first_router_serial(sim)), "PEPLINK_USERNAME": "admin",
-            "PEPLINK_PASSWORD": "admin"}
+    return {
+        "INCONTROL_URL": sim.url,
+        "INCONTROL_CLIENT_ID": "sim-client",
+        "INCONTROL_CLIENT_SECRET": "sim-secret",
+        "INCONTROL_ORG": "sim-org",
+        "CP_BASE_URL": sim.platform_url("ncm"),
+        "X_CP_API_ID": "sim-cp-id",
+        "X_CP_API_KEY": "sim-cp-key",
+        "X_ECM_API_ID": "sim-ecm-id",
+        "X_ECM_API_KEY": "sim-ecm-key",
+        "TELECOMX_URL": sim.url,
+        "TELECOMX_USERNAME": "manager@example.com",
+        "TELECOMX_PASSWORD": "sim-password",
+        "PEPLINK_URL": sim.platform_url("peplink_router", first_router_serial(sim)),
+        "PEPLINK_USERNAME": "admin",
+        "PEPLINK_PASSWORD": "admin",
+    }
 
 
 def run_check(sim, ansible_env, tmp_path):
     results = tmp_path / "results.jsonl"
-    env = dict(ansible_env, WANFLEET_RESULTS_FILE=str(results), ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
-               ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"), **environment(sim))
-    process = subprocess.run([os.path.join(BIN, "ansible-playbook"), PLAYBOOK], env=env, capture_output=True, text=True,
-                             timeout=600, cwd=str(tmp_path), check=False)
+    env = dict(
+        ansible_env,
+        WANFLEET_RESULTS_FILE=str(results),
+        ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
+        ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"),
+        **environment(sim),
+    )
+    process = subprocess.run(
+        [os.path.join(BIN, "ansible-playbook"), PLAYBOOK], env=env, capture_output=True, text=True, timeout=600, cwd=str(tmp_path), check=False
+    )
     assert process.returncode == 0, process.stdout + process.stderr
     entries = [json.loads(line) for line in results.read_text().splitlines()]
     (check,) = [entry["result"] for entry in entries if entry["task"] == "Ask each platform every read the collection depends on"]
@@ -60,8 +76,7 @@ def test_platform_check_reads_only_and_prints_a_table_per_platform(shape, ansibl
         assert all(row["status"] == 200 and len(row["fingerprint"]) == 12 for row in result["calls"])
         assert result["table"][1] == "call | evidence | outcome | status | fingerprint | shape"
         assert "platform_check %s" % platform in stdout
-    assert all(entry["method"] in ("GET", "HEAD") or entry["path"].endswith(("/token", "/login", "/logout"))
-               for entry in requests)
+    assert all(entry["method"] in ("GET", "HEAD") or entry["path"].endswith(("/token", "/login", "/logout")) for entry in requests)
     for platform in ("incontrol", "ncm", "peplink", "telecomx"):
         assert sum(1 for entry in requests if entry["platform"] == platform) <= MAX_REQUESTS_PER_PLATFORM
     ssid = next(row for row in results["incontrol"]["calls"] if row["call"].endswith("/ssid_profiles"))
@@ -78,13 +93,12 @@ def test_platform_check_reads_only_and_prints_a_table_per_platform(shape, ansibl
     # the printed tables (the router URL, an input holding the simulator's serial, is not part of them)
     printed = stdout.split("Print the tables", 1)[1]
     for value in values:
-        assert value not in printed, (value, printed[max(0, printed.find(value) - 200):printed.find(value) + 50])
+        assert value not in printed, (value, printed[max(0, printed.find(value) - 200) : printed.find(value) + 50])
 
 
 def test_platform_check_reports_a_different_shape_and_a_refusal(sim, ansible_env, tmp_path):
     sim.fault(method="GET", path="status.system.info", status=200, body={"stat": "ok", "response": ["not", "an", "object"]})
-    sim.fault(method="GET", path="/default_configuration/$", status=403,
-              body={"success": False, "data": {"exception": "forbidden", "message": "Forbidden"}})
+    sim.fault(method="GET", path="/default_configuration/$", status=403, body={"success": False, "data": {"exception": "forbidden", "message": "Forbidden"}})
     stdout, results = run_check(sim, ansible_env, tmp_path)
     router = dict((row["call"], row) for row in results["peplink_router"]["calls"])
     assert router["GET /api/status.system.info"]["outcome"] == "different shape"

@@ -23,9 +23,15 @@ pytestmark = pytest.mark.integration
 
 REPORT = os.path.join(ROOT, "playbooks", "fleet_report.yml")
 ENVIRONMENT = {
-    "INCONTROL_CLIENT_ID": "sim-client", "INCONTROL_CLIENT_SECRET": "sim-secret", "INCONTROL_ORG": "sim-org",
-    "X_CP_API_ID": "sim-cp-id", "X_CP_API_KEY": "sim-cp-key", "X_ECM_API_ID": "sim-ecm-id", "X_ECM_API_KEY": "sim-ecm-key",
-    "TELECOMX_USERNAME": "manager@example.com", "TELECOMX_PASSWORD": "sim-password",
+    "INCONTROL_CLIENT_ID": "sim-client",
+    "INCONTROL_CLIENT_SECRET": "sim-secret",
+    "INCONTROL_ORG": "sim-org",
+    "X_CP_API_ID": "sim-cp-id",
+    "X_CP_API_KEY": "sim-cp-key",
+    "X_ECM_API_ID": "sim-ecm-id",
+    "X_ECM_API_KEY": "sim-ecm-key",
+    "TELECOMX_USERNAME": "manager@example.com",
+    "TELECOMX_PASSWORD": "sim-password",
 }
 
 
@@ -75,8 +81,7 @@ def parse(path):
 
 def isolated(ansible_env, tmp_path, env=None):
     """The harness's environment with Ansible temp dirs of this test's own (parallel runs sharing them collide)."""
-    return dict(ansible_env, ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"), ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"),
-                **(env or {}))
+    return dict(ansible_env, ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"), ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"), **(env or {}))
 
 
 def run_report(ansible_env, tmp_path, *args, env=None, inventory=None):
@@ -84,8 +89,7 @@ def run_report(ansible_env, tmp_path, *args, env=None, inventory=None):
     command = [os.path.join(BIN, "ansible-playbook"), REPORT, "-e", "wanfleet_report_path=%s" % path] + list(args)
     if inventory:
         command[1:1] = ["-i", inventory]
-    process = subprocess.run(command, env=isolated(ansible_env, tmp_path, env), capture_output=True, text=True, timeout=600,
-                             cwd=str(tmp_path), check=False)
+    process = subprocess.run(command, env=isolated(ansible_env, tmp_path, env), capture_output=True, text=True, timeout=600, cwd=str(tmp_path), check=False)
     assert process.returncode == 0, process.stdout + process.stderr
     return process, str(path)
 
@@ -98,10 +102,16 @@ def expected(sim):
     telecomx = [device for device in state["telecomx"]["devices"] if device["customer"] == manager["customer"]]
     return {
         "InControl 2": (len(routers), sum(1 for router in routers if router["online"]), sum(1 for router in routers if not router["online"])),
-        "NetCloud Manager": (len(state["ncm"]["routers"]), sum(1 for router in state["ncm"]["routers"] if router["state"] == "online"),
-                             sum(1 for router in state["ncm"]["routers"] if router["state"] == "offline")),
-        "TelecomX": (len(telecomx), sum(1 for device in telecomx if device["status"]["online"]),
-                     sum(1 for device in telecomx if not device["status"]["online"])),
+        "NetCloud Manager": (
+            len(state["ncm"]["routers"]),
+            sum(1 for router in state["ncm"]["routers"] if router["state"] == "online"),
+            sum(1 for router in state["ncm"]["routers"] if router["state"] == "offline"),
+        ),
+        "TelecomX": (
+            len(telecomx),
+            sum(1 for device in telecomx if device["status"]["online"]),
+            sum(1 for device in telecomx if not device["status"]["online"]),
+        ),
     }
 
 
@@ -157,8 +167,11 @@ def test_report_with_explicit_sources_and_a_group(sim, ansible_env, tmp_path):
     sources = [{"platform": "ncm", "ncm": creds["ncm"], "group": "Retail IBR900", "label": "NCM retail"}]
     process, path = run_report(ansible_env, tmp_path, "-e", json.dumps({"wanfleet_report_sources": sources}))
     page = parse(path)[1]
-    retail = [router for router in sim.state()["ncm"]["routers"]
-              if router["group"] == [group for group in sim.state()["ncm"]["groups"] if group["name"] == "Retail IBR900"][0]["id"]]
+    retail = [
+        router
+        for router in sim.state()["ncm"]["routers"]
+        if router["group"] == [group for group in sim.state()["ncm"]["groups"] if group["name"] == "Retail IBR900"][0]["id"]
+    ]
     assert [row[1] for row in page.tables["devices"][1:]] == sorted(router["name"] for router in retail)
     assert "(item=NCM retail)" in process.stdout
 
@@ -166,23 +179,28 @@ def test_report_with_explicit_sources_and_a_group(sim, ansible_env, tmp_path):
 def test_report_from_the_inventory_plugin(sim, ansible_env, tmp_path):
     creds = credentials(sim)
     config = tmp_path / "fleet.wanfleet.yml"
-    config.write_text(yaml.safe_dump({"plugin": "wanfleet.routers.fleet", "detail": True,
-                                      "sources": [{"platform": "ncm", "ncm": creds["ncm"]}]}))
+    config.write_text(yaml.safe_dump({"plugin": "wanfleet.routers.fleet", "detail": True, "sources": [{"platform": "ncm", "ncm": creds["ncm"]}]}))
     sim.clear_requests()
     path = run_report(ansible_env, tmp_path, "-e", "wanfleet_report_from_inventory=true", inventory=str(config))[1]
     page = parse(path)[1]
     ncm = sim.state()["ncm"]["routers"]
     rows = dict((row[0], row[1:4]) for row in page.tables["platforms"][1:])
-    assert rows["NetCloud Manager"] == [str(len(ncm)), str(sum(1 for r in ncm if r["state"] == "online")),
-                                        str(sum(1 for r in ncm if r["state"] == "offline"))]
+    assert rows["NetCloud Manager"] == [str(len(ncm)), str(sum(1 for r in ncm if r["state"] == "online")), str(sum(1 for r in ncm if r["state"] == "offline"))]
     assert sorted(row[1] for row in page.tables["devices"][1:]) == sorted(router["name"] for router in ncm)
     assert all(row[7] != "not reported" for row in page.tables["devices"][1:])  # detail: true brings the WAN status
 
 
 def test_report_without_any_source_says_what_to_do(ansible_env, tmp_path):
     path = tmp_path / "report.html"
-    process = subprocess.run([os.path.join(BIN, "ansible-playbook"), REPORT, "-e", "wanfleet_report_path=%s" % path],
-                             env=isolated(ansible_env, tmp_path), capture_output=True, text=True, timeout=300, cwd=str(tmp_path), check=False)
+    process = subprocess.run(
+        [os.path.join(BIN, "ansible-playbook"), REPORT, "-e", "wanfleet_report_path=%s" % path],
+        env=isolated(ansible_env, tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=str(tmp_path),
+        check=False,
+    )
     assert process.returncode != 0
     assert "No devices to report on: export the credentials of a platform" in process.stdout
     assert not path.exists()

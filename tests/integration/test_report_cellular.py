@@ -31,15 +31,19 @@ def test_cellular_section_summaries_chart_and_carriers(sim, ansible_env, tmp_pat
     assert carriers[0] == ["Carrier", "Modems", "Poor signal", "Roaming"]
     total = sum(int(row[1]) for row in carriers[1:])
     assert total >= 2 and "<b>%d</b>modems" % total in html
-    chart = html[html.index('id="signal-chart"'):html.index("</svg>")]
+    chart = html[html.index('id="signal-chart"') : html.index("</svg>")]
     assert "InControl 2 (" in chart and "NetCloud Manager (" in chart  # one bar per platform with modems
     # summaries come before the long device table
     assert html.index('id="cellular"') < html.index('id="signal-chart"') < html.index('id="devices"')
     if shutil.which("chromium") or shutil.which("chromium-browser"):
         shot = SCREENSHOT or str(tmp_path / "fleet-report.png")
         browser = shutil.which("chromium") or shutil.which("chromium-browser")
-        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--screenshot=%s" % shot,
-                        "--window-size=1400,2400", "file://" + path], capture_output=True, timeout=120, check=False)
+        subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--screenshot=%s" % shot, "--window-size=1400,2400", "file://" + path],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
         assert os.path.getsize(shot) > 10000
 
 
@@ -56,14 +60,13 @@ def test_cellular_section_off(sim, ansible_env, tmp_path):
 def test_the_report_from_the_inventory_shows_the_cellular_data_the_plugin_read(sim, ansible_env, tmp_path, detail):
     ncm = credentials(sim)["ncm"]
     config = tmp_path / "fleet.wanfleet.yml"
-    config.write_text(yaml.safe_dump({"plugin": "wanfleet.routers.fleet", "detail": detail, "include": ["cellular"],
-                                      "sources": [{"platform": "ncm", "ncm": ncm}]}))
+    config.write_text(
+        yaml.safe_dump({"plugin": "wanfleet.routers.fleet", "detail": detail, "include": ["cellular"], "sources": [{"platform": "ncm", "ncm": ncm}]})
+    )
     (tmp_path / "inventory").mkdir()
-    inventory_path = run_report(ansible_env, tmp_path / "inventory", "-e", "wanfleet_report_from_inventory=true",
-                                inventory=str(config))[1]
+    inventory_path = run_report(ansible_env, tmp_path / "inventory", "-e", "wanfleet_report_from_inventory=true", inventory=str(config))[1]
     (tmp_path / "api").mkdir()
-    api_path = run_report(ansible_env, tmp_path / "api", "-e", json.dumps({"wanfleet_report_sources": [
-        {"platform": "ncm", "ncm": ncm}]}))[1]
+    api_path = run_report(ansible_env, tmp_path / "api", "-e", json.dumps({"wanfleet_report_sources": [{"platform": "ncm", "ncm": ncm}]}))[1]
     from_inventory, from_api = parse(inventory_path)[1], parse(api_path)[1]
     assert len(from_api.tables["carriers"]) > 1
     assert from_inventory.tables["carriers"] == from_api.tables["carriers"]

@@ -10,14 +10,21 @@ from tests.integration.test_report import ENVIRONMENT, parse, run_report
 
 pytestmark = pytest.mark.integration
 
-MARKUP = "\"><img src=x onerror=alert(1)><i class=\""
+MARKUP = '"><img src=x onerror=alert(1)><i class="'
 
 
 def test_every_value_from_the_inventory_is_escaped(sim, ansible_env, tmp_path):
     """Host variables of any inventory source (a static file here) are text in the page, never markup."""
-    host = {"wanfleet_platform": MARKUP, "wanfleet_status": MARKUP, "wanfleet_name": MARKUP, "wanfleet_serial": MARKUP,
-            "wanfleet_model": MARKUP, "wanfleet_firmware": MARKUP, "wanfleet_group": MARKUP,
-            "wanfleet_wan": [{"id": "1", "name": MARKUP, "status": MARKUP, "ip": MARKUP, "priority": MARKUP, "enabled": True}]}
+    host = {
+        "wanfleet_platform": MARKUP,
+        "wanfleet_status": MARKUP,
+        "wanfleet_name": MARKUP,
+        "wanfleet_serial": MARKUP,
+        "wanfleet_model": MARKUP,
+        "wanfleet_firmware": MARKUP,
+        "wanfleet_group": MARKUP,
+        "wanfleet_wan": [{"id": "1", "name": MARKUP, "status": MARKUP, "ip": MARKUP, "priority": MARKUP, "enabled": True}],
+    }
     inventory = tmp_path / "hostile.yml"
     inventory.write_text(yaml.safe_dump({"all": {"hosts": {"router-x": host}}}))
     path = run_report(ansible_env, tmp_path, "-e", "wanfleet_report_from_inventory=true", inventory=str(inventory))[1]
@@ -34,8 +41,7 @@ def test_a_router_read_through_two_platforms_is_one_device(sim, ansible_env, tmp
     """The same Peplink router through InControl and through its local API: one row, both platforms, counted once."""
     serial = first_router_serial(sim)
     env = dict((key, value) for key, value in ENVIRONMENT.items() if key.startswith("INCONTROL_"))
-    env.update(INCONTROL_URL=sim.url, PEPLINK_URL=sim.platform_url("peplink_router", serial), PEPLINK_USERNAME="admin",
-               PEPLINK_PASSWORD="admin")
+    env.update(INCONTROL_URL=sim.url, PEPLINK_URL=sim.platform_url("peplink_router", serial), PEPLINK_USERNAME="admin", PEPLINK_PASSWORD="admin")
     process, path = run_report(ansible_env, tmp_path, env=env)
     text, page = parse(path)
     routers = sim.state()["peplink"]["routers"]

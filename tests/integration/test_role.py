@@ -36,7 +36,7 @@ class SiteRun(object):
 
     def recap(self, host):
         """{ok, changed, failed, ...} of one host, from the play recap."""
-        tail = self.stdout[self.stdout.rindex(RECAP):]
+        tail = self.stdout[self.stdout.rindex(RECAP) :]
         for line in tail.splitlines():
             if line.startswith(host + " "):
                 return dict((key, int(value)) for key, value in (part.split("=") for part in line.split(":", 1)[1].split()))
@@ -69,10 +69,14 @@ def site(ansible_env, tmp_path):
         variables = dict(extra_vars or {}, wanfleet_summary_path=str(summary))
         command = [os.path.join(BIN, "ansible-playbook"), "-i", str(inventory), SITE, "-e", json.dumps(variables)] + list(args)
         # Own Ansible temp dirs per run, as the harness's run_playbook: parallel runs sharing ~/.ansible/tmp collide.
-        process_env = dict(ansible_env, WANFLEET_RESULTS_FILE=str(results), ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
-                           ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"), **(env or {}))
-        process = subprocess.run(command, env=process_env,
-                                 capture_output=True, text=True, timeout=900, cwd=str(tmp_path), check=False)
+        process_env = dict(
+            ansible_env,
+            WANFLEET_RESULTS_FILE=str(results),
+            ANSIBLE_LOCAL_TEMP=str(tmp_path / "ansible-local"),
+            ANSIBLE_REMOTE_TMP=str(tmp_path / "ansible-remote"),
+            **(env or {}),
+        )
+        process = subprocess.run(command, env=process_env, capture_output=True, text=True, timeout=900, cwd=str(tmp_path), check=False)
         recorded = [json.loads(line) for line in results.read_text().splitlines()] if results.exists() else []
         summaries = dict((entry["site"], entry) for entry in json.loads(summary.read_text())) if summary.exists() else {}
         return SiteRun(process, recorded, summaries)
@@ -96,15 +100,18 @@ def ncm_group(sim, name):
 
 def test_ncm_group_site_check_apply_and_apply_again(sim, site):
     router = ncm_router(sim, "IBR900")
-    sites = {"stores": {
-        "site_provision_platform": "ncm",
-        "site_provision_connection": connection(sim),
-        "site_provision_group": {"name": "Role stores", "product": "IBR900", "target_firmware": ncm_firmware_version(sim, router)},
-        "site_provision_devices": [router["name"]],
-        "site_provision_ssids": [{"name": "Role-Staff", "id": "0.1", "enabled": True, "security": "wpa2_personal",
-                                  "passphrase": PASSPHRASE, "update_passphrase": "on_create"}],
-        "site_provision_alert_rules": [{"alert_types": ["connection_state", "failover_event"], "schedule": "none"}],
-    }}
+    sites = {
+        "stores": {
+            "site_provision_platform": "ncm",
+            "site_provision_connection": connection(sim),
+            "site_provision_group": {"name": "Role stores", "product": "IBR900", "target_firmware": ncm_firmware_version(sim, router)},
+            "site_provision_devices": [router["name"]],
+            "site_provision_ssids": [
+                {"name": "Role-Staff", "id": "0.1", "enabled": True, "security": "wpa2_personal", "passphrase": PASSPHRASE, "update_passphrase": "on_create"}
+            ],
+            "site_provision_alert_rules": [{"alert_types": ["connection_state", "failover_event"], "schedule": "none"}],
+        }
+    }
     rules_before = len(sim.state()["ncm"]["alert_rules"])
 
     check = site(sites, "--check", "--diff")
@@ -128,8 +135,9 @@ def test_ncm_group_site_check_apply_and_apply_again(sim, site):
     assert group["configuration"][0]["wlan"]["radio"]["0"]["bss"]["1"]["ssid"] == "Role-Staff"
     rules = sim.state()["ncm"]["alert_rules"]
     assert len(rules) == rules_before + 1 and rules[-1]["associated_groups"] == [group["id"]]
-    assert apply.summaries["stores"]["changes"] == {"group Role stores": [
-        "created: members %s" % router["name"], "SSID 'Role-Staff' created", "alert rule 'connection_state+failover_event' created"]}
+    assert apply.summaries["stores"]["changes"] == {
+        "group Role stores": ["created: members %s" % router["name"], "SSID 'Role-Staff' created", "alert rule 'connection_state+failover_event' created"]
+    }
 
     sim.clear_requests()
     again = site(sites)
@@ -170,8 +178,7 @@ def test_incontrol_and_router_sites_reboot_only_after_a_change(sim, site):
     check = site(sites, "--check", "--diff")
     assert check.rc == 0, check.output
     assert sim.writes() == []
-    assert check.statuses("branches") == {("group Branches", "group", "Branches"): "unchanged",
-                                          ("group Branches", "SSID", "Branch WiFi"): "changed"}
+    assert check.statuses("branches") == {("group Branches", "group", "Branches"): "unchanged", ("group Branches", "SSID", "Branch WiFi"): "changed"}
     assert check.statuses("hq") == {(router_target, "WAN priorities", ""): "changed", (router_target, "reboot", ""): "rebooted"}
     assert "%s: would be rebooted" % router_target in check.summaries["hq"]["lines"]
     assert '"vlan_id": 30' in check.stdout  # the diff
@@ -201,25 +208,43 @@ BAD_SITES = {
     # meta/argument_specs.yml
     "no-platform": ({}, "missing required arguments: site_provision_platform"),
     "bad-platform": ({"site_provision_platform": "meraki"}, "site_provision_platform must be one of: incontrol, ncm, peplink_router, telecomx"),
-    "ssid-typo": ({"site_provision_platform": "ncm", "site_provision_group": {"name": "G"},
-                   "site_provision_ssids": [{"name": "S", "passphase": "x"}]}, "passphase"),
-    "bad-security": ({"site_provision_platform": "ncm", "site_provision_group": {"name": "G"},
-                      "site_provision_ssids": [{"name": "S", "security": "wep"}]}, "security must be one of"),
-    "group-without-name": ({"site_provision_platform": "ncm", "site_provision_group": {"product": "IBR900"}},
-                           "missing required arguments: name found in site_provision_group"),
-    "wan-without-connections": ({"site_provision_platform": "peplink_router", "site_provision_wan": [{"apply": True}]},
-                                "missing required arguments: connections found in site_provision_wan"),
+    "ssid-typo": (
+        {"site_provision_platform": "ncm", "site_provision_group": {"name": "G"}, "site_provision_ssids": [{"name": "S", "passphase": "x"}]},
+        "passphase",
+    ),
+    "bad-security": (
+        {"site_provision_platform": "ncm", "site_provision_group": {"name": "G"}, "site_provision_ssids": [{"name": "S", "security": "wep"}]},
+        "security must be one of",
+    ),
+    "group-without-name": (
+        {"site_provision_platform": "ncm", "site_provision_group": {"product": "IBR900"}},
+        "missing required arguments: name found in site_provision_group",
+    ),
+    "wan-without-connections": (
+        {"site_provision_platform": "peplink_router", "site_provision_wan": [{"apply": True}]},
+        "missing required arguments: connections found in site_provision_wan",
+    ),
     # tasks/main.yml's first task (two variables at once)
-    "router-with-group": ({"site_provision_platform": "peplink_router", "site_provision_group": {"name": "G"}},
-                          "site_provision_group: a peplink_router site has no group"),
-    "incontrol-ssid-without-group": ({"site_provision_platform": "incontrol", "site_provision_ssids": [{"name": "S"}]},
-                                     "site_provision_ssids[0] (S): incontrol SSID profiles belong to a group"),
-    "alert-rule-on-incontrol": ({"site_provision_platform": "incontrol", "site_provision_alert_rules": [{"alert_types": ["x"]}]},
-                                "site_provision_alert_rules: only ncm has alert rules"),
-    "members-without-group": ({"site_provision_platform": "ncm", "site_provision_devices": ["r1"]},
-                              "site_provision_devices: these are the members of site_provision_group, which is not set"),
-    "telecomx-ssid-without-band": ({"site_provision_platform": "telecomx", "site_provision_ssids": [{"name": "S", "device": "d"}]},
-                                   "telecomx SSIDs need device and band"),
+    "router-with-group": (
+        {"site_provision_platform": "peplink_router", "site_provision_group": {"name": "G"}},
+        "site_provision_group: a peplink_router site has no group",
+    ),
+    "incontrol-ssid-without-group": (
+        {"site_provision_platform": "incontrol", "site_provision_ssids": [{"name": "S"}]},
+        "site_provision_ssids[0] (S): incontrol SSID profiles belong to a group",
+    ),
+    "alert-rule-on-incontrol": (
+        {"site_provision_platform": "incontrol", "site_provision_alert_rules": [{"alert_types": ["x"]}]},
+        "site_provision_alert_rules: only ncm has alert rules",
+    ),
+    "members-without-group": (
+        {"site_provision_platform": "ncm", "site_provision_devices": ["r1"]},
+        "site_provision_devices: these are the members of site_provision_group, which is not set",
+    ),
+    "telecomx-ssid-without-band": (
+        {"site_provision_platform": "telecomx", "site_provision_ssids": [{"name": "S", "device": "d"}]},
+        "telecomx SSIDs need device and band",
+    ),
 }
 
 
@@ -233,12 +258,14 @@ def test_bad_input_fails_with_a_clear_message_before_any_request(sim, site):
 
 
 def test_passphrases_never_show_even_verbose(sim, site, tmp_path):
-    sites = {"staff": {
-        "site_provision_platform": "ncm",
-        "site_provision_connection": connection(sim),
-        "site_provision_group": {"name": "Retail IBR900"},
-        "site_provision_ssids": [{"name": "Retail-Corp", "id": "0.0", "passphrase": PASSPHRASE}],  # the seed's, new passphrase
-    }}
+    sites = {
+        "staff": {
+            "site_provision_platform": "ncm",
+            "site_provision_connection": connection(sim),
+            "site_provision_group": {"name": "Retail IBR900"},
+            "site_provision_ssids": [{"name": "Retail-Corp", "id": "0.0", "passphrase": PASSPHRASE}],  # the seed's, new passphrase
+        }
+    }
     check = site(sites, "--check", "--diff", "-vvv")
     apply = site(sites, "--diff", "-vvv")
     for run in (check, apply):
@@ -252,12 +279,16 @@ def test_passphrases_never_show_even_verbose(sim, site, tmp_path):
 
 
 def test_sites_given_as_variables_and_credentials_from_the_environment(sim, site):
-    environment = {"INCONTROL_URL": sim.url, "INCONTROL_CLIENT_ID": "sim-client", "INCONTROL_CLIENT_SECRET": "sim-secret",
-                   "INCONTROL_ORG": "sim-org"}
-    sites = [{"site_provision_name": "staging", "site_provision_platform": "incontrol",
-              "site_provision_group": {"name": "Staging"},
-              "site_provision_ssids": [{"name": "Staging-Guest", "security": "open", "enabled": True}],
-              "site_provision_backup_keep": 5}]  # any option of the role's argument spec is a site key
+    environment = {"INCONTROL_URL": sim.url, "INCONTROL_CLIENT_ID": "sim-client", "INCONTROL_CLIENT_SECRET": "sim-secret", "INCONTROL_ORG": "sim-org"}
+    sites = [
+        {
+            "site_provision_name": "staging",
+            "site_provision_platform": "incontrol",
+            "site_provision_group": {"name": "Staging"},
+            "site_provision_ssids": [{"name": "Staging-Guest", "security": "open", "enabled": True}],
+            "site_provision_backup_keep": 5,
+        }
+    ]  # any option of the role's argument spec is a site key
     apply = site({}, extra_vars={"wanfleet_sites": sites}, env=environment)
     assert apply.rc == 0, apply.output
     assert apply.summaries["staging"]["changes"] == {"group Staging": ["SSID 'Staging-Guest' created"]}
@@ -278,16 +309,18 @@ def test_ncm_reboots_each_router_once_after_group_and_device_changes(sim, site):
     router = ncm_router(sim, "IBR900")
     retail = ncm_group(sim, "Retail IBR900")
     assert retail["routers"] == [router["id"]]
-    sites = {"retail": {
-        "site_provision_platform": "ncm",
-        "site_provision_connection": connection(sim),
-        "site_provision_group": {"name": "Retail IBR900"},
-        "site_provision_ssids": [{"name": "Retail-Corp", "id": "0.0", "broadcast": False}],
-        "site_provision_wan": [{"device": router["name"], "connections": [{"name": "LTE", "priority": 2}]}],
-        "site_provision_reboot_on": ["ssid", "wan"],
-        "site_provision_reboot_sleep": 1,
-        "site_provision_reboot_timeout": 120,
-    }}
+    sites = {
+        "retail": {
+            "site_provision_platform": "ncm",
+            "site_provision_connection": connection(sim),
+            "site_provision_group": {"name": "Retail IBR900"},
+            "site_provision_ssids": [{"name": "Retail-Corp", "id": "0.0", "broadcast": False}],
+            "site_provision_wan": [{"device": router["name"], "connections": [{"name": "LTE", "priority": 2}]}],
+            "site_provision_reboot_on": ["ssid", "wan"],
+            "site_provision_reboot_sleep": 1,
+            "site_provision_reboot_timeout": 120,
+        }
+    }
     check = site(sites, "--check")
     assert check.rc == 0, check.output
     assert sim.writes() == []
@@ -314,9 +347,13 @@ def test_backup_dest_saves_the_devices_before_the_change(sim, site, tmp_path):
     """site_provision_backup_dest: the group's routers are backed up, with their configuration before the role's change;
     a group the role is about to create has nothing to back up and does not fail the site."""
     dest = tmp_path / "backups"
-    existing = {"site_provision_platform": "ncm", "site_provision_connection": connection(sim),
-                "site_provision_group": {"name": "Retail IBR900"}, "site_provision_backup_dest": str(dest),
-                "site_provision_ssids": [{"name": "Role-Backup", "id": "0.1", "enabled": True, "security": "open"}]}
+    existing = {
+        "site_provision_platform": "ncm",
+        "site_provision_connection": connection(sim),
+        "site_provision_group": {"name": "Retail IBR900"},
+        "site_provision_backup_dest": str(dest),
+        "site_provision_ssids": [{"name": "Role-Backup", "id": "0.1", "enabled": True, "security": "open"}],
+    }
     new = dict(existing, site_provision_group={"name": "Role new group", "product": "IBR900", "target_firmware": "7.24.10"})
 
     check = site({"existing": existing, "new": new}, "--check")

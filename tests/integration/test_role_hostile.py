@@ -23,9 +23,15 @@ NCM_KEY = "sim-cp-key"
 
 def test_site_definitions_never_show_their_secrets_at_verbose(sim, site):
     """wanfleet_sites items carry passphrases and credentials: no task over them prints them, -vvv included."""
-    sites = [{"site_provision_name": "verbose", "site_provision_platform": "ncm", "site_provision_connection": connection(sim),
-              "site_provision_group": {"name": "Retail IBR900"},
-              "site_provision_ssids": [{"name": "Retail-Corp", "id": "0.0", "passphrase": PASSPHRASE}]}]
+    sites = [
+        {
+            "site_provision_name": "verbose",
+            "site_provision_platform": "ncm",
+            "site_provision_connection": connection(sim),
+            "site_provision_group": {"name": "Retail IBR900"},
+            "site_provision_ssids": [{"name": "Retail-Corp", "id": "0.0", "passphrase": PASSPHRASE}],
+        }
+    ]
     run = site({}, "-vvv", extra_vars={"wanfleet_sites": sites})
     assert run.rc == 0, run.output
     assert PASSPHRASE not in run.output and NCM_KEY not in run.output
@@ -38,13 +44,16 @@ def test_site_definitions_never_show_their_secrets_at_verbose(sim, site):
 def test_a_site_that_fails_part_way_is_in_the_summary_marked_failed(sim, site):
     """The group is created and a router moved, then the SSID write fails: the summary says so."""
     router = ncm_router(sim, "IBR900")
-    sites = {"north": {
-        "site_provision_platform": "ncm", "site_provision_connection": connection(sim),
-        "site_provision_group": {"name": "Stores North", "product": "IBR900", "target_firmware": ncm_firmware_version(sim, router)},
-        "site_provision_devices": [router["name"]],
-        "site_provision_ssids": [{"name": "North-Staff", "id": "0.1", "security": "wpa2_personal", "passphrase": PASSPHRASE}],
-        "site_provision_reboot_on": ["group"],
-    }}
+    sites = {
+        "north": {
+            "site_provision_platform": "ncm",
+            "site_provision_connection": connection(sim),
+            "site_provision_group": {"name": "Stores North", "product": "IBR900", "target_firmware": ncm_firmware_version(sim, router)},
+            "site_provision_devices": [router["name"]],
+            "site_provision_ssids": [{"name": "North-Staff", "id": "0.1", "security": "wpa2_personal", "passphrase": PASSPHRASE}],
+            "site_provision_reboot_on": ["group"],
+        }
+    }
     reboots = len(sim.state()["ncm"]["reboots"])
     sim.fault(method="PUT", path="^/api/v2/groups/[0-9]+/$", status=400, count=100)
     sim.fault(method="PATCH", path="^/api/v2/groups/[0-9]+/$", status=400, count=100)
@@ -71,8 +80,16 @@ def concurrent_site_runs(ansible_env, tmp_path, sites, runs=2):
         inventory = directory / "sites.yml"
         inventory.write_text(yaml.safe_dump({"wanfleet_sites": {"hosts": sites}}))
         env = dict(ansible_env, ANSIBLE_LOCAL_TEMP=str(directory / "local"), ANSIBLE_REMOTE_TMP=str(directory / "remote"))
-        processes.append(subprocess.Popen([os.path.join(BIN, "ansible-playbook"), "-i", str(inventory), SITE], env=env,
-                                          cwd=str(directory), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        processes.append(
+            subprocess.Popen(
+                [os.path.join(BIN, "ansible-playbook"), "-i", str(inventory), SITE],
+                env=env,
+                cwd=str(directory),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        )
     return [(process.wait(timeout=600), process.stdout.read()) for process in processes]
 
 
@@ -81,11 +98,14 @@ def test_two_runs_creating_the_same_ncm_group_leave_one(sim, ansible_env, tmp_pa
     # either group exists: the race two AWX jobs of one site run into.
     sim.fault(method="POST", path="^/api/v2/groups/$", delay=10, count=2)
     router = ncm_router(sim, "IBR900")
-    sites = {"north": {
-        "site_provision_platform": "ncm", "site_provision_connection": connection(sim),
-        "site_provision_group": {"name": "Stores North", "product": "IBR900", "target_firmware": ncm_firmware_version(sim, router)},
-        "site_provision_devices": [router["name"]],
-    }}
+    sites = {
+        "north": {
+            "site_provision_platform": "ncm",
+            "site_provision_connection": connection(sim),
+            "site_provision_group": {"name": "Stores North", "product": "IBR900", "target_firmware": ncm_firmware_version(sim, router)},
+            "site_provision_devices": [router["name"]],
+        }
+    }
     outcomes = concurrent_site_runs(ansible_env, tmp_path, sites)
     assert [rc for rc, _output in outcomes] == [0, 0], "\n".join(output[-3000:] for _rc, output in outcomes)
     assert len([entry for entry in sim.requests() if entry["method"] == "POST" and entry["path"] == "/api/v2/groups/"]) == 2
@@ -98,8 +118,7 @@ def test_two_runs_creating_the_same_ncm_group_leave_one(sim, ansible_env, tmp_pa
 
 def test_two_runs_creating_the_same_incontrol_group_leave_one(sim, ansible_env, tmp_path, site):
     sim.fault(method="POST", path="^/rest/o/[^/]+/g$", delay=10, count=2)
-    sites = {"east": {"site_provision_platform": "incontrol", "site_provision_connection": connection(sim),
-                      "site_provision_group": {"name": "Stores East"}}}
+    sites = {"east": {"site_provision_platform": "incontrol", "site_provision_connection": connection(sim), "site_provision_group": {"name": "Stores East"}}}
     outcomes = concurrent_site_runs(ansible_env, tmp_path, sites)
     assert [rc for rc, _output in outcomes] == [0, 0], "\n".join(output[-3000:] for _rc, output in outcomes)
     assert len([entry for entry in sim.requests() if entry["method"] == "POST" and entry["path"].endswith("/g")]) == 2

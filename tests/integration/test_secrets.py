@@ -35,9 +35,14 @@ pytestmark = pytest.mark.integration
 
 ACTION_PLUGINS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "files", "action_plugins")
 PASSPHRASES = {
-    "router": "Router-secret-PSK-41", "incontrol": "InControl-secret-PSK-42", "ncm": "Ncm-secret-PSK-43",
-    "telecomx": "TelecomX-secret-PSK-44", "telecomx_device": "TxDevice-secret-PW-45",
-    "check_router": "Check-router-PSK-46", "check_incontrol": "Check-incontrol-PSK-47", "check_ncm": "Check-ncm-PSK-48",
+    "router": "Router-secret-PSK-41",
+    "incontrol": "InControl-secret-PSK-42",
+    "ncm": "Ncm-secret-PSK-43",
+    "telecomx": "TelecomX-secret-PSK-44",
+    "telecomx_device": "TxDevice-secret-PW-45",
+    "check_router": "Check-router-PSK-46",
+    "check_incontrol": "Check-incontrol-PSK-47",
+    "check_ncm": "Check-ncm-PSK-48",
     "check_telecomx": "Check-telecomx-PSK-49",
 }
 WRONG = {"incontrol": "Wrong-client-secret-51", "telecomx_token": "wrong0token0value0000000000000052", "ncm": "Wrong-ncm-key-53"}
@@ -129,49 +134,108 @@ def module_tasks(sim, router_serial, client, given_token):
     # peplink_router, as an API client (its access token travels as ?accessToken=)
     arm("router retry", method="GET", path=r"/api/status\.wan\.connection$", status=503)
     add("router device_info", "device_info", "peplink_router", peplink_router=router, include_raw=True)
-    add("router ssid", "ssid_profile", "peplink_router", peplink_router=router, id="2", name="Guest SSID",
-        passphrase=PASSPHRASES["router"], vlan_id=30)
-    add("router ssid check", "ssid_profile", "peplink_router", check_mode=True, peplink_router=router, id="1",
-        name="Main SSID", passphrase=PASSPHRASES["check_router"])
-    add("router wan", "wan_priority", "peplink_router", peplink_router=router,
-        connections=[{"id": "1", "priority": 2}, {"id": "2", "priority": 1}])
+    add("router ssid", "ssid_profile", "peplink_router", peplink_router=router, id="2", name="Guest SSID", passphrase=PASSPHRASES["router"], vlan_id=30)
+    add(
+        "router ssid check",
+        "ssid_profile",
+        "peplink_router",
+        check_mode=True,
+        peplink_router=router,
+        id="1",
+        name="Main SSID",
+        passphrase=PASSPHRASES["check_router"],
+    )
+    add("router wan", "wan_priority", "peplink_router", peplink_router=router, connections=[{"id": "1", "priority": 2}, {"id": "2", "priority": 1}])
     arm("router failure", method="POST", path=r"/api/config\.wan\.connection\.priority$", status=500)
-    add("router wan fails", "wan_priority", "peplink_router", ignore_errors=True, peplink_router=router,
-        connections=[{"id": "1", "priority": 1}, {"id": "2", "priority": 2}])
+    add(
+        "router wan fails",
+        "wan_priority",
+        "peplink_router",
+        ignore_errors=True,
+        peplink_router=router,
+        connections=[{"id": "1", "priority": 1}, {"id": "2", "priority": 2}],
+    )
     # incontrol
     arm("incontrol retry", method="GET", path=r"^/rest/o/[^/]+/g$", status=429, retry_after=1)
     add("incontrol device_info", "device_info", "incontrol", include_raw=True)
     add("incontrol ssid", "ssid_profile", "incontrol", group="Branches", name="Branch WiFi", passphrase=PASSPHRASES["incontrol"])
-    add("incontrol ssid check", "ssid_profile", "incontrol", check_mode=True, group="Branches", name="Branch WiFi",
-        passphrase=PASSPHRASES["check_incontrol"])
+    add("incontrol ssid check", "ssid_profile", "incontrol", check_mode=True, group="Branches", name="Branch WiFi", passphrase=PASSPHRASES["check_incontrol"])
     add("incontrol wan", "wan_priority", "incontrol", device="router-002", connections=[{"id": "1", "priority": 2}, {"id": "2", "priority": 1}])
     add("incontrol group", "group", "incontrol", name="Warehouse", timezone="Europe/Copenhagen", devices=["router-003"])
-    add("incontrol wrong secret", "device_info", "incontrol", ignore_errors=True,
-        incontrol=dict(conn["incontrol"], client_secret=WRONG["incontrol"]), token_cache=False)
+    add(
+        "incontrol wrong secret",
+        "device_info",
+        "incontrol",
+        ignore_errors=True,
+        incontrol=dict(conn["incontrol"], client_secret=WRONG["incontrol"]),
+        token_cache=False,
+    )
     # ncm
     add("ncm device_info", "device_info", "ncm", include_raw=True)
-    add("ncm ssid", "ssid_profile", "ncm", device=device, name="Guest", band="2.4", security="wpa2_personal",
-        passphrase=PASSPHRASES["ncm"], update_passphrase="on_create")
-    add("ncm ssid check", "ssid_profile", "ncm", check_mode=True, group="Retail IBR900", id="0.0", name="Retail-Corp",
-        passphrase=PASSPHRASES["check_ncm"])
+    add(
+        "ncm ssid",
+        "ssid_profile",
+        "ncm",
+        device=device,
+        name="Guest",
+        band="2.4",
+        security="wpa2_personal",
+        passphrase=PASSPHRASES["ncm"],
+        update_passphrase="on_create",
+    )
+    add("ncm ssid check", "ssid_profile", "ncm", check_mode=True, group="Retail IBR900", id="0.0", name="Retail-Corp", passphrase=PASSPHRASES["check_ncm"])
     add("ncm wan", "wan_priority", "ncm", device=device, connections=[{"name": "LTE", "priority": 2}, {"id": "0", "priority": 1}])
     add("ncm group", "group", "ncm", name="Stores", product="IBR900", target_firmware="7.24.10", devices=[device])
-    add("ncm alert rule", "alert_rule", "ncm", alert_types=["failover_event"], groups=["Depots AER2200"],
-        email_recipients=["Grace.Hopper@example.com"], http_destinations=["noc-webhook"], schedule="hourly")
+    add(
+        "ncm alert rule",
+        "alert_rule",
+        "ncm",
+        alert_types=["failover_event"],
+        groups=["Depots AER2200"],
+        email_recipients=["Grace.Hopper@example.com"],
+        http_destinations=["noc-webhook"],
+        schedule="hourly",
+    )
     arm("ncm failure", method="PATCH", path=r"^/api/v2/configuration_managers/\d+/$", status=503, count=10)
-    add("ncm ssid fails", "ssid_profile", "ncm", ignore_errors=True, max_retries=1, device=device, name="Guest", band="2.4",
-        security="wpa2_personal", passphrase=PASSPHRASES["ncm"] + "-x")
+    add(
+        "ncm ssid fails",
+        "ssid_profile",
+        "ncm",
+        ignore_errors=True,
+        max_retries=1,
+        device=device,
+        name="Guest",
+        band="2.4",
+        security="wpa2_personal",
+        passphrase=PASSPHRASES["ncm"] + "-x",
+    )
     add("ncm wrong key", "device_info", "ncm", ignore_errors=True, ncm=dict(conn["ncm"], cp_api_key=WRONG["ncm"]))
     # telecomx (its token travels as ?token=)
     arm("telecomx retry", method="GET", path=r"^/network/device/model$", status=502)
     add("telecomx device_info", "device_info", "telecomx", include_raw=True)
-    add("telecomx ssid", "ssid_profile", "telecomx", device="tx-site-0001", band="5", name="Guest", security="wpa2_personal",
-        passphrase=PASSPHRASES["telecomx"])
-    add("telecomx ssid check", "ssid_profile", "telecomx", check_mode=True, device="tx-site-0002", band="2.4", name="Home",
-        passphrase=PASSPHRASES["check_telecomx"])
-    add("telecomx device", "telecomx_device", "telecomx", mac_address="00:11:22:33:44:55", name="Aarhus office", model="XVS-200",
+    add(
+        "telecomx ssid", "ssid_profile", "telecomx", device="tx-site-0001", band="5", name="Guest", security="wpa2_personal", passphrase=PASSPHRASES["telecomx"]
+    )
+    add(
+        "telecomx ssid check",
+        "ssid_profile",
+        "telecomx",
+        check_mode=True,
+        device="tx-site-0002",
+        band="2.4",
+        name="Home",
+        passphrase=PASSPHRASES["check_telecomx"],
+    )
+    add(
+        "telecomx device",
+        "telecomx_device",
+        "telecomx",
+        mac_address="00:11:22:33:44:55",
+        name="Aarhus office",
+        model="XVS-200",
         wifi={"enabled": True, "ssid": "Office", "password": PASSPHRASES["telecomx_device"]},
-        dhcp={"reserved_clients": [{"mac": "00:11:22:33:44:66", "ip": "192.168.1.20"}]})
+        dhcp={"reserved_clients": [{"mac": "00:11:22:33:44:66", "ip": "192.168.1.20"}]},
+    )
     add("telecomx given token", "device_info", "telecomx", telecomx={"url": sim.url, "token": given_token})
     arm("telecomx failure", method="GET", path=r"^/network/device$", status=500)
     add("telecomx given token fails", "device_info", "telecomx", ignore_errors=True, telecomx={"url": sim.url, "token": given_token})
@@ -193,8 +257,7 @@ def test_no_secret_shows_at_vvvv(sim, run_playbook, ansible_env, tmp_path):
     cache = tmp_path / "token-cache"
     env = {"ANSIBLE_ACTION_PLUGINS": ACTION_PLUGINS, "WANFLEET_CACHE_DIR": str(cache)}
 
-    run = run_playbook(module_tasks(sim, serial, client, given_token), defaults=credentials(sim, serial),
-                       diff=True, extra_args=["-vvvv"], env=env)
+    run = run_playbook(module_tasks(sim, serial, client, given_token), defaults=credentials(sim, serial), diff=True, extra_args=["-vvvv"], env=env)
     statuses = dict((entry["task"], entry["status"]) for entry in run.results)
     assert run.rc == 0, run.stdout[-4000:]
     failing = [name for name in statuses if name.endswith(("fails", "wrong secret", "wrong key", "wrong token"))]
@@ -206,20 +269,34 @@ def test_no_secret_shows_at_vvvv(sim, run_playbook, ansible_env, tmp_path):
     sim.fault(method="GET", path=r"^/network/device$", status=503)
     sim.fault(method="GET", path=r"^/rest/o/[^/]+/d$", status=429, retry_after=0)
     conn = credentials(sim, serial)
-    config = {"plugin": "wanfleet.routers.fleet", "detail": True,
-              "sources": [{"platform": name, name: conn[name]} for name in ("incontrol", "ncm", "telecomx")]}
+    config = {
+        "plugin": "wanfleet.routers.fleet",
+        "detail": True,
+        "sources": [{"platform": name, name: conn[name]} for name in ("incontrol", "ncm", "telecomx")],
+    }
     path = tmp_path / "secrets.wanfleet.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
-    inventory = subprocess.run([os.path.join(BIN, "ansible-inventory"), "-i", str(path), "--list", "-vvvv"],
-                               env=dict(ansible_env, WANFLEET_CACHE_DIR=str(cache), ANSIBLE_VERBOSE_TO_STDERR="True"),
-                               capture_output=True, text=True,
-                               timeout=300, cwd=str(tmp_path), check=False)
+    inventory = subprocess.run(
+        [os.path.join(BIN, "ansible-inventory"), "-i", str(path), "--list", "-vvvv"],
+        env=dict(ansible_env, WANFLEET_CACHE_DIR=str(cache), ANSIBLE_VERBOSE_TO_STDERR="True"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=str(tmp_path),
+        check=False,
+    )
     assert inventory.returncode == 0, inventory.stderr[-3000:]
     assert json.loads(inventory.stdout)["_meta"]["hostvars"]
 
     tokens = cached_tokens(str(cache)) | logged_tokens(sim)
     assert len(logged_tokens(sim)) >= 2 and len(cached_tokens(str(cache))) >= 3, "the run's tokens were not found"
     secrets = known | tokens
-    found = leaks(secrets, playbook_stdout=run.stdout, playbook_stderr=run.stderr, results=json.dumps(run.results),
-                  inventory_stdout=inventory.stdout, inventory_stderr=inventory.stderr)
+    found = leaks(
+        secrets,
+        playbook_stdout=run.stdout,
+        playbook_stderr=run.stderr,
+        results=json.dumps(run.results),
+        inventory_stdout=inventory.stdout,
+        inventory_stderr=inventory.stderr,
+    )
     assert found == [], found

@@ -18,8 +18,8 @@ from tests.integration.conftest import credentials
 
 pytestmark = pytest.mark.integration
 
-CONTROLLERS = 3          # separate nodes: separate token caches and rate schedules
-FORKS = 3                # processes per controller, sharing its schedule as Ansible's forks do
+CONTROLLERS = 3  # separate nodes: separate token caches and rate schedules
+FORKS = 3  # processes per controller, sharing its schedule as Ansible's forks do
 REQUESTS_PER_FORK = 30
 # Generous: this test sees about 3 % on a loaded 2-core machine; with a fixed 18 requests/s per controller
 # (the limiter without its adaptation) it saw 30 %.
@@ -32,6 +32,7 @@ def _fork(job):
     os.environ["WANFLEET_CACHE_DIR"] = cache_dir
     from ansible_collections.wanfleet.routers.plugins.module_utils.clients import open_client
     from ansible_collections.wanfleet.routers.plugins.module_utils.errors import WanfleetError
+
     params = {"platform": "incontrol", "incontrol": settings, "token_cache": True, "max_retries": 5, "timeout": 30.0}
     done, errors = 0, []
     try:
@@ -45,8 +46,7 @@ def _fork(job):
 
 
 def run_controllers(sim, tmp_path, settings):
-    jobs = [(str(tmp_path / ("controller-%d" % controller)), settings)
-            for controller in range(CONTROLLERS) for dummy in range(FORKS)]
+    jobs = [(str(tmp_path / ("controller-%d" % controller)), settings) for controller in range(CONTROLLERS) for dummy in range(FORKS)]
     with multiprocessing.get_context("fork").Pool(len(jobs)) as pool:
         return pool.map(_fork, jobs)
 
@@ -65,8 +65,9 @@ def test_independent_controllers_share_one_organization_limit(sim, tmp_path):
     refused = sum(1 for entry in requests if entry["status"] == 429)
     assert refused <= MAX_REFUSED_SHARE * len(requests), "%d of %d requests refused" % (refused, len(requests))
     # each controller kept a schedule of its own (nothing shared between the nodes but the platform)
-    schedules = [name for controller in range(CONTROLLERS)
-                 for name in os.listdir(str(tmp_path / ("controller-%d" % controller))) if name.startswith("ratelimit-")]
+    schedules = [
+        name for controller in range(CONTROLLERS) for name in os.listdir(str(tmp_path / ("controller-%d" % controller))) if name.startswith("ratelimit-")
+    ]
     assert len(schedules) >= CONTROLLERS
 
 

@@ -63,8 +63,7 @@ def test_wait_waits_for_a_device_found_still_provisioning(ansible_env, run_playb
         run = run_playbook([task("create", "telecomx_device", **args)], defaults=credentials(slow))
         assert_ok(run)
         assert run.task("create")["device"]["state"] == "PROVISIONING"
-        run = run_playbook([task("again, waiting", "telecomx_device", wait=True, wait_timeout=120, **args)],
-                           defaults=credentials(slow))
+        run = run_playbook([task("again, waiting", "telecomx_device", wait=True, wait_timeout=120, **args)], defaults=credentials(slow))
         assert_ok(run)
         result = run.task("again, waiting")
         assert result["changed"] is False

@@ -74,16 +74,19 @@ def assert_failed(run, name, *words):
 
 # ---- device_info ---------------------------------------------------------------------------------
 
+
 def test_device_info_reads_devices_by_any_key_and_masks_wifi_passwords(sim, tx):
     ids = dict((name, device["_id"]) for name, device in devices(sim).items())
-    run = tx([
-        task("all", "device_info"),
-        task("by name", "device_info", device="tx-site-0002", include_raw=True),
-        task("by mac", "device_info", device="02-C0-DE-00-00-02"),
-        task("by id", "device_info", device=ids["tx-site-0003"]),
-        task("filtered", "device_info", filters={"status": "online", "model": "*XVS-7*"}),
-        failing("unknown", "device_info", device="no-such-site"),
-    ])
+    run = tx(
+        [
+            task("all", "device_info"),
+            task("by name", "device_info", device="tx-site-0002", include_raw=True),
+            task("by mac", "device_info", device="02-C0-DE-00-00-02"),
+            task("by id", "device_info", device=ids["tx-site-0003"]),
+            task("filtered", "device_info", filters={"status": "online", "model": "*XVS-7*"}),
+            failing("unknown", "device_info", device="no-such-site"),
+        ]
+    )
     assert [device["name"] for device in run.task("all")["devices"]] == ["tx-site-0001", "tx-site-0002", "tx-site-0003"]
     (second,) = run.task("by name")["devices"]
     assert second["id"] == ids["tx-site-0002"] and second["mac"] == "02:c0:de:00:00:02" and second["model"] == "TP-LINK XVS-700"
@@ -102,14 +105,17 @@ def test_device_info_reads_devices_by_any_key_and_masks_wifi_passwords(sim, tx):
 
 # ---- modules telecomx does not have, and input refused before any request ------------------------
 
+
 def test_modules_telecomx_lacks_fail_before_any_request(sim, tx):
-    run = tx([
-        failing("group", "group", name="Stores"),
-        failing("wan_priority", "wan_priority", device="tx-site-0001", connections=[{"name": "WAN", "priority": 1}]),
-        failing("reboot", "reboot", device="tx-site-0001"),
-        failing("alert_rule", "alert_rule", alert_types=["connection_state"]),
-        failing("device_info group", "device_info", group="Stores"),
-    ])
+    run = tx(
+        [
+            failing("group", "group", name="Stores"),
+            failing("wan_priority", "wan_priority", device="tx-site-0001", connections=[{"name": "WAN", "priority": 1}]),
+            failing("reboot", "reboot", device="tx-site-0001"),
+            failing("alert_rule", "alert_rule", alert_types=["connection_state"]),
+            failing("device_info group", "device_info", group="Stores"),
+        ]
+    )
     for module in ("group", "wan_priority", "reboot", "alert_rule"):
         assert_failed(run, module, "wanfleet.routers.%s does not support platform telecomx" % module)
     assert_failed(run, "device_info group", "telecomx has no device groups")
@@ -118,15 +124,21 @@ def test_modules_telecomx_lacks_fail_before_any_request(sim, tx):
 
 def test_telecomx_device_bad_input_sends_nothing(sim, tx):
     base = dict(mac_address=NEW_MAC, name="Aarhus", model="XVS-200")
-    run = tx([
-        failing("mac", "telecomx_device", mac_address="00:11:22:33:44", name="x", model="XVS-200"),
-        failing("password", "telecomx_device", wifi={"ssid": "Office", "password": "short"}, **base),
-        failing("ssid", "telecomx_device", wifi={"ssid_5g": "S" * 33}, **base),
-        failing("pool subnet", "telecomx_device", dhcp={"ip_pool_start": "192.168.1.100", "ip_pool_end": "192.168.2.100"}, **base),
-        failing("reservation subnet", "telecomx_device", dhcp={"ip_pool_start": "192.168.1.100", "ip_pool_end": "192.168.1.200",
-                                                               "reserved_clients": [{"mac": "02:00:00:00:00:01", "ip": "10.0.0.5"}]}, **base),
-        failing("lease", "telecomx_device", dhcp={"lease_time": 0}, **base),
-    ])
+    run = tx(
+        [
+            failing("mac", "telecomx_device", mac_address="00:11:22:33:44", name="x", model="XVS-200"),
+            failing("password", "telecomx_device", wifi={"ssid": "Office", "password": "short"}, **base),
+            failing("ssid", "telecomx_device", wifi={"ssid_5g": "S" * 33}, **base),
+            failing("pool subnet", "telecomx_device", dhcp={"ip_pool_start": "192.168.1.100", "ip_pool_end": "192.168.2.100"}, **base),
+            failing(
+                "reservation subnet",
+                "telecomx_device",
+                dhcp={"ip_pool_start": "192.168.1.100", "ip_pool_end": "192.168.1.200", "reserved_clients": [{"mac": "02:00:00:00:00:01", "ip": "10.0.0.5"}]},
+                **base,
+            ),
+            failing("lease", "telecomx_device", dhcp={"lease_time": 0}, **base),
+        ]
+    )
     assert_failed(run, "mac", "mac_address: '00:11:22:33:44' is not a MAC address")
     assert_failed(run, "password", "wifi.password must be 8 to 63 printable ASCII characters or 64 hexadecimal digits")
     assert_failed(run, "ssid", "wifi.ssid_5g must be 1 to 32 characters")
@@ -138,14 +150,16 @@ def test_telecomx_device_bad_input_sends_nothing(sim, tx):
 
 def test_ssid_profile_bad_input_sends_nothing(sim, tx):
     base = dict(device="tx-site-0001", band="5", name="Guest")
-    run = tx([
-        failing("vlan", "ssid_profile", vlan_id=5000, **base),
-        failing("broadcast", "ssid_profile", broadcast=False, **base),
-        failing("wpa3", "ssid_profile", security="wpa3_personal", passphrase="long-enough", **base),
-        failing("short passphrase", "ssid_profile", passphrase="1234567", **base),
-        failing("slot", "ssid_profile", id="1", **base),
-        failing("no band", "ssid_profile", device="tx-site-0001", name="Guest"),
-    ])
+    run = tx(
+        [
+            failing("vlan", "ssid_profile", vlan_id=5000, **base),
+            failing("broadcast", "ssid_profile", broadcast=False, **base),
+            failing("wpa3", "ssid_profile", security="wpa3_personal", passphrase="long-enough", **base),
+            failing("short passphrase", "ssid_profile", passphrase="1234567", **base),
+            failing("slot", "ssid_profile", id="1", **base),
+            failing("no band", "ssid_profile", device="tx-site-0001", name="Guest"),
+        ]
+    )
     assert_failed(run, "vlan", "ssid_profile option vlan_id is not supported on platform telecomx")
     assert_failed(run, "broadcast", "ssid_profile option broadcast is not supported on platform telecomx")
     assert_failed(run, "wpa3", "ssid_profile security wpa3_personal is not supported on platform telecomx")
@@ -157,13 +171,23 @@ def test_ssid_profile_bad_input_sends_nothing(sim, tx):
 
 # ---- telecomx_device -------------------------------------------------------------------------------
 
+
 def new_device(**extra):
-    args = dict(mac_address=NEW_MAC, name="Aarhus office", model="XVS-200", notes="rack 2",
-                wifi={"enabled": True, "ssid": "Office", "password": SECRET, "enabled_5g": True, "ssid_5g": "Office-5G",
-                      "password_5g": SECRET_5G},
-                dhcp={"enable": True, "ip_pool_start": "192.168.1.100", "ip_pool_end": "192.168.1.199", "lease_time": 720,
-                      "primary_dns_server": "192.168.1.1",
-                      "reserved_clients": [{"mac": "00:aa:bb:cc:dd:ee", "ip": "192.168.1.10"}]})
+    args = dict(
+        mac_address=NEW_MAC,
+        name="Aarhus office",
+        model="XVS-200",
+        notes="rack 2",
+        wifi={"enabled": True, "ssid": "Office", "password": SECRET, "enabled_5g": True, "ssid_5g": "Office-5G", "password_5g": SECRET_5G},
+        dhcp={
+            "enable": True,
+            "ip_pool_start": "192.168.1.100",
+            "ip_pool_end": "192.168.1.199",
+            "lease_time": 720,
+            "primary_dns_server": "192.168.1.1",
+            "reserved_clients": [{"mac": "00:aa:bb:cc:dd:ee", "ip": "192.168.1.10"}],
+        },
+    )
     args.update(extra)
     return args
 
@@ -196,13 +220,14 @@ def test_telecomx_device_create_update_delete(sim, tx):
     # the same again (another MAC notation, and in check mode); other passwords with update_password=on_create;
     # state=absent in check mode: no write at all
     since = last_seq(sim)
-    run = tx([
-        task("again", "telecomx_device", **new_device(mac_address="0011.2233.4455")),
-        dict(task("again, check", "telecomx_device", **new_device()), check_mode=True),
-        task("on_create", "telecomx_device", update_password="on_create",
-             **new_device(wifi={"password": OTHER_SECRET, "password_5g": OTHER_SECRET})),
-        dict(task("delete, check", "telecomx_device", mac_address=NEW_MAC, state="absent"), check_mode=True),
-    ])
+    run = tx(
+        [
+            task("again", "telecomx_device", **new_device(mac_address="0011.2233.4455")),
+            dict(task("again, check", "telecomx_device", **new_device()), check_mode=True),
+            task("on_create", "telecomx_device", update_password="on_create", **new_device(wifi={"password": OTHER_SECRET, "password_5g": OTHER_SECRET})),
+            dict(task("delete, check", "telecomx_device", mac_address=NEW_MAC, state="absent"), check_mode=True),
+        ]
+    )
     assert_ok(run)
     assert run.task("again")["changed"] is False and run.task("again, check")["changed"] is False
     assert run.task("on_create")["changed"] is False
@@ -232,8 +257,13 @@ def test_telecomx_device_create_update_delete(sim, tx):
 
     # absent: delete and wait until it is gone, then once more
     since = last_seq(sim)
-    run = tx([task("delete", "telecomx_device", mac_address=NEW_MAC, state="absent", wait=True, wait_timeout=60),
-             task("delete again", "telecomx_device", mac_address=NEW_MAC, state="absent")], diff=True)
+    run = tx(
+        [
+            task("delete", "telecomx_device", mac_address=NEW_MAC, state="absent", wait=True, wait_timeout=60),
+            task("delete again", "telecomx_device", mac_address=NEW_MAC, state="absent"),
+        ],
+        diff=True,
+    )
     assert_ok(run)
     assert run.task("delete")["changed"] is True and run.task("delete")["device"] is None
     assert run.task("delete")["diff"]["before"]["wifi"]["password"] == "********"
@@ -245,8 +275,12 @@ def test_telecomx_device_create_update_delete(sim, tx):
 
 def test_telecomx_device_by_id_changes_name_and_mac(sim, tx):
     device_id = devices(sim)["tx-site-0003"]["_id"]
-    run = tx([task("rename", "telecomx_device", id=device_id, name="Depot", mac_address="02:c0:de:00:00:33"),
-             task("again", "telecomx_device", id=device_id, name="Depot", mac_address="02c0de000033")])
+    run = tx(
+        [
+            task("rename", "telecomx_device", id=device_id, name="Depot", mac_address="02:c0:de:00:00:33"),
+            task("again", "telecomx_device", id=device_id, name="Depot", mac_address="02c0de000033"),
+        ]
+    )
     assert_ok(run)
     assert run.task("rename")["changed_keys"] == ["mac_address", "name"] and run.task("again")["changed"] is False
     assert devices(sim)["Depot"]["macAddress"] == "02c0de000033"
@@ -254,13 +288,15 @@ def test_telecomx_device_by_id_changes_name_and_mac(sim, tx):
 
 
 def test_telecomx_device_refusals_after_reads_send_no_write(sim, tx):
-    run = tx([
-        failing("6 GHz on XVS-200", "telecomx_device", **new_device(wifi={"enabled_6g": True, "ssid_6g": "Six"})),
-        failing("no model", "telecomx_device", mac_address=NEW_MAC, name="Aarhus"),
-        failing("wifi on a switch", "telecomx_device", **new_device(model="XS-108")),
-        failing("serial of an existing device", "telecomx_device", mac_address="02:c0:de:00:00:01", serial_number="NEW"),
-        failing("unknown id", "telecomx_device", id="66a1f3c0d0d0d0d0d0000099", name="x"),
-    ])
+    run = tx(
+        [
+            failing("6 GHz on XVS-200", "telecomx_device", **new_device(wifi={"enabled_6g": True, "ssid_6g": "Six"})),
+            failing("no model", "telecomx_device", mac_address=NEW_MAC, name="Aarhus"),
+            failing("wifi on a switch", "telecomx_device", **new_device(model="XS-108")),
+            failing("serial of an existing device", "telecomx_device", mac_address="02:c0:de:00:00:01", serial_number="NEW"),
+            failing("unknown id", "telecomx_device", id="66a1f3c0d0d0d0d0d0000099", name="x"),
+        ]
+    )
     assert_failed(run, "6 GHz on XVS-200", "model TP-LINK XVS-200 has no 6 GHz radio, so wifi.enabled_6g cannot be set")
     assert_failed(run, "no model", "creating it needs name, model and mac_address (missing: model)")
     assert_failed(run, "wifi on a switch", "model NETGEAR XS-108 has no Wi-Fi")
@@ -271,10 +307,12 @@ def test_telecomx_device_refusals_after_reads_send_no_write(sim, tx):
 
 def test_telecomx_device_viewer_and_mac_in_use(sim, tx):
     viewer = dict(credentials(sim)["telecomx"], username="viewer@example.com")
-    run = tx([
-        dict(task("viewer check", "telecomx_device", telecomx=viewer, mac_address="02:c0:de:00:00:01", name="renamed"), check_mode=True),
-        failing("viewer", "telecomx_device", telecomx=viewer, mac_address="02:c0:de:00:00:01", name="renamed"),
-    ])
+    run = tx(
+        [
+            dict(task("viewer check", "telecomx_device", telecomx=viewer, mac_address="02:c0:de:00:00:01", name="renamed"), check_mode=True),
+            failing("viewer", "telecomx_device", telecomx=viewer, mac_address="02:c0:de:00:00:01", name="renamed"),
+        ]
+    )
     assert run.task("viewer check")["changed"] is True  # a read-only account can run check mode
     assert_failed(run, "viewer", "the account viewer@example.com has access level VIEWER, which cannot update network devices")
     assert sim.writes() == [] and devices(sim)["tx-site-0001"]["name"] == "tx-site-0001"
@@ -288,14 +326,14 @@ def test_telecomx_device_viewer_and_mac_in_use(sim, tx):
 
 # ---- ssid_profile --------------------------------------------------------------------------------
 
+
 def test_ssid_profile_check_apply_again_absent(sim, tx):
     guest = dict(device="tx-site-0001", band="5", name="Guest", enabled=True, security="wpa2_personal", passphrase=SECRET)
     run = tx([task("guest", "ssid_profile", **guest)], check=True, diff=True)
     assert_ok(run)
     result = run.task("guest")
     assert result["changed"] is True and sim.writes() == []
-    assert result["diff"] == {"before": {"name": "tx-site-0001-5G", "passphrase": "********"},
-                              "after": {"name": "Guest", "passphrase": "********"}}
+    assert result["diff"] == {"before": {"name": "tx-site-0001-5G", "passphrase": "********"}, "after": {"name": "Guest", "passphrase": "********"}}
     assert result["profile"]["name"] == "Guest" and result["profile"]["band"] == "5"
     assert devices(sim)["tx-site-0001"]["wifi"]["ssid5G"] == "tx-site-0001-5G"
     assert_hidden(run, SECRET, "sim-wifi-0001")
@@ -310,11 +348,14 @@ def test_ssid_profile_check_apply_again_absent(sim, tx):
     assert_hidden(run, SECRET, "sim-wifi-0001")
 
     since = last_seq(sim)
-    run = tx([task("again", "ssid_profile", **guest),
-             task("again, on_create", "ssid_profile", update_passphrase="on_create", **guest),
-             dict(task("absent, check", "ssid_profile", device="tx-site-0001", band="5", name="Guest", state="absent"),
-                  check_mode=True),
-             task("absent, other ssid", "ssid_profile", device="tx-site-0001", band="5", name="Staff", state="absent")])
+    run = tx(
+        [
+            task("again", "ssid_profile", **guest),
+            task("again, on_create", "ssid_profile", update_passphrase="on_create", **guest),
+            dict(task("absent, check", "ssid_profile", device="tx-site-0001", band="5", name="Guest", state="absent"), check_mode=True),
+            task("absent, other ssid", "ssid_profile", device="tx-site-0001", band="5", name="Staff", state="absent"),
+        ]
+    )
     assert_ok(run)
     assert run.task("again")["changed"] is False and run.task("again, on_create")["changed"] is False
     assert run.task("absent, check")["changed"] is True and run.task("absent, check")["profile"]["enabled"] is False
@@ -322,10 +363,14 @@ def test_ssid_profile_check_apply_again_absent(sim, tx):
     assert sim.writes(since) == []
 
     since = last_seq(sim)
-    run = tx([task("absent", "ssid_profile", device="tx-site-0001", band="5", name="Guest", state="absent"),
-             task("absent again", "ssid_profile", device="tx-site-0001", band="5", name="Guest", state="absent"),
-             task("open", "ssid_profile", device="02:c0:de:00:00:03", band="2.4", name="Cafe", security="open")],
-             diff=True)
+    run = tx(
+        [
+            task("absent", "ssid_profile", device="tx-site-0001", band="5", name="Guest", state="absent"),
+            task("absent again", "ssid_profile", device="tx-site-0001", band="5", name="Guest", state="absent"),
+            task("open", "ssid_profile", device="02:c0:de:00:00:03", band="2.4", name="Cafe", security="open"),
+        ],
+        diff=True,
+    )
     assert_ok(run)
     assert run.task("absent")["changed"] is True and run.task("absent")["diff"] == {"before": {"enabled": True}, "after": {"enabled": False}}
     assert run.task("absent again")["changed"] is False
@@ -338,11 +383,13 @@ def test_ssid_profile_check_apply_again_absent(sim, tx):
 
 
 def test_ssid_profile_refusals_after_reads_send_no_write(sim, tx):
-    run = tx([
-        failing("unknown device", "ssid_profile", device="no-such-site", band="5", name="Guest"),
-        failing("6 GHz on XVS-200", "ssid_profile", device="tx-site-0001", band="6", name="Guest"),
-        failing("5 GHz on XM-100", "ssid_profile", device="tx-site-0003", band="5", name="Guest"),
-    ])
+    run = tx(
+        [
+            failing("unknown device", "ssid_profile", device="no-such-site", band="5", name="Guest"),
+            failing("6 GHz on XVS-200", "ssid_profile", device="tx-site-0001", band="6", name="Guest"),
+            failing("5 GHz on XM-100", "ssid_profile", device="tx-site-0003", band="5", name="Guest"),
+        ]
+    )
     assert_failed(run, "unknown device", "no network device matches 'no-such-site'")
     assert_failed(run, "6 GHz on XVS-200", "device tx-site-0001 (model TP-LINK XVS-200) has no 6 GHz radio; its bands: 2.4, 5")
     assert_failed(run, "5 GHz on XM-100", "device tx-site-0003 (model TP-LINK XM-100) has no 5 GHz radio; its bands: 2.4")

@@ -49,8 +49,7 @@ def ansible_env(ansible_env):
 def read_each_platform(run_playbook, sim, env=None, **transport):
     """device_info on every platform, one task each (failures kept); returns {platform: result}, with
     result["failed"] set from the task's status (ignore_errors leaves it out of the result)."""
-    tasks = [{"name": platform, "ignore_errors": True,
-              "wanfleet.routers.device_info": dict(transport, platform=platform)} for platform in PLATFORMS]
+    tasks = [{"name": platform, "ignore_errors": True, "wanfleet.routers.device_info": dict(transport, platform=platform)} for platform in PLATFORMS]
     run = run_playbook(tasks, defaults=credentials(sim), env=env)
     assert len(run.results) == len(PLATFORMS), run.stdout + run.stderr
     results = {}

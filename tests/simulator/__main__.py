@@ -29,8 +29,7 @@ def parse_args(argv=None):
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a generated certificate")
     parser.add_argument("--ca-file", help="where --tls writes its CA certificate (default: a temporary file)")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every request")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="a world setting, e.g. reboot_seconds=1 (numbers are parsed)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a world setting, e.g. reboot_seconds=1 (numbers are parsed)")
     return parser.parse_args(argv)
 
 

@@ -52,8 +52,7 @@ class RequestLog(object):
             self._seq = itertools.count(1)
 
     def start(self, method, path, query):
-        entry = {"seq": next(self._seq), "time": time.time(), "method": method, "path": path,
-                 "query": query, "platform": platform_of(path), "status": None}
+        entry = {"seq": next(self._seq), "time": time.time(), "method": method, "path": path, "query": query, "platform": platform_of(path), "status": None}
         with self._lock:
             self.entries.append(entry)
             if len(self.entries) > self.MAX_ENTRIES:
@@ -63,13 +62,25 @@ class RequestLog(object):
 
     def snapshot(self, since=0):
         with self._lock:
-            return {"requests": [entry for entry in self.entries if entry["seq"] > since],
-                    "counts": dict(self.counts)}
+            return {"requests": [entry for entry in self.entries if entry["seq"] > since], "counts": dict(self.counts)}
 
 
 class FaultRule(object):
-    FIELDS = ("method", "path", "count", "status", "retry_after", "retry_after_date", "body",
-              "delay", "drop", "malformed_json", "stat_fail", "expire_tokens", "headers")
+    FIELDS = (
+        "method",
+        "path",
+        "count",
+        "status",
+        "retry_after",
+        "retry_after_date",
+        "body",
+        "delay",
+        "drop",
+        "malformed_json",
+        "stat_fail",
+        "expire_tokens",
+        "headers",
+    )
 
     def __init__(self, spec):
         unknown = set(spec) - set(self.FIELDS)
@@ -118,9 +129,13 @@ class FaultRules(object):
 
 async def _send_json(send, status, body, headers=()):
     payload = body if isinstance(body, bytes) else json.dumps(body).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(payload)).encode())] + list(headers)})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())] + list(headers),
+        }
+    )
     await send({"type": "http.response.body", "body": payload})
 
 
@@ -178,16 +193,14 @@ class FaultMiddleware(object):
         if spec.get("drop"):
             # Promise a body, send part of it, stop: the client sees the connection die mid-answer.
             entry["status"] = "dropped"
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
+            await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
             await send({"type": "http.response.body", "body": b'{"partial": ', "more_body": True})
             raise ConnectionAbortedError("simulated dropped connection")
         if spec.get("malformed_json"):
             await _send_json(logged_send, 200, b'{"data": [{"id": "1", "name": ')
             return
         if spec.get("stat_fail"):
-            await _send_json(logged_send, 200, {"stat": "fail", "code": int(spec.get("status") or 999),
-                                                "message": spec.get("body") or "Simulated failure"})
+            await _send_json(logged_send, 200, {"stat": "fail", "code": int(spec.get("status") or 999), "message": spec.get("body") or "Simulated failure"})
             return
         if spec.get("status"):
             headers = [(name.lower().encode(), str(value).encode()) for name, value in (spec.get("headers") or {}).items()]

@@ -119,8 +119,7 @@ class State(object):
         # object holding it under `ssid_profiles` ("object", TechBlueprints' reading of the group SSID settings)
         self.ssid_profiles_shape = str(fleet.setting("incontrol_ssid_profiles_shape", "list"))
         # device ids whose detail says InControl manages the WAN settings (icmg_wan, documented device model)
-        self.wan_managed = set(int(float(item)) for item in str(fleet.setting("incontrol_icmg_wan_devices", "")).split(",")
-                               if item.strip())
+        self.wan_managed = set(int(float(item)) for item in str(fleet.setting("incontrol_icmg_wan_devices", "")).split(",") if item.strip())
         self.tokens, self.refresh_tokens = {}, {}
         self.hits = collections.defaultdict(collections.deque)
         self.server_ref = itertools.count(880001)
@@ -128,14 +127,38 @@ class State(object):
         self.backups, self.backup_ids = {}, itertools.count(70001)  # device id -> config_files()
         now = world.now()
         self.orgs = {
-            ORG_ID: {"id": ORG_ID, "name": ORG_NAME, "address": "1 Simulator Way", "createdAt": "2019-03-01 09:00:00",
-                     "updatedAt": "2024-01-15 12:00:00", "longitude": -122.27, "latitude": 37.8, "country": "US",
-                     "lastActivityDate": "2024-06-01 08:00:00", "status": "active", "primary": True,
-                     "googleMapEnabled": 0, "speedUnit": "km", "migrateStatus": 0},
-            LAB_ID: {"id": LAB_ID, "name": LAB_NAME, "address": "", "createdAt": "2021-05-05 10:00:00",
-                     "updatedAt": "2021-05-05 10:00:00", "longitude": 0.0, "latitude": 0.0, "country": "US",
-                     "lastActivityDate": "2021-05-05 10:00:00", "status": "active", "primary": False,
-                     "googleMapEnabled": 0, "speedUnit": "km", "migrateStatus": 0},
+            ORG_ID: {
+                "id": ORG_ID,
+                "name": ORG_NAME,
+                "address": "1 Simulator Way",
+                "createdAt": "2019-03-01 09:00:00",
+                "updatedAt": "2024-01-15 12:00:00",
+                "longitude": -122.27,
+                "latitude": 37.8,
+                "country": "US",
+                "lastActivityDate": "2024-06-01 08:00:00",
+                "status": "active",
+                "primary": True,
+                "googleMapEnabled": 0,
+                "speedUnit": "km",
+                "migrateStatus": 0,
+            },
+            LAB_ID: {
+                "id": LAB_ID,
+                "name": LAB_NAME,
+                "address": "",
+                "createdAt": "2021-05-05 10:00:00",
+                "updatedAt": "2021-05-05 10:00:00",
+                "longitude": 0.0,
+                "latitude": 0.0,
+                "country": "US",
+                "lastActivityDate": "2021-05-05 10:00:00",
+                "status": "active",
+                "primary": False,
+                "googleMapEnabled": 0,
+                "speedUnit": "km",
+                "migrateStatus": 0,
+            },
         }
         self.groups, self.members, self.profiles, self.devices = {}, {}, {}, {}
         routers = list(world.peplink.routers.values())
@@ -148,24 +171,51 @@ class State(object):
         for index, router in enumerate(routers):
             group_id = 101 if index == 0 else 102 + (index - 1) // chunk
             self.devices[10001 + index] = {
-                "id": 10001 + index, "org": ORG_ID, "group_id": group_id, "router": router,
+                "id": 10001 + index,
+                "org": ORG_ID,
+                "group_id": group_id,
+                "router": router,
                 "wifi_cfg": "not_managed" if group_id == 101 else "group",
-                "tags": ["hq"] if group_id == 101 else ["branch"], "note": "", "client_count": index % 17,
-                "first_appear": now - 400 * 86400 + index, "reported_at": now, "triggered_at": None,
-                "latitude": peplink.position(index)[0], "longitude": peplink.position(index)[1]}
+                "tags": ["hq"] if group_id == 101 else ["branch"],
+                "note": "",
+                "client_count": index % 17,
+                "first_appear": now - 400 * 86400 + index,
+                "reported_at": now,
+                "triggered_at": None,
+                "latitude": peplink.position(index)[0],
+                "longitude": peplink.position(index)[1],
+            }
             self.members[group_id].add(10001 + index)
         for group_id, group in list(self.groups.items()):
             if group["org"] == ORG_ID and group["name"] not in ("HQ", "Staging"):
                 ssid = "Branch WiFi" if group["name"] == "Branches" else "Site WiFi"
-                profile = {"id": 500 + group_id, "ssid": ssid, "enabled": True, "broadcast": True, "vlan_id": 0,
-                           "security": "wpa2_personal", "wpa_passphrase": "sim-%d-passphrase" % group_id,
-                           "fast_transition": False, "radio_select": "3", "portal_enabled": False}
+                profile = {
+                    "id": 500 + group_id,
+                    "ssid": ssid,
+                    "enabled": True,
+                    "broadcast": True,
+                    "vlan_id": 0,
+                    "security": "wpa2_personal",
+                    "wpa_passphrase": "sim-%d-passphrase" % group_id,
+                    "fast_transition": False,
+                    "radio_select": "3",
+                    "portal_enabled": False,
+                }
                 self.profiles[profile["id"]] = dict(profile, group_id=group_id)
                 self.push_ssids(group_id)
 
     def _add_group(self, org, group_id, name, timezone, country):
-        self.groups[group_id] = {"id": group_id, "org": org, "name": name, "timezone": timezone, "country": country,
-                                 "address": "", "longitude": 0.0, "latitude": 0.0, "favorite": False}
+        self.groups[group_id] = {
+            "id": group_id,
+            "org": org,
+            "name": name,
+            "timezone": timezone,
+            "country": country,
+            "address": "",
+            "longitude": 0.0,
+            "latitude": 0.0,
+            "favorite": False,
+        }
         self.members[group_id] = set()
         return self.groups[group_id]
 
@@ -191,12 +241,14 @@ class State(object):
         return files
 
     def dump(self):
-        return {"organizations": list(self.orgs.values()),
-                "groups": [dict(g, devices=sorted(self.members[g["id"]])) for g in self.groups.values()],
-                "ssid_profiles": list(self.profiles.values()),
-                "devices": dict((d["router"].serial, {"id": d["id"], "group_id": d["group_id"], "wifi_cfg": d["wifi_cfg"]})
-                                for d in self.devices.values()),
-                "tokens": len(self.tokens), "refresh_tokens": len(self.refresh_tokens)}
+        return {
+            "organizations": list(self.orgs.values()),
+            "groups": [dict(g, devices=sorted(self.members[g["id"]])) for g in self.groups.values()],
+            "ssid_profiles": list(self.profiles.values()),
+            "devices": dict((d["router"].serial, {"id": d["id"], "group_id": d["group_id"], "wifi_cfg": d["wifi_cfg"]}) for d in self.devices.values()),
+            "tokens": len(self.tokens),
+            "refresh_tokens": len(self.refresh_tokens),
+        }
 
     def expire_tokens(self):
         """Fault "token expiry": every access token is now expired; refresh tokens still work."""
@@ -208,8 +260,7 @@ class State(object):
         self.tokens[access] = {"client": CLIENT_ID, "expires": now + self.token_seconds}
         self.refresh_tokens[refresh] = {"client": CLIENT_ID, "expires": now + self.token_seconds + 30 * 86400}
         # documented: peplink-incontrol2-api.txt:L89, peplink-incontrol2-api.txt:L107 (field order as there)
-        return {"access_token": access, "expires_in": self.token_seconds, "token_type": "Bearer",
-                "refresh_token": refresh}
+        return {"access_token": access, "expires_in": self.token_seconds, "token_type": "Bearer", "refresh_token": refresh}
 
     def limited(self, org_id, now):
         window = self.hits[org_id]
@@ -222,8 +273,14 @@ class State(object):
 
 
 def router_profile(profile):
-    out = peplink.ssid_profile(profile["ssid"], profile["wpa_passphrase"] or None, SECURITY[profile["security"]],
-                               vlan=profile["vlan_id"], fast_transition=profile["fast_transition"], ic_id=profile["id"])
+    out = peplink.ssid_profile(
+        profile["ssid"],
+        profile["wpa_passphrase"] or None,
+        SECURITY[profile["security"]],
+        vlan=profile["vlan_id"],
+        fast_transition=profile["fast_transition"],
+        ic_id=profile["id"],
+    )
     out.update(enable=profile["enabled"], broadcast=profile["broadcast"])
     return out
 
@@ -252,8 +309,7 @@ async def token_endpoint(request):
     grant = form.get("grant_type")
 
     def error(status, code, description):
-        return JSONResponse({"error": code, "error_description": description}, status_code=status,
-                            headers={"Cache-Control": "no-store"})
+        return JSONResponse({"error": code, "error_description": description}, status_code=status, headers={"Cache-Control": "no-store"})
 
     if not grant:
         return error(400, "invalid_request", "grant_type is required (form-encoded body)")
@@ -307,8 +363,7 @@ class Ctx(object):
 
 def envelope(state, request, data=NO_DATA, resp_code="SUCCESS", message=None):
     caller_ref = request.query_params.get("caller_ref", "")
-    out = {"resp_code": resp_code, "caller_ref": int(caller_ref) if caller_ref.isdigit() else next(state.server_ref),
-           "server_ref": next(state.server_ref)}
+    out = {"resp_code": resp_code, "caller_ref": int(caller_ref) if caller_ref.isdigit() else next(state.server_ref), "server_ref": next(state.server_ref)}
     if message is not None:
         out["message"] = message
     if data is not NO_DATA:
@@ -344,6 +399,7 @@ def api(handler):
             if "resp_code" in body:
                 body = envelope(state, request, body.get("data", NO_DATA), body["resp_code"], body.get("message"))
             return JSONResponse(body, status_code=problem.status)
+
     return endpoint
 
 
@@ -361,27 +417,64 @@ async def org_get(ctx):
     return dict(ctx.org)
 
 
-GROUP_WRITABLE = {"name": str, "timezone": str, "country": str, "address": str, "note": str,
-                  "longitude": (int, float), "latitude": (int, float), "favorite": bool}
-GROUP_READ_ONLY = {"id", "online_device_count", "offline_device_count", "client_count", "expiry_count",
-                   "expiry_soon_count", "group_type", "locked_devices", "outstanding_patch_devices"}
+GROUP_WRITABLE = {
+    "name": str,
+    "timezone": str,
+    "country": str,
+    "address": str,
+    "note": str,
+    "longitude": (int, float),
+    "latitude": (int, float),
+    "favorite": bool,
+}
+GROUP_READ_ONLY = {
+    "id",
+    "online_device_count",
+    "offline_device_count",
+    "client_count",
+    "expiry_count",
+    "expiry_soon_count",
+    "group_type",
+    "locked_devices",
+    "outstanding_patch_devices",
+}
 
 
 def group_obj(state, group, now, detail=False):
     """The group model, peplink-incontrol2-api.txt:L821-869 (optional fields only when set)."""
     online = sum(1 for d in group_members(state, group) if d["router"].online(now))
-    out = {"id": group["id"], "name": group["name"], "online_device_count": online,
-           "offline_device_count": len(state.members[group["id"]]) - online,
-           "client_count": sum(d["client_count"] for d in group_members(state, group)), "expiry_count": 0,
-           "expiry_soon_count": 0, "group_type": "peplink", "timezone": group["timezone"], "country": group["country"],
-           "address": group["address"], "longitude": group["longitude"], "latitude": group["latitude"]}
+    out = {
+        "id": group["id"],
+        "name": group["name"],
+        "online_device_count": online,
+        "offline_device_count": len(state.members[group["id"]]) - online,
+        "client_count": sum(d["client_count"] for d in group_members(state, group)),
+        "expiry_count": 0,
+        "expiry_soon_count": 0,
+        "group_type": "peplink",
+        "timezone": group["timezone"],
+        "country": group["country"],
+        "address": group["address"],
+        "longitude": group["longitude"],
+        "latitude": group["latitude"],
+    }
     if group.get("note"):
         out["note"] = group["note"]
-    out.update(failover_to_ic2=False, is_gps_tracking_disabled=False, is_apply_bulk_config=False,
-               is_suspend_config_update=False, is_suspend_device_reporting=False, is_suspend_live_status=False,
-               is_suspend_firmware_upgrade=False, favorite=group["favorite"], contenthub_threshold_enabled=False,
-               wan_disconnected_notify_time=0, is_low_data_usage_mode=False, gps_location_sampling=2,
-               min_heartbreak_interval=60)
+    out.update(
+        failover_to_ic2=False,
+        is_gps_tracking_disabled=False,
+        is_apply_bulk_config=False,
+        is_suspend_config_update=False,
+        is_suspend_device_reporting=False,
+        is_suspend_live_status=False,
+        is_suspend_firmware_upgrade=False,
+        favorite=group["favorite"],
+        contenthub_threshold_enabled=False,
+        wan_disconnected_notify_time=0,
+        is_low_data_usage_mode=False,
+        gps_location_sampling=2,
+        min_heartbreak_interval=60,
+    )
     if detail:  # peplink-incontrol2-api.txt:L868-869: "Only appears when is_show_detail=true"
         out.update(locked_devices=0, outstanding_patch_devices=0)
     return out
@@ -417,8 +510,7 @@ async def groups(ctx):
     if ctx.request.method == "POST":
         # inferred: beyond-the-docs.md A.3 (POST on the group list path, body {"data": {name, timezone, country}})
         data = check_group_fields(await ctx.data(), create=True)
-        group = state._add_group(ctx.org["id"], 1000 + next(state.ids), data.pop("name"),
-                                 data.pop("timezone", "UTC"), data.pop("country", ctx.org["country"]))
+        group = state._add_group(ctx.org["id"], 1000 + next(state.ids), data.pop("name"), data.pop("timezone", "UTC"), data.pop("country", ctx.org["country"]))
         group.update(data)
         return group_obj(state, group, ctx.now)
     # inferred: identity of the headerless block peplink-incontrol2-api.txt:L812-869 (array[group]);
@@ -435,8 +527,7 @@ async def group(ctx):
     elif ctx.request.method == "DELETE":
         # inferred: beyond-the-docs.md A.3. Every IC2 device belongs to a group, so a group with devices is refused.
         if state.members[group["id"]]:
-            raise invalid("Group %d still has %d device(s); move them to another group first"
-                          % (group["id"], len(state.members[group["id"]])))
+            raise invalid("Group %d still has %d device(s); move them to another group first" % (group["id"], len(state.members[group["id"]])))
         for profile_id in [p for p, v in state.profiles.items() if v["group_id"] == group["id"]]:
             del state.profiles[profile_id]
         del state.groups[group["id"]], state.members[group["id"]]
@@ -466,10 +557,25 @@ async def add_devices(ctx):
 
 # ---- group SSID profiles (all inferred: beyond-the-docs.md A.7) ----------------------------------------
 
-PROFILE_FIELDS = {"ssid": str, "enabled": bool, "broadcast": bool, "vlan_id": int, "security": str,
-                  "wpa_passphrase": str, "fast_transition": bool, "radio_select": str}
-PROFILE_DEFAULTS = {"enabled": True, "broadcast": True, "vlan_id": 0, "wpa_passphrase": "",
-                    "fast_transition": False, "radio_select": "3", "portal_enabled": False}
+PROFILE_FIELDS = {
+    "ssid": str,
+    "enabled": bool,
+    "broadcast": bool,
+    "vlan_id": int,
+    "security": str,
+    "wpa_passphrase": str,
+    "fast_transition": bool,
+    "radio_select": str,
+}
+PROFILE_DEFAULTS = {
+    "enabled": True,
+    "broadcast": True,
+    "vlan_id": 0,
+    "wpa_passphrase": "",
+    "fast_transition": False,
+    "radio_select": "3",
+    "portal_enabled": False,
+}
 
 
 def profile_obj(profile):
@@ -538,52 +644,196 @@ async def ssid_profile(ctx):
 # ---- devices --------------------------------------------------------------------------
 
 LIST_TEMPLATE = {  # device_list_obj (peplink-incontrol2-api.txt:L278) in the doc's key order; constants filled in here
-    "id": 0, "group_id": 0, "group_name": "", "sn": "", "name": "", "status": "", "usage": 0.0, "tx": 0.0, "rx": 0.0,
-    "product_id": 0, "client_count": 0, "fw_ver": "", "fw_url": "", "last_online": "", "offline_at": "",
-    "first_appear": "", "lan_mac": "", "config_rollback": False, "config_rollback_date": "",
-    "ic2_config_apply_locked": False, "outstanding_patch_ids": [], "device_config_apply_locked": False,
-    "sp_default": False, "product_name": "", "product_code": "", "mv": "", "tags": [], "tag_info": [], "note": "",
-    "longitude": 0.0, "latitude": 0.0, "address": "", "location_timestamp": "", "isStatic": True,
-    "expiry_date": "2027-12-31 23:59:59", "sub_expiry_date": "2027-12-31 23:59:59", "prime_expiry_date": "",
-    "prime_type": 0, "expired": False, "sub_expired": False, "gps_support": False, "gps_exist": False,
-    "config_updated_at": "", "support_ssid_count": 0, "radio_modules": [], "ssids": [], "group_type": "peplink",
-    "device_type": "router", "last_sync_date": "", "v6_license": "disabled", "uptime": 0, "uptime_appear": "",
-    "fw_pending_trial_round": 0, "fw_pending_max_no_of_trial": 0, "fw_pending_ver": "",
-    "fw_pending_schedule_time": "", "fw_pending_upgrade_time": "", "fw_pending_status": 0,
-    "fw_pending_group_time": "", "is_master_device": False, "wifi_cfg": "", "ddns_enabled": False,
-    "ddns_available": True, "onlineStatus": "", "wtp_ip": "", "interfaces": [], "vlan_interfaces": [],
-    "ssid_profiles_applied": [], "hardware_version": "", "mvpn_version": "", "radio_bands": [], "loc_display": False,
-    "extap_proxy_supported": False, "extap_proxy_enabled": False, "wlan_probe_supported": False,
-    "wlan_probe_enabled": False, "dpi_supported": True, "dpi_enabled": False, "low_data_usage_mode": False,
-    "ra_enabled": False, "watchdog_enabled": False, "ap_router_mode": True, "ssid_mac_list": [], "site_id": "",
-    "handshake_port": False, "refuse_legacy": False, "peer_connections": 0, "pepvpn_peers": 2,
-    "is_default_password": False, "is_apply_bulk_config": False, "is_wlan_ap_suspended": False,
-    "is_ap_schedule_enabled": False, "is_ha_enabled": False, "is_ha_slave": False, "ha_role": "", "ha_status": "",
-    "ha_transition_time": "", "periph_status_available": False,
+    "id": 0,
+    "group_id": 0,
+    "group_name": "",
+    "sn": "",
+    "name": "",
+    "status": "",
+    "usage": 0.0,
+    "tx": 0.0,
+    "rx": 0.0,
+    "product_id": 0,
+    "client_count": 0,
+    "fw_ver": "",
+    "fw_url": "",
+    "last_online": "",
+    "offline_at": "",
+    "first_appear": "",
+    "lan_mac": "",
+    "config_rollback": False,
+    "config_rollback_date": "",
+    "ic2_config_apply_locked": False,
+    "outstanding_patch_ids": [],
+    "device_config_apply_locked": False,
+    "sp_default": False,
+    "product_name": "",
+    "product_code": "",
+    "mv": "",
+    "tags": [],
+    "tag_info": [],
+    "note": "",
+    "longitude": 0.0,
+    "latitude": 0.0,
+    "address": "",
+    "location_timestamp": "",
+    "isStatic": True,
+    "expiry_date": "2027-12-31 23:59:59",
+    "sub_expiry_date": "2027-12-31 23:59:59",
+    "prime_expiry_date": "",
+    "prime_type": 0,
+    "expired": False,
+    "sub_expired": False,
+    "gps_support": False,
+    "gps_exist": False,
+    "config_updated_at": "",
+    "support_ssid_count": 0,
+    "radio_modules": [],
+    "ssids": [],
+    "group_type": "peplink",
+    "device_type": "router",
+    "last_sync_date": "",
+    "v6_license": "disabled",
+    "uptime": 0,
+    "uptime_appear": "",
+    "fw_pending_trial_round": 0,
+    "fw_pending_max_no_of_trial": 0,
+    "fw_pending_ver": "",
+    "fw_pending_schedule_time": "",
+    "fw_pending_upgrade_time": "",
+    "fw_pending_status": 0,
+    "fw_pending_group_time": "",
+    "is_master_device": False,
+    "wifi_cfg": "",
+    "ddns_enabled": False,
+    "ddns_available": True,
+    "onlineStatus": "",
+    "wtp_ip": "",
+    "interfaces": [],
+    "vlan_interfaces": [],
+    "ssid_profiles_applied": [],
+    "hardware_version": "",
+    "mvpn_version": "",
+    "radio_bands": [],
+    "loc_display": False,
+    "extap_proxy_supported": False,
+    "extap_proxy_enabled": False,
+    "wlan_probe_supported": False,
+    "wlan_probe_enabled": False,
+    "dpi_supported": True,
+    "dpi_enabled": False,
+    "low_data_usage_mode": False,
+    "ra_enabled": False,
+    "watchdog_enabled": False,
+    "ap_router_mode": True,
+    "ssid_mac_list": [],
+    "site_id": "",
+    "handshake_port": False,
+    "refuse_legacy": False,
+    "peer_connections": 0,
+    "pepvpn_peers": 2,
+    "is_default_password": False,
+    "is_apply_bulk_config": False,
+    "is_wlan_ap_suspended": False,
+    "is_ap_schedule_enabled": False,
+    "is_ha_enabled": False,
+    "is_ha_slave": False,
+    "ha_role": "",
+    "ha_status": "",
+    "ha_transition_time": "",
+    "periph_status_available": False,
     "periph_status": {"cpu_load": {"name": "CPU", "value": 12.0, "total": 100.0, "percentage": 12.0, "active": True}},
-    "gobi_sim_lock_supported": False, "gobi_sim_locks": [], "poe_supported": False,
+    "gobi_sim_lock_supported": False,
+    "gobi_sim_locks": [],
+    "poe_supported": False,
 }
 STATUS_KEYS = ("usage", "tx", "rx", "interfaces")  # "status information" under has_status (peplink-incontrol2-api.txt:L267)
 DETAIL_EXTRA = {  # device (peplink-incontrol2-api.txt:L1847) beyond device_list_obj; `ssids` is not in it
-    "fw_managmed": "group", "ra_supported": True, "watchdog_supported": True, "port_status_available": False,
-    "port_status": {}, "admin_conf": {"managed": False, "protocol": "https", "admin_auth": "", "admin_user_auth": "",
-                                      "version": 0, "admin_name": "", "admin_password": "",
-                                      "admin_readonly_name": "", "admin_readonly_password": "",
-                                      "admin_radius_enable": False},
-    "outbound_policy_managed": False, "firewall_rules_managed": False, "is_apply_import_lan": False,
-    "is_apply_csv_override": False, "ssid_profiles": [], "is_wlc_enabled": False, "mgnt_incontrol_vlan_ip": "",
-    "mgnt_incontrol_vlan": 0, "mgnt_incontrol_vlan_gateway": "", "mgnt_incontrol_vlan_dns": [],
-    "mgnt_incontrol_vlan_connection_type": "", "mgnt_vlan_ip": "", "mgnt_vlans": [], "max_lacp_group_support": 0,
-    "max_port_per_lacp_group": 0, "endpoint_support": False, "slow_response": False, "slow_response_start_time": "",
-    "wlan_mac_list": [], "slot_module_list": [], "vlan_managed": False, "icmg_mvpn": False, "icmg_wan": False,
-    "icmg_schedule_reboot": False, "icmg_schedule": False, "icmg_wlan": False, "icmg_portal": False,
-    "icmg_lan": False, "icmg_sdswitch": False, "icmg_outbound": False, "icmg_firewall": False, "icmg_admin": False,
+    "fw_managmed": "group",
+    "ra_supported": True,
+    "watchdog_supported": True,
+    "port_status_available": False,
+    "port_status": {},
+    "admin_conf": {
+        "managed": False,
+        "protocol": "https",
+        "admin_auth": "",
+        "admin_user_auth": "",
+        "version": 0,
+        "admin_name": "",
+        "admin_password": "",
+        "admin_readonly_name": "",
+        "admin_readonly_password": "",
+        "admin_radius_enable": False,
+    },
+    "outbound_policy_managed": False,
+    "firewall_rules_managed": False,
+    "is_apply_import_lan": False,
+    "is_apply_csv_override": False,
+    "ssid_profiles": [],
+    "is_wlc_enabled": False,
+    "mgnt_incontrol_vlan_ip": "",
+    "mgnt_incontrol_vlan": 0,
+    "mgnt_incontrol_vlan_gateway": "",
+    "mgnt_incontrol_vlan_dns": [],
+    "mgnt_incontrol_vlan_connection_type": "",
+    "mgnt_vlan_ip": "",
+    "mgnt_vlans": [],
+    "max_lacp_group_support": 0,
+    "max_port_per_lacp_group": 0,
+    "endpoint_support": False,
+    "slow_response": False,
+    "slow_response_start_time": "",
+    "wlan_mac_list": [],
+    "slot_module_list": [],
+    "vlan_managed": False,
+    "icmg_mvpn": False,
+    "icmg_wan": False,
+    "icmg_schedule_reboot": False,
+    "icmg_schedule": False,
+    "icmg_wlan": False,
+    "icmg_portal": False,
+    "icmg_lan": False,
+    "icmg_sdswitch": False,
+    "icmg_outbound": False,
+    "icmg_firewall": False,
+    "icmg_admin": False,
 }
-BASIC_KEYS = ("id", "group_id", "group_name", "sn", "name", "status", "product_id", "fw_ver", "last_online",
-              "offline_at", "first_appear", "lan_mac", "product_name", "product_code", "model", "note", "address",
-              "expiry_date", "sub_expiry_date", "prime_expiry_date", "prime_type", "expired", "network_type",
-              "device_type", "ddns_enabled", "uptime", "uptime_appear", "onlineStatus", "sub_expired",
-              "prime_expired", "wtp_ip", "site_id", "refuse_legacy")  # device_list_basic_obj, peplink-incontrol2-api.txt:L559-560
+BASIC_KEYS = (
+    "id",
+    "group_id",
+    "group_name",
+    "sn",
+    "name",
+    "status",
+    "product_id",
+    "fw_ver",
+    "last_online",
+    "offline_at",
+    "first_appear",
+    "lan_mac",
+    "product_name",
+    "product_code",
+    "model",
+    "note",
+    "address",
+    "expiry_date",
+    "sub_expiry_date",
+    "prime_expiry_date",
+    "prime_type",
+    "expired",
+    "network_type",
+    "device_type",
+    "ddns_enabled",
+    "uptime",
+    "uptime_appear",
+    "onlineStatus",
+    "sub_expired",
+    "prime_expired",
+    "wtp_ip",
+    "site_id",
+    "refuse_legacy",
+)  # device_list_basic_obj, peplink-incontrol2-api.txt:L559-560
 NETMASKS = dict((bits, ".".join(str((0xFFFFFFFF << (32 - bits) >> s) & 255) for s in (24, 16, 8, 0))) for bits in range(33))
 
 
@@ -593,21 +843,45 @@ def interface_obj(router, conn_id, now, online, tz):
     wan = router.wans[conn_id]
     cellular = wan["type"] == "cellular"
     up = status["message"] == "Connected"
-    out = {"id": conn_id, "type": "gobi" if cellular else "ethernet", "status": status["message"],
-           "name": wan["name"], "dns_servers": list(wan["dns"]) if up else [], "ip_status": "",
-           "conn_len": status["uptime"], "ip": wan["ip"] if up else "", "netmask": NETMASKS[wan["mask"]] if up else "",
-           "is_enable": status["enable"], "gateway": wan["gateway"] if up else "", "mtu": float(wan["mtu"] or 1500),
-           "healthcheck": "ping"}
+    out = {
+        "id": conn_id,
+        "type": "gobi" if cellular else "ethernet",
+        "status": status["message"],
+        "name": wan["name"],
+        "dns_servers": list(wan["dns"]) if up else [],
+        "ip_status": "",
+        "conn_len": status["uptime"],
+        "ip": wan["ip"] if up else "",
+        "netmask": NETMASKS[wan["mask"]] if up else "",
+        "is_enable": status["enable"],
+        "gateway": wan["gateway"] if up else "",
+        "mtu": float(wan["mtu"] or 1500),
+        "healthcheck": "ping",
+    }
     if cellular:
         name = wan["carrier"][0]
-        out.update(sims={"imsi": wan["imsi"], "iccid": wan["iccid"], "status": "In Use", "active": True,
-                         "bandwidthAllowanceMonitor": {"enable": True}},
-                   imei=wan["imei"], apn="internet", carrier_name=name, s2g3glte="LTE", signal_bar=4,
-                   gobi_data_tech="LTE", gobi_band_class_name="LTE Band 13 (700 MHz)",
-                   cellular_signals=dict(wan["signal"]))
-    out.update(status_led=status["statusLed"], is_overall_up=int(up), mtu_state=0, healthy_state=int(up),
-               is_backup=int(status.get("priority", 1) > 1), is_quota_exceed=0, is_manual_disconnect=0,
-               group=status.get("priority", 0), updated_at=stamp(now, tz))
+        out.update(
+            sims={"imsi": wan["imsi"], "iccid": wan["iccid"], "status": "In Use", "active": True, "bandwidthAllowanceMonitor": {"enable": True}},
+            imei=wan["imei"],
+            apn="internet",
+            carrier_name=name,
+            s2g3glte="LTE",
+            signal_bar=4,
+            gobi_data_tech="LTE",
+            gobi_band_class_name="LTE Band 13 (700 MHz)",
+            cellular_signals=dict(wan["signal"]),
+        )
+    out.update(
+        status_led=status["statusLed"],
+        is_overall_up=int(up),
+        mtu_state=0,
+        healthy_state=int(up),
+        is_backup=int(status.get("priority", 1) > 1),
+        is_quota_exceed=0,
+        is_manual_disconnect=0,
+        group=status.get("priority", 0),
+        updated_at=stamp(now, tz),
+    )
     if not online:  # peplink-incontrol2-api.txt:L2021: last_status "Only exists if the device is offline"
         out["last_status"], out["status"], out["status_led"], out["is_overall_up"] = out["status"], "Disconnected", "gray", 0
     return out
@@ -625,52 +899,93 @@ def device_obj(state, device, now, detail=False, status=False):
     tz, online = group["timezone"], router.online(now)
     product, rows = router.product, ssid_rows(device, router)
     out = dict(LIST_TEMPLATE)
-    out.update(id=device["id"], group_id=group["id"], group_name=group["name"], sn=router.serial, name=router.name,
-               status="online" if online else "offline", product_id=product["product_id"],
-               client_count=device["client_count"] if online else 0, fw_ver=router.firmware(),
-               last_online=stamp(now if online else router.down_until - state.world.peplink.reboot_seconds, tz),
-               offline_at=stamp(router.boot_at - 60, tz), first_appear=stamp(device["first_appear"], tz),
-               lan_mac=router.lan_mac, product_name=product["product_name"], product_code=product["product_code"],
-               tags=list(device["tags"]), tag_info=[{"id": 1 if t == "hq" else 2, "name": t} for t in device["tags"]],
-               note=device["note"], longitude=device["longitude"], latitude=device["latitude"],
-               location_timestamp=stamp(device["first_appear"], tz), config_updated_at=stamp(router.boot_at, tz),
-               support_ssid_count=product["ssid_count"], last_sync_date=stamp(router.boot_at, tz),
-               uptime=router.uptime(now) if online else 0, uptime_appear=stamp(now, tz),
-               wifi_cfg=device["wifi_cfg"], onlineStatus="ONLINE" if online else "OFFLINE",
-               wtp_ip=router.wans[1]["ip"], hardware_version=product["hw"], mvpn_version="8.2.1",
-               site_id=router.serial.replace("-", "")[:8],
-               vlan_interfaces=[{"vlan_id": lan["vlanId"], "vlan_ip": lan["ip"], "netmask": NETMASKS[lan["mask"]],
-                                 "name": lan["name"], "icmg": False} for n, lan in sorted(router.lan.items()) if n],
-               ssid_profiles_applied=[{"id": sid, "ssid": p["name"], "group_id": group["id"], "device_id": device["id"],
-                                       "enabled": p["enable"], "icMg": p["incontrolManaged"], "vlan_id": p["vlanId"],
-                                       "wpa_passphrase": p["key"] or ""} for sid, p in rows],
-               ssids=[{"id": sid, "ssid": p["name"]} for sid, p in rows])
+    out.update(
+        id=device["id"],
+        group_id=group["id"],
+        group_name=group["name"],
+        sn=router.serial,
+        name=router.name,
+        status="online" if online else "offline",
+        product_id=product["product_id"],
+        client_count=device["client_count"] if online else 0,
+        fw_ver=router.firmware(),
+        last_online=stamp(now if online else router.down_until - state.world.peplink.reboot_seconds, tz),
+        offline_at=stamp(router.boot_at - 60, tz),
+        first_appear=stamp(device["first_appear"], tz),
+        lan_mac=router.lan_mac,
+        product_name=product["product_name"],
+        product_code=product["product_code"],
+        tags=list(device["tags"]),
+        tag_info=[{"id": 1 if t == "hq" else 2, "name": t} for t in device["tags"]],
+        note=device["note"],
+        longitude=device["longitude"],
+        latitude=device["latitude"],
+        location_timestamp=stamp(device["first_appear"], tz),
+        config_updated_at=stamp(router.boot_at, tz),
+        support_ssid_count=product["ssid_count"],
+        last_sync_date=stamp(router.boot_at, tz),
+        uptime=router.uptime(now) if online else 0,
+        uptime_appear=stamp(now, tz),
+        wifi_cfg=device["wifi_cfg"],
+        onlineStatus="ONLINE" if online else "OFFLINE",
+        wtp_ip=router.wans[1]["ip"],
+        hardware_version=product["hw"],
+        mvpn_version="8.2.1",
+        site_id=router.serial.replace("-", "")[:8],
+        vlan_interfaces=[
+            {"vlan_id": lan["vlanId"], "vlan_ip": lan["ip"], "netmask": NETMASKS[lan["mask"]], "name": lan["name"], "icmg": False}
+            for n, lan in sorted(router.lan.items())
+            if n
+        ],
+        ssid_profiles_applied=[
+            {
+                "id": sid,
+                "ssid": p["name"],
+                "group_id": group["id"],
+                "device_id": device["id"],
+                "enabled": p["enable"],
+                "icMg": p["incontrolManaged"],
+                "vlan_id": p["vlanId"],
+                "wpa_passphrase": p["key"] or "",
+            }
+            for sid, p in rows
+        ],
+        ssids=[{"id": sid, "ssid": p["name"]} for sid, p in rows],
+    )
     if product["wifi"]:
-        out.update(radio_modules=[{"module_id": 1, "frequency_band": "2.4 GHz, 5 GHz", "active_frequency_band": "2.4 GHz"}],
-                   radio_bands=[{"radio_bands": 1, "active_band": "2.4 GHz", "txpower": 100.0, "channel": 6,
-                                 "channel_mode": "auto"}],
-                   ssid_mac_list=[{"bssid": "%s:%02X" % (router.lan_mac[:14], 16 * n + radio), "essid": p["name"],
-                                   "radio": band, "security": p["policy"]}
-                                  for n, (sid, p) in enumerate(rows, 1) if p["enable"] and router.ap_enable
-                                  for radio, band in ((1, "2.4 GHz"), (2, "5 GHz"))])
+        out.update(
+            radio_modules=[{"module_id": 1, "frequency_band": "2.4 GHz, 5 GHz", "active_frequency_band": "2.4 GHz"}],
+            radio_bands=[{"radio_bands": 1, "active_band": "2.4 GHz", "txpower": 100.0, "channel": 6, "channel_mode": "auto"}],
+            ssid_mac_list=[
+                {"bssid": "%s:%02X" % (router.lan_mac[:14], 16 * n + radio), "essid": p["name"], "radio": band, "security": p["policy"]}
+                for n, (sid, p) in enumerate(rows, 1)
+                if p["enable"] and router.ap_enable
+                for radio, band in ((1, "2.4 GHz"), (2, "5 GHz"))
+            ],
+        )
     include = detail or (status and online and fresh(state, device, router, now))
     if include:
         usage = float(sum(w["usage"] for w in router.wans.values()) if online else 0)
-        out.update(usage=usage, tx=round(usage * 0.3, 1), rx=round(usage * 0.7, 1),
-                   interfaces=[interface_obj(router, c, now, online, tz) for c in sorted(router.wans)])
+        out.update(
+            usage=usage, tx=round(usage * 0.3, 1), rx=round(usage * 0.7, 1), interfaces=[interface_obj(router, c, now, online, tz) for c in sorted(router.wans)]
+        )
     elif status and online:  # peplink-incontrol2-api.txt:L2013-2016: interface_polling_obj while data is not ready
         for key in STATUS_KEYS[:3]:
             del out[key]
-        out["interfaces"] = [{"id": c, "name": router.wans[c]["name"], "msg": "Polling from device"}
-                             for c in sorted(router.wans)]
+        out["interfaces"] = [{"id": c, "name": router.wans[c]["name"], "msg": "Polling from device"} for c in sorted(router.wans)]
     else:
         for key in STATUS_KEYS:
             del out[key]
     if detail:
         del out["ssids"]
         out.update(DETAIL_EXTRA)
-        out.update(icmg_wlan=device["wifi_cfg"] != "not_managed", fw_managmed="group", icmg_wan=device["id"] in state.wan_managed,
-                   ssid_profiles=[], admin_conf=dict(DETAIL_EXTRA["admin_conf"]))
+        out.update(
+            icmg_wlan=device["wifi_cfg"] != "not_managed",
+            fw_managmed="group",
+            icmg_wan=device["id"] in state.wan_managed,
+            ssid_profiles=[],
+            admin_conf=dict(DETAIL_EXTRA["admin_conf"]),
+        )
     return out
 
 

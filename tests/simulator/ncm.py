@@ -66,55 +66,61 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 PREFIX = "/api/v2/"
-LIMIT_DEFAULT = 20   # documented: L267 (every example's meta.limit is 20)
-LIMIT_MAX = 500      # documented: L195 "most resources have a max limit of 500 records per call"
-IN_MAX = 100         # documented: L1436 "the standard filter limits of 100 values per field"
+LIMIT_DEFAULT = 20  # documented: L267 (every example's meta.limit is 20)
+LIMIT_MAX = 500  # documented: L195 "most resources have a max limit of 500 records per call"
+IN_MAX = 100  # documented: L1436 "the standard filter limits of 100 values per field"
 SEED_EPOCH = 1700000000.0  # seed timestamps are fixed so that a seed is fully deterministic
 
 # documented: SPEC section 6 (the seed's credentials); L34-45 (two key pairs, roles).
 CP_KEYS = ("sim-cp-id", "sim-cp-key")
-ECM_KEYS = {("sim-ecm-id", "sim-ecm-key"): "admin",
-            # inferred: a Read Only User key pair (L38 names the role) so writes can be refused.
-            ("sim-ecm-ro-id", "sim-ecm-ro-key"): "readonly"}
+ECM_KEYS = {
+    ("sim-ecm-id", "sim-ecm-key"): "admin",
+    # inferred: a Read Only User key pair (L38 names the role) so writes can be refused.
+    ("sim-ecm-ro-id", "sim-ecm-ro-key"): "readonly",
+}
 
-ALERT_TYPES = frozenset((  # documented: L1160-1286, the "Alert Field Name" column of both tables
-    "account_locked acs_expires_in_15_days acs_expires_in_180_days acs_expires_in_30_days "
-    "acs_expires_in_5_days acs_expires_in_60_days acs_expires_in_90_days acs_noncompliant_devices "
-    "acs_unlicensed_devices acs_unlicensed_in_15_days acs_unlicensed_in_5_days adc_event "
-    "batt_backup_power_engaged batt_health_alert batt_maintenance_cycle_ended "
-    "batt_maintenance_cycle_started batt_over_current_alert batt_over_temp_alert "
-    "batt_over_voltage_alert batt_sys_low_power_alert batt_sys_power_off_alert config_change "
-    "config_rejected config_unacked connection_state cpu_utilization csi_test_error csi_test_failed "
-    "csi_test_passed csi_test_started custom_alert data_cap_threshold device_location_unknown "
-    "duplicate_ssid ethernet_wan_connected ethernet_wan_disconnected ethernet_wan_plugged "
-    "ethernet_wan_standby ethernet_wan_unplugged failover_event firmware_upgrade "
-    "geofence_proximity_change gpio_state_change http_destination_suspended http_push_failure "
-    "intel_ethernet_wan_connected intel_ethernet_wan_disconnected intel_modem_wan_connected "
-    "intel_modem_wan_disconnected intel_reboot_status_change intel_vrrp_new_backup "
-    "intel_vrrp_new_fault intel_vrrp_new_master ip_banned ips_activity ips_enable_disable "
-    "ips_eng_failure ips_mode_change ipsec_tunnel_down ipsec_tunnel_restored ipsec_tunnel_up "
-    "ipverify_event location_service_change login_success memory_utilization "
-    "modem_firmware_summary_create modem_wan_connected modem_wan_disconnected modem_wan_plugged "
-    "modem_wan_standby modem_wan_unplugged msft_iot_disconnect ncm_login_failure "
-    "ncos_firmware_summary_create pcn_ap_connection_state pcn_ap_ipsec_setup_failure "
-    "pcn_ap_ntp_syn_failure pcn_ap_radio_status pcn_core_ipsec_connection_status_changed "
-    "pcn_core_ntp_sync_failure pcn_core_port_status_changed pcn_core_s1_connection_state "
-    "pcn_core_s1_setup_failure pcn_core_ue_dedicated_bearer_alloc_failure pcn_sas_grant_expired "
-    "pcn_sas_grant_success pcn_sas_grant_suspended pcn_sas_grant_terminated pcn_sas_no_response "
-    "pdp_account_overage pdp_router_overage reboot_status_change remote_connection_destroyed "
-    "remote_connection_request router_group_change router_sdk_app_execution_state_changed "
-    "router_sdk_mismatched_app_action scep_enrollment_failure scep_enrollment_success sim_door_event "
-    "span_enabled sustained_system_overload system_error thermal_exceeds_limit tunnel_limit "
-    "unrecognized_mac_alert vrrp_new_backup vrrp_new_fault vrrp_new_master wall_power_restored "
-    "wan_service_type wan_status_change wifi_client_state_change wwan_connected wwan_disconnected "
-    "wwan_network_available wwan_network_unavailable wwan_standby zs_tls_tunnel").split())
+ALERT_TYPES = frozenset(
+    (  # documented: L1160-1286, the "Alert Field Name" column of both tables
+        "account_locked acs_expires_in_15_days acs_expires_in_180_days acs_expires_in_30_days "
+        "acs_expires_in_5_days acs_expires_in_60_days acs_expires_in_90_days acs_noncompliant_devices "
+        "acs_unlicensed_devices acs_unlicensed_in_15_days acs_unlicensed_in_5_days adc_event "
+        "batt_backup_power_engaged batt_health_alert batt_maintenance_cycle_ended "
+        "batt_maintenance_cycle_started batt_over_current_alert batt_over_temp_alert "
+        "batt_over_voltage_alert batt_sys_low_power_alert batt_sys_power_off_alert config_change "
+        "config_rejected config_unacked connection_state cpu_utilization csi_test_error csi_test_failed "
+        "csi_test_passed csi_test_started custom_alert data_cap_threshold device_location_unknown "
+        "duplicate_ssid ethernet_wan_connected ethernet_wan_disconnected ethernet_wan_plugged "
+        "ethernet_wan_standby ethernet_wan_unplugged failover_event firmware_upgrade "
+        "geofence_proximity_change gpio_state_change http_destination_suspended http_push_failure "
+        "intel_ethernet_wan_connected intel_ethernet_wan_disconnected intel_modem_wan_connected "
+        "intel_modem_wan_disconnected intel_reboot_status_change intel_vrrp_new_backup "
+        "intel_vrrp_new_fault intel_vrrp_new_master ip_banned ips_activity ips_enable_disable "
+        "ips_eng_failure ips_mode_change ipsec_tunnel_down ipsec_tunnel_restored ipsec_tunnel_up "
+        "ipverify_event location_service_change login_success memory_utilization "
+        "modem_firmware_summary_create modem_wan_connected modem_wan_disconnected modem_wan_plugged "
+        "modem_wan_standby modem_wan_unplugged msft_iot_disconnect ncm_login_failure "
+        "ncos_firmware_summary_create pcn_ap_connection_state pcn_ap_ipsec_setup_failure "
+        "pcn_ap_ntp_syn_failure pcn_ap_radio_status pcn_core_ipsec_connection_status_changed "
+        "pcn_core_ntp_sync_failure pcn_core_port_status_changed pcn_core_s1_connection_state "
+        "pcn_core_s1_setup_failure pcn_core_ue_dedicated_bearer_alloc_failure pcn_sas_grant_expired "
+        "pcn_sas_grant_success pcn_sas_grant_suspended pcn_sas_grant_terminated pcn_sas_no_response "
+        "pdp_account_overage pdp_router_overage reboot_status_change remote_connection_destroyed "
+        "remote_connection_request router_group_change router_sdk_app_execution_state_changed "
+        "router_sdk_mismatched_app_action scep_enrollment_failure scep_enrollment_success sim_door_event "
+        "span_enabled sustained_system_overload system_error thermal_exceeds_limit tunnel_limit "
+        "unrecognized_mac_alert vrrp_new_backup vrrp_new_fault vrrp_new_master wall_power_restored "
+        "wan_service_type wan_status_change wifi_client_state_change wwan_connected wwan_disconnected "
+        "wwan_network_available wwan_network_unavailable wwan_standby zs_tls_tunnel"
+    ).split()
+)
 PDP_TYPES = ("pdp_router_overage", "pdp_account_overage")  # documented: L1375-1407
-DATA_PLAN_CARRIERS = ("VERIZON", "AT&T", "T-MOBILE")        # inferred: L1402 needs existing data plans
+DATA_PLAN_CARRIERS = ("VERIZON", "AT&T", "T-MOBILE")  # inferred: L1402 needs existing data plans
 
 
 # ---------------------------------------------------------------------------------------------
 # Errors and replies
 # ---------------------------------------------------------------------------------------------
+
 
 class ApiError(Exception):
     def __init__(self, status, body, headers=None):
@@ -133,8 +139,7 @@ def forbidden():
 
 def unauthorized():
     # documented: L293-301 (note the leading space in the message)
-    return ApiError(401, {"status_code": 401, "exception": "unauthorized",
-                          "message": " Invalid Credentials i.e. missing or invalid keys.", "success": False})
+    return ApiError(401, {"status_code": 401, "exception": "unauthorized", "message": " Invalid Credentials i.e. missing or invalid keys.", "success": False})
 
 
 def invalid(errors, status=400):
@@ -181,8 +186,14 @@ def timeuuid(epoch, rng):
     ticks = int(epoch * 1e7) + 0x01B21DD213814000
     seq, node = rng.getrandbits(14), rng.getrandbits(48) | 0x010000000000
     # str(uuid.UUID(fields=...)) written out: the seed makes ~15 of these per router
-    return "%08x-%04x-%04x-%02x%02x-%012x" % (ticks & 0xFFFFFFFF, (ticks >> 32) & 0xFFFF,
-                                              ((ticks >> 48) & 0x0FFF) | 0x1000, 0x80 | (seq >> 8), seq & 0xFF, node)
+    return "%08x-%04x-%04x-%02x%02x-%012x" % (
+        ticks & 0xFFFFFFFF,
+        (ticks >> 32) & 0xFFFF,
+        ((ticks >> 48) & 0x0FFF) | 0x1000,
+        0x80 | (seq >> 8),
+        seq & 0xFF,
+        node,
+    )
 
 
 def uuid_time(text):
@@ -208,13 +219,16 @@ class Rec(object):
 # A config is a tree of dicts; arrays are dicts keyed "0", "1"... or, for the arrays with `_id_`
 # fields, by the element's UUID (documented: L9842-9912). A diff is [updates, removals] (L9963).
 
-ID_ARRAYS = frozenset((  # documented: L9883-9912, the arrays whose elements carry `_id_` (fw 6.1.0)
-    "asavie.tunnels certmgmt.certs dns.dnsmasq_options gre.tunnels identities.ip identities.mac "
-    "identities.port lan openvpn.tunnels routing.access_list routing.bgp.access_list "
-    "routing.bgp.community_list routing.prefix_list routing.route_map routing.tables security.app_sets "
-    "security.ips.cat_cfg security.ips.sig_cfg security.zfw.filter_policies security.zfw.forwardings "
-    "security.zfw.zones split_dns.domain_lists split_dns.servers system.gps.connections vpn.tunnels "
-    "wan.rules wan.rules2").split())
+ID_ARRAYS = frozenset(
+    (  # documented: L9883-9912, the arrays whose elements carry `_id_` (fw 6.1.0)
+        "asavie.tunnels certmgmt.certs dns.dnsmasq_options gre.tunnels identities.ip identities.mac "
+        "identities.port lan openvpn.tunnels routing.access_list routing.bgp.access_list "
+        "routing.bgp.community_list routing.prefix_list routing.route_map routing.tables security.app_sets "
+        "security.ips.cat_cfg security.ips.sig_cfg security.zfw.filter_policies security.zfw.forwardings "
+        "security.zfw.zones split_dns.domain_lists split_dns.servers system.gps.connections vpn.tunnels "
+        "wan.rules wan.rules2"
+    ).split()
+)
 # documented: L10092 ("wpapsk" and system users' "password" read back as "*"); the rest inferred:
 # the NCOS names of the other secrets that sit in the config tree.
 PASSWORD_KEYS = frozenset(("wpapsk", "password", "secret", "radius0key", "radius1key", "psk"))
@@ -272,8 +286,7 @@ class Leaf(object):
 
 def _is_netmask(text):
     bits = int(ipaddress.IPv4Address(text))
-    return bits == 0 or (bits | (bits - 1)) & 0xFFFFFFFF == 0xFFFFFFFF and bin(bits).count("1") == 32 - (
-        (~bits & 0xFFFFFFFF).bit_length())
+    return bits == 0 or (bits | (bits - 1)) & 0xFFFFFFFF == 0xFFFFFFFF and bin(bits).count("1") == 32 - ((~bits & 0xFFFFFFFF).bit_length())
 
 
 class Struct(object):
@@ -298,89 +311,204 @@ def build_dtd(radios):
     the other sections the doc's examples use are accepted whole (ANY). `wan.rules` is the
     5.x name (documented: L9696-9700) and is an invalid path on these firmwares.
     """
-    bss = Struct({  # documented: L9643-9668, L10112-10130 (ssid, wpapsk, radius0nasid); the rest inferred (NCOS)
-        "ssid": Leaf("str", 0, 32), "enabled": BOOL, "hidden": BOOL,
-        "authmode": Leaf("option", choices=("none", "wepauto", "wepopen", "wepshared", "wpa1psk", "wpa2psk",
-                                            "wpa1wpa2psk", "wpa3psk", "wpa2wpa3psk", "wpa1", "wpa2", "wpa1wpa2",
-                                            "wpa3", "wpa2wpa3")),
-        "wpacipher": Leaf("option", choices=("aes", "tkip", "tkipaes")),
-        "wpapsk": Leaf("password", 8, 63), "radius0nasid": Leaf("str", 0, 253, nullable=True),
-        "isolate_sta": BOOL, "wmm": BOOL, "maxassoc": Leaf("int", 1, 128)})
-    radio = Struct({"enabled": BOOL, "channel": Leaf("int", 0, 196), "txpower": Leaf("int", 1, 100),
-                    "bss": Array(bss, size=BSS_SLOTS)})
+    bss = Struct(
+        {  # documented: L9643-9668, L10112-10130 (ssid, wpapsk, radius0nasid); the rest inferred (NCOS)
+            "ssid": Leaf("str", 0, 32),
+            "enabled": BOOL,
+            "hidden": BOOL,
+            "authmode": Leaf(
+                "option",
+                choices=(
+                    "none",
+                    "wepauto",
+                    "wepopen",
+                    "wepshared",
+                    "wpa1psk",
+                    "wpa2psk",
+                    "wpa1wpa2psk",
+                    "wpa3psk",
+                    "wpa2wpa3psk",
+                    "wpa1",
+                    "wpa2",
+                    "wpa1wpa2",
+                    "wpa3",
+                    "wpa2wpa3",
+                ),
+            ),
+            "wpacipher": Leaf("option", choices=("aes", "tkip", "tkipaes")),
+            "wpapsk": Leaf("password", 8, 63),
+            "radius0nasid": Leaf("str", 0, 253, nullable=True),
+            "isolate_sta": BOOL,
+            "wmm": BOOL,
+            "maxassoc": Leaf("int", 1, 128),
+        }
+    )
+    radio = Struct({"enabled": BOOL, "channel": Leaf("int", 0, 196), "txpower": Leaf("int", 1, 100), "bss": Array(bss, size=BSS_SLOTS)})
     CHECK_MODES = ("passive", "active_ping", "active_dns", "active_http", "off")
-    rule = Struct({  # documented: L2127-2160, L2275-2300, L9727-9745, L9778-9797; priority/disabled/trigger_* inferred
-        "_id_": Leaf("uuid"), "trigger_name": STR, "trigger_string": STR, "priority": FLOAT, "disabled": BOOL,
-        "connectionset": Leaf("int", 0, 15), "def_conn_state": Leaf("option", choices=("alwayson", "standby",
-                                                                                       "ondemand")),
-        "failureCheck": Struct({"mode": Leaf("option", choices=CHECK_MODES),
-                                "ping_target": STR, "idle_seconds": Leaf("int", 0, 86400)}),
-        "ip_mode": Leaf("option", choices=("dhcp", "static", "pppoe")),
-        "static": Struct({"ip_address": IPV4, "netmask": Leaf("netmask"), "gateway": IPV4,
-                          "dns": Array(Struct({"ip_address": IPV4}))}),
-        "modem": Struct({"apn_mode": Leaf("option", choices=("auto", "manual")), "manual_apn": STR})})
-    lan = Struct({"_id_": Leaf("uuid"), "name": STR, "ip_address": IPV4, "netmask": Leaf("netmask"),
-                  "enabled": BOOL, "dhcpd": ANY, "dhcpcd": ANY, "devices": ANY})  # documented: L9190-9205
-    return Struct({
-        "system": Struct({  # documented: L2102-2112 (admin, gps, system_id, users...), L9673-9690
-            "system_id": STR, "timezone": STR, "pci_dss": BOOL, "show_cloud_setup": BOOL, "ui_activated": BOOL,
-            "desc": STR,  # inferred: the router's description; ecmcli's (PyPI 10) example config patch sets it
-            "admin": Struct({"product_name": STR}),
-            "gps": Struct({"enabled": BOOL, "connections": ANY}),
-            "logging": Struct({"level": Leaf("option", choices=("debug", "info", "warning", "error",
-                                                                "critical"))}),
-            "users": Array(Struct({"username": STR, "password": Leaf("password", 0, 255),
-                                   "group": Leaf("option", choices=("admin", "user", "readonly"))}))}),
-        "lan": Array(lan, ids=True),
-        "wan": Struct({"rules2": Array(rule, ids=True),  # documented: L2120-2160
-                       "connectionsets": Array(Struct({"mode": Leaf("option", choices=(
-                           "failover", "loadbalance", "spillover"))})),
-                       "datacap": Struct({"enabled": BOOL}), "swans": ANY}),
-        "wlan": Struct({"radio": Array(radio, size=radios)}),  # documented: L9643-9668 wlan.radio.<r>.bss.<b>
-        "stats": Struct({"client_usage": Struct({"enabled": BOOL})}),  # documented: L2530-2542
-        "firewall": Struct({"remote_admin": Struct({"enabled": BOOL, "secure_only": BOOL,  # documented: L9924
-                                                    "port": Leaf("int", 1, 65535)})}, open=True),
-        # documented as used by examples (L2045-2100, L9200-9240, L10244-10262), accepted whole:
-        "security": ANY, "vlan": ANY, "gre": ANY, "routing": ANY, "webfilter": ANY, "dns": ANY,
-        "identities": ANY, "certmgmt": ANY, "openvpn": ANY, "vpn": ANY, "asavie": ANY, "split_dns": ANY,
-    })
+    rule = Struct(
+        {  # documented: L2127-2160, L2275-2300, L9727-9745, L9778-9797; priority/disabled/trigger_* inferred
+            "_id_": Leaf("uuid"),
+            "trigger_name": STR,
+            "trigger_string": STR,
+            "priority": FLOAT,
+            "disabled": BOOL,
+            "connectionset": Leaf("int", 0, 15),
+            "def_conn_state": Leaf("option", choices=("alwayson", "standby", "ondemand")),
+            "failureCheck": Struct({"mode": Leaf("option", choices=CHECK_MODES), "ping_target": STR, "idle_seconds": Leaf("int", 0, 86400)}),
+            "ip_mode": Leaf("option", choices=("dhcp", "static", "pppoe")),
+            "static": Struct({"ip_address": IPV4, "netmask": Leaf("netmask"), "gateway": IPV4, "dns": Array(Struct({"ip_address": IPV4}))}),
+            "modem": Struct({"apn_mode": Leaf("option", choices=("auto", "manual")), "manual_apn": STR}),
+        }
+    )
+    lan = Struct(
+        {"_id_": Leaf("uuid"), "name": STR, "ip_address": IPV4, "netmask": Leaf("netmask"), "enabled": BOOL, "dhcpd": ANY, "dhcpcd": ANY, "devices": ANY}
+    )  # documented: L9190-9205
+    return Struct(
+        {
+            "system": Struct(
+                {  # documented: L2102-2112 (admin, gps, system_id, users...), L9673-9690
+                    "system_id": STR,
+                    "timezone": STR,
+                    "pci_dss": BOOL,
+                    "show_cloud_setup": BOOL,
+                    "ui_activated": BOOL,
+                    "desc": STR,  # inferred: the router's description; ecmcli's (PyPI 10) example config patch sets it
+                    "admin": Struct({"product_name": STR}),
+                    "gps": Struct({"enabled": BOOL, "connections": ANY}),
+                    "logging": Struct({"level": Leaf("option", choices=("debug", "info", "warning", "error", "critical"))}),
+                    "users": Array(
+                        Struct({"username": STR, "password": Leaf("password", 0, 255), "group": Leaf("option", choices=("admin", "user", "readonly"))})
+                    ),
+                }
+            ),
+            "lan": Array(lan, ids=True),
+            "wan": Struct(
+                {
+                    "rules2": Array(rule, ids=True),  # documented: L2120-2160
+                    "connectionsets": Array(Struct({"mode": Leaf("option", choices=("failover", "loadbalance", "spillover"))})),
+                    "datacap": Struct({"enabled": BOOL}),
+                    "swans": ANY,
+                }
+            ),
+            "wlan": Struct({"radio": Array(radio, size=radios)}),  # documented: L9643-9668 wlan.radio.<r>.bss.<b>
+            "stats": Struct({"client_usage": Struct({"enabled": BOOL})}),  # documented: L2530-2542
+            "firewall": Struct(
+                {
+                    "remote_admin": Struct(
+                        {
+                            "enabled": BOOL,
+                            "secure_only": BOOL,  # documented: L9924
+                            "port": Leaf("int", 1, 65535),
+                        }
+                    )
+                },
+                open=True,
+            ),
+            # documented as used by examples (L2045-2100, L9200-9240, L10244-10262), accepted whole:
+            "security": ANY,
+            "vlan": ANY,
+            "gre": ANY,
+            "routing": ANY,
+            "webfilter": ANY,
+            "dns": ANY,
+            "identities": ANY,
+            "certmgmt": ANY,
+            "openvpn": ANY,
+            "vpn": ANY,
+            "asavie": ANY,
+            "split_dns": ANY,
+        }
+    )
 
 
 def default_config(product):
     """The factory defaults of a product's firmware; diffs are relative to these (L9965)."""
     radios = {}
     for r in range(product.radios):
-        radios[str(r)] = {"enabled": True, "channel": 0, "bss": {str(b): {
-            "enabled": b == 0, "ssid": "%s%s" % (product.name, "" if b == 0 else "-%d" % b), "hidden": False,
-            "authmode": "wpa2psk", "wpacipher": "aes", "radius0nasid": None, "isolate_sta": False, "wmm": True}
-            for b in range(BSS_SLOTS)}}
+        radios[str(r)] = {
+            "enabled": True,
+            "channel": 0,
+            "bss": {
+                str(b): {
+                    "enabled": b == 0,
+                    "ssid": "%s%s" % (product.name, "" if b == 0 else "-%d" % b),
+                    "hidden": False,
+                    "authmode": "wpa2psk",
+                    "wpacipher": "aes",
+                    "radius0nasid": None,
+                    "isolate_sta": False,
+                    "wmm": True,
+                }
+                for b in range(BSS_SLOTS)
+            },
+        }
     # inferred (NCOS): the five default rules2; ids documented L2275-2300, 00000000 Ethernet (L9727-9745),
     # 00000002 the "LTE defaults" rule (L9757-9797). Lower priority = preferred, as NCOS orders WANs.
-    rules = [("Ethernet", "type|is|ethernet", 0.0), ("Modem", "type|is|mdm", 1.0),
-             ("LTE", "type|is|mdm%tech|is|lte", 1.1), ("WiFi as WAN", "type|is|wwan", 2.0),
-             ("Modem SIM2", "type|is|mdm%sim|is|sim2", 1.2)]
+    rules = [
+        ("Ethernet", "type|is|ethernet", 0.0),
+        ("Modem", "type|is|mdm", 1.0),
+        ("LTE", "type|is|mdm%tech|is|lte", 1.1),
+        ("WiFi as WAN", "type|is|wwan", 2.0),
+        ("Modem SIM2", "type|is|mdm%sim|is|sim2", 1.2),
+    ]
     return {
-        "system": {"system_id": product.name, "timezone": "UTC", "pci_dss": False, "show_cloud_setup": True,
-                   "ui_activated": False, "admin": {"product_name": product.full_name},
-                   "gps": {"enabled": False}, "logging": {"level": "info"},
-                   "users": {"0": {"username": "admin", "group": "admin"}}},
-        "lan": {PRIMARY_LAN: {"_id_": PRIMARY_LAN, "name": "Primary LAN", "ip_address": "192.168.0.1",
-                              "netmask": "255.255.255.0", "enabled": True, "dhcpd": {"enabled": True}},
-                GUEST_LAN: {"_id_": GUEST_LAN, "name": "Guest LAN", "ip_address": "192.168.10.1",
-                            "netmask": "255.255.255.0", "enabled": True, "dhcpd": {"enabled": True}}},
-        "wan": {"rules2": dict((rid, {"_id_": rid, "trigger_name": name, "trigger_string": trigger,
-                                      "priority": prio, "disabled": False, "connectionset": 0,
-                                      "failureCheck": {"mode": "passive", "idle_seconds": 30}})
-                               for rid, (name, trigger, prio) in zip(RULE_IDS, rules)),
-                "connectionsets": {"0": {"mode": "failover"}}, "datacap": {"enabled": False},
-                "swans": {"enabled": False, "criteria": {"datausage": {"enabled": False}}}},
+        "system": {
+            "system_id": product.name,
+            "timezone": "UTC",
+            "pci_dss": False,
+            "show_cloud_setup": True,
+            "ui_activated": False,
+            "admin": {"product_name": product.full_name},
+            "gps": {"enabled": False},
+            "logging": {"level": "info"},
+            "users": {"0": {"username": "admin", "group": "admin"}},
+        },
+        "lan": {
+            PRIMARY_LAN: {
+                "_id_": PRIMARY_LAN,
+                "name": "Primary LAN",
+                "ip_address": "192.168.0.1",
+                "netmask": "255.255.255.0",
+                "enabled": True,
+                "dhcpd": {"enabled": True},
+            },
+            GUEST_LAN: {
+                "_id_": GUEST_LAN,
+                "name": "Guest LAN",
+                "ip_address": "192.168.10.1",
+                "netmask": "255.255.255.0",
+                "enabled": True,
+                "dhcpd": {"enabled": True},
+            },
+        },
+        "wan": {
+            "rules2": dict(
+                (
+                    rid,
+                    {
+                        "_id_": rid,
+                        "trigger_name": name,
+                        "trigger_string": trigger,
+                        "priority": prio,
+                        "disabled": False,
+                        "connectionset": 0,
+                        "failureCheck": {"mode": "passive", "idle_seconds": 30},
+                    },
+                )
+                for rid, (name, trigger, prio) in zip(RULE_IDS, rules)
+            ),
+            "connectionsets": {"0": {"mode": "failover"}},
+            "datacap": {"enabled": False},
+            "swans": {"enabled": False, "criteria": {"datausage": {"enabled": False}}},
+        },
         "wlan": {"radio": radios},
         "stats": {"client_usage": {"enabled": False}},
         "firewall": {"remote_admin": {"enabled": False, "secure_only": True}},
         # documented: L9276-9310, the default vlan array of the doc's worked PUT example
-        "vlan": {"0": {"uid": "wan", "mode": "wan", "vid": 1, "ports": {"0": {"port": 0, "mode": "untagged"}}},
-                 "1": {"uid": "lan", "mode": "lan", "vid": 2, "ports": dict(
-                     (str(i), {"port": i + 1, "mode": "untagged"}) for i in range(4))}},
+        "vlan": {
+            "0": {"uid": "wan", "mode": "wan", "vid": 1, "ports": {"0": {"port": 0, "mode": "untagged"}}},
+            "1": {"uid": "lan", "mode": "lan", "vid": 2, "ports": dict((str(i), {"port": i + 1, "mode": "untagged"}) for i in range(4))},
+        },
     }
 
 
@@ -400,8 +528,7 @@ class IdMismatch(Exception):
 def _config_error(path, value, reason, verb="set"):
     shown = value if isinstance(value, str) else json.dumps(value)
     dotted = ".".join(str(p) for p in path)
-    message = ("cannot set %s to %s: %s" % (dotted, shown, reason) if verb == "set"
-               else "cannot remove %s: %s" % (dotted, reason))
+    message = "cannot set %s to %s: %s" % (dotted, shown, reason) if verb == "set" else "cannot remove %s: %s" % (dotted, reason)
     # documented: L9100-9117, one entry of the validation error list
     return {"configuration": {"message": message, "reason": reason, "value": value, "path": list(path)}}
 
@@ -423,8 +550,7 @@ def validate_updates(spec, value, path, errors, defaults):
             if sub is None:
                 errors.append(_config_error(path + [key], item, "invalid path"))
                 continue
-            out[key] = validate_updates(sub, item, path + [key], errors,
-                                        defaults.get(key) if isinstance(defaults, dict) else None)
+            out[key] = validate_updates(sub, item, path + [key], errors, defaults.get(key) if isinstance(defaults, dict) else None)
         return out
     # Array
     if isinstance(value, list):  # documented: L2550-2555, a list replaces the entire array
@@ -464,8 +590,7 @@ def validate_removals(removals, defaults, errors):
         errors.append({"configuration": "removals must be a list of paths"})
         return out
     for path in removals:
-        if not isinstance(path, list) or not path or \
-                not all(isinstance(p, (str, int)) and not isinstance(p, bool) for p in path):
+        if not isinstance(path, list) or not path or not all(isinstance(p, (str, int)) and not isinstance(p, bool) for p in path):
             errors.append(_config_error(path if isinstance(path, list) else [path], None, "invalid path", "remove"))
             continue
         if _locate(defaults, path) is None:
@@ -577,8 +702,7 @@ def tree_diff(old, new, path=()):
 def mask(value):
     """documented: L10090-10110 — non-default passwords read back as "*"."""
     if isinstance(value, dict):
-        return dict((k, "*" if k in PASSWORD_KEYS and isinstance(v, str) and v else mask(v))
-                    for k, v in value.items())
+        return dict((k, "*" if k in PASSWORD_KEYS and isinstance(v, str) and v else mask(v)) for k, v in value.items())
     if isinstance(value, list):
         return [mask(v) for v in value]
     return value
@@ -672,8 +796,7 @@ class Query(object):
         if spec is None:
             if field.partition(".")[0] in self.kind.fields:
                 raise error(400, "The '%s' field does not allow filtering." % field)
-            raise error(400, "'%s' is not a field of %s; filters: %s."
-                        % (field, self.kind.name, ", ".join(sorted(self.kind.filters))))
+            raise error(400, "'%s' is not a field of %s; filters: %s." % (field, self.kind.name, ", ".join(sorted(self.kind.filters))))
         vtype, ops, getter = spec
         if op not in ops:
             raise error(400, "'%s' is not an allowed filter on the '%s' field." % (op, field))
@@ -691,8 +814,7 @@ class Query(object):
         if op == "exact":
             self.filters.append(lambda obj, g=getter, w=wanted: g(obj) == w)
         else:
-            compare = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b,
-                       "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b}[op]
+            compare = {"gt": lambda a, b: a > b, "gte": lambda a, b: a >= b, "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b}[op]
             self.filters.append(lambda obj, g=getter, w=wanted, c=compare: g(obj) is not None and c(g(obj), w))
 
     def select(self, objects):
@@ -707,6 +829,7 @@ class Query(object):
                 def key(obj):
                     value = getter(obj)
                     return (True, 0) if value is None else (False, value)  # None sorts last
+
                 objects = sorted(objects, key=key, reverse=self.order_by.startswith("-"))
         return objects
 
@@ -734,6 +857,7 @@ def _coerce(vtype, text, name):
 # ---------------------------------------------------------------------------------------------
 # Request context, envelope and paging
 # ---------------------------------------------------------------------------------------------
+
 
 class Ctx(object):
     def __init__(self, request, state):
@@ -768,17 +892,15 @@ def list_reply(ctx, kind, objects):
     query = Query(ctx, kind)
     objects = query.select(objects)
     if kind.cursor is not None:
-        page = objects[:query.limit]
+        page = objects[: query.limit]
         meta = {"limit": query.limit, "next": None}
         if len(objects) > query.limit:
             # inferred from the alerts example (L1707): a cursor URL `<id field>__lt=<last id>`,
             # newest first; documented for these endpoints only as meta {limit, next} (L1006, L1330).
-            params = [(k, v) for k, v in ctx.request.query_params.multi_items()
-                      if k not in ("limit", "offset", kind.cursor + "__lt")]
-            meta["next"] = ctx.base + kind.name + "/?" + urlencode(
-                params + [(kind.cursor + "__lt", getattr(page[-1], kind.cursor)), ("limit", query.limit)])
+            params = [(k, v) for k, v in ctx.request.query_params.multi_items() if k not in ("limit", "offset", kind.cursor + "__lt")]
+            meta["next"] = ctx.base + kind.name + "/?" + urlencode(params + [(kind.cursor + "__lt", getattr(page[-1], kind.cursor)), ("limit", query.limit)])
     else:
-        page = objects[query.offset:query.offset + query.limit]
+        page = objects[query.offset : query.offset + query.limit]
         meta = page_meta(ctx, query, len(objects), kind)
         if kind.count_meta:
             meta["count"] = len(page)  # documented: router_logs meta (L5808); inferred: this page's records
@@ -815,9 +937,11 @@ def shape(ctx, kind, obj, fields=None, expand=(), body=None):
 # Resource kinds: fields, filters, relations
 # ---------------------------------------------------------------------------------------------
 
+
 class Kind(object):
-    def __init__(self, name, render, fields, filters, refs=None, expand=(), cursor=None,
-                 list_methods=("GET",), detail_methods=("GET",), required=(), count_meta=False):
+    def __init__(
+        self, name, render, fields, filters, refs=None, expand=(), cursor=None, list_methods=("GET",), detail_methods=("GET",), required=(), count_meta=False
+    ):
         self.name, self.render, self.fields, self.filters = name, render, frozenset(fields), filters
         self.required, self.count_meta = required, count_meta
         self.refs = refs or {}
@@ -849,25 +973,40 @@ def render_router(ctx, r):
         # documented: L6215 (a sub-resource URL). conflict: L10238 says routers carry no link to
         # their configuration manager; the examples win, and the link answers (`router_cm`).
         "configuration_manager": "%srouters/%d/configuration_manager/" % (ctx.base, r.id),
-        "created_at": iso(r.created_at), "custom1": r.custom1, "custom2": r.custom2,
-        "description": r.description, "device_type": r.product.device_type,
+        "created_at": iso(r.created_at),
+        "custom1": r.custom1,
+        "custom2": r.custom2,
+        "description": r.description,
+        "device_type": r.product.device_type,
         "full_product_name": r.full_product_name,
         "group": ctx.url("groups", r.group_id),
         "id": str(r.id),  # documented: ids are JSON strings in every example (e.g. L6223)
-        "ipv4_address": r.ipv4_address, "last_known_location": None, "locality": r.locality,
-        "mac": r.mac, "name": r.name, "product": ctx.url("products", r.product.id),
-        "reboot_required": r.reboot_required, "resource_url": ctx.url("routers", r.id),
-        "serial_number": r.serial_number, "state": r.state, "state_updated_at": iso(r.state_updated_at),
+        "ipv4_address": r.ipv4_address,
+        "last_known_location": None,
+        "locality": r.locality,
+        "mac": r.mac,
+        "name": r.name,
+        "product": ctx.url("products", r.product.id),
+        "reboot_required": r.reboot_required,
+        "resource_url": ctx.url("routers", r.id),
+        "serial_number": r.serial_number,
+        "state": r.state,
+        "state_updated_at": iso(r.state_updated_at),
         "target_firmware": ctx.url("firmwares", r.target_fw),
-        "updated_at": iso(r.updated_at), "upgrade_pending": r.upgrade_pending,
+        "updated_at": iso(r.updated_at),
+        "upgrade_pending": r.upgrade_pending,
     }
 
 
 def render_group(ctx, g):
     return {  # documented: L3792-3822
-        "account": ctx.url("accounts", g.account_id), "configuration": mask_diff(g.config),
-        "device_type": g.product.device_type, "id": str(g.id), "name": g.name,
-        "product": ctx.url("products", g.product.id), "resource_url": ctx.url("groups", g.id),
+        "account": ctx.url("accounts", g.account_id),
+        "configuration": mask_diff(g.config),
+        "device_type": g.product.device_type,
+        "id": str(g.id),
+        "name": g.name,
+        "product": ctx.url("products", g.product.id),
+        "resource_url": ctx.url("groups", g.id),
         "target_firmware": ctx.url("firmwares", g.target_fw),
     }
 
@@ -875,49 +1014,82 @@ def render_group(ctx, g):
 def render_cm(ctx, cm):
     r = cm.router
     return {  # documented: L1953-1964, L2033-2512, L8852-8866
-        "account": ctx.url("accounts", r.account_id), "actual": cm.actual_view(),
-        "configuration": mask_diff(cm.config), "id": str(cm.id), "pending": cm.pending(),
-        "resource_url": ctx.url("configuration_managers", cm.id), "router": ctx.url("routers", r.id),
-        "suspended": cm.suspended, "synched": cm.synched(), "target": cm.target_view(),
+        "account": ctx.url("accounts", r.account_id),
+        "actual": cm.actual_view(),
+        "configuration": mask_diff(cm.config),
+        "id": str(cm.id),
+        "pending": cm.pending(),
+        "resource_url": ctx.url("configuration_managers", cm.id),
+        "router": ctx.url("routers", r.id),
+        "suspended": cm.suspended,
+        "synched": cm.synched(),
+        "target": cm.target_view(),
         "version_number": cm.version,
     }
 
 
 def render_product(ctx, p):
-    return {"device_type": p.device_type, "id": str(p.id), "name": p.name,  # documented: L5154-5222
-            "resource_url": ctx.url("products", p.id), "series": p.series}
+    return {
+        "device_type": p.device_type,
+        "id": str(p.id),
+        "name": p.name,  # documented: L5154-5222
+        "resource_url": ctx.url("products", p.id),
+        "series": p.series,
+    }
 
 
 def render_firmware(ctx, f):
     return {  # documented: L3300-3316, L3673-3695
         "built_at": iso(f.built_at, "seconds"),
         "default_configuration": ctx.url("firmwares", f.id) + "default_configuration/",
-        "expires_at": iso(f.expires_at, "seconds"), "hash": f.hash, "id": str(f.id), "is_deprecated": f.is_deprecated,
-        "product": ctx.url("products", f.product.id), "released_at": iso(f.built_at, "seconds"),
-        "resource_url": ctx.url("firmwares", f.id), "uploaded_at": iso(f.built_at + 86400.5),
+        "expires_at": iso(f.expires_at, "seconds"),
+        "hash": f.hash,
+        "id": str(f.id),
+        "is_deprecated": f.is_deprecated,
+        "product": ctx.url("products", f.product.id),
+        "released_at": iso(f.built_at, "seconds"),
+        "resource_url": ctx.url("firmwares", f.id),
+        "uploaded_at": iso(f.built_at + 86400.5),
         "url": "https://d251cfg5d9gyuq.cloudfront.net/%s-%s.bin" % (f.product.name, f.version),
         "version": f.version,
     }
 
 
 def render_account(ctx, a):
-    return {"account": ctx.url("accounts", a.parent_id), "id": str(a.id),  # documented: L423-445
-            "is_disabled": False, "name": a.name, "resource_url": ctx.url("accounts", a.id)}
+    return {
+        "account": ctx.url("accounts", a.parent_id),
+        "id": str(a.id),  # documented: L423-445
+        "is_disabled": False,
+        "name": a.name,
+        "resource_url": ctx.url("accounts", a.id),
+    }
 
 
 def render_user(ctx, u):
-    return {"account": ctx.url("accounts", u.account_id), "email": u.email,  # documented: L6770-6795
-            "first_name": u.first_name, "id": str(u.id), "last_name": u.last_name,
-            "resource_url": ctx.url("users", u.id), "username": u.username}
+    return {
+        "account": ctx.url("accounts", u.account_id),
+        "email": u.email,  # documented: L6770-6795
+        "first_name": u.first_name,
+        "id": str(u.id),
+        "last_name": u.last_name,
+        "resource_url": ctx.url("users", u.id),
+        "username": u.username,
+    }
 
 
 def render_rule(ctx, rule):
     return {  # documented: L1297-1335 (GET record: no resource_url)
-        "account": ctx.url("accounts", rule.account_id), "alert_config_id": rule.alert_config_id,
-        "associated_accounts": list(rule.associated_accounts), "associated_groups": list(rule.associated_groups),
-        "email_destinations": list(rule.email_destinations), "external_rules": None,
-        "filter_criteria": copy.deepcopy(rule.filter_criteria), "http_destinations": list(rule.http_destinations),
-        "last_summary_ts": None, "schedule": rule.schedule, "settings": copy.deepcopy(rule.settings),
+        "account": ctx.url("accounts", rule.account_id),
+        "alert_config_id": rule.alert_config_id,
+        "associated_accounts": list(rule.associated_accounts),
+        "associated_groups": list(rule.associated_groups),
+        "email_destinations": list(rule.email_destinations),
+        "external_rules": None,
+        "filter_criteria": copy.deepcopy(rule.filter_criteria),
+        "http_destinations": list(rule.http_destinations),
+        "last_summary_ts": None,
+        "schedule": rule.schedule,
+        "settings": copy.deepcopy(rule.settings),
         "updated_at": iso(rule.updated_at),
     }
 
@@ -925,9 +1097,15 @@ def render_rule(ctx, rule):
 def render_destination(ctx, d):
     return {  # documented: L985-1008. conflict: the doc prints updated_at URL-encoded ("%2B00:00",
         # L1003); the other endpoints print "+00:00", which we use everywhere.
-        "account": ctx.url("accounts", d.account_id), "authentication": {"secret": "*"},  # L939
-        "destination_config_id": d.destination_config_id, "enabled": d.enabled, "endpoint": {"url": d.url},
-        "last_error_at": None, "last_error_text": None, "name": d.name, "suspended": d.suspended,
+        "account": ctx.url("accounts", d.account_id),
+        "authentication": {"secret": "*"},  # L939
+        "destination_config_id": d.destination_config_id,
+        "enabled": d.enabled,
+        "endpoint": {"url": d.url},
+        "last_error_at": None,
+        "last_error_text": None,
+        "name": d.name,
+        "suspended": d.suspended,
         "updated_at": iso(d.updated_at),
     }
 
@@ -935,37 +1113,114 @@ def render_destination(ctx, d):
 # conflict: the field table (L4794-4862) also lists `apn` and `rfband5g`; the example record
 # (L4923-4996) has neither. The record is what a client sees, so its keys are used.
 NET_DEVICE_KEYS = (
-    "account", "bsid", "carrier", "carrier_id", "channel", "connection_state", "dns0", "dns1", "esn",
-    "gateway", "gsn", "homecarrid", "hostname", "iccid", "id", "imei", "imsi", "ipv4_address", "ipv6_address",
-    "is_asset", "is_gps_supported", "is_upgrade_available", "is_upgrade_supported", "ltebandwidth", "mac",
-    "manufacturer", "mdn", "meid", "mfg_model", "mfg_product", "mn_ha_spi", "mn_ha_ss", "mode", "model",
-    "modem_fw", "mtu", "nai", "name", "netmask", "pin_status", "port", "prlv", "profile", "resource_url",
-    "rfband", "rfchannel", "roam", "router", "rxchannel", "serial", "service_type", "ssid",
-    "summary", "txchannel", "type", "uid", "updated_at", "uptime", "ver_pkg", "version", "wimax_realm")
+    "account",
+    "bsid",
+    "carrier",
+    "carrier_id",
+    "channel",
+    "connection_state",
+    "dns0",
+    "dns1",
+    "esn",
+    "gateway",
+    "gsn",
+    "homecarrid",
+    "hostname",
+    "iccid",
+    "id",
+    "imei",
+    "imsi",
+    "ipv4_address",
+    "ipv6_address",
+    "is_asset",
+    "is_gps_supported",
+    "is_upgrade_available",
+    "is_upgrade_supported",
+    "ltebandwidth",
+    "mac",
+    "manufacturer",
+    "mdn",
+    "meid",
+    "mfg_model",
+    "mfg_product",
+    "mn_ha_spi",
+    "mn_ha_ss",
+    "mode",
+    "model",
+    "modem_fw",
+    "mtu",
+    "nai",
+    "name",
+    "netmask",
+    "pin_status",
+    "port",
+    "prlv",
+    "profile",
+    "resource_url",
+    "rfband",
+    "rfchannel",
+    "roam",
+    "router",
+    "rxchannel",
+    "serial",
+    "service_type",
+    "ssid",
+    "summary",
+    "txchannel",
+    "type",
+    "uid",
+    "updated_at",
+    "uptime",
+    "ver_pkg",
+    "version",
+    "wimax_realm",
+)
 
 
 def render_net_device(ctx, nd):
     body = dict.fromkeys(NET_DEVICE_KEYS)
     body.update(nd.values)
     r = nd.router
-    body.update(account=ctx.url("accounts", r.account_id), id=str(nd.id), router=ctx.url("routers", r.id),
-                resource_url=ctx.url("net_devices", nd.id), connection_state=nd.connection_state,
-                summary=nd.summary, hostname=r.booted_name, updated_at=iso(nd.updated_at), uptime=nd.uptime,
-                is_upgrade_available=False)  # documented: "DATA FIELD IS NO LONGER VALID"; example false
+    body.update(
+        account=ctx.url("accounts", r.account_id),
+        id=str(nd.id),
+        router=ctx.url("routers", r.id),
+        resource_url=ctx.url("net_devices", nd.id),
+        connection_state=nd.connection_state,
+        summary=nd.summary,
+        hostname=r.booted_name,
+        updated_at=iso(nd.updated_at),
+        uptime=nd.uptime,
+        is_upgrade_available=False,
+    )  # documented: "DATA FIELD IS NO LONGER VALID"; example false
     return body
 
 
 def render_sample(ctx, s):
     period = s.period if s.period is not None else round(ctx.state.world.now() - s.created_at, 6)
-    return {"created_at": iso(s.created_at), "created_at_timeuuid": s.created_at_timeuuid,  # L5910-5928
-            "period": period, "router": ctx.url("routers", s.router_id), "state": s.state}
+    return {
+        "created_at": iso(s.created_at),
+        "created_at_timeuuid": s.created_at_timeuuid,  # L5910-5928
+        "period": period,
+        "router": ctx.url("routers", s.router_id),
+        "state": s.state,
+    }
 
 
 def render_location(ctx, loc):
     # documented: the example record L4065-4262 (`router` is an int there, not a URL)
-    return {"account": ctx.url("accounts", ctx.state.account_id), "accuracy": loc.accuracy, "altitude_meters": None,
-            "id": str(loc.id), "latitude": loc.latitude, "longitude": loc.longitude, "method": loc.method,
-            "resource_url": ctx.url("locations", loc.id), "router": loc.router_id, "updated_at": iso(loc.updated_at)}
+    return {
+        "account": ctx.url("accounts", ctx.state.account_id),
+        "accuracy": loc.accuracy,
+        "altitude_meters": None,
+        "id": str(loc.id),
+        "latitude": loc.latitude,
+        "longitude": loc.longitude,
+        "method": loc.method,
+        "resource_url": ctx.url("locations", loc.id),
+        "router": loc.router_id,
+        "updated_at": iso(loc.updated_at),
+    }
 
 
 def render_series(ctx, rec):
@@ -981,8 +1236,9 @@ def render_series(ctx, rec):
 
 def render_metrics(ctx, m):
     # documented: L4389-4416 (fields), L4475-4511 (the example, which also has `rssnr`)
-    return dict(m.values, id=str(m.id), net_device=ctx.url("net_devices", m.nd_id),
-                resource_url=ctx.url("net_device_metrics", m.id), update_ts=iso(m.update_ts))
+    return dict(
+        m.values, id=str(m.id), net_device=ctx.url("net_devices", m.nd_id), resource_url=ctx.url("net_device_metrics", m.id), update_ts=iso(m.update_ts)
+    )
 
 
 def log_id_key(text):
@@ -995,148 +1251,264 @@ def log_id_key(text):
 ID = ("int", EQ_IN, attr("id"))
 # documented: the created_at and created_at_timeuuid filters every time-series table lists
 # (e.g. L4530-4531); net_device / router `=, __in`.
-SERIES_TIME = {"created_at": ("ts", ("gt", "lt"), attr("created_at")),
-               "created_at_timeuuid": ("uuid", OPS, lambda s: uuid_time(s.created_at_timeuuid))}
+SERIES_TIME = {"created_at": ("ts", ("gt", "lt"), attr("created_at")), "created_at_timeuuid": ("uuid", OPS, lambda s: uuid_time(s.created_at_timeuuid))}
 BY_NET_DEVICE = dict(SERIES_TIME, net_device=("int", EQ_IN, attr("nd_id")))
 BY_ROUTER = dict(SERIES_TIME, router=("int", EQ_IN, attr("router_id")))
-SIGNAL_KEYS = ("cinr dbm ecio rsrp rsrp5g rsrp5g_highband rsrq rsrq5g rsrq5g_highband rssi rssnr signal_percent "
-               "sinr sinr5g sinr5g_highband uptime").split()
-METRICS_KEYS = ("bmask_applied bytes_in bytes_out cell_id cinr dbm ecio id lac mcc mnc net_device resource_url rsrp "
-                "rsrq rssi rssnr service_type signal_strength sinr tac update_ts").split()
-KINDS = dict((k.name, k) for k in (
-    # documented: L6111 (methods), L6115-6145 (fields and filters; the account filter's "=, in" read as __in)
-    Kind("routers", render_router,
-         ("account actual_firmware asset_id config_status configuration_manager created_at custom1 custom2 "
-          "description device_type full_product_name group id ipv4_address last_known_location locality mac "
-          "name product reboot_required resource_url serial_number state state_updated_at target_firmware "
-          "updated_at upgrade_pending").split(),
-         {"account": ("int", EQ_IN, attr("account_id")), "asset_id": ("str", EQ_IN, attr("asset_id")),
-          "description": ("str", EQ_IN, attr("description")),
-          "device_type": ("str", EQ_IN, lambda r: r.product.device_type),
-          "full_product_name": ("str", ("exact",), attr("full_product_name")),
-          "group": ("int", EQ_IN, attr("group_id")), "id": ID,
-          "ipv4_address": ("str", EQ_IN, attr("ipv4_address")), "mac": ("str", EQ_IN, attr("mac")),
-          "name": ("str", EQ_IN, attr("name")), "reboot_required": ("bool", EQ_IN, attr("reboot_required")),
-          "serial_number": ("str", EQ_IN, attr("serial_number")), "state": ("str", EQ_IN, attr("state")),
-          "state_updated_at": ("ts", ("lt", "gt"), attr("state_updated_at")),
-          "updated_at": ("ts", ("lt", "gt"), attr("updated_at"))},
-         refs={"account": ("accounts", attr("account_id")), "group": ("groups", attr("group_id")),
-               "product": ("products", lambda r: r.product.id)},
-         expand=("account", "group"),  # documented: L8787
-         detail_methods=("GET", "PUT", "DELETE")),
-    # documented: L3714 (methods), L3720-3730 (fields and filters)
-    Kind("groups", render_group, "account configuration device_type id name product resource_url "
-         "target_firmware".split(),
-         {"account": ("int", EQ_IN, attr("account_id")), "device_type": ("str", EQ_IN, lambda g: g.product.device_type),
-          "id": ID, "name": ("str", EQ_IN, attr("name"))},
-         refs={"account": ("accounts", attr("account_id")), "product": ("products", lambda g: g.product.id),
-               "target_firmware": ("firmwares", attr("target_fw"))},
-         expand=("account",),  # inferred: L8779 "typically account, router"
-         list_methods=("GET", "POST"), detail_methods=("GET", "PUT", "PATCH", "DELETE")),
-    # documented: L1949 (methods), L1953-1964 and L8912-8918 (filters), L8927 (expand: account, router)
-    Kind("configuration_managers", render_cm, "account actual configuration id pending resource_url router "
-         "suspended synched target version_number".split(),
-         {"account": ("int", EQ_IN, lambda c: c.router.account_id), "id": ID,
-          "router": ("int", EQ_IN, lambda c: c.router.id),
-          # inferred: `router.<field>` filters, which the vendor SDK uses (`?router.id=`) and L9645 implies
-          "router.id": ("int", EQ_IN, lambda c: c.router.id), "router.mac": ("str", EQ_IN, lambda c: c.router.mac),
-          "router.name": ("str", EQ_IN, lambda c: c.router.name),
-          "synched": ("bool", ("exact",), lambda c: c.synched()), "suspended": ("bool", ("exact",), attr("suspended")),
-          "version_number": ("int", ("exact", "gt", "lt"), attr("version"))},
-         refs={"account": ("accounts", lambda c: c.router.account_id), "router": ("routers", lambda c: c.router.id)},
-         expand=("account", "router"), detail_methods=("GET", "PUT", "PATCH")),
-    Kind("products", render_product, "device_type id name resource_url series".split(),  # documented: L5088-5100
-         {"device_type": ("str", EQ_IN, attr("device_type")), "id": ID, "name": ("str", EQ_IN, attr("name"))}),
-    # documented: L3299-3320 (product is not filterable)
-    Kind("firmwares", render_firmware, "built_at default_configuration expires_at hash id is_deprecated product "
-         "released_at resource_url uploaded_at url version".split(),
-         {"id": ID, "version": ("str", EQ_IN, attr("version"))},
-         refs={"product": ("products", lambda f: f.product.id)}),
-    # documented: L340-360 (GET, POST, PUT, DELETE)
-    Kind("accounts", render_account, "account id is_disabled name resource_url".split(),
-         {"account": ("int", EQ_IN, attr("parent_id")), "id": ID, "name": ("str", EQ_IN, attr("name"))},
-         list_methods=("GET", "POST"), detail_methods=("GET", "PUT", "DELETE")),
-    # documented: L6696-6706 (GET only)
-    Kind("users", render_user, "account email first_name id last_name resource_url username".split(),
-         {"email": ("str", EQ_IN, attr("email")), "id": ID, "username": ("str", EQ_IN, attr("username"))}),
-    # documented: L1086 (methods; no PUT), L1087-1100 (fields), L203-211 (no offset)
-    Kind("alert_rules", render_rule, "account alert_config_id associated_accounts associated_groups "
-         "email_destinations external_rules filter_criteria http_destinations last_summary_ts schedule "
-         "settings updated_at".split(),
-         {"alert_config_id": ("uuid", ("exact", "in", "gt", "lt"), lambda r: uuid_time(r.alert_config_id))},
-         cursor="alert_config_id", list_methods=("GET", "POST"), detail_methods=("GET", "PATCH", "DELETE")),
-    # documented: L828 (methods), L829-850 (fields), L203-211 (no offset)
-    Kind("alert_push_destinations", render_destination, "account authentication destination_config_id enabled "
-         "endpoint last_error_at last_error_text name suspended updated_at".split(),
-         {"destination_config_id": ("uuid", ("exact", "in", "gt", "lt"),
-                                    lambda d: uuid_time(d.destination_config_id))},
-         cursor="destination_config_id", list_methods=("GET", "POST"), detail_methods=("GET", "PATCH", "DELETE")),
-    # documented: L4793-4862
-    Kind("net_devices", render_net_device, NET_DEVICE_KEYS,
-         {"account": ("int", EQ_IN, lambda n: n.router.account_id),
-          "connection_state": ("str", EQ_IN, attr("connection_state")),
-          "iccid": ("str", EQ_IN, lambda n: n.values.get("iccid")), "id": ID,
-          "imei": ("str", EQ_IN, lambda n: n.values.get("imei")),
-          "ipv4_address": ("str", EQ_IN, lambda n: n.values.get("ipv4_address")),
-          "ipv6_address": ("str", EQ_IN, lambda n: n.values.get("ipv6_address")),
-          "is_asset": ("bool", ("exact",), lambda n: n.values.get("is_asset")),
-          "mode": ("str", EQ_IN, lambda n: n.values.get("mode")), "router": ("int", EQ_IN, lambda n: n.router.id),
-          "updated_at": ("ts", ("gt", "lt"), attr("updated_at"))},
-         refs={"router": ("routers", lambda n: n.router.id), "account": ("accounts", lambda n: n.router.account_id)},
-         expand=("router",)),
-    # documented: L4065-4262 (fields and filters: id and router, `=` and `__in`); GET only here
-    Kind("locations", render_location, "account accuracy altitude_meters id latitude longitude method resource_url router "
-         "updated_at".split(), {"id": ID, "router": ("int", EQ_IN, attr("router_id"))}),
-    # documented: L5838-5850 (GET, no offset)
-    Kind("router_state_samples", render_sample, "created_at created_at_timeuuid period router state".split(),
-         {"created_at": ("ts", ("gt", "lt"), attr("created_at")),
-          "created_at_timeuuid": ("uuid", OPS, lambda s: uuid_time(s.created_at_timeuuid)),
-          "router": ("int", EQ_IN, attr("router_id"))},
-         cursor="created_at_timeuuid"),
-    # documented: L4526-4550 (fields, filters), L4611-4640 (example); no offset (L203-211): cursor paging
-    Kind("net_device_signal_samples", render_series, ["created_at", "created_at_timeuuid", "net_device"] + SIGNAL_KEYS,
-         BY_NET_DEVICE, cursor="created_at_timeuuid"),
-    # documented: L4656-4667, L4722-4770; no offset
-    Kind("net_device_usage_samples", render_series, "bytes_in bytes_out created_at created_at_timeuuid net_device "
-         "period uptime".split(), BY_NET_DEVICE, cursor="created_at_timeuuid"),
-    # documented: L5965-5976, L6040-6080; no offset
-    Kind("router_stream_usage_samples", render_series, "bytes_in bytes_out created_at created_at_timeuuid period "
-         "router uptime".split(), BY_ROUTER, cursor="created_at_timeuuid"),
-    # documented: L5273-5283 (fields, filters), L5400-5456 (examples, meta {"next": null}). conflict: not in
-    # the no-offset list (L203-211), yet its examples page like the time series; cursor paging here.
-    # inferred: `type` filters (`=, __in`), as the doc's own example does (L182 `?type=wan_unplugged`).
-    Kind("router_alerts", render_series, "created_at created_at_timeuuid detected_at friendly_info info router "
-         "type".split(), dict(BY_ROUTER, type=("str", EQ_IN, lambda a: a.values["type"])),
-         cursor="created_at_timeuuid"),
-    # documented: L5695-5708 (fields), L5776-5812 (example: offset paging, meta `count`, "GET requests
-    # require the router ID"). conflict: the table lists router `=` only; netcloudapi (PyPI 0.3b1) sends
-    # `router__in`, so both are taken.
-    Kind("router_logs", render_series, "created_at created_at_timeuuid exception level message reported_at router "
-         "sequence source".split(),
-         {"created_at": ("ts", ("gt", "lt"), attr("created_at")),
-          "created_at_timeuuid": ("logid", OPS, lambda entry: log_id_key(entry.created_at_timeuuid)),
-          "router": ("int", EQ_IN, attr("router_id"))},
-         required=("router",), count_meta=True),
-    # documented: L4389-4416; one record per net_device, id = the net_device's (example L4482-4494);
-    # "Expansion is supported to the net_devices endpoint" (L4379). bmask_applied `=`, net_device
-    # `=, __in`, update_ts `__gt, __lt`.
-    Kind("net_device_metrics", render_metrics, METRICS_KEYS,
-         {"bmask_applied": ("bool", ("exact",), lambda m: m.values["bmask_applied"]), "id": ID,
-          "net_device": ("int", EQ_IN, attr("nd_id")), "update_ts": ("ts", ("gt", "lt"), attr("update_ts"))},
-         refs={"net_device": ("net_devices", attr("nd_id"))}, expand=("net_device",)),
-))
-SERIES_KINDS = ("net_device_signal_samples", "net_device_usage_samples", "router_stream_usage_samples",
-                "router_alerts", "router_logs", "net_device_metrics")
+SIGNAL_KEYS = ("cinr dbm ecio rsrp rsrp5g rsrp5g_highband rsrq rsrq5g rsrq5g_highband rssi rssnr signal_percent sinr sinr5g sinr5g_highband uptime").split()
+METRICS_KEYS = (
+    "bmask_applied bytes_in bytes_out cell_id cinr dbm ecio id lac mcc mnc net_device resource_url rsrp "
+    "rsrq rssi rssnr service_type signal_strength sinr tac update_ts"
+).split()
+KINDS = dict(
+    (k.name, k)
+    for k in (
+        # documented: L6111 (methods), L6115-6145 (fields and filters; the account filter's "=, in" read as __in)
+        Kind(
+            "routers",
+            render_router,
+            (
+                "account actual_firmware asset_id config_status configuration_manager created_at custom1 custom2 "
+                "description device_type full_product_name group id ipv4_address last_known_location locality mac "
+                "name product reboot_required resource_url serial_number state state_updated_at target_firmware "
+                "updated_at upgrade_pending"
+            ).split(),
+            {
+                "account": ("int", EQ_IN, attr("account_id")),
+                "asset_id": ("str", EQ_IN, attr("asset_id")),
+                "description": ("str", EQ_IN, attr("description")),
+                "device_type": ("str", EQ_IN, lambda r: r.product.device_type),
+                "full_product_name": ("str", ("exact",), attr("full_product_name")),
+                "group": ("int", EQ_IN, attr("group_id")),
+                "id": ID,
+                "ipv4_address": ("str", EQ_IN, attr("ipv4_address")),
+                "mac": ("str", EQ_IN, attr("mac")),
+                "name": ("str", EQ_IN, attr("name")),
+                "reboot_required": ("bool", EQ_IN, attr("reboot_required")),
+                "serial_number": ("str", EQ_IN, attr("serial_number")),
+                "state": ("str", EQ_IN, attr("state")),
+                "state_updated_at": ("ts", ("lt", "gt"), attr("state_updated_at")),
+                "updated_at": ("ts", ("lt", "gt"), attr("updated_at")),
+            },
+            refs={"account": ("accounts", attr("account_id")), "group": ("groups", attr("group_id")), "product": ("products", lambda r: r.product.id)},
+            expand=("account", "group"),  # documented: L8787
+            detail_methods=("GET", "PUT", "DELETE"),
+        ),
+        # documented: L3714 (methods), L3720-3730 (fields and filters)
+        Kind(
+            "groups",
+            render_group,
+            "account configuration device_type id name product resource_url target_firmware".split(),
+            {
+                "account": ("int", EQ_IN, attr("account_id")),
+                "device_type": ("str", EQ_IN, lambda g: g.product.device_type),
+                "id": ID,
+                "name": ("str", EQ_IN, attr("name")),
+            },
+            refs={
+                "account": ("accounts", attr("account_id")),
+                "product": ("products", lambda g: g.product.id),
+                "target_firmware": ("firmwares", attr("target_fw")),
+            },
+            expand=("account",),  # inferred: L8779 "typically account, router"
+            list_methods=("GET", "POST"),
+            detail_methods=("GET", "PUT", "PATCH", "DELETE"),
+        ),
+        # documented: L1949 (methods), L1953-1964 and L8912-8918 (filters), L8927 (expand: account, router)
+        Kind(
+            "configuration_managers",
+            render_cm,
+            "account actual configuration id pending resource_url router suspended synched target version_number".split(),
+            {
+                "account": ("int", EQ_IN, lambda c: c.router.account_id),
+                "id": ID,
+                "router": ("int", EQ_IN, lambda c: c.router.id),
+                # inferred: `router.<field>` filters, which the vendor SDK uses (`?router.id=`) and L9645 implies
+                "router.id": ("int", EQ_IN, lambda c: c.router.id),
+                "router.mac": ("str", EQ_IN, lambda c: c.router.mac),
+                "router.name": ("str", EQ_IN, lambda c: c.router.name),
+                "synched": ("bool", ("exact",), lambda c: c.synched()),
+                "suspended": ("bool", ("exact",), attr("suspended")),
+                "version_number": ("int", ("exact", "gt", "lt"), attr("version")),
+            },
+            refs={"account": ("accounts", lambda c: c.router.account_id), "router": ("routers", lambda c: c.router.id)},
+            expand=("account", "router"),
+            detail_methods=("GET", "PUT", "PATCH"),
+        ),
+        Kind(
+            "products",
+            render_product,
+            "device_type id name resource_url series".split(),  # documented: L5088-5100
+            {"device_type": ("str", EQ_IN, attr("device_type")), "id": ID, "name": ("str", EQ_IN, attr("name"))},
+        ),
+        # documented: L3299-3320 (product is not filterable)
+        Kind(
+            "firmwares",
+            render_firmware,
+            "built_at default_configuration expires_at hash id is_deprecated product released_at resource_url uploaded_at url version".split(),
+            {"id": ID, "version": ("str", EQ_IN, attr("version"))},
+            refs={"product": ("products", lambda f: f.product.id)},
+        ),
+        # documented: L340-360 (GET, POST, PUT, DELETE)
+        Kind(
+            "accounts",
+            render_account,
+            "account id is_disabled name resource_url".split(),
+            {"account": ("int", EQ_IN, attr("parent_id")), "id": ID, "name": ("str", EQ_IN, attr("name"))},
+            list_methods=("GET", "POST"),
+            detail_methods=("GET", "PUT", "DELETE"),
+        ),
+        # documented: L6696-6706 (GET only)
+        Kind(
+            "users",
+            render_user,
+            "account email first_name id last_name resource_url username".split(),
+            {"email": ("str", EQ_IN, attr("email")), "id": ID, "username": ("str", EQ_IN, attr("username"))},
+        ),
+        # documented: L1086 (methods; no PUT), L1087-1100 (fields), L203-211 (no offset)
+        Kind(
+            "alert_rules",
+            render_rule,
+            "account alert_config_id associated_accounts associated_groups "
+            "email_destinations external_rules filter_criteria http_destinations last_summary_ts schedule "
+            "settings updated_at".split(),
+            {"alert_config_id": ("uuid", ("exact", "in", "gt", "lt"), lambda r: uuid_time(r.alert_config_id))},
+            cursor="alert_config_id",
+            list_methods=("GET", "POST"),
+            detail_methods=("GET", "PATCH", "DELETE"),
+        ),
+        # documented: L828 (methods), L829-850 (fields), L203-211 (no offset)
+        Kind(
+            "alert_push_destinations",
+            render_destination,
+            "account authentication destination_config_id enabled endpoint last_error_at last_error_text name suspended updated_at".split(),
+            {"destination_config_id": ("uuid", ("exact", "in", "gt", "lt"), lambda d: uuid_time(d.destination_config_id))},
+            cursor="destination_config_id",
+            list_methods=("GET", "POST"),
+            detail_methods=("GET", "PATCH", "DELETE"),
+        ),
+        # documented: L4793-4862
+        Kind(
+            "net_devices",
+            render_net_device,
+            NET_DEVICE_KEYS,
+            {
+                "account": ("int", EQ_IN, lambda n: n.router.account_id),
+                "connection_state": ("str", EQ_IN, attr("connection_state")),
+                "iccid": ("str", EQ_IN, lambda n: n.values.get("iccid")),
+                "id": ID,
+                "imei": ("str", EQ_IN, lambda n: n.values.get("imei")),
+                "ipv4_address": ("str", EQ_IN, lambda n: n.values.get("ipv4_address")),
+                "ipv6_address": ("str", EQ_IN, lambda n: n.values.get("ipv6_address")),
+                "is_asset": ("bool", ("exact",), lambda n: n.values.get("is_asset")),
+                "mode": ("str", EQ_IN, lambda n: n.values.get("mode")),
+                "router": ("int", EQ_IN, lambda n: n.router.id),
+                "updated_at": ("ts", ("gt", "lt"), attr("updated_at")),
+            },
+            refs={"router": ("routers", lambda n: n.router.id), "account": ("accounts", lambda n: n.router.account_id)},
+            expand=("router",),
+        ),
+        # documented: L4065-4262 (fields and filters: id and router, `=` and `__in`); GET only here
+        Kind(
+            "locations",
+            render_location,
+            "account accuracy altitude_meters id latitude longitude method resource_url router updated_at".split(),
+            {"id": ID, "router": ("int", EQ_IN, attr("router_id"))},
+        ),
+        # documented: L5838-5850 (GET, no offset)
+        Kind(
+            "router_state_samples",
+            render_sample,
+            "created_at created_at_timeuuid period router state".split(),
+            {
+                "created_at": ("ts", ("gt", "lt"), attr("created_at")),
+                "created_at_timeuuid": ("uuid", OPS, lambda s: uuid_time(s.created_at_timeuuid)),
+                "router": ("int", EQ_IN, attr("router_id")),
+            },
+            cursor="created_at_timeuuid",
+        ),
+        # documented: L4526-4550 (fields, filters), L4611-4640 (example); no offset (L203-211): cursor paging
+        Kind(
+            "net_device_signal_samples",
+            render_series,
+            ["created_at", "created_at_timeuuid", "net_device"] + SIGNAL_KEYS,
+            BY_NET_DEVICE,
+            cursor="created_at_timeuuid",
+        ),
+        # documented: L4656-4667, L4722-4770; no offset
+        Kind(
+            "net_device_usage_samples",
+            render_series,
+            "bytes_in bytes_out created_at created_at_timeuuid net_device period uptime".split(),
+            BY_NET_DEVICE,
+            cursor="created_at_timeuuid",
+        ),
+        # documented: L5965-5976, L6040-6080; no offset
+        Kind(
+            "router_stream_usage_samples",
+            render_series,
+            "bytes_in bytes_out created_at created_at_timeuuid period router uptime".split(),
+            BY_ROUTER,
+            cursor="created_at_timeuuid",
+        ),
+        # documented: L5273-5283 (fields, filters), L5400-5456 (examples, meta {"next": null}). conflict: not in
+        # the no-offset list (L203-211), yet its examples page like the time series; cursor paging here.
+        # inferred: `type` filters (`=, __in`), as the doc's own example does (L182 `?type=wan_unplugged`).
+        Kind(
+            "router_alerts",
+            render_series,
+            "created_at created_at_timeuuid detected_at friendly_info info router type".split(),
+            dict(BY_ROUTER, type=("str", EQ_IN, lambda a: a.values["type"])),
+            cursor="created_at_timeuuid",
+        ),
+        # documented: L5695-5708 (fields), L5776-5812 (example: offset paging, meta `count`, "GET requests
+        # require the router ID"). conflict: the table lists router `=` only; netcloudapi (PyPI 0.3b1) sends
+        # `router__in`, so both are taken.
+        Kind(
+            "router_logs",
+            render_series,
+            "created_at created_at_timeuuid exception level message reported_at router sequence source".split(),
+            {
+                "created_at": ("ts", ("gt", "lt"), attr("created_at")),
+                "created_at_timeuuid": ("logid", OPS, lambda entry: log_id_key(entry.created_at_timeuuid)),
+                "router": ("int", EQ_IN, attr("router_id")),
+            },
+            required=("router",),
+            count_meta=True,
+        ),
+        # documented: L4389-4416; one record per net_device, id = the net_device's (example L4482-4494);
+        # "Expansion is supported to the net_devices endpoint" (L4379). bmask_applied `=`, net_device
+        # `=, __in`, update_ts `__gt, __lt`.
+        Kind(
+            "net_device_metrics",
+            render_metrics,
+            METRICS_KEYS,
+            {
+                "bmask_applied": ("bool", ("exact",), lambda m: m.values["bmask_applied"]),
+                "id": ID,
+                "net_device": ("int", EQ_IN, attr("nd_id")),
+                "update_ts": ("ts", ("gt", "lt"), attr("update_ts")),
+            },
+            refs={"net_device": ("net_devices", attr("nd_id"))},
+            expand=("net_device",),
+        ),
+    )
+)
+SERIES_KINDS = ("net_device_signal_samples", "net_device_usage_samples", "router_stream_usage_samples", "router_alerts", "router_logs", "net_device_metrics")
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # documented: L6832-6866 lists these too; they are not simulated and answer 404 "not simulated".
-UNSIMULATED = frozenset(("activity_logs alerts batteries device_app_bindings device_app_states device_app_versions "
-                         "device_apps failovers forwarding_lan_details historical_locations "
-                         "net_device_health overlay_network_bindings router_lans speed_test").split())
+UNSIMULATED = frozenset(
+    (
+        "activity_logs alerts batteries device_app_bindings device_app_states device_app_versions "
+        "device_apps failovers forwarding_lan_details historical_locations "
+        "net_device_health overlay_network_bindings router_lans speed_test"
+    ).split()
+)
 
 
 # ---------------------------------------------------------------------------------------------
 # The fleet
 # ---------------------------------------------------------------------------------------------
+
 
 class Product(Rec):
     pass
@@ -1145,12 +1517,18 @@ class Product(Rec):
 # id, name, device_type, series, full product name, radios, modems. documented: ids 1-4, 23, 28,
 # 29, 41, 48 and their names (L5154-5222, L3817, L3863, L6287, L6219); inferred: 46, 53, 58.
 PRODUCTS = (
-    (1, "MBR1400", "router", 3, "MBR1400", 1, 1), (2, "MBR1400v2", "router", 3, "MBR1400v2", 1, 1),
-    (3, "CBR400", "router", 3, "CBR400", 1, 0), (4, "CBR450", "router", 3, "CBR450", 1, 0),
-    (23, "IBR1100", "router", 3, "IBR1100LPE", 1, 1), (28, "AER3100", "router", 3, "AER3100", 2, 1),
-    (29, "AER3150", "router", 3, "AER3150", 2, 1), (41, "AER2200", "router", 3, "AER2200-600M", 2, 2),
-    (46, "IBR900", "router", 3, "IBR900-1200M-B", 2, 1), (48, "AP22", "access_point", 3, "AP22", 2, 0),
-    (53, "E300", "router", 3, "E300-C18B", 2, 1), (58, "IBR1700", "router", 3, "IBR1700-1200M", 2, 2),
+    (1, "MBR1400", "router", 3, "MBR1400", 1, 1),
+    (2, "MBR1400v2", "router", 3, "MBR1400v2", 1, 1),
+    (3, "CBR400", "router", 3, "CBR400", 1, 0),
+    (4, "CBR450", "router", 3, "CBR450", 1, 0),
+    (23, "IBR1100", "router", 3, "IBR1100LPE", 1, 1),
+    (28, "AER3100", "router", 3, "AER3100", 2, 1),
+    (29, "AER3150", "router", 3, "AER3150", 2, 1),
+    (41, "AER2200", "router", 3, "AER2200-600M", 2, 2),
+    (46, "IBR900", "router", 3, "IBR900-1200M-B", 2, 1),
+    (48, "AP22", "access_point", 3, "AP22", 2, 0),
+    (53, "E300", "router", 3, "E300-C18B", 2, 1),
+    (58, "IBR1700", "router", 3, "IBR1700-1200M", 2, 2),
 )
 FLEET_MIX = ("IBR900", "AER2200", "E300", "IBR900", "IBR1700", "AER2200", "IBR900", "E300", "IBR1100", "AP22")
 VERSIONS = (("7.22.60", True), ("7.23.40", False), ("7.24.10", False))  # (version, deprecated)
@@ -1221,8 +1599,7 @@ class ConfigManager(Rec):
 # Signal of a modem's newest sample, by tier: (dbm, rsrp, rsrq, sinr, signal_percent). inferred: figures
 # in the doc's example range (L4615-4632: dbm -69, rsrp -96, rsrq -10, sinr 16.4, 100%) and the usual
 # LTE bands (poor: rsrp below -110 dBm, rsrq below -15 dB, sinr below 0 dB).
-SIGNAL_TIERS = {"good": (-69, -92.0, -9.0, 16.4, 90), "fair": (-83, -104.0, -13.0, 4.2, 50),
-                "poor": (-101, -119.0, -18.0, -3.5, 12)}
+SIGNAL_TIERS = {"good": (-69, -92.0, -9.0, 16.4, 90), "fair": (-83, -104.0, -13.0, 4.2, 50), "poor": (-101, -119.0, -18.0, -3.5, 12)}
 SAMPLES = 3  # samples per series, an hour apart (L4521: modems report hourly by default)
 
 
@@ -1259,55 +1636,91 @@ class Series(object):
         return self.out
 
     def _add(self, kind, created, values, r, nd=None, log_id=None):
-        rec = Rec(created_at=created, values=values, router_id=r.id, nd_id=nd.id if nd else None,
-                  created_at_timeuuid=log_id or timeuuid(created, self.rng))
+        rec = Rec(created_at=created, values=values, router_id=r.id, nd_id=nd.id if nd else None, created_at_timeuuid=log_id or timeuuid(created, self.rng))
         self.out[kind].append(rec)
         return rec
 
     def _router(self, r, newest):
         draw = self.rng.random
         for h in range(SAMPLES):  # documented shape: L6040-6080
-            self._add("router_stream_usage_samples", newest - h * 3660, {
-                "bytes_in": 3600 + int(draw() * 400), "bytes_out": 15000 + int(draw() * 3500),
-                "period": round(3660 + draw(), 9), "uptime": round(r.nds[0].uptime - h * 3660, 6)}, r)
+            self._add(
+                "router_stream_usage_samples",
+                newest - h * 3660,
+                {
+                    "bytes_in": 3600 + int(draw() * 400),
+                    "bytes_out": 15000 + int(draw() * 3500),
+                    "period": round(3660 + draw(), 9),
+                    "uptime": round(r.nds[0].uptime - h * 3660, 6),
+                },
+                r,
+            )
         eth = r.nds[0]
         login, wan = newest - 2 * 86400, newest - 3 * 86400
         for created, kind, friendly, info in (  # documented: the two records of L5400-5456
-                (login, "login_success", "User admin has logged into the router from 127.0.0.1.",
-                 {"ip": "127.0.0.1", "time": [_clock(login), "UTC"], "type": "login_success", "user": "admin"}),
-                (wan, "ethernet_wan_connected", 'The ethernet port "Ethernet" has connected to the network.',
-                 {"alert_type": "ethernet_wan_connected", "history": [], "status": "connected",
-                  "info": {"mac": eth.values["mac"], "port": "Ethernet", "raw_port": "eth0", "reason": "Manual",
-                           "type": "ethernet", "uid": "wan"}, "time": [_clock(wan), "UTC"],
-                  "type": "wan_status_change"})):
-            self._add("router_alerts", created, {"detected_at": iso(created - 1.285), "friendly_info": friendly,
-                                                 "info": info, "type": kind}, r)
+            (
+                login,
+                "login_success",
+                "User admin has logged into the router from 127.0.0.1.",
+                {"ip": "127.0.0.1", "time": [_clock(login), "UTC"], "type": "login_success", "user": "admin"},
+            ),
+            (
+                wan,
+                "ethernet_wan_connected",
+                'The ethernet port "Ethernet" has connected to the network.',
+                {
+                    "alert_type": "ethernet_wan_connected",
+                    "history": [],
+                    "status": "connected",
+                    "info": {"mac": eth.values["mac"], "port": "Ethernet", "raw_port": "eth0", "reason": "Manual", "type": "ethernet", "uid": "wan"},
+                    "time": [_clock(wan), "UTC"],
+                    "type": "wan_status_change",
+                },
+            ),
+        ):
+            self._add("router_alerts", created, {"detected_at": iso(created - 1.285), "friendly_info": friendly, "info": info, "type": kind}, r)
         if r.group_id is None:
             return  # documented: L5682-5686, only grouped devices report logs
         for batch in range(2):  # documented shape: L5776-5805
             created = newest - batch * 3600
-            for seq, (level, source, message) in enumerate((
-                    ("INFO", "upgrade", "Checking upgrade server for pkg"),
-                    ("WARNING" if batch else "INFO", "wan", "Modem signal check on %s" % r.name))):
+            for seq, (level, source, message) in enumerate(
+                (("INFO", "upgrade", "Checking upgrade server for pkg"), ("WARNING" if batch else "INFO", "wan", "Modem signal check on %s" % r.name))
+            ):
                 stamp = datetime.fromtimestamp(created, timezone.utc).replace(tzinfo=None).isoformat("T", "microseconds")
-                self._add("router_logs", created, {"exception": None, "level": level, "message": message,
-                                                   "reported_at": iso(created - 300, "seconds"), "sequence": seq,
-                                                   "source": source}, r, log_id="%s_%d" % (stamp, seq))
+                self._add(
+                    "router_logs",
+                    created,
+                    {"exception": None, "level": level, "message": message, "reported_at": iso(created - 300, "seconds"), "sequence": seq, "source": source},
+                    r,
+                    log_id="%s_%d" % (stamp, seq),
+                )
 
     def _net_device(self, r, nd, newest):
         draw = self.rng.random
         modem = nd.values["type"] == "mdm"
         usage = []
         for h in range(SAMPLES):  # documented shape: L4722-4770
-            usage.append(self._add("net_device_usage_samples", newest - h * 3600 - 1, {
-                "bytes_in": 100000 + int(draw() * 1e8), "bytes_out": 50000 + int(draw() * 5e7),
-                "period": round(3600 + draw() * 5, 9), "uptime": round(max(1.0, nd.uptime - h * 3600), 6)}, r, nd))
+            usage.append(
+                self._add(
+                    "net_device_usage_samples",
+                    newest - h * 3600 - 1,
+                    {
+                        "bytes_in": 100000 + int(draw() * 1e8),
+                        "bytes_out": 50000 + int(draw() * 5e7),
+                        "period": round(3600 + draw() * 5, 9),
+                        "uptime": round(max(1.0, nd.uptime - h * 3600), 6),
+                    },
+                    r,
+                    nd,
+                )
+            )
         values = dict.fromkeys(METRICS_KEYS)
         for key in ("id", "net_device", "resource_url", "update_ts"):
             del values[key]
-        values.update(bytes_in=sum(u.values["bytes_in"] for u in usage),
-                      bytes_out=sum(u.values["bytes_out"] for u in usage),
-                      service_type="Ethernet" if not modem else nd.values["service_type"])
+        values.update(
+            bytes_in=sum(u.values["bytes_in"] for u in usage),
+            bytes_out=sum(u.values["bytes_out"] for u in usage),
+            service_type="Ethernet" if not modem else nd.values["service_type"],
+        )
         update_ts = usage[0].created_at
         if modem:
             number = r.nds.index(nd) - 1
@@ -1315,16 +1728,30 @@ class Series(object):
             for h in range(SAMPLES):  # documented shape: L4615-4635; older samples wander a little
                 jitter = 0 if h == 0 else round(draw() * 6 - 3, 1)
                 sample = dict.fromkeys(SIGNAL_KEYS)
-                sample.update(dbm=dbm + int(jitter), rsrp=rsrp + jitter, rsrq=rsrq + round(jitter / 3, 1),
-                              sinr=round(sinr + jitter, 1), signal_percent=max(0, min(100, percent + int(jitter * 3))),
-                              uptime=round(max(1.0, nd.uptime - h * 3600), 6))
+                sample.update(
+                    dbm=dbm + int(jitter),
+                    rsrp=rsrp + jitter,
+                    rsrq=rsrq + round(jitter / 3, 1),
+                    sinr=round(sinr + jitter, 1),
+                    signal_percent=max(0, min(100, percent + int(jitter * 3))),
+                    uptime=round(max(1.0, nd.uptime - h * 3600), 6),
+                )
                 self._add("net_device_signal_samples", newest - h * 3600, sample, r, nd)
             plmn = nd.values["homecarrid"]
-            values.update(bmask_applied=False, cell_id=str(21234 + r.index), dbm=dbm, mcc=plmn[:3], mnc=plmn[3:],
-                          rsrp=rsrp, rsrq=rsrq, signal_strength=percent, sinr=sinr, tac=str(11802 + r.index % 50))
+            values.update(
+                bmask_applied=False,
+                cell_id=str(21234 + r.index),
+                dbm=dbm,
+                mcc=plmn[:3],
+                mnc=plmn[3:],
+                rsrp=rsrp,
+                rsrq=rsrq,
+                signal_strength=percent,
+                sinr=sinr,
+                tac=str(11802 + r.index % 50),
+            )
             update_ts = newest
-        self.out["net_device_metrics"].append(Rec(id=nd.id, nd_id=nd.id, router_id=r.id, values=values,
-                                                  update_ts=update_ts))
+        self.out["net_device_metrics"].append(Rec(id=nd.id, nd_id=nd.id, router_id=r.id, values=values, update_ts=update_ts))
 
 
 def _clock(epoch):
@@ -1344,9 +1771,9 @@ class State(object):
         self.config_error_status = int(status) if status is not None else None
         self.events = []
         self.event_seq = itertools.count()
-        self.api_calls = 0       # calls attributed to the account (documented: L40-45)
-        self.reboots = []        # every reboot request, delivered or lost
-        self._series = None      # the time series and metrics, built on first use (`series`)
+        self.api_calls = 0  # calls attributed to the account (documented: L40-45)
+        self.reboots = []  # every reboot request, delivered or lost
+        self._series = None  # the time series and metrics, built on first use (`series`)
         self._seed(fleet.size)
 
     # ---- seeding --------------------------------------------------------------------------
@@ -1355,8 +1782,7 @@ class State(object):
         rng = self.rng
         self.products = {}
         for pid, name, dtype, series, full, radios, modems in PRODUCTS:
-            p = Product(id=pid, name=name, device_type=dtype, series=series, full_name=full,
-                        radios=radios, modems=modems)
+            p = Product(id=pid, name=name, device_type=dtype, series=series, full_name=full, radios=radios, modems=modems)
             p.defaults = default_config(p)
             p.dtd = build_dtd(radios)
             self.products[pid] = p
@@ -1366,10 +1792,15 @@ class State(object):
         latest = {}
         for p in self.products.values():
             for n, (version, deprecated) in enumerate(VERSIONS):
-                f = Rec(id=next(fw_id), product=p, version=version, is_deprecated=deprecated,
-                        built_at=SEED_EPOCH - (len(VERSIONS) - n) * 90 * 86400,
-                        expires_at=SEED_EPOCH + (n + 1) * 365 * 86400,
-                        hash=hashlib.sha1(("%s-%s" % (p.name, version)).encode()).hexdigest())
+                f = Rec(
+                    id=next(fw_id),
+                    product=p,
+                    version=version,
+                    is_deprecated=deprecated,
+                    built_at=SEED_EPOCH - (len(VERSIONS) - n) * 90 * 86400,
+                    expires_at=SEED_EPOCH + (n + 1) * 365 * 86400,
+                    hash=hashlib.sha1(("%s-%s" % (p.name, version)).encode()).hexdigest(),
+                )
                 self.firmwares[f.id] = f
                 latest[p.id] = f.id
         root = Rec(id=35065, parent_id=35065, name="sim-account")  # documented id: L1302
@@ -1379,9 +1810,14 @@ class State(object):
         self.users = {}
         for n, (first, last) in enumerate(PEOPLE):  # documented ids 63944 and 111032: L6776, L6785
             uid = (63944, 111032)[n] if n < 2 else 111032 + n * 17
-            self.users[uid] = Rec(id=uid, account_id=root.id, first_name=first, last_name=last,
-                                  email="%s.%s@example.com" % (first.lower(), last.lower()),
-                                  username="%s%s" % (first[0].lower(), last.lower()))
+            self.users[uid] = Rec(
+                id=uid,
+                account_id=root.id,
+                first_name=first,
+                last_name=last,
+                email="%s.%s@example.com" % (first.lower(), last.lower()),
+                username="%s%s" % (first[0].lower(), last.lower()),
+            )
         self.groups = {}
         self.routers = {}
         self.router_order = []
@@ -1398,37 +1834,59 @@ class State(object):
             count = 1 if kinds.count(p) < 40 else 2
             for n in range(count):
                 site = SITES[(len(self.groups)) % len(SITES)]
-                config = [{"wlan": {"radio": {"0": {"bss": {"0": {"ssid": "%s-Corp" % site,
-                                                                  "wpapsk": "%s-%s-psk" % (site.lower(), p.name.lower())}}}}},
-                           "system": {"logging": {"level": "warning"}}}, []] if n == 0 else [{}, []]
+                config = (
+                    [
+                        {
+                            "wlan": {"radio": {"0": {"bss": {"0": {"ssid": "%s-Corp" % site, "wpapsk": "%s-%s-psk" % (site.lower(), p.name.lower())}}}}},
+                            "system": {"logging": {"level": "warning"}},
+                        },
+                        [],
+                    ]
+                    if n == 0
+                    else [{}, []]
+                )
                 g = self._new_group("%s %s" % (site, p.name), p, latest[p.id], config)
                 groups_of.setdefault(p.id, []).append(g.id)
         # An empty group for demos of group membership changes.
         spare = by_name[FLEET_MIX[0]]
         self._new_group("Staging %s" % spare.name, spare, latest[spare.id], [{}, []])
         router_ids = itertools.count(2162719, 13)  # documented id: L6281
-        nd_ids = itertools.count(32081658, 5)      # documented id: L4940
+        nd_ids = itertools.count(32081658, 5)  # documented id: L4940
         for i, p in enumerate(kinds):
             self._seed_router(i, next(router_ids), p, groups_of, latest, nd_ids, size)
         now = SEED_EPOCH
-        dest = Rec(destination_config_id=timeuuid(now - 86400 * 30, rng), account_id=root.id, name="noc-webhook",
-                   url="https://noc.example.com/ncm-alerts", secret="noc-webhook-secret", enabled=True,
-                   suspended=False, updated_at=now - 86400 * 30)
+        dest = Rec(
+            destination_config_id=timeuuid(now - 86400 * 30, rng),
+            account_id=root.id,
+            name="noc-webhook",
+            url="https://noc.example.com/ncm-alerts",
+            secret="noc-webhook-secret",
+            enabled=True,
+            suspended=False,
+            updated_at=now - 86400 * 30,
+        )
         self.destinations[dest.destination_config_id] = dest
         first_group = next(iter(self.groups))
-        for n, (types, schedule, http) in enumerate(((["connection_state", "reboot_status_change"], None, True),
-                                                     (["config_rejected", "firmware_upgrade"], "daily", False))):
+        for n, (types, schedule, http) in enumerate(
+            ((["connection_state", "reboot_status_change"], None, True), (["config_rejected", "firmware_upgrade"], "daily", False))
+        ):
             t = now - 86400 * (20 - n)
-            rule = Rec(alert_config_id=timeuuid(t, rng), account_id=root.id, associated_accounts=[],
-                       associated_groups=[first_group], email_destinations=[63944] if not http else [],
-                       filter_criteria={"alert_type__in": types},
-                       http_destinations=[dest.destination_config_id] if http else [], schedule=schedule,
-                       settings=None, updated_at=t)
+            rule = Rec(
+                alert_config_id=timeuuid(t, rng),
+                account_id=root.id,
+                associated_accounts=[],
+                associated_groups=[first_group],
+                email_destinations=[63944] if not http else [],
+                filter_criteria={"alert_type__in": types},
+                http_destinations=[dest.destination_config_id] if http else [],
+                schedule=schedule,
+                settings=None,
+                updated_at=t,
+            )
             self.rules[rule.alert_config_id] = rule
 
     def _new_group(self, name, product, fw, config):
-        g = Rec(id=next(self.group_ids), name=name, account_id=self.account_id, product=product, target_fw=fw,
-                config=config, config_rev=0, members=set())
+        g = Rec(id=next(self.group_ids), name=name, account_id=self.account_id, product=product, target_fw=fw, config=config, config_rev=0, members=set())
         self.groups[g.id] = g
         return g
 
@@ -1443,20 +1901,36 @@ class State(object):
         online = i != 2 and (i < 2 or rng.random() >= 0.1)  # router 2 is offline in every fleet
         created = SEED_EPOCH - _randint(rng, 30, 900) * 86400 + rng.random()
         fw = self.groups[group_id].target_fw if group_id else latest[p.id] - 7 * (i % 2)
-        r = Rec(id=rid, name=name, mac=mac, product=p, full_product_name="unknown" if never else p.full_name,
-                serial_number=None if never else "%s%08d" % (("MM", "WA", "WB")[i % 3], _randint(rng, 0, 99999999)),
-                account_id=self.account_id, group_id=group_id, actual_fw=None if never else fw,
-                target_fw=self.groups[group_id].target_fw if group_id else None,
-                state="initialized" if never else ("online" if online else "offline"),
-                state_updated_at=None if never else SEED_EPOCH - _randint(rng, 60, 20 * 86400) + rng.random(),
-                created_at=created, updated_at=created + _randint(rng, 1, 29) * 86400 + rng.random(),
-                description=None if i % 3 else "Site %d" % (i + 1), asset_id=None if i % 4 else "A-%05d" % i,
-                custom1=None, custom2=None, locality=("US/Mountain", "US/Eastern", "Europe/Copenhagen")[i % 3],
-                ipv4_address=None if never else "%d.%d.%d.%d" % ((65, 70, 98, 160, 166)[_randint(rng, 0, 4)],
-                                                                 _randint(rng, 0, 255), _randint(rng, 0, 255),
-                                                                 _randint(rng, 1, 254)),
-                reboot_required=False, upgrade_pending=False, booted_name=name, rebooting=False, nds=[],
-                last_sample=None)
+        r = Rec(
+            id=rid,
+            name=name,
+            mac=mac,
+            product=p,
+            full_product_name="unknown" if never else p.full_name,
+            serial_number=None if never else "%s%08d" % (("MM", "WA", "WB")[i % 3], _randint(rng, 0, 99999999)),
+            account_id=self.account_id,
+            group_id=group_id,
+            actual_fw=None if never else fw,
+            target_fw=self.groups[group_id].target_fw if group_id else None,
+            state="initialized" if never else ("online" if online else "offline"),
+            state_updated_at=None if never else SEED_EPOCH - _randint(rng, 60, 20 * 86400) + rng.random(),
+            created_at=created,
+            updated_at=created + _randint(rng, 1, 29) * 86400 + rng.random(),
+            description=None if i % 3 else "Site %d" % (i + 1),
+            asset_id=None if i % 4 else "A-%05d" % i,
+            custom1=None,
+            custom2=None,
+            locality=("US/Mountain", "US/Eastern", "Europe/Copenhagen")[i % 3],
+            ipv4_address=None
+            if never
+            else "%d.%d.%d.%d" % ((65, 70, 98, 160, 166)[_randint(rng, 0, 4)], _randint(rng, 0, 255), _randint(rng, 0, 255), _randint(rng, 1, 254)),
+            reboot_required=False,
+            upgrade_pending=False,
+            booted_name=name,
+            rebooting=False,
+            nds=[],
+            last_sample=None,
+        )
         # Individual config: every third router overrides the group's SSID; every fifth runs its modem
         # rule disabled. inferred: a plausible spread of per-device settings.
         updates = {}
@@ -1464,8 +1938,7 @@ class State(object):
             updates["wlan"] = {"radio": {"0": {"bss": {"0": {"ssid": "%s-wifi" % name, "wpapsk": "%08x-psk" % mac_tail}}}}}
         if i % 5 == 4 and p.modems:
             updates["wan"] = {"rules2": {RULE_IDS[2]: {"_id_": RULE_IDS[2], "disabled": True}}}
-        cm = ConfigManager(id=rid + 890, router=r, state=self, config=[updates, []], config_rev=0,
-                           target_key=None, target_cache=None, suspended=False)
+        cm = ConfigManager(id=rid + 890, router=r, state=self, config=[updates, []], config_rev=0, target_key=None, target_cache=None, suspended=False)
         r.cm = cm
         if group_id:
             self.groups[group_id].members.add(rid)
@@ -1481,33 +1954,81 @@ class State(object):
     def _seed_net_devices(self, r, nd_ids):
         rng = self.rng
         seen = r.state_updated_at
-        eth = Rec(id=next(nd_ids), router=r, updated_at=seen, uptime=round(rng.uniform(3600, 900000), 6),
-                  connection_state="connected", summary="connected", values={
-                      "carrier": None, "dns0": "8.8.8.8", "dns1": "1.1.1.1", "gateway": r.ipv4_address.rsplit(".", 1)[0] + ".1",
-                      "ipv4_address": r.ipv4_address, "is_asset": False, "is_gps_supported": False,
-                      "is_upgrade_supported": False, "mac": r.mac.lower(), "mode": "wan", "mtu": 1500,
-                      "name": "ethernet-wan", "netmask": "255.255.255.0", "port": "wan",
-                      "service_type": "DHCP", "type": "ethernet", "uid": "wan"})  # documented: L1691 (uid "wan")
+        eth = Rec(
+            id=next(nd_ids),
+            router=r,
+            updated_at=seen,
+            uptime=round(rng.uniform(3600, 900000), 6),
+            connection_state="connected",
+            summary="connected",
+            values={
+                "carrier": None,
+                "dns0": "8.8.8.8",
+                "dns1": "1.1.1.1",
+                "gateway": r.ipv4_address.rsplit(".", 1)[0] + ".1",
+                "ipv4_address": r.ipv4_address,
+                "is_asset": False,
+                "is_gps_supported": False,
+                "is_upgrade_supported": False,
+                "mac": r.mac.lower(),
+                "mode": "wan",
+                "mtu": 1500,
+                "name": "ethernet-wan",
+                "netmask": "255.255.255.0",
+                "port": "wan",
+                "service_type": "DHCP",
+                "type": "ethernet",
+                "uid": "wan",
+            },
+        )  # documented: L1691 (uid "wan")
         r.nds.append(eth)
         for n in range(r.product.modems):
             carrier, plmn = CARRIERS[(r.id + n) % len(CARRIERS)]
             uid = "%08x" % rng.getrandbits(32)
             imei = "35354706%07d" % _randint(rng, 0, 9999999)
-            modem = Rec(id=next(nd_ids), router=r, updated_at=seen, uptime=round(rng.uniform(600, 900000), 6),
-                        connection_state="connected", summary="connected", values={  # documented: L4923-4996
-                            "carrier": carrier, "carrier_id": carrier, "gsn": imei, "homecarrid": plmn,
-                            "iccid": "8901%015d" % _randint(rng, 0, 10 ** 15 - 1), "imei": imei,
-                            "imsi": plmn + "%09d" % _randint(rng, 0, 10 ** 9 - 1),
-                            "ipv4_address": "10.%d.%d.%d" % (_randint(rng, 0, 255), _randint(rng, 0, 255), _randint(rng, 1, 254)),
-                            "is_asset": True, "is_gps_supported": True, "is_upgrade_supported": True,
-                            "ltebandwidth": "20", "manufacturer": "Sierra Wireless, Incorporated",
-                            "mdn": "1303%07d" % _randint(rng, 0, 9999999), "mfg_model": "EM7511",
-                            "mfg_product": "Internal LP6 (SIM%d)" % (n + 1), "mode": "wan",
-                            "model": "Internal LP6 (SIM%d)" % (n + 1), "modem_fw": "SWI9X50C_01.14.03.00",
-                            "mtu": 1428, "name": "mdm-%s" % uid, "netmask": "255.255.255.252", "pin_status": "READY",
-                            "port": "int1", "rfband": "Band 13", "rfchannel": "5230", "roam": "1",
-                            "serial": imei, "service_type": "LTE", "type": "mdm", "uid": uid,
-                            "ver_pkg": "01.14.03.00_GENERIC", "version": "SWI9X50C_01.14.03.00"})
+            modem = Rec(
+                id=next(nd_ids),
+                router=r,
+                updated_at=seen,
+                uptime=round(rng.uniform(600, 900000), 6),
+                connection_state="connected",
+                summary="connected",
+                values={  # documented: L4923-4996
+                    "carrier": carrier,
+                    "carrier_id": carrier,
+                    "gsn": imei,
+                    "homecarrid": plmn,
+                    "iccid": "8901%015d" % _randint(rng, 0, 10**15 - 1),
+                    "imei": imei,
+                    "imsi": plmn + "%09d" % _randint(rng, 0, 10**9 - 1),
+                    "ipv4_address": "10.%d.%d.%d" % (_randint(rng, 0, 255), _randint(rng, 0, 255), _randint(rng, 1, 254)),
+                    "is_asset": True,
+                    "is_gps_supported": True,
+                    "is_upgrade_supported": True,
+                    "ltebandwidth": "20",
+                    "manufacturer": "Sierra Wireless, Incorporated",
+                    "mdn": "1303%07d" % _randint(rng, 0, 9999999),
+                    "mfg_model": "EM7511",
+                    "mfg_product": "Internal LP6 (SIM%d)" % (n + 1),
+                    "mode": "wan",
+                    "model": "Internal LP6 (SIM%d)" % (n + 1),
+                    "modem_fw": "SWI9X50C_01.14.03.00",
+                    "mtu": 1428,
+                    "name": "mdm-%s" % uid,
+                    "netmask": "255.255.255.252",
+                    "pin_status": "READY",
+                    "port": "int1",
+                    "rfband": "Band 13",
+                    "rfchannel": "5230",
+                    "roam": "1",
+                    "serial": imei,
+                    "service_type": "LTE",
+                    "type": "mdm",
+                    "uid": uid,
+                    "ver_pkg": "01.14.03.00_GENERIC",
+                    "version": "SWI9X50C_01.14.03.00",
+                },
+            )
             modem.rule_id = RULE_IDS[4] if n else RULE_IDS[2]  # inferred: SIM1 matches the LTE rule
             r.nds.append(modem)
         eth.rule_id = RULE_IDS[0]
@@ -1525,9 +2046,17 @@ class State(object):
             r = self.routers[i]
             if r.index % 3 == 2 or not r.nds:
                 continue
-            found.append(Rec(id=900000 + r.index, router_id=r.id, latitude=round(43.5 + (r.index % 40) * 0.01, 6),
-                             longitude=round(-116.2 + (r.index // 40) * 0.01, 6), accuracy=0 if r.index % 4 == 0 else 12,
-                             method="manual" if r.index % 4 == 0 else "gps", updated_at=SEED_EPOCH - 3600 * r.index))
+            found.append(
+                Rec(
+                    id=900000 + r.index,
+                    router_id=r.id,
+                    latitude=round(43.5 + (r.index % 40) * 0.01, 6),
+                    longitude=round(-116.2 + (r.index // 40) * 0.01, 6),
+                    accuracy=0 if r.index % 4 == 0 else 12,
+                    method="manual" if r.index % 4 == 0 else "gps",
+                    updated_at=SEED_EPOCH - 3600 * r.index,
+                )
+            )
         return found
 
     def series(self, kind):
@@ -1539,10 +2068,18 @@ class State(object):
     def lookup(self, kind, ident):
         if kind == "net_device_metrics":
             return next((m for m in self.series(kind) if str(m.id) == str(ident)), None)
-        store = {"routers": self.routers, "groups": self.groups, "configuration_managers": self.cms,
-                 "products": self.products, "firmwares": self.firmwares, "accounts": self.accounts,
-                 "users": self.users, "net_devices": self.net_devices, "alert_rules": self.rules,
-                 "alert_push_destinations": self.destinations}.get(kind)
+        store = {
+            "routers": self.routers,
+            "groups": self.groups,
+            "configuration_managers": self.cms,
+            "products": self.products,
+            "firmwares": self.firmwares,
+            "accounts": self.accounts,
+            "users": self.users,
+            "net_devices": self.net_devices,
+            "alert_rules": self.rules,
+            "alert_push_destinations": self.destinations,
+        }.get(kind)
         if store is None or ident is None:
             return None
         if kind in ("alert_rules", "alert_push_destinations"):
@@ -1569,8 +2106,7 @@ class State(object):
             return self.series(kind)
         if kind == "locations":
             return self.locations()
-        store = {"groups": self.groups, "products": self.products, "firmwares": self.firmwares,
-                 "accounts": self.accounts, "users": self.users}[kind]
+        store = {"groups": self.groups, "products": self.products, "firmwares": self.firmwares, "accounts": self.accounts, "users": self.users}[kind]
         return [store[k] for k in sorted(store)]
 
     def encoded(self, ctx, kind, obj):
@@ -1663,8 +2199,7 @@ class State(object):
         now = self.world.now()
         if r.last_sample is not None:
             r.last_sample.period = round(now - r.last_sample.created_at, 6)
-        sample = Rec(created_at=now, created_at_timeuuid=timeuuid(now, self.rng), router_id=r.id, state=state,
-                     period=None)
+        sample = Rec(created_at=now, created_at_timeuuid=timeuuid(now, self.rng), router_id=r.id, state=state, period=None)
         self.samples.append(sample)
         r.last_sample = sample
         r.state, r.state_updated_at = state, now  # documented: L6141 state_updated_at
@@ -1735,18 +2270,34 @@ class State(object):
 
     def dump(self):
         return {
-            "account": self.account_id, "api_calls": self.api_calls, "reboots": list(self.reboots),
-            "routers": [{"id": r.id, "name": r.name, "state": r.state, "group": r.group_id,
-                         "product": r.product.name, "actual_firmware": r.actual_fw, "target_firmware": r.target_fw,
-                         "config_status": r.cm.status(), "version_number": r.cm.version,
-                         "configuration_manager": r.cm.id, "configuration": r.cm.config}
-                        for r in (self.routers[i] for i in self.router_order)],
-            "groups": [{"id": g.id, "name": g.name, "product": g.product.name, "target_firmware": g.target_fw,
-                        "configuration": g.config, "routers": sorted(g.members)} for g in self.groups.values()],
+            "account": self.account_id,
+            "api_calls": self.api_calls,
+            "reboots": list(self.reboots),
+            "routers": [
+                {
+                    "id": r.id,
+                    "name": r.name,
+                    "state": r.state,
+                    "group": r.group_id,
+                    "product": r.product.name,
+                    "actual_firmware": r.actual_fw,
+                    "target_firmware": r.target_fw,
+                    "config_status": r.cm.status(),
+                    "version_number": r.cm.version,
+                    "configuration_manager": r.cm.id,
+                    "configuration": r.cm.config,
+                }
+                for r in (self.routers[i] for i in self.router_order)
+            ],
+            "groups": [
+                {"id": g.id, "name": g.name, "product": g.product.name, "target_firmware": g.target_fw, "configuration": g.config, "routers": sorted(g.members)}
+                for g in self.groups.values()
+            ],
             "alert_rules": [dict(vars(r), rev=None, cached=None) for r in self.rules.values()],
-            "alert_push_destinations": [{"id": d.destination_config_id, "name": d.name, "url": d.url,
-                                         "enabled": d.enabled, "suspended": d.suspended}
-                                        for d in self.destinations.values()],
+            "alert_push_destinations": [
+                {"id": d.destination_config_id, "name": d.name, "url": d.url, "enabled": d.enabled, "suspended": d.suspended}
+                for d in self.destinations.values()
+            ],
             "accounts": [{"id": a.id, "name": a.name, "parent": a.parent_id} for a in self.accounts.values()],
         }
 
@@ -1754,6 +2305,7 @@ class State(object):
 # ---------------------------------------------------------------------------------------------
 # Request plumbing
 # ---------------------------------------------------------------------------------------------
+
 
 def authenticate(request, state):
     headers = request.headers
@@ -1789,8 +2341,7 @@ def parse_ref(value, kind, field, allow_id=False):
     Any host and API prefix is accepted as long as the path ends in `<kind>/<id>/`: the vendor SDK
     sends `/api/v1/accounts/<id>/` (create_group_by_parent_id) and the real host for groups
     (assign_router_to_group). A bare id is accepted for `account` only (documented: L8872)."""
-    if allow_id and (isinstance(value, int) and not isinstance(value, bool) or
-                     isinstance(value, str) and value.isdigit()):
+    if allow_id and (isinstance(value, int) and not isinstance(value, bool) or isinstance(value, str) and value.isdigit()):
         return int(value)
     if isinstance(value, str):
         match = re.search(r"/%s/(\d+)/?$" % kind, urlsplit(value).path)
@@ -1835,8 +2386,7 @@ def detail_reply(ctx, kind, obj, status=200, post=False):
 
 def config_diff_from(ctx, value, defaults, dtd, method):
     """Validate a `configuration` value [updates, removals] for a product's firmware."""
-    if (not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], dict)
-            or not isinstance(value[1], list)):
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], dict) or not isinstance(value[1], list):
         # documented: L9073 "400 Bad Request  # Invalid config request"
         raise invalid([{"configuration": "must be a list of two elements: [updates, removals]"}])
     errors = []
@@ -1845,8 +2395,7 @@ def config_diff_from(ctx, value, defaults, dtd, method):
     except IdMismatch as exc:
         # documented: L9507-9520 (the message is printed HTML-escaped in the doc, and so here).
         # inferred: status 400, the doc prints no status line for it.
-        raise error(400, "invalid literal for int() with base 10: &#39;%s&#39;" % exc.args[0],
-                    [{"path": ctx.full_url.split("?")[0]}])
+        raise error(400, "invalid literal for int() with base 10: &#39;%s&#39;" % exc.args[0], [{"path": ctx.full_url.split("?")[0]}])
     removals = validate_removals(value[1], defaults, errors)
     if errors:
         # conflict: L9073/L9458 say an invalid config is 400, the worked example (L9094-9117) shows 409.
@@ -1861,6 +2410,7 @@ def config_diff_from(ctx, value, defaults, dtd, method):
 # ---------------------------------------------------------------------------------------------
 # Handlers: (kind, detail?) -> {method: handler}
 # ---------------------------------------------------------------------------------------------
+
 
 async def get_list(ctx, kind, ident=None):
     # documented: L147-151 (GET collection), L247-272 (envelope), L185-217 (paging, fields)
@@ -1877,8 +2427,7 @@ async def put_router(ctx, kind, ident):
     # from the vendor SDK (rename_router_by_id, assign_router_to_group/account, remove_router_from_group).
     state, r = ctx.state, one(ctx, "routers", ident)
     body = await read_body(ctx)
-    check_fields(body, ("name", "description", "asset_id", "custom1", "custom2", "group", "account", "locality"),
-                 kind.fields, render_router(ctx, r))
+    check_fields(body, ("name", "description", "asset_id", "custom1", "custom2", "group", "account", "locality"), kind.fields, render_router(ctx, r))
     errors = []
     for key in ("name", "description", "asset_id", "custom1", "custom2", "locality"):
         if key in body and not (isinstance(body[key], str) or body[key] is None and key != "name"):
@@ -1894,8 +2443,7 @@ async def put_router(ctx, kind, ident):
         elif group.product.id != r.product.id:
             # documented: L3707 "All endpoints in a group must be the same product type".
             # inferred: refused as a validation error.
-            errors.append({"group": "router product %s does not match group product %s"
-                                    % (r.product.name, group.product.name)})
+            errors.append({"group": "router product %s does not match group product %s" % (r.product.name, group.product.name)})
     elif "group" in body:
         group = None
     if "account" in body:
@@ -1951,8 +2499,7 @@ async def post_group(ctx, kind, ident=None):
     # default, the resource is added to the requestor's account". ecmcli (PyPI 10) sends `account`
     # only when asked. So `account` defaults to the keys' account; target_firmware stays required
     # (no default is documented for it).
-    missing = [{k: "This field is required."} for k in ("name", "product", "target_firmware")
-               if body.get(k) in (None, "")]
+    missing = [{k: "This field is required."} for k in ("name", "product", "target_firmware") if body.get(k) in (None, "")]
     if missing:
         raise invalid(missing)
     values = _group_values(ctx, body, None)
@@ -1966,8 +2513,12 @@ async def post_group(ctx, kind, ident=None):
 def _group_values(ctx, body, g):
     """Validate the writable group fields of `body` against each other and the group `g`."""
     state, errors = ctx.state, []
-    out = {"name": body.get("name", g.name if g else None), "account": g.account_id if g else None,
-           "product": g.product if g else None, "target_fw": g.target_fw if g else None}
+    out = {
+        "name": body.get("name", g.name if g else None),
+        "account": g.account_id if g else None,
+        "product": g.product if g else None,
+        "target_fw": g.target_fw if g else None,
+    }
     if "name" in body and (not isinstance(body["name"], str) or not body["name"].strip()):
         errors.append({"name": "must be a non-empty string"})
     if "account" in body:
@@ -1987,11 +2538,9 @@ def _group_values(ctx, body, g):
             errors.append({"target_firmware": "'%s' is not a link to a valid resource" % body["target_firmware"]})
         elif out["product"] is not None and fw.product is not out["product"]:
             # inferred: a firmware belongs to one product (L3310), the group's
-            errors.append({"target_firmware": "firmware %s is for %s, not %s"
-                                              % (fw.version, fw.product.name, out["product"].name)})
+            errors.append({"target_firmware": "firmware %s is for %s, not %s" % (fw.version, fw.product.name, out["product"].name)})
         out["target_fw"] = fw.id if fw else None
-    elif "product" in body and out["product"] is not None and g is not None and \
-            state.firmwares[g.target_fw].product is not out["product"]:
+    elif "product" in body and out["product"] is not None and g is not None and state.firmwares[g.target_fw].product is not out["product"]:
         errors.append({"target_firmware": "required when the product changes"})
     if errors:
         raise invalid(errors)
@@ -2008,8 +2557,7 @@ async def write_group(ctx, kind, ident):
     config = None
     if "configuration" in body:
         diff = config_diff_from(ctx, body["configuration"], values["product"].defaults, values["product"].dtd, method)
-        config = diff if method == "PUT" else [merge_updates(g.config[0], diff[0]),
-                                               g.config[1] + [p for p in diff[1] if p not in g.config[1]]]
+        config = diff if method == "PUT" else [merge_updates(g.config[0], diff[0]), g.config[1] + [p for p in diff[1] if p not in g.config[1]]]
     g.name, g.account_id, g.product = values["name"], values["account"], values["product"]
     if values["target_fw"] != g.target_fw:
         g.target_fw = values["target_fw"]
@@ -2122,8 +2670,15 @@ async def delete_account(ctx, kind, ident):
     return reply(204)
 
 
-RULE_WRITABLE = ("associated_accounts", "associated_groups", "email_destinations", "filter_criteria",
-                 "http_destinations", "schedule", "settings")  # documented: L1087-1100
+RULE_WRITABLE = (
+    "associated_accounts",
+    "associated_groups",
+    "email_destinations",
+    "filter_criteria",
+    "http_destinations",
+    "schedule",
+    "settings",
+)  # documented: L1087-1100
 
 
 def _rule_values(ctx, body, rule):
@@ -2154,8 +2709,7 @@ def _rule_values(ctx, body, rule):
     if "filter_criteria" in body:
         fc = body["filter_criteria"]
         # documented: L1096 "Dictionary with two keys: alert_type__in and external_id__in"
-        if not isinstance(fc, dict) or set(fc) - {"alert_type__in", "external_id__in"} or \
-                not isinstance(fc.get("alert_type__in", []), list):
+        if not isinstance(fc, dict) or set(fc) - {"alert_type__in", "external_id__in"} or not isinstance(fc.get("alert_type__in", []), list):
             errors.append({"filter_criteria": "must be a dictionary with keys alert_type__in, external_id__in"})
         else:
             types = fc.get("alert_type__in", [])
@@ -2170,8 +2724,7 @@ def _rule_values(ctx, body, rule):
     for pdp in PDP_TYPES:  # documented: L1375-1407, PDP alert types need settings with a known carrier
         if pdp in types:
             entry = (settings or {}).get(pdp) if isinstance(settings, dict) else None
-            if not isinstance(entry, dict) or entry.get("carrier") not in DATA_PLAN_CARRIERS or \
-                    not isinstance(entry.get("thresholds"), list):
+            if not isinstance(entry, dict) or entry.get("carrier") not in DATA_PLAN_CARRIERS or not isinstance(entry.get("thresholds"), list):
                 errors.append({"settings": "%s needs {carrier, thresholds} for an existing data plan" % pdp})
     if errors:
         raise invalid(errors)
@@ -2183,18 +2736,23 @@ async def post_rule(ctx, kind, ident=None):
     body = await read_body(ctx)
     check_fields(body, RULE_WRITABLE, kind.fields)
     # documented: L1096-1098, `*` = required for POST (present, even if empty or null)
-    missing = [{k: "This field is required."} for k in ("filter_criteria", "http_destinations", "schedule")
-               if k not in body]
+    missing = [{k: "This field is required."} for k in ("filter_criteria", "http_destinations", "schedule") if k not in body]
     if missing:
         raise invalid(missing)
     _rule_values(ctx, body, None)
     now = state.world.now()
-    rule = Rec(alert_config_id=timeuuid(now, state.rng), account_id=state.account_id,
-               associated_accounts=body.get("associated_accounts", []),
-               associated_groups=body.get("associated_groups", []),
-               email_destinations=body.get("email_destinations", []), filter_criteria=body["filter_criteria"],
-               http_destinations=body["http_destinations"], schedule=body["schedule"],
-               settings=body.get("settings"), updated_at=now)
+    rule = Rec(
+        alert_config_id=timeuuid(now, state.rng),
+        account_id=state.account_id,
+        associated_accounts=body.get("associated_accounts", []),
+        associated_groups=body.get("associated_groups", []),
+        email_destinations=body.get("email_destinations", []),
+        filter_criteria=body["filter_criteria"],
+        http_destinations=body["http_destinations"],
+        schedule=body["schedule"],
+        settings=body.get("settings"),
+        updated_at=now,
+    )
     state.rules[rule.alert_config_id] = rule
     return detail_reply(ctx, kind, rule, 201, post=True)
 
@@ -2223,17 +2781,16 @@ def _destination_values(ctx, body, dest):
         endpoint = body["endpoint"]
         # documented: L930-935, a flat dict with the single key "url"
         if not isinstance(endpoint, dict) or set(endpoint) != {"url"} or not isinstance(endpoint["url"], str):
-            errors.append({"endpoint": "must be {\"url\": \"...\"}"})
+            errors.append({"endpoint": 'must be {"url": "..."}'})
         elif not re.match(r"^https?://", endpoint["url"]):
-            errors.append({"endpoint": "url must have \"http://\" or \"https://\" prefix"})
+            errors.append({"endpoint": 'url must have "http://" or "https://" prefix'})
         elif any(d.url == endpoint["url"] and d is not dest for d in ctx.state.destinations.values()):
             # documented: L935, two destinations may not share an endpoint URL
             errors.append({"endpoint": "a push destination with this url already exists"})
     if "authentication" in body:
         auth = body["authentication"]
-        if not isinstance(auth, dict) or set(auth) != {"secret"} or not isinstance(auth["secret"], str) \
-                or not auth["secret"]:
-            errors.append({"authentication": "must be {\"secret\": \"...\"}"})  # documented: L937-940
+        if not isinstance(auth, dict) or set(auth) != {"secret"} or not isinstance(auth["secret"], str) or not auth["secret"]:
+            errors.append({"authentication": 'must be {"secret": "..."}'})  # documented: L937-940
     if "name" in body and (not isinstance(body["name"], str) or not body["name"]):
         errors.append({"name": "must be a non-empty string"})
     if "enabled" in body and not isinstance(body["enabled"], bool):
@@ -2262,9 +2819,16 @@ async def post_destination(ctx, kind, ident=None):
         raise invalid(missing)
     _destination_values(ctx, body, None)
     now = state.world.now()
-    d = Rec(destination_config_id=timeuuid(now, state.rng), account_id=state.account_id, name=body["name"],
-            url=body["endpoint"]["url"], secret=body["authentication"]["secret"],
-            enabled=body.get("enabled", True), suspended=False, updated_at=now)
+    d = Rec(
+        destination_config_id=timeuuid(now, state.rng),
+        account_id=state.account_id,
+        name=body["name"],
+        url=body["endpoint"]["url"],
+        secret=body["authentication"]["secret"],
+        enabled=body.get("enabled", True),
+        suspended=False,
+        updated_at=now,
+    )
     state.destinations[d.destination_config_id] = d
     return detail_reply(ctx, kind, d, 201, post=True)
 
@@ -2328,8 +2892,7 @@ async def post_reboot(ctx, kind, ident=None):
     for r in targets:
         state.reboot(r)
     # inferred: the doc shows no body; we echo the request like the other POSTs (resource_url = collection)
-    return reply(201, {"group": body.get("group"), "resource_url": ctx.base + "reboot_activity/",
-                       "router": body.get("router")})
+    return reply(201, {"group": body.get("group"), "resource_url": ctx.base + "reboot_activity/", "router": body.get("router")})
 
 
 HANDLERS = {
@@ -2339,17 +2902,21 @@ HANDLERS = {
     ("groups", True): {"GET": get_one, "PUT": write_group, "PATCH": write_group, "DELETE": delete_group},
     ("configuration_managers", False): {"GET": get_list},
     ("configuration_managers", True): {"GET": get_one, "PUT": write_cm, "PATCH": write_cm},
-    ("products", False): {"GET": get_list}, ("products", True): {"GET": get_one},
-    ("firmwares", False): {"GET": get_list}, ("firmwares", True): {"GET": get_one},
+    ("products", False): {"GET": get_list},
+    ("products", True): {"GET": get_one},
+    ("firmwares", False): {"GET": get_list},
+    ("firmwares", True): {"GET": get_one},
     ("accounts", False): {"GET": get_list, "POST": post_account},
     ("accounts", True): {"GET": get_one, "PUT": put_account, "DELETE": delete_account},
-    ("users", False): {"GET": get_list}, ("users", True): {"GET": get_one},
+    ("users", False): {"GET": get_list},
+    ("users", True): {"GET": get_one},
     ("alert_rules", False): {"GET": get_list, "POST": post_rule},
     ("alert_rules", True): {"GET": get_one, "PATCH": patch_rule, "DELETE": delete_rule},
     ("alert_push_destinations", False): {"GET": get_list, "POST": post_destination},
     ("alert_push_destinations", True): {"GET": get_one, "PATCH": patch_destination, "DELETE": delete_destination},
     ("test_alert_push_destinations", False): {"POST": test_destination},  # documented: L6611
-    ("net_devices", False): {"GET": get_list}, ("net_devices", True): {"GET": get_one},
+    ("net_devices", False): {"GET": get_list},
+    ("net_devices", True): {"GET": get_one},
     ("router_state_samples", False): {"GET": get_list},
     ("net_device_signal_samples", False): {"GET": get_list},
     ("locations", False): {"GET": get_list},
@@ -2357,11 +2924,11 @@ HANDLERS = {
     ("router_stream_usage_samples", False): {"GET": get_list},
     ("router_alerts", False): {"GET": get_list},  # inferred: GET only (the methods line is missing)
     ("router_logs", False): {"GET": get_list},
-    ("net_device_metrics", False): {"GET": get_list}, ("net_device_metrics", True): {"GET": get_one},
+    ("net_device_metrics", False): {"GET": get_list},
+    ("net_device_metrics", True): {"GET": get_one},
     ("reboot_activity", False): {"POST": post_reboot},  # documented: L5240 "Supported methods:POST"
 }
-SUBRESOURCES = {("routers", "configuration_manager"): router_cm,
-                ("firmwares", "default_configuration"): default_configuration}
+SUBRESOURCES = {("routers", "configuration_manager"): router_cm, ("firmwares", "default_configuration"): default_configuration}
 
 
 async def redirect_slash(request):
@@ -2387,21 +2954,19 @@ async def dispatch(request):
     method = request.method
     try:
         ctx.role = authenticate(request, state)
-        parts = path[len(PREFIX):].strip("/").split("/") if path.startswith(PREFIX) else []
+        parts = path[len(PREFIX) :].strip("/").split("/") if path.startswith(PREFIX) else []
         handler, kind, ident = None, None, None
         if len(parts) in (1, 2) and parts[0]:
             name = parts[0]
             table = HANDLERS.get((name, len(parts) == 2))
             if table is None:
                 if name in UNSIMULATED or (name, False) in HANDLERS:
-                    raise error(404, "not simulated" if name in UNSIMULATED else "not found",
-                                [{"path": ctx.full_url}])
+                    raise error(404, "not simulated" if name in UNSIMULATED else "not found", [{"path": ctx.full_url}])
                 raise not_found(ctx)
             handler = table.get(method)
             if handler is None:
                 # documented: L274-291 (exactly this body), L9076 (405 without an /<id>/)
-                raise ApiError(405, {"errors": [{"path": ctx.full_url}, {"method": method}],
-                                     "exception": {"message": "method not allowed", "type": "error"}})
+                raise ApiError(405, {"errors": [{"path": ctx.full_url}, {"method": method}], "exception": {"message": "method not allowed", "type": "error"}})
             kind, ident = KINDS.get(name), (parts[1] if len(parts) == 2 else None)
         elif len(parts) == 3 and (parts[0], parts[2]) in SUBRESOURCES and method == "GET":
             handler, kind, ident = SUBRESOURCES[(parts[0], parts[2])], KINDS.get(parts[0]), parts[1]

@@ -50,14 +50,41 @@ FIRMWARE = {1: "8.1.3 build 5158", 2: "8.2.1 build 5330"}
 
 # Models of the seed. `wans`: (conn id, name, type, link up, priority, enabled). `gps`: the model has a GPS receiver.
 PRODUCTS = (
-    dict(product_id=171, product_name="Balance 20X", product_code="BPL-021X", hw="2", wifi=True, ssid_count=4, gps=False,
-         wans=((1, "WAN 1", "ethernet", True, 1, True), (2, "WAN 2", "ethernet", False, 2, True),
-               (3, "Cellular", "cellular", True, 2, True), (4, "WAN 3", "ethernet", True, 3, False))),
-    dict(product_id=228, product_name="MAX BR1 Pro 5G", product_code="MAX-BR1-PRO-5GH", hw="1", wifi=True,
-         ssid_count=4, gps=True, wans=((1, "WAN", "ethernet", True, 1, True), (2, "Cellular", "cellular", True, 2, True))),
-    dict(product_id=103, product_name="Balance 380", product_code="BPL-380", hw="6", wifi=False, ssid_count=0, gps=False,
-         wans=((1, "WAN 1", "ethernet", True, 1, True), (2, "WAN 2", "ethernet", True, 1, True),
-               (3, "WAN 3", "ethernet", False, 2, False))),
+    dict(
+        product_id=171,
+        product_name="Balance 20X",
+        product_code="BPL-021X",
+        hw="2",
+        wifi=True,
+        ssid_count=4,
+        gps=False,
+        wans=(
+            (1, "WAN 1", "ethernet", True, 1, True),
+            (2, "WAN 2", "ethernet", False, 2, True),
+            (3, "Cellular", "cellular", True, 2, True),
+            (4, "WAN 3", "ethernet", True, 3, False),
+        ),
+    ),
+    dict(
+        product_id=228,
+        product_name="MAX BR1 Pro 5G",
+        product_code="MAX-BR1-PRO-5GH",
+        hw="1",
+        wifi=True,
+        ssid_count=4,
+        gps=True,
+        wans=((1, "WAN", "ethernet", True, 1, True), (2, "Cellular", "cellular", True, 2, True)),
+    ),
+    dict(
+        product_id=103,
+        product_name="Balance 380",
+        product_code="BPL-380",
+        hw="6",
+        wifi=False,
+        ssid_count=0,
+        gps=False,
+        wans=((1, "WAN 1", "ethernet", True, 1, True), (2, "WAN 2", "ethernet", True, 1, True), (3, "WAN 3", "ethernet", False, 2, False)),
+    ),
 )
 CARRIERS = (("Verizon", "US", "311", "480"), ("T-Mobile", "US", "310", "260"), ("AT&T", "US", "310", "410"))
 
@@ -176,8 +203,18 @@ def copy_config(config):
 
 def ssid_profile(name, key, policy="WPA2 Personal", vlan=0, fast_transition=False, ic_id=None):
     """The internal form of one SSID profile; `render_ssid` turns it into the doc's shape."""
-    return {"name": name, "enable": True, "vlanId": vlan, "captivePortal": False, "incontrolManaged": False,
-            "broadcast": True, "policy": policy, "key": key, "fastTransition": fast_transition, "ic_id": ic_id}
+    return {
+        "name": name,
+        "enable": True,
+        "vlanId": vlan,
+        "captivePortal": False,
+        "incontrolManaged": False,
+        "broadcast": True,
+        "policy": policy,
+        "key": key,
+        "fastTransition": fast_transition,
+        "ic_id": ic_id,
+    }
 
 
 def _build_router(index, rng, now):
@@ -189,27 +226,51 @@ def _build_router(index, rng, now):
     wans, config = {}, {}
     for conn_id, name, kind, link, priority, enable in product["wans"]:
         net = "100.%d.%d." % (64 + conn_id, index % 250)
-        wans[conn_id] = {"name": name, "type": kind, "link": link, "ip": net + str(2 + int(draw() * 248)), "mask": 24,
-                         "gateway": net + "1", "dns": ["1.1.1.1", "8.8.8.8"], "method": "dhcp", "mode": "NAT",
-                         "mtu": None if kind == "ethernet" else 1428, "mac": "%s:%02X" % (mac[:14], int(draw() * 256)),
-                         "usage": int(draw() * 900), "limit": 1024}
+        wans[conn_id] = {
+            "name": name,
+            "type": kind,
+            "link": link,
+            "ip": net + str(2 + int(draw() * 248)),
+            "mask": 24,
+            "gateway": net + "1",
+            "dns": ["1.1.1.1", "8.8.8.8"],
+            "method": "dhcp",
+            "mode": "NAT",
+            "mtu": None if kind == "ethernet" else 1428,
+            "mac": "%s:%02X" % (mac[:14], int(draw() * 256)),
+            "usage": int(draw() * 900),
+            "limit": 1024,
+        }
         if kind == "cellular":
             carrier = CARRIERS[index % len(CARRIERS)]
             wans[conn_id].update(
-                carrier=carrier, imei="35%013d" % int(draw() * 1e13), iccid="8901%015d" % int(draw() * 1e15),
+                carrier=carrier,
+                imei="35%013d" % int(draw() * 1e13),
+                iccid="8901%015d" % int(draw() * 1e15),
                 imsi=carrier[2] + carrier[3] + "%09d" % int(draw() * 1e9),
-                signal={"rssi": -60 - int(draw() * 30), "sinr": int(draw() * 25), "rsrp": -80 - int(draw() * 30),
-                        "rsrq": -5 - int(draw() * 10)})
+                signal={"rssi": -60 - int(draw() * 30), "sinr": int(draw() * 25), "rsrp": -80 - int(draw() * 30), "rsrq": -5 - int(draw() * 10)},
+            )
         config[conn_id] = {"priority": priority, "enable": enable}
     ssids = {}
     if product["wifi"]:
-        ssids = {1: ssid_profile("Main SSID", "pas53or2%04d" % int(draw() * 1e4), fast_transition=True),
-                 2: ssid_profile("Guest SSID", "guest%05d" % int(draw() * 1e5), "WPA/WPA2 Personal", vlan=20)}
+        ssids = {
+            1: ssid_profile("Main SSID", "pas53or2%04d" % int(draw() * 1e4), fast_transition=True),
+            2: ssid_profile("Guest SSID", "guest%05d" % int(draw() * 1e5), "WPA/WPA2 Personal", vlan=20),
+        }
     running = {"wan": config, "ssid": ssids}
     lan = {0: {"ip": "192.168.50.1", "mask": 24}, 1: {"name": "Guest", "ip": "192.168.20.1", "vlanId": 20, "mask": 24}}
-    return Router(serial=serial, index=index, name="router-%03d" % (index + 1), product=product, lan_mac=mac,
-                  wans=wans, saved=copy_config(running), running=running, lan=lan,
-                  boot_at=now - 3600 - int(draw() * 90 * 86400))
+    return Router(
+        serial=serial,
+        index=index,
+        name="router-%03d" % (index + 1),
+        product=product,
+        lan_mac=mac,
+        wans=wans,
+        saved=copy_config(running),
+        running=running,
+        lan=lan,
+        boot_at=now - 3600 - int(draw() * 90 * 86400),
+    )
 
 
 class State(object):
@@ -232,11 +293,26 @@ class State(object):
 
     def dump(self):
         now = self.world.now()
-        return {"routers": dict(
-            (serial, {"name": r.name, "online": r.online(now), "uptime": r.uptime(now), "firmware": r.firmware(),
-                      "pending": r.pending(), "saved": _jsonable(r.saved), "running": _jsonable(r.running),
-                      "sessions": len(r.sessions), "clients": len(r.clients), "tokens": len(r.tokens)})
-            for serial, r in self.routers.items())}
+        return {
+            "routers": dict(
+                (
+                    serial,
+                    {
+                        "name": r.name,
+                        "online": r.online(now),
+                        "uptime": r.uptime(now),
+                        "firmware": r.firmware(),
+                        "pending": r.pending(),
+                        "saved": _jsonable(r.saved),
+                        "running": _jsonable(r.running),
+                        "sessions": len(r.sessions),
+                        "clients": len(r.clients),
+                        "tokens": len(r.tokens),
+                    },
+                )
+                for serial, r in self.routers.items()
+            )
+        }
 
     def expire_tokens(self):
         """Fault "token expiry": every access token and every cookie session dies."""
@@ -251,8 +327,7 @@ class State(object):
 
 
 def _jsonable(config):
-    return {"wan": dict((str(k), v) for k, v in config["wan"].items()),
-            "ssid": dict((str(k), v) for k, v in config["ssid"].items())}
+    return {"wan": dict((str(k), v) for k, v in config["wan"].items()), "ssid": dict((str(k), v) for k, v in config["ssid"].items())}
 
 
 # ---- one API call -------------------------------------------------------------------
@@ -403,8 +478,14 @@ def client_change(call):
         scope = call.arg("scope", True)
         if scope not in SCOPES:
             raise Fail(400, "Invalid parameter: scope")
-        client = {"name": name, "clientId": secrets.token_hex(16), "clientSecret": secrets.token_hex(16),
-                  "confidential": False, "createTimestamp": int(call.now), "scope": scope}
+        client = {
+            "name": name,
+            "clientId": secrets.token_hex(16),
+            "clientSecret": secrets.token_hex(16),
+            "confidential": False,
+            "createTimestamp": int(call.now),
+            "scope": scope,
+        }
         call.router.clients[client["clientId"]] = client
         return client_obj(client)
     if action == "remove":
@@ -420,10 +501,18 @@ def client_change(call):
 def client_tokens(call):
     # documented: peplink-router-api.txt:L436-491 (Admin Permission only; optional clientId filter)
     client_id = call.arg("clientId")
-    return [{"accessToken": token, "clientId": t["clientId"], "clientName": call.router.clients[t["clientId"]]["name"],
-             "authorizationType": 3, "scope": t["scope"], "createTimestamp": int(t["created"])}
-            for token, t in call.router.tokens.items()
-            if t["expires"] > call.now and client_id in (None, t["clientId"])]
+    return [
+        {
+            "accessToken": token,
+            "clientId": t["clientId"],
+            "clientName": call.router.clients[t["clientId"]]["name"],
+            "authorizationType": 3,
+            "scope": t["scope"],
+            "createTimestamp": int(t["created"]),
+        }
+        for token, t in call.router.tokens.items()
+        if t["expires"] > call.now and client_id in (None, t["clientId"])
+    ]
 
 
 def token_grant(call):
@@ -437,8 +526,7 @@ def token_grant(call):
     if SCOPES[scope] > SCOPES[client["scope"]]:
         raise Fail(403, "Scope exceeds the client's scope")  # inferred: a read-only client cannot mint "api"
     token = secrets.token_hex(16)
-    call.router.tokens[token] = {"clientId": client["clientId"], "scope": scope, "created": call.now,
-                                 "expires": call.now + call.state.token_seconds}
+    call.router.tokens[token] = {"clientId": client["clientId"], "scope": scope, "created": call.now, "expires": call.now + call.state.token_seconds}
     return {"accessToken": token, "authorizationType": 3, "scope": scope, "expiresIn": call.state.token_seconds}
 
 
@@ -502,8 +590,13 @@ def ap_switch(call):
 
 def render_ssid(profile):
     """SSID_Profile_Obj, peplink-router-api.txt:L1171-1212; vlanId absent on the LAN; fastTransition only for WPA2."""
-    out = {"name": profile["name"], "enable": profile["enable"], "captivePortal": profile["captivePortal"],
-           "incontrolManaged": profile["incontrolManaged"], "broadcast": profile["broadcast"]}
+    out = {
+        "name": profile["name"],
+        "enable": profile["enable"],
+        "captivePortal": profile["captivePortal"],
+        "incontrolManaged": profile["incontrolManaged"],
+        "broadcast": profile["broadcast"],
+    }
     if profile["vlanId"]:
         out["vlanId"] = profile["vlanId"]
     security = {"policy": profile["policy"]}
@@ -623,8 +716,7 @@ def wan_priority(call):
         if instant in (True, "true"):
             call.router.set_running_wan(conn_id, values, call.now)
     done = sorted(set(change[0] for change in changes))
-    return keyed([(c, {"name": call.router.wans[c]["name"], "priority": saved[c]["priority"],
-                       "enable": saved[c]["enable"]}) for c in done])
+    return keyed([(c, {"name": call.router.wans[c]["name"], "priority": saved[c]["priority"], "enable": saved[c]["enable"]}) for c in done])
 
 
 # ---- information and status -----------------------------------------------------
@@ -633,8 +725,7 @@ def wan_priority(call):
 def firmware_info(call):
     # documented: peplink-router-api.txt:L1470-1523; before login only the firmware in use (peplink-router-api.txt:L1474)
     slots = sorted(FIRMWARE) if call.principal() else [call.router.fw_in_use]
-    return keyed([(slot, {"version": FIRMWARE[slot], "bootable": True, "inUse": slot == call.router.fw_in_use})
-                  for slot in slots])
+    return keyed([(slot, {"version": FIRMWARE[slot], "bootable": True, "inUse": slot == call.router.fw_in_use}) for slot in slots])
 
 
 def location_info(call):
@@ -646,25 +737,38 @@ def location_info(call):
         return {}
     latitude, longitude = position(router.index)
     moving = router.index % 2 == 1  # every other GPS router is on the road
-    return {"location": {"latitude": latitude, "longitude": longitude, "altitude": 12.5 + router.index % 40,
-                         "speed": 42.3 if moving else 0.0, "heading": (router.index * 37) % 360 if moving else 0}}
+    return {
+        "location": {
+            "latitude": latitude,
+            "longitude": longitude,
+            "altitude": 12.5 + router.index % 40,
+            "speed": 42.3 if moving else 0.0,
+            "heading": (router.index * 37) % 360 if moving else 0,
+        }
+    }
 
 
 def wan_config(call):
     # inferred: not in the router document; public clients GET it on 8.x firmware (TechBlueprints peplink-mcp
     # get_wan_connection_config: keyed map of {name, enable, type, priority}). The saved (maybe pending) config.
     saved = call.router.saved["wan"]
-    return keyed([(c, {"name": call.router.wans[c]["name"], "enable": saved[c]["enable"], "type": call.router.wans[c]["type"],
-                       "priority": saved[c]["priority"]}) for c in call.numlist("id", sorted(saved))])
+    return keyed(
+        [
+            (c, {"name": call.router.wans[c]["name"], "enable": saved[c]["enable"], "type": call.router.wans[c]["type"], "priority": saved[c]["priority"]})
+            for c in call.numlist("id", sorted(saved))
+        ]
+    )
 
 
 def system_info(call):
     # inferred: not in the router document; public clients read status.system.info (PepPy get_device_info:
     # device.serialNumber, model, name, firmwareVersion; macInfo[].mac).
     router = call.router
-    return {"device": {"name": router.name, "model": router.product["product_name"], "serialNumber": router.serial,
-                       "firmwareVersion": router.firmware()},
-            "macInfo": [{"name": "LAN", "mac": router.lan_mac}], "uptime": {"second": router.uptime(call.now)}}
+    return {
+        "device": {"name": router.name, "model": router.product["product_name"], "serialNumber": router.serial, "firmwareVersion": router.firmware()},
+        "macInfo": [{"name": "LAN", "mac": router.lan_mac}],
+        "uptime": {"second": router.uptime(call.now)},
+    }
 
 
 def lan_status(call):
@@ -680,11 +784,17 @@ def _cellular(wan, lite):
     if not lite:
         sim.update(apn="internet", username="", password="", imsi=wan["imsi"], iccid=wan["iccid"], mtn="")
     signal = dict(wan["signal"])
-    out = {"roamingStatus": {"code": 0, "message": "home"}, "mobileType": "LTE",
-           "sim": {"order": [1, 2], "1": sim, "2": {"status": "No SIM Card Detected", "active": False}},
-           "carrier": {"name": name} if lite else {"name": name, "country": country},
-           "signalLevel": 4, "band": [{"name": "LTE Band 13 (700 MHz)", "signal": signal}], "mcc": mcc, "mnc": mnc,
-           "cellTower": {"cellId": 21234, "cellPlmn": int(mcc + mnc), "cellUtranId": 5436162, "tac": 11802, "lac": 0}}
+    out = {
+        "roamingStatus": {"code": 0, "message": "home"},
+        "mobileType": "LTE",
+        "sim": {"order": [1, 2], "1": sim, "2": {"status": "No SIM Card Detected", "active": False}},
+        "carrier": {"name": name} if lite else {"name": name, "country": country},
+        "signalLevel": 4,
+        "band": [{"name": "LTE Band 13 (700 MHz)", "signal": signal}],
+        "mcc": mcc,
+        "mnc": mnc,
+        "cellTower": {"cellId": 21234, "cellPlmn": int(mcc + mnc), "cellUtranId": 5436162, "tac": 11802, "lac": 0},
+    }
     if not lite:
         out.update(imei=wan["imei"], esn="", mode="LTE")
     return out
@@ -700,9 +810,18 @@ def wan_status_obj(router, conn_id, now, lite=False):
         message, led = ("No SIM Card Detected" if wan["type"] == "cellular" else "No Cable Detected"), "red"
     else:
         message, led = "Connected", "green"
-    out = {"name": wan["name"], "enable": cfg["enable"], "asLan": False, "locked": False, "message": message,
-           "uptime": router.wan_uptime(conn_id, now) if up else 0, "type": wan["type"], "virtualType": wan["type"],
-           "statusLed": led, "groupSet": 0}
+    out = {
+        "name": wan["name"],
+        "enable": cfg["enable"],
+        "asLan": False,
+        "locked": False,
+        "message": message,
+        "uptime": router.wan_uptime(conn_id, now) if up else 0,
+        "type": wan["type"],
+        "virtualType": wan["type"],
+        "statusLed": led,
+        "groupSet": 0,
+    }
     if cfg["enable"]:
         out["priority"] = cfg["priority"]  # peplink-router-api.txt:L2101: "will not appear if the WAN is disabled"
     if up:
@@ -739,8 +858,14 @@ def allowance(call):
     for conn_id in call.numlist("connId", sorted(router.wans)):
         wan = router.wans[conn_id]
         cellular = wan["type"] == "cellular"
-        obj = {"enable": cellular, "usage": wan["usage"], "limit": wan["limit"],
-               "percent": min(100, wan["usage"] * 100 // wan["limit"]), "start": 1, "unit": "MB"}
+        obj = {
+            "enable": cellular,
+            "usage": wan["usage"],
+            "limit": wan["limit"],
+            "percent": min(100, wan["usage"] * 100 // wan["limit"]),
+            "start": 1,
+            "unit": "MB",
+        }
         out.append((conn_id, {"1": obj, "order": [1]} if cellular else obj))
     return keyed(out)
 
@@ -780,8 +905,7 @@ class Unreachable(Response):
         self.serial = serial
 
     async def __call__(self, scope, receive, send):
-        await send({"type": "http.response.start", "status": 503,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")]})
+        await send({"type": "http.response.start", "status": 503, "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")]})
         await send({"type": "http.response.body", "body": b"", "more_body": True})
         raise ConnectionAbortedError("router %s is rebooting" % self.serial)
 
@@ -805,14 +929,12 @@ async def endpoint(request):
             return JSONResponse(fail_body(400, "Invalid JSON"))  # inferred
     else:
         params = dict((key, query.getlist(key)) for key in query.keys())
-    call = Call(state, router, request.method, name, params, token=query.get("accessToken"),
-                cookie=request.cookies.get("bauth"))
+    call = Call(state, router, request.method, name, params, token=query.get("accessToken"), cookie=request.cookies.get("bauth"))
     response = JSONResponse(call.run())
     if call.set_cookie is not None:
         path = "/peplink/%s/" % serial
         if call.set_cookie:
-            response.set_cookie("bauth", call.set_cookie, path=path, httponly=True, samesite="strict",
-                                secure=request.url.scheme == "https")
+            response.set_cookie("bauth", call.set_cookie, path=path, httponly=True, samesite="strict", secure=request.url.scheme == "https")
         else:
             response.delete_cookie("bauth", path=path)
     return response

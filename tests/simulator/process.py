@@ -40,8 +40,7 @@ class Simulator(object):
         self._control = None
 
     def start(self):
-        self.process = subprocess.Popen(self.args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, text=True)
+        self.process = subprocess.Popen(self.args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
         lines = []
         timer = threading.Timer(self.startup_timeout, self.process.kill)
         timer.start()
@@ -60,8 +59,7 @@ class Simulator(object):
             raise RuntimeError("the simulator did not start:\n" + "".join(lines))
         # Keep draining its output so a chatty server never blocks on a full pipe.
         threading.Thread(target=self.process.stdout.read, daemon=True).start()
-        self._control = httpx.Client(base_url=self.url, verify=ssl.create_default_context(cafile=self.ca_file) if self.ca_file else True,
-                                     timeout=30)
+        self._control = httpx.Client(base_url=self.url, verify=ssl.create_default_context(cafile=self.ca_file) if self.ca_file else True, timeout=30)
         return self
 
     def stop(self):
@@ -102,8 +100,7 @@ class Simulator(object):
 
     def writes(self, since=0):
         """Requests that could change state: everything but GET/HEAD, less logins."""
-        return [entry for entry in self.requests(since)
-                if entry["method"] not in ("GET", "HEAD") and not _is_auth_path(entry["path"])]
+        return [entry for entry in self.requests(since) if entry["method"] not in ("GET", "HEAD") and not _is_auth_path(entry["path"])]
 
     def fault(self, **spec):
         return self._call("POST", "faults", json=spec)

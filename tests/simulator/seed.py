@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 # Named seeds and the number of devices each gives every platform.
 NAMED_SEEDS = {
     "default": 3,
-    "demo": 4,   # `make demo`: a small mixed fleet
+    "demo": 4,  # `make demo`: a small mixed fleet
     "small": 2,
 }
 

@@ -34,33 +34,45 @@ import traceback
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-TOKEN_MINUTES = 15      # documented: btd.md:L161, L176 (`expiresInMinutes` default 15, -1 with persist)
-LIMIT_DEFAULT = 100     # documented: btd.md:L198 (device list), L224 (model list)
-LIMIT_MAX = 500         # documented: same lines
-PASSWORD = "sim-password"   # documented: SPEC section 6 (the seed's credentials)
+TOKEN_MINUTES = 15  # documented: btd.md:L161, L176 (`expiresInMinutes` default 15, -1 with persist)
+LIMIT_DEFAULT = 100  # documented: btd.md:L198 (device list), L224 (model list)
+LIMIT_MAX = 500  # documented: same lines
+PASSWORD = "sim-password"  # documented: SPEC section 6 (the seed's credentials)
 
 # documented: btd.md:L263 (the levels), L269-278 (which call needs which).
 LIST_LEVELS = frozenset(("VIEWER", "MANAGER", "OWNER", "RESELLER", "RESELLER_ADMIN", "ADMIN"))
-GET_LEVELS = LIST_LEVELS - {"RESELLER_ADMIN"}                      # btd.md:L210: not listed for get
+GET_LEVELS = LIST_LEVELS - {"RESELLER_ADMIN"}  # btd.md:L210: not listed for get
 WRITE_LEVELS = frozenset(("MANAGER", "OWNER", "RESELLER", "ADMIN"))  # create.txt:L18-20, update.txt:L10
-ADMIN_LEVELS = frozenset(("RESELLER_ADMIN", "ADMIN"))               # btd.md:L203, L226
+ADMIN_LEVELS = frozenset(("RESELLER_ADMIN", "ADMIN"))  # btd.md:L203, L226
 
 MODELS = (  # name, brand, type, description, capabilities (model object: btd.md:L226)
-    ("XVS-200", "TP-LINK", "ROUTER", "5G router with 2.4/5GHz wifi and 3 ethernet ports",  # create.txt:L163-164
-     dict(wifi=True, wifi2G=True, wifi5G=True, wifi6G=False, simSupport=True)),
-    ("XVS-700", "TP-LINK", "ROUTER", "Fibre router with 2.4/5/6GHz wifi and 4 ethernet ports",
-     dict(wifi=True, wifi2G=True, wifi5G=True, wifi6G=True, simSupport=False)),
-    ("XM-100", "TP-LINK", "ROUTER", "4G router with 2.4GHz wifi and 1 ethernet port",
-     dict(wifi=True, wifi2G=True, wifi5G=False, wifi6G=False, simSupport=True)),
-    ("XS-108", "NETGEAR", "SWITCH", "8-port gigabit switch",
-     dict(wifi=False, wifi2G=False, wifi5G=False, wifi6G=False, simSupport=False)),
+    (
+        "XVS-200",
+        "TP-LINK",
+        "ROUTER",
+        "5G router with 2.4/5GHz wifi and 3 ethernet ports",  # create.txt:L163-164
+        dict(wifi=True, wifi2G=True, wifi5G=True, wifi6G=False, simSupport=True),
+    ),
+    (
+        "XVS-700",
+        "TP-LINK",
+        "ROUTER",
+        "Fibre router with 2.4/5/6GHz wifi and 4 ethernet ports",
+        dict(wifi=True, wifi2G=True, wifi5G=True, wifi6G=True, simSupport=False),
+    ),
+    (
+        "XM-100",
+        "TP-LINK",
+        "ROUTER",
+        "4G router with 2.4GHz wifi and 1 ethernet port",
+        dict(wifi=True, wifi2G=True, wifi5G=False, wifi6G=False, simSupport=True),
+    ),
+    ("XS-108", "NETGEAR", "SWITCH", "8-port gigabit switch", dict(wifi=False, wifi2G=False, wifi5G=False, wifi6G=False, simSupport=False)),
 )
 
 # The device's `wifi` and `dhcp` objects, keys exactly as create.txt:L29-50 names them.
-WIFI_KEYS = ("enabled", "ssid", "password", "enabled5G", "ssid5G", "password5G",
-             "enabled6G", "ssid6G", "password6G", "bandsteering")
-WIFI_BANDS = (("enabled", "ssid", "password", "wifi2G"), ("enabled5G", "ssid5G", "password5G", "wifi5G"),
-              ("enabled6G", "ssid6G", "password6G", "wifi6G"))
+WIFI_KEYS = ("enabled", "ssid", "password", "enabled5G", "ssid5G", "password5G", "enabled6G", "ssid6G", "password6G", "bandsteering")
+WIFI_BANDS = (("enabled", "ssid", "password", "wifi2G"), ("enabled5G", "ssid5G", "password5G", "wifi5G"), ("enabled6G", "ssid6G", "password6G", "wifi6G"))
 DHCP_KEYS = ("enable", "ipPoolStart", "ipPoolEnd", "leaseTime", "primaryDnsServer", "reservedClients")
 RESERVATION_KEYS = ("mac", "ip", "enable", "id")
 CREATE_KEYS = ("name", "model", "customer", "macAddress", "serialNumber", "mvnoAccount", "notes", "wifi", "dhcp")
@@ -120,7 +132,7 @@ class Device(object):
 
     def __init__(self, doc, net, provisioned=False, online=False, since=None):
         self.doc, self.net = doc, net
-        self.jobs = []          # end times of the provisioning jobs not yet finished
+        self.jobs = []  # end times of the provisioning jobs not yet finished
         self.provisioned, self.online, self.since = provisioned, online, since
         self.delete_at = None
 
@@ -132,14 +144,14 @@ class State(object):
         self.provision_seconds = float(fleet.setting("telecomx_provision_seconds", 2.0))
         self.delete_seconds = float(fleet.setting("telecomx_delete_seconds", 2.0))
         self.model_list_key = str(fleet.setting("telecomx_model_list_key", "networkDevices"))
-        self.customers = {}     # id -> {"_id", "name"}
-        self.users = {}         # username -> employee record
-        self.tokens = {}        # token -> Token
-        self.models = {}        # id -> model object
-        self.devices = {}       # id -> Device
-        self.by_customer = {}   # customer id -> {device id: Device}, in creation order (list order)
-        self.macs = {}          # macAddress -> device id (MACs are unique platform-wide)
-        self._deleting = []     # heap of (delete_at, device id)
+        self.customers = {}  # id -> {"_id", "name"}
+        self.users = {}  # username -> employee record
+        self.tokens = {}  # token -> Token
+        self.models = {}  # id -> model object
+        self.devices = {}  # id -> Device
+        self.by_customer = {}  # customer id -> {device id: Device}, in creation order (list order)
+        self.macs = {}  # macAddress -> device id (MACs are unique platform-wide)
+        self._deleting = []  # heap of (delete_at, device id)
         self._device_ids = itertools.count(1)
         self._seed(fleet, world.now())
 
@@ -148,16 +160,20 @@ class State(object):
     def _seed(self, fleet, now):
         rng = fleet.rng("telecomx")
         main = self._add_customer("Sim Customer A/S")
-        other = self._add_customer("Other Customer ApS")   # owns one device: scope (403) tests
-        for n, (username, level, name) in enumerate((("manager@example.com", "MANAGER", "Sim Manager"),
-                                                     ("viewer@example.com", "VIEWER", "Sim Viewer")), 1):
-            self.users[username] = dict(employee=_oid("e0e0e0e0e0", n), customer=main, accessLevel=level,
-                                        name=name, password=PASSWORD)
+        other = self._add_customer("Other Customer ApS")  # owns one device: scope (403) tests
+        for n, (username, level, name) in enumerate((("manager@example.com", "MANAGER", "Sim Manager"), ("viewer@example.com", "VIEWER", "Sim Viewer")), 1):
+            self.users[username] = dict(employee=_oid("e0e0e0e0e0", n), customer=main, accessLevel=level, name=name, password=PASSWORD)
         for n, (name, brand, kind, description, caps) in enumerate(MODELS, 1):
             model_id = _oid("a0a0a0a0a0", n)
-            self.models[model_id] = {"_id": model_id, "brand": brand, "name": name, "type": kind,
-                                     "picture": _oid("b0b0b0b0b0", n), "description": description,
-                                     "capabilities": dict(caps)}
+            self.models[model_id] = {
+                "_id": model_id,
+                "brand": brand,
+                "name": name,
+                "type": kind,
+                "picture": _oid("b0b0b0b0b0", n),
+                "description": description,
+                "capabilities": dict(caps),
+            }
         models = list(self.models.values())
         for index in range(fleet.size):
             self._seed_device(main, "tx-site-%04d" % (index + 1), models[index % len(models)], rng, now)
@@ -181,15 +197,28 @@ class State(object):
                 if caps[cap]:
                     wifi[ssid], wifi[password] = name + suffix, "sim-wifi-%04d" % n
         if model["type"] == "ROUTER":
-            dhcp = {"enable": True, "ipPoolStart": "192.168.1.100", "ipPoolEnd": "192.168.1.200",
-                    "leaseTime": 1440, "primaryDnsServer": "192.168.1.1", "reservedClients": []}
+            dhcp = {
+                "enable": True,
+                "ipPoolStart": "192.168.1.100",
+                "ipPoolEnd": "192.168.1.200",
+                "leaseTime": 1440,
+                "primaryDnsServer": "192.168.1.1",
+                "reservedClients": [],
+            }
             if n % 10 == 1:
-                dhcp["reservedClients"].append(self._reservation_record(
-                    {"mac": "0200000%05x" % n, "ip": "192.168.1.10", "enable": True}))
-        doc = {"_id": _oid("d0d0d0d0d0", n), "name": name, "model": model["_id"], "customer": customer,
-               "macAddress": "02c0de%06x" % n, "serialNumber": "%s%08d" % (model["name"].replace("-", ""), n),
-               "mvnoAccount": _oid("f0f0f0f0f0", n) if caps["simSupport"] else None,
-               "notes": None, "wifi": wifi, "dhcp": dhcp}
+                dhcp["reservedClients"].append(self._reservation_record({"mac": "0200000%05x" % n, "ip": "192.168.1.10", "enable": True}))
+        doc = {
+            "_id": _oid("d0d0d0d0d0", n),
+            "name": name,
+            "model": model["_id"],
+            "customer": customer,
+            "macAddress": "02c0de%06x" % n,
+            "serialNumber": "%s%08d" % (model["name"].replace("-", ""), n),
+            "mvnoAccount": _oid("f0f0f0f0f0", n) if caps["simSupport"] else None,
+            "notes": None,
+            "wifi": wifi,
+            "dhcp": dhcp,
+        }
         online = n % 9 != 0  # some offline devices, deterministically
         since = now - rng.randint(3600, (30 if online else 3) * 86400)  # boot time, or last contact
         self._insert(Device(doc, n, provisioned=True, online=online, since=since))
@@ -207,15 +236,13 @@ class State(object):
         self.settle(now)
         return {
             "customers": list(self.customers.values()),
-            "users": [dict(username=name, employee=user["employee"], customer=user["customer"],
-                           accessLevel=user["accessLevel"]) for name, user in self.users.items()],
-            "tokens": {"issued": len(self.tokens),
-                       "valid": sum(1 for token in self.tokens.values()
-                                    if token.expires is None or token.expires > now)},
+            "users": [
+                dict(username=name, employee=user["employee"], customer=user["customer"], accessLevel=user["accessLevel"]) for name, user in self.users.items()
+            ],
+            "tokens": {"issued": len(self.tokens), "valid": sum(1 for token in self.tokens.values() if token.expires is None or token.expires > now)},
             "models": list(self.models.values()),
             "devices": [self.render(device, now, True) for device in self.devices.values()],
-            "settings": {"provision_seconds": self.provision_seconds, "delete_seconds": self.delete_seconds,
-                         "model_list_key": self.model_list_key},
+            "settings": {"provision_seconds": self.provision_seconds, "delete_seconds": self.delete_seconds, "model_list_key": self.model_list_key},
         }
 
     def expire_tokens(self):
@@ -299,28 +326,50 @@ class State(object):
         jobs = len(device.jobs) + (device.delete_at is not None)  # inferred: de-provisioning is a job too
         state = "DELETING" if device.delete_at is not None else "PROVISIONING" if device.jobs else "ACTIVE"
         # inferred: an online device checks in every minute; an offline one was last heard at `since`.
-        last_comm = None if device.since is None else _iso(
-            now - (now - device.since) % 60 if device.online else device.since)
+        last_comm = None if device.since is None else _iso(now - (now - device.since) % 60 if device.online else device.since)
         if not full:
             # documented: btd.md:L201 (the condensed item; provisioned/lastComm/online at the top level).
             # inferred: wifiEnabled = any band enabled; dhcpEnabled = dhcp.enable.
             wifi, dhcp = doc["wifi"], doc["dhcp"]
-            item = {"_id": doc["_id"], "state": state, "name": doc["name"], "model": model["_id"],
-                    "modelType": model["type"], "modelBrand": model["brand"], "modelPicture": model["picture"],
-                    "macAddress": doc["macAddress"], "jobs": jobs,
-                    "wifiEnabled": bool(wifi and (wifi["enabled"] or wifi["enabled5G"] or wifi["enabled6G"])),
-                    "dhcpEnabled": bool(dhcp and dhcp["enable"]), "provisioned": device.provisioned,
-                    "lastComm": last_comm, "online": device.online}
+            item = {
+                "_id": doc["_id"],
+                "state": state,
+                "name": doc["name"],
+                "model": model["_id"],
+                "modelType": model["type"],
+                "modelBrand": model["brand"],
+                "modelPicture": model["picture"],
+                "macAddress": doc["macAddress"],
+                "jobs": jobs,
+                "wifiEnabled": bool(wifi and (wifi["enabled"] or wifi["enabled5G"] or wifi["enabled6G"])),
+                "dhcpEnabled": bool(dhcp and dhcp["enable"]),
+                "provisioned": device.provisioned,
+                "lastComm": last_comm,
+                "online": device.online,
+            }
             return _drop_empty(item)
         # documented: create.txt:L93-151 (the reply table; also update.txt:L42-101, btd.md:L211 for get).
         # documented: create.txt:L111, L114, L117 and the example L175: the reply carries the wifi
         # passwords in clear, so GET returns them too (btd.md:L211: the same object).
-        item = {"_id": doc["_id"], "state": state, "name": doc["name"], "model": model["_id"],
-                "modelType": model["type"], "modelBrand": model["brand"],
-                "modelDescription": model["description"], "modelPicture": model["picture"],
-                "customer": doc["customer"], "macAddress": doc["macAddress"], "serialNumber": doc["serialNumber"],
-                "mvnoAccount": doc["mvnoAccount"], "jobs": jobs, "notes": doc["notes"],
-                "wifi": doc["wifi"], "dhcp": doc["dhcp"], "status": self._status(device, model, now, last_comm)}
+        item = {
+            "_id": doc["_id"],
+            "state": state,
+            "name": doc["name"],
+            "model": model["_id"],
+            "modelType": model["type"],
+            "modelBrand": model["brand"],
+            "modelDescription": model["description"],
+            "modelPicture": model["picture"],
+            "customer": doc["customer"],
+            "macAddress": doc["macAddress"],
+            "serialNumber": doc["serialNumber"],
+            "mvnoAccount": doc["mvnoAccount"],
+            "jobs": jobs,
+            "notes": doc["notes"],
+            "wifi": doc["wifi"],
+            "dhcp": doc["dhcp"],
+            "status": self._status(device, model, now, last_comm),
+        }
         # documented: create.txt:L153 "properties holding no value may be omitted" -- we omit them,
         # except wifi/dhcp, which are documented as null when unused (create.txt:L29, L40).
         return _drop_empty(item, keep=("wifi", "dhcp"))
@@ -332,13 +381,29 @@ class State(object):
         if not device.online:
             return _drop_empty(status)
         n = device.net
-        status.update(lanIp="192.168.1.1", subnetMask="255.255.255.0", gateway="100.64.%d.1" % (n // 250 % 256),
-                      wanIp="100.64.%d.%d" % (n // 250 % 256, n % 250 + 2), publicIp="198.51.100.%d" % (n % 254 + 1),
-                      upTime=int(now - device.since), dns="8.8.8.8", dns2="1.1.1.1", ipv6="", ipv6Dns="", ipv6Dns2="")
+        status.update(
+            lanIp="192.168.1.1",
+            subnetMask="255.255.255.0",
+            gateway="100.64.%d.1" % (n // 250 % 256),
+            wanIp="100.64.%d.%d" % (n // 250 % 256, n % 250 + 2),
+            publicIp="198.51.100.%d" % (n % 254 + 1),
+            upTime=int(now - device.since),
+            dns="8.8.8.8",
+            dns2="1.1.1.1",
+            ipv6="",
+            ipv6Dns="",
+            ipv6Dns2="",
+        )
         if model["capabilities"]["simSupport"]:
-            status.update(simStatus="1", networkType="32" if model["name"].startswith("XVS") else "8",
-                          signalStrength=40 + n % 60, ssSingnalStrength=30 + n % 70, uplinkRate=1000 + n % 9000,
-                          downlinkRate=5000 + n % 50000, connectionTime=int(now - device.since))
+            status.update(
+                simStatus="1",
+                networkType="32" if model["name"].startswith("XVS") else "8",
+                signalStrength=40 + n % 60,
+                ssSingnalStrength=30 + n % 70,
+                uplinkRate=1000 + n % 9000,
+                downlinkRate=5000 + n % 50000,
+                connectionTime=int(now - device.since),
+            )
         return status
 
     # ---- writes -------------------------------------------------------------------
@@ -363,11 +428,18 @@ class State(object):
                 raise ApiError(400, key, "%s is required" % key)
         model = self._model(body["model"])
         name = _string(body, "name", nullable=False, minimum=1)
-        doc = {"_id": None, "name": name, "model": model["_id"], "customer": customer,
-               "macAddress": _mac(body["macAddress"], "macAddress"),
-               "serialNumber": _string(body, "serialNumber"), "mvnoAccount": _id_or_none(body, "mvnoAccount"),
-               "notes": _string(body, "notes"),
-               "wifi": _merge_wifi(body.get("wifi"), None), "dhcp": self._merge_dhcp(body.get("dhcp"), None)}
+        doc = {
+            "_id": None,
+            "name": name,
+            "model": model["_id"],
+            "customer": customer,
+            "macAddress": _mac(body["macAddress"], "macAddress"),
+            "serialNumber": _string(body, "serialNumber"),
+            "mvnoAccount": _id_or_none(body, "mvnoAccount"),
+            "notes": _string(body, "notes"),
+            "wifi": _merge_wifi(body.get("wifi"), None),
+            "dhcp": self._merge_dhcp(body.get("dhcp"), None),
+        }
         _check_capabilities(doc["wifi"], model)
         if doc["macAddress"] in self.macs:
             raise ApiError(422, "macAddress", "MAC address is already in use.")  # documented: create.txt:L230
@@ -429,8 +501,7 @@ class State(object):
         if not isinstance(value, dict):
             raise _type_error("dhcp", "an Object or null")
         _reject_unknown(value, DHCP_KEYS, "dhcp.")
-        merged = dict(current or {"enable": False, "ipPoolStart": None, "ipPoolEnd": None, "leaseTime": None,
-                                  "primaryDnsServer": None, "reservedClients": []})
+        merged = dict(current or {"enable": False, "ipPoolStart": None, "ipPoolEnd": None, "leaseTime": None, "primaryDnsServer": None, "reservedClients": []})
         for key, item in value.items():
             path = "dhcp." + key
             if key == "enable":
@@ -444,8 +515,7 @@ class State(object):
             elif key == "reservedClients":
                 if item is not None and not isinstance(item, list):
                     raise _type_error(path, "an Array")
-                clients = [self._reservation("%s[%d]" % (path, i), client)
-                           for i, client in enumerate(item or [])]
+                clients = [self._reservation("%s[%d]" % (path, i), client) for i, client in enumerate(item or [])]
                 if len(set(client["mac"] for client in clients)) != len(clients):
                     raise ApiError(400, path, "%s: a MAC address is reserved twice" % path)
                 merged[key] = clients
@@ -472,12 +542,17 @@ class State(object):
             # conflict: create.txt:L49 types `enable` as String, its example L84 sends a boolean. We
             # accept both and answer with a boolean, as the reply example does (create.txt:L194).
             enable = enable.lower() == "true"
-        record = {"mac": _mac(client["mac"], path + ".mac"), "ip": _ipv4(client["ip"], path + ".ip"),
-                  "enable": _boolean(enable, path + ".enable"), "id": _string(client, "id", path=path + ".id")}
+        record = {
+            "mac": _mac(client["mac"], path + ".mac"),
+            "ip": _ipv4(client["ip"], path + ".ip"),
+            "enable": _boolean(enable, path + ".enable"),
+            "id": _string(client, "id", path=path + ".id"),
+        }
         return self._reservation_record(record)
 
 
 # ---- validation helpers -------------------------------------------------------------
+
 
 def _reject_unknown(body, allowed, prefix=""):
     # inferred: the pages list the request properties; anything else (e.g. the update example's
@@ -543,8 +618,7 @@ def _merge_wifi(value, current):
     if not isinstance(value, dict):
         raise _type_error("wifi", "an Object or null")
     _reject_unknown(value, WIFI_KEYS, "wifi.")
-    merged = dict(current or dict(dict.fromkeys(WIFI_KEYS), enabled=False, enabled5G=False,
-                                  enabled6G=False, bandsteering=False))
+    merged = dict(current or dict(dict.fromkeys(WIFI_KEYS), enabled=False, enabled5G=False, enabled6G=False, bandsteering=False))
     for key, item in value.items():
         path = "wifi." + key
         if key.startswith("enabled") or key == "bandsteering":
@@ -620,6 +694,7 @@ async def _json_body(request):
 
 # ---- handlers -------------------------------------------------------------------------
 
+
 def api(levels=None):
     """Wrap a handler: settle time, check the token (when `levels`) and the access level.
 
@@ -680,8 +755,9 @@ async def login(request, state, user, now):
 def _identity(state, user, extended):
     reply = {"employee": user["employee"], "customer": user["customer"], "accessLevel": user["accessLevel"]}
     if extended:
-        reply.update(name=user["name"], language="en", customerName=state.customers[user["customer"]]["name"],
-                     customerFeatures=["CUSTOMER", "INTERNET", "MVNO"])
+        reply.update(
+            name=user["name"], language="en", customerName=state.customers[user["customer"]]["name"], customerFeatures=["CUSTOMER", "INTERNET", "MVNO"]
+        )
     return reply
 
 
@@ -725,8 +801,7 @@ async def list_devices(request, state, user, now):
     full = _flag(query.get("full"), "full")
     devices = state.by_customer[customer]
     page = itertools.islice(devices.values(), offset, offset + limit)
-    return JSONResponse({"offset": offset, "limit": limit, "total": len(devices),
-                         "networkDevices": [state.render(device, now, full) for device in page]})
+    return JSONResponse({"offset": offset, "limit": limit, "total": len(devices), "networkDevices": [state.render(device, now, full) for device in page]})
 
 
 @api(WRITE_LEVELS)
@@ -773,8 +848,7 @@ async def list_models(request, state, user, now):
     # model objects, which is what a model list must hold.
     offset, limit = _paging(request.query_params)
     models = list(state.models.values())
-    return JSONResponse({"offset": offset, "limit": limit, "total": len(models),
-                         state.model_list_key: models[offset:offset + limit]})
+    return JSONResponse({"offset": offset, "limit": limit, "total": len(models), state.model_list_key: models[offset : offset + limit]})
 
 
 @api(ADMIN_LEVELS)

@@ -17,12 +17,26 @@ def run_suite(tmp_path, files, pytest_args=""):
         (suite / name).write_text(text)
     rule = "selftest:\n\t$(call pytest,selftest,%s,)" % suite
     # Not the outer make's or pytest's settings (a `make unit PYTEST_ARGS=...` around this test passes them down).
-    env = dict((key, value) for key, value in os.environ.items()
-               if key not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL") and not key.startswith("PYTEST_"))
+    env = dict((key, value) for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL") and not key.startswith("PYTEST_"))
     result = subprocess.run(
-        ["make", "-C", ROOT, "--no-print-directory", "--eval", rule, "selftest", "PY=%s" % sys.executable,
-         "REPORTS=%s" % (tmp_path / "reports"), "PYTEST_ARGS=%s" % pytest_args],
-        env=env, capture_output=True, text=True, timeout=120, check=False)
+        [
+            "make",
+            "-C",
+            ROOT,
+            "--no-print-directory",
+            "--eval",
+            rule,
+            "selftest",
+            "PY=%s" % sys.executable,
+            "REPORTS=%s" % (tmp_path / "reports"),
+            "PYTEST_ARGS=%s" % pytest_args,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     return result.returncode, result.stdout + result.stderr
 
 

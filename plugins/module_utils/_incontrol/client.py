@@ -53,10 +53,10 @@ class InControlClient(InControlDevices, ApiClient):
 
     platform = PLATFORM
 
-    def __init__(self, settings, session, redactor=None, token_cache=None, max_retries=DEFAULT_MAX_RETRIES,
-                 sleep=time.sleep, clock=time.time, rate_limit=None):
-        super(InControlClient, self).__init__(settings["url"], session, redactor=redactor or Redactor(),
-                                              max_retries=max_retries, sleep=sleep, rate_limit=rate_limit)
+    def __init__(self, settings, session, redactor=None, token_cache=None, max_retries=DEFAULT_MAX_RETRIES, sleep=time.sleep, clock=time.time, rate_limit=None):
+        super(InControlClient, self).__init__(
+            settings["url"], session, redactor=redactor or Redactor(), max_retries=max_retries, sleep=sleep, rate_limit=rate_limit
+        )
         self.client_id = settings.get("client_id")
         self._client_secret = settings.get("client_secret")
         self.redactor.add(self._client_secret)
@@ -76,8 +76,7 @@ class InControlClient(InControlDevices, ApiClient):
 
     def _limiter(self, organization):
         """The RateLimiter of (url, organization), shared by the run's forks (ApiClient.shared_limiter)."""
-        return self.shared_limiter(self.token_cache, RATE_CEILING, RATE_LIMIT_PER_SECOND, (organization or "",),
-                                   clock=self._clock)
+        return self.shared_limiter(self.token_cache, RATE_CEILING, RATE_LIMIT_PER_SECOND, (organization or "",), clock=self._clock)
 
     # ---- auth ----------------------------------------------------------------
 
@@ -106,8 +105,7 @@ class InControlClient(InControlDevices, ApiClient):
         """A new token entry: the refresh_token grant when a refresh token is known, else client_credentials."""
         if refused and refused.get("refresh_token"):
             try:
-                return self._grant({"grant_type": "refresh_token", "refresh_token": refused["refresh_token"]},
-                                   refused.get("refresh_token"))
+                return self._grant({"grant_type": "refresh_token", "refresh_token": refused["refresh_token"]}, refused.get("refresh_token"))
             except ApiError:
                 pass  # refresh token expired or revoked (30 days by default): log in afresh
         return self._grant({"grant_type": "client_credentials"})
@@ -124,7 +122,11 @@ class InControlClient(InControlDevices, ApiClient):
         if not token or not isinstance(token, str):
             raise MalformedResponseError(
                 "%s: %s %s answered without an access_token" % (self.platform, method, path),
-                platform=self.platform, method=method, url=self.url(path), body=self.redactor.data(reply))
+                platform=self.platform,
+                method=method,
+                url=self.url(path),
+                body=self.redactor.data(reply),
+            )
         expires_in = reply.get("expires_in")
         try:
             expires_at = time.time() + float(expires_in) if expires_in is not None else None
@@ -164,7 +166,12 @@ class InControlClient(InControlDevices, ApiClient):
             raise MalformedResponseError(
                 "%s: %s %s answered HTTP %s without the resp_code envelope: %s"
                 % (self.platform, method, self._path(url), response.status_code, str(body)[:200]),
-                platform=self.platform, method=method, url=url, status=response.status_code, body=body)
+                platform=self.platform,
+                method=method,
+                url=url,
+                status=response.status_code,
+                body=body,
+            )
         code = body.get("resp_code")
         if code == "SUCCESS":
             return body.get("data")
@@ -172,16 +179,16 @@ class InControlClient(InControlDevices, ApiClient):
             # accepted and queued: the change is made, later
             shown = "%s %s" % (method, self._path(url))
             self.pending_writes.append(shown)
-            self.notices.append("%s: InControl answered PENDING (%s): the request was accepted and queued, and is "
-                                "not applied yet" % (shown, self.vendor_message(body)))
+            self.notices.append(
+                "%s: InControl answered PENDING (%s): the request was accepted and queued, and is not applied yet" % (shown, self.vendor_message(body))
+            )
             return body.get("data")
         vendor = self.vendor_message(body)
         text = "%s: %s %s failed: %s" % (self.platform, method, self._path(url), vendor)
         if code == "PENDING":
             text += " (InControl has not got the answer ready yet)"
         cls = RESP_CODE_ERRORS.get(code, ApiError)
-        raise cls(text, platform=self.platform, method=method, url=url, status=response.status_code,
-                  vendor_message=vendor, body=body)
+        raise cls(text, platform=self.platform, method=method, url=url, status=response.status_code, vendor_message=vendor, body=body)
 
     def _unwrap_token(self, response, method, url, body):
         """The OAuth reply as a dict; refused credentials (400/401/403, RFC 6749 5.2) -> AuthError."""
@@ -190,15 +197,18 @@ class InControlClient(InControlDevices, ApiClient):
             cls = AuthError if response.status_code < 404 else self._error_class(body, response.status_code)
             error = self.error(response, method, url, cls=cls)
             if isinstance(error, AuthError):
-                error.message += ("; check incontrol.client_id and incontrol.client_secret "
-                                  "(INCONTROL_CLIENT_ID, INCONTROL_CLIENT_SECRET)")
+                error.message += "; check incontrol.client_id and incontrol.client_secret (INCONTROL_CLIENT_ID, INCONTROL_CLIENT_SECRET)"
                 error.args = (error.message,)
             raise error
         if not isinstance(body, dict):
             # not quoted: a non-JSON token reply may carry the token in a form we cannot redact
-            raise MalformedResponseError("%s: %s %s answered HTTP %s with something that is not an OAuth token reply"
-                                         % (self.platform, method, self._path(url), response.status_code),
-                                         platform=self.platform, method=method, url=url, status=response.status_code)
+            raise MalformedResponseError(
+                "%s: %s %s answered HTTP %s with something that is not an OAuth token reply" % (self.platform, method, self._path(url), response.status_code),
+                platform=self.platform,
+                method=method,
+                url=url,
+                status=response.status_code,
+            )
         return body
 
     def vendor_message(self, body):
@@ -290,8 +300,7 @@ class InControlClient(InControlDevices, ApiClient):
             if body is None:
                 body = {}
         pending_before = len(self.pending_writes)
-        reply = self.request(method, path, params=params, json=body if method != "GET" else None,
-                             headers=headers, idempotent=idempotent)
+        reply = self.request(method, path, params=params, json=body if method != "GET" else None, headers=headers, idempotent=idempotent)
         if len(self.pending_writes) > pending_before:
             return None  # queued by InControl: no router reply yet
         try:
@@ -322,8 +331,9 @@ class InControlClient(InControlDevices, ApiClient):
         if wanted is None:
             if len(orgs) != 1:
                 raise InputError(
-                    "%s: set incontrol.organization (INCONTROL_ORG): the client can see %d organizations: %s"
-                    % (self.platform, len(orgs), known), platform=self.platform)
+                    "%s: set incontrol.organization (INCONTROL_ORG): the client can see %d organizations: %s" % (self.platform, len(orgs), known),
+                    platform=self.platform,
+                )
             chosen = orgs[0]
         else:
             wanted = str(wanted)
@@ -338,8 +348,9 @@ class InControlClient(InControlDevices, ApiClient):
         return self._org_id
 
     def _org_cache_key(self):
-        return cache_key(self.platform + "-organization", self.base_url, self.client_id, self._client_secret,
-                         self.organization if self.organization is not None else "")
+        return cache_key(
+            self.platform + "-organization", self.base_url, self.client_id, self._client_secret, self.organization if self.organization is not None else ""
+        )
 
     # ---- groups ------------------------------------------------------------------
 

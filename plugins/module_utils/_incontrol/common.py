@@ -39,18 +39,25 @@ def _cellular(interface):
         sims = next((sim for sim in sims if isinstance(sim, dict) and sim.get("active")), sims[0] if sims else None)
     sims = sims if isinstance(sims, dict) else {}
     return cellular_record(
-        carrier=interface.get("carrier_name") or None, technology=interface.get("s2g3glte") or interface.get("gobi_data_tech") or None,
-        band=interface.get("gobi_band_class_name") or None, rsrp=signals.get("rsrp"), rsrq=signals.get("rsrq"),
-        sinr=signals.get("sinr"), rssi=signals.get("rssi"), signal_bar=_int_or_none(interface.get("signal_bar")),
-        imei=interface.get("imei") or None, iccid=sims.get("iccid") or None, imsi=sims.get("imsi") or None,
-        apn=interface.get("apn") or None)  # roaming: not in the document's interface model
+        carrier=interface.get("carrier_name") or None,
+        technology=interface.get("s2g3glte") or interface.get("gobi_data_tech") or None,
+        band=interface.get("gobi_band_class_name") or None,
+        rsrp=signals.get("rsrp"),
+        rsrq=signals.get("rsrq"),
+        sinr=signals.get("sinr"),
+        rssi=signals.get("rssi"),
+        signal_bar=_int_or_none(interface.get("signal_bar")),
+        imei=interface.get("imei") or None,
+        iccid=sims.get("iccid") or None,
+        imsi=sims.get("imsi") or None,
+        apn=interface.get("apn") or None,
+    )  # roaming: not in the document's interface model
 
 
 def _location(raw):
     # documented: isStatic "Indicates if the returned location is a static one"; inferred: else from the GPS
     method = None if raw.get("isStatic") is None else ("static" if raw.get("isStatic") else "gps")
-    return location_record(raw.get("latitude"), raw.get("longitude"), method=method,
-                           updated_at=raw.get("location_timestamp") or None)
+    return location_record(raw.get("latitude"), raw.get("longitude"), method=method, updated_at=raw.get("location_timestamp") or None)
 
 
 def pending_firmware(device):
@@ -98,6 +105,7 @@ def _wrapped(body, wrap):
 
 def _pick(items, key, what, platform, known, attr=False, missing=InputError):
     """The item whose id is `key`, else whose name is (exactly, then case-insensitively)."""
+
     def get(item, name):
         return getattr(item, name) if attr else item.get(name)
 
@@ -109,10 +117,11 @@ def _pick(items, key, what, platform, known, attr=False, missing=InputError):
         if len(named) == 1:
             return named[0]
         if len(named) > 1:
-            raise AmbiguousError("%s: %s name %r matches %d %ss; use the id: %s"
-                                 % (platform, what, key, len(named), what,
-                                    ", ".join("%s (id %s)" % (get(item, "name"), get(item, "id")) for item in named)),
-                                 platform=platform)
+            raise AmbiguousError(
+                "%s: %s name %r matches %d %ss; use the id: %s"
+                % (platform, what, key, len(named), what, ", ".join("%s (id %s)" % (get(item, "name"), get(item, "id")) for item in named)),
+                platform=platform,
+            )
     raise missing("%s: %s %r not found; known: %s" % (platform, what, key, known), platform=platform)
 
 
@@ -135,11 +144,13 @@ def _match_device(devices, key, platform):
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
-            raise AmbiguousError("%s: device %r matches %d devices; use the id or serial: %s"
-                                 % (platform, key, len(hits), ", ".join(_describe(item) for item in hits)),
-                                 platform=platform)
-    raise not_existing(NotFoundError("%s: no device with id, serial, MAC or name %r (among %d devices)"
-                                     % (platform, key, len(devices)), platform=platform), "device", key)
+            raise AmbiguousError(
+                "%s: device %r matches %d devices; use the id or serial: %s" % (platform, key, len(hits), ", ".join(_describe(item) for item in hits)),
+                platform=platform,
+            )
+    raise not_existing(
+        NotFoundError("%s: no device with id, serial, MAC or name %r (among %d devices)" % (platform, key, len(devices)), platform=platform), "device", key
+    )
 
 
 def _describe(device):
@@ -155,8 +166,7 @@ def _passes(device, filters):
     for key in ("name", "status"):
         if key in filters and not device.passes(key, filters[key]):
             return False
-    if "model" in filters and not device.passes("model", filters["model"],
-                                                [device.model, (device.raw or {}).get("product_code")]):
+    if "model" in filters and not device.passes("model", filters["model"], [device.model, (device.raw or {}).get("product_code")]):
         return False
     if "tags" in filters:
         tags = set(str(tag) for tag in (device.raw or {}).get("tags") or [])
@@ -208,8 +218,9 @@ def _ssids(raw):
     """ssid_profiles_applied[] (with `enabled`) when present, else ssids[] ({id, ssid})."""
     applied = [item for item in raw.get("ssid_profiles_applied") or [] if isinstance(item, dict)]
     if applied:
-        return [Ssid(id=item.get("id"), name=item.get("ssid"),
-                     enabled=item.get("enabled") if isinstance(item.get("enabled"), bool) else None) for item in applied]
+        return [
+            Ssid(id=item.get("id"), name=item.get("ssid"), enabled=item.get("enabled") if isinstance(item.get("enabled"), bool) else None) for item in applied
+        ]
     return [Ssid(id=item.get("id"), name=item.get("ssid")) for item in raw.get("ssids") or [] if isinstance(item, dict)]
 
 
@@ -238,8 +249,9 @@ def check_timezone(value, platform=PLATFORM):
         except Exception:  # pylint: disable=broad-except
             known = set()
         if known:  # without a database on the controller, InControl decides
-            raise InputError("%s: timezone %r is not a known time zone; use an IANA name such as Europe/Copenhagen"
-                             % (platform, value), platform=platform) from exc
+            raise InputError(
+                "%s: timezone %r is not a known time zone; use an IANA name such as Europe/Copenhagen" % (platform, value), platform=platform
+            ) from exc
 
 
 def _as_api_id(value):
@@ -256,12 +268,13 @@ def _id_key(value):
 
 def _by_name(items, name, what, platform):
     """The one dict/record named exactly `name`, or None; several -> AmbiguousError listing them."""
+
     def get(item, key):
         return item.get(key) if isinstance(item, dict) else getattr(item, key)
 
     hits = [item for item in items if get(item, "name") == name]
     if len(hits) > 1:
-        raise AmbiguousError("%s: %d %ss are named %r; give the id: %s"
-                             % (platform, len(hits), what, name, ", ".join(str(get(item, "id")) for item in hits)),
-                             platform=platform)
+        raise AmbiguousError(
+            "%s: %d %ss are named %r; give the id: %s" % (platform, len(hits), what, name, ", ".join(str(get(item, "id")) for item in hits)), platform=platform
+        )
     return hits[0] if hits else None

@@ -67,19 +67,24 @@ class InControlDevices(object):
             raise not_existing(exc, "group", key)
 
     def _group(self, raw):
-        return self._record("group", raw, lambda: Group(
-            platform=self.platform, id=raw.get("id"), name=raw.get("name") or "", raw=self.redactor.data(raw)))
+        return self._record("group", raw, lambda: Group(platform=self.platform, id=raw.get("id"), name=raw.get("name") or "", raw=self.redactor.data(raw)))
 
     def _record(self, what, raw, build):
         """build() -> a record; a vendor object that does not fit fails loudly rather than being dropped."""
         if raw.get("id") is None:
-            raise MalformedResponseError("%s: a %s without an id in the answer: %s" % (self.platform, what, str(self.redactor.data(raw))[:200]),
-                                         platform=self.platform, body=self.redactor.data(raw))
+            raise MalformedResponseError(
+                "%s: a %s without an id in the answer: %s" % (self.platform, what, str(self.redactor.data(raw))[:200]),
+                platform=self.platform,
+                body=self.redactor.data(raw),
+            )
         try:
             return build()
         except ValueError as exc:  # pydantic's ValidationError is a ValueError
-            raise MalformedResponseError("%s: %s %s does not fit the documented model: %s" % (self.platform, what, raw.get("id"), exc),
-                                         platform=self.platform, body=self.redactor.data(raw)) from exc
+            raise MalformedResponseError(
+                "%s: %s %s does not fit the documented model: %s" % (self.platform, what, raw.get("id"), exc),
+                platform=self.platform,
+                body=self.redactor.data(raw),
+            ) from exc
 
     # ---- devices -----------------------------------------------------------------
 
@@ -101,12 +106,12 @@ class InControlDevices(object):
         filters = dict((key, value) for key, value in (filters or {}).items() if value not in (None, "", []))
         unknown = sorted(set(filters) - set(DEVICE_FILTERS))
         if unknown:
-            raise InputError("%s: unknown device filter(s) %s; supported: %s"
-                             % (self.platform, ", ".join(unknown), ", ".join(DEVICE_FILTERS)), platform=self.platform)
+            raise InputError(
+                "%s: unknown device filter(s) %s; supported: %s" % (self.platform, ", ".join(unknown), ", ".join(DEVICE_FILTERS)), platform=self.platform
+            )
         if "group" in filters:
             if group is not None and str(filters["group"]) != str(group):
-                raise InputError("%s: group %r and filters.group %r disagree" % (self.platform, group, filters["group"]),
-                                 platform=self.platform)
+                raise InputError("%s: group %r and filters.group %r disagree" % (self.platform, group, filters["group"]), platform=self.platform)
             group = filters.pop("group")
         found = self._device_list(group, detail)
         if device is not None:
@@ -135,7 +140,10 @@ class InControlDevices(object):
         if not isinstance(profiles, list):
             raise MalformedResponseError(
                 "%s: the SSID profiles of group %s are neither a list nor an object holding %r (a list): %s"
-                % (PLATFORM, group_id, SSID_PROFILES_KEY, shape_of(data)), platform=PLATFORM, body=self.redactor.data(data))
+                % (PLATFORM, group_id, SSID_PROFILES_KEY, shape_of(data)),
+                platform=PLATFORM,
+                body=self.redactor.data(data),
+            )
         return profiles
 
     def forget_groups(self):
@@ -179,8 +187,7 @@ class InControlDevices(object):
         """
         newest = _newest_backup(self.call("config_backups", group=device.group_id, device=device.id))
         if newest is None:
-            raise NotFoundError("%s: InControl keeps no configuration backup of %s" % (self.platform, _describe(device)),
-                                platform=self.platform)
+            raise NotFoundError("%s: InControl keeps no configuration backup of %s" % (self.platform, _describe(device)), platform=self.platform)
         method, path = self.endpoint("config_backup_file", group=device.group_id, device=device.id, backup=newest["id"])
         response = self.request(method, path, unwrap=False)
         if response.status_code >= 400 or "json" in response.headers.get("content-type", ""):
@@ -189,8 +196,9 @@ class InControlDevices(object):
                 self.unwrap(response, method, self.url(path))
             except WanfleetError as exc:
                 raise exc.redacted(self.redactor)
-            raise MalformedResponseError("%s: GET %s answered JSON instead of the configuration file" % (self.platform, path),
-                                         platform=self.platform, method=method, url=self.url(path))
+            raise MalformedResponseError(
+                "%s: GET %s answered JSON instead of the configuration file" % (self.platform, path), platform=self.platform, method=method, url=self.url(path)
+            )
         return {"content": response.content, "format": BACKUP_FORMAT, "taken_at": newest["taken_at"]}
 
     def is_back(self, device, rebooted_at):
@@ -226,19 +234,23 @@ class InControlDevices(object):
 
     def _device(self, raw, group):
         """device_list_obj / device (InControl 2 API docs, models device_list_obj and device) -> Device."""
-        return self._record("device", raw, lambda: Device(
-            platform=self.platform,
-            id=raw.get("id"),
-            name=raw.get("name"),
-            serial=raw.get("sn"),
-            mac=_mac_or_none(raw.get("lan_mac")),
-            model=raw.get("product_name") or raw.get("model") or raw.get("product_code"),
-            firmware=raw.get("fw_ver"),
-            status=raw.get("status") or raw.get("onlineStatus"),
-            group=raw.get("group_name") or (group.name if group else None),
-            group_id=raw.get("group_id") if raw.get("group_id") is not None else (group.id if group else None),
-            wan=[_wan(item) for item in raw.get("interfaces") or [] if isinstance(item, dict) and item.get("id") is not None],
-            ssids=_ssids(raw),
-            # secret-looking keys (wpa_passphrase, APN password, admin_conf passwords) are masked
-            raw=self.redactor.data(raw),
-        ))
+        return self._record(
+            "device",
+            raw,
+            lambda: Device(
+                platform=self.platform,
+                id=raw.get("id"),
+                name=raw.get("name"),
+                serial=raw.get("sn"),
+                mac=_mac_or_none(raw.get("lan_mac")),
+                model=raw.get("product_name") or raw.get("model") or raw.get("product_code"),
+                firmware=raw.get("fw_ver"),
+                status=raw.get("status") or raw.get("onlineStatus"),
+                group=raw.get("group_name") or (group.name if group else None),
+                group_id=raw.get("group_id") if raw.get("group_id") is not None else (group.id if group else None),
+                wan=[_wan(item) for item in raw.get("interfaces") or [] if isinstance(item, dict) and item.get("id") is not None],
+                ssids=_ssids(raw),
+                # secret-looking keys (wpa_passphrase, APN password, admin_conf passwords) are masked
+                raw=self.redactor.data(raw),
+            ),
+        )

@@ -62,25 +62,21 @@ ENDPOINTS = {
     # inferred: no public client; REST analogy
     "group_delete": ("DELETE", "/rest/o/{org}/g/{group}", "inferred: REST analogy, no public client"),
     # inferred: Bleed-AI constant "add_devices_in_group" (never called); method and body unknown
-    "group_add_devices": ("POST", "/rest/o/{org}/g/{group}/add_devices",
-                          "inferred: a constant of Bleed-AI aqms-backend, body guessed"),
+    "group_add_devices": ("POST", "/rest/o/{org}/g/{group}/add_devices", "inferred: a constant of Bleed-AI aqms-backend, body guessed"),
     # inferred: TechBlueprints says PUT ssid_profiles/{id} "mirrors GET ssid_profiles"
     "ssid_profiles": ("GET", "/rest/o/{org}/g/{group}/ssid_profiles", "inferred: public client (TechBlueprints peplink-mcp)"),
     # inferred: TechBlueprints config_group.py put_ssid_profile (medium reliability; body shape unknown)
-    "ssid_profile_update": ("PUT", "/rest/o/{org}/g/{group}/ssid_profiles/{ssid}",
-                            "inferred: public client (TechBlueprints peplink-mcp)"),
+    "ssid_profile_update": ("PUT", "/rest/o/{org}/g/{group}/ssid_profiles/{ssid}", "inferred: public client (TechBlueprints peplink-mcp)"),
     # inferred: create/delete of one profile not found in any client
     "ssid_profile_create": ("POST", "/rest/o/{org}/g/{group}/ssid_profiles", "inferred: REST analogy, no public client"),
-    "ssid_profile_delete": ("DELETE", "/rest/o/{org}/g/{group}/ssid_profiles/{ssid}",
-                            "inferred: REST analogy, no public client"),
+    "ssid_profile_delete": ("DELETE", "/rest/o/{org}/g/{group}/ssid_profiles/{ssid}", "inferred: REST analogy, no public client"),
     # documented: "Get a device's configuration file list" (IC2 doc, config_backup, Since 2.0.25):
     # data: [{date, file_list: [{size, time, id}]}]
     "config_backups": ("GET", "/rest/o/{org}/g/{group}/d/{device}/config_backup", "documented"),
     # documented: "Get a device's configuration file" (IC2 doc, config_backup/{id}, Since 2.0.25), application/octet-stream
     "config_backup_file": ("GET", "/rest/o/{org}/g/{group}/d/{device}/config_backup/{backup}", "documented"),
     # inferred: TechBlueprints config_device.py (no body; never shown to succeed). Never retried (POST).
-    "device_reboot": ("POST", "/rest/o/{org}/g/{group}/d/{device}/tools/reboot",
-                      "inferred: public client (TechBlueprints peplink-mcp)"),
+    "device_reboot": ("POST", "/rest/o/{org}/g/{group}/d/{device}/tools/reboot", "inferred: public client (TechBlueprints peplink-mcp)"),
     # inferred: Bleed-AI uses the device-API proxy in production; not in the public doc
     "devapi": ("GET", "/rest/o/{org}/g/{group}/d/{device}/devapi/{api}", "inferred: public client (Bleed-AI aqms-backend)"),
 }
@@ -130,13 +126,17 @@ PENDING_READ_DELAY = 1.0
 # Who owns a device setting (InControl 2 API docs, model `device`). A write through the device API (devapi) is refused
 # when one of these says another layer owns it: {flag: (value that refuses, what it means, what to do)}.
 DEVICE_API_OWNERSHIP = {
-    "icmg_wan": (True, "InControl manages the device's WAN settings and would push its own back",
-                 "change the WAN priorities in InControl (the device's WAN settings), or turn off InControl "
-                 "management of the device's WAN settings first"),
-    "device_config_apply_locked": (True, "the device is locked against configuration applied on it",
-                                   "unlock the device's configuration in InControl first"),
-    "ic2_config_apply_locked": (True, "InControl holds a configuration apply lock on the device",
-                                "wait until InControl has applied its configuration, or release the lock in InControl"),
+    "icmg_wan": (
+        True,
+        "InControl manages the device's WAN settings and would push its own back",
+        "change the WAN priorities in InControl (the device's WAN settings), or turn off InControl management of the device's WAN settings first",
+    ),
+    "device_config_apply_locked": (True, "the device is locked against configuration applied on it", "unlock the device's configuration in InControl first"),
+    "ic2_config_apply_locked": (
+        True,
+        "InControl holds a configuration apply lock on the device",
+        "wait until InControl has applied its configuration, or release the lock in InControl",
+    ),
 }
 # documented (device model): wifi_cfg "Indicates the device follows group or device level's SSID settings, or
 # locally managed on the device"; only "group" devices take the group's SSID profiles.
@@ -150,9 +150,11 @@ SSID_PROFILES_KEY = "ssid_profiles"
 # fw_pending_ver "Version of the firmware to be updated", fw_pending_status "1 - active". The held
 # document has no call that changes a device's firmware, so the module only reports.
 FIRMWARE_PENDING_ACTIVE = "1"
-NO_FIRMWARE_WRITE = ("incontrol: InControl 2's API documents a device's firmware only as read-only fields (fw_ver, "
-                     "fw_pending_ver, fw_pending_status) and has no call that changes it: schedule the upgrade in "
-                     "InControl's firmware settings, or boot a firmware the router already holds with platform peplink_router")
+NO_FIRMWARE_WRITE = (
+    "incontrol: InControl 2's API documents a device's firmware only as read-only fields (fw_ver, "
+    "fw_pending_ver, fw_pending_status) and has no call that changes it: schedule the upgrade in "
+    "InControl's firmware settings, or boot a firmware the router already holds with platform peplink_router"
+)
 # A downloaded configuration file is the router's own export (binary), kept under this extension.
 BACKUP_FORMAT = "conf"
 # Reboot (reboot module): a device is back once IC2 shows it online with an uptime that started after

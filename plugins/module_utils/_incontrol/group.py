@@ -58,13 +58,11 @@ class GroupResource(Resource):
         if params.get("id") is not None and not str(params["id"]).isdigit():
             raise InputError("%s: id must be a group id (a number); got %r" % (platform, params["id"]), platform=platform)
         if params.get("state") == "absent" and params.get("new_name"):
-            raise InputError("%s: new_name renames a group; it cannot be combined with state=absent" % platform,
-                             platform=platform)
+            raise InputError("%s: new_name renames a group; it cannot be combined with state=absent" % platform, platform=platform)
         if params.get("timezone") is not None:
             check_timezone(params["timezone"])
         if params.get("country") is not None and not _COUNTRY.match(params["country"]):
-            raise InputError("%s: country must be a two-letter country code such as DK; got %r"
-                             % (platform, params["country"]), platform=platform)
+            raise InputError("%s: country must be a two-letter country code such as DK; got %r" % (platform, params["country"]), platform=platform)
         devices = params.get("devices")
         if devices is not None and any(not str(item).strip() for item in devices):
             raise InputError("%s: devices must not contain empty names" % platform, platform=platform)
@@ -89,13 +87,14 @@ class GroupResource(Resource):
         if target and target != found.name:
             clash = _by_name([group for group in groups if group.id != found.id], target, "group", PLATFORM)
             if clash is not None:
-                raise InputError("%s: cannot rename group %r to %r: a group of that name exists already (id %s)"
-                                 % (PLATFORM, found.name, target, clash.id), platform=PLATFORM)
+                raise InputError(
+                    "%s: cannot rename group %r to %r: a group of that name exists already (id %s)" % (PLATFORM, found.name, target, clash.id),
+                    platform=PLATFORM,
+                )
         return self._record(found.raw or {}, found.id)
 
     def _record(self, raw, group_id):
-        record = {"id": str(group_id), "name": raw.get("name"), "timezone": raw.get("timezone"),
-                  "country": raw.get("country")}
+        record = {"id": str(group_id), "name": raw.get("name"), "timezone": raw.get("timezone"), "country": raw.get("country")}
         if self.params.get("devices") is not None:
             record["devices"] = sorted(device.id for device in self._devices() if device.group_id == str(group_id))
         return record
@@ -109,12 +108,17 @@ class GroupResource(Resource):
     def desired(self, current):
         params = self.params
         if current is None and params.get("id") is not None:
-            raise NotFoundError("%s: no group with id %s; known: %s" % (
-                PLATFORM, params["id"], ", ".join("%s (id %s)" % (g.name, g.id) for g in self.client.groups()) or "none"),
-                platform=PLATFORM)
+            raise NotFoundError(
+                "%s: no group with id %s; known: %s"
+                % (PLATFORM, params["id"], ", ".join("%s (id %s)" % (g.name, g.id) for g in self.client.groups()) or "none"),
+                platform=PLATFORM,
+            )
         if current is None and params.get("new_name") and params.get("name") and params["new_name"] != params["name"]:
-            raise InputError("%s: group %r not found, nor a group named %r: nothing to rename (to create a group, "
-                             "give only name)" % (PLATFORM, params["name"], params["new_name"]), platform=PLATFORM)
+            raise InputError(
+                "%s: group %r not found, nor a group named %r: nothing to rename (to create a group, "
+                "give only name)" % (PLATFORM, params["name"], params["new_name"]),
+                platform=PLATFORM,
+            )
         country = params.get("country")
         wanted = {
             "name": params.get("new_name") or params.get("name"),
@@ -131,10 +135,15 @@ class GroupResource(Resource):
                 raise UnsupportedError(
                     "%s: purge_devices would remove %d device(s) from group %r (%s), but %s; move them with "
                     "this module's devices option on their new group. Nothing was changed."
-                    % (PLATFORM, len(removed), current.get("name"),
-                       ", ".join("%s (id %s)" % (by_id[i].name if i in by_id else "?", i) for i in removed),
-                       contract.CANNOT_REMOVE_MEMBERS[PLATFORM]),
-                    platform=PLATFORM)
+                    % (
+                        PLATFORM,
+                        len(removed),
+                        current.get("name"),
+                        ", ".join("%s (id %s)" % (by_id[i].name if i in by_id else "?", i) for i in removed),
+                        contract.CANNOT_REMOVE_MEMBERS[PLATFORM],
+                    ),
+                    platform=PLATFORM,
+                )
             wanted["devices"] = sorted(have | set(members))
         return wanted
 
@@ -153,14 +162,16 @@ class GroupResource(Resource):
         else:  # IC2 did not answer the new group: find it by its name
             found = _by_name(self.client.groups(), desired["name"], "group", PLATFORM)
             if found is None:
-                raise MalformedResponseError("%s: group %r was not listed after it was created" % (PLATFORM, desired["name"]),
-                                             platform=PLATFORM)
+                raise MalformedResponseError("%s: group %r was not listed after it was created" % (PLATFORM, desired["name"]), platform=PLATFORM)
             raw = found.raw or {}
         self._created_id = str(raw["id"])
         raw = self._keep_oldest(desired["name"], raw)
-        created = {"id": str(raw["id"]), "name": raw.get("name", desired["name"]),
-                   "timezone": raw.get("timezone", desired.get("timezone")),
-                   "country": raw.get("country", desired.get("country"))}
+        created = {
+            "id": str(raw["id"]),
+            "name": raw.get("name", desired["name"]),
+            "timezone": raw.get("timezone", desired.get("timezone")),
+            "country": raw.get("country", desired.get("country")),
+        }
         if desired.get("devices") is not None:
             if desired["devices"]:
                 self._add_devices(created["id"], desired["devices"])
@@ -195,8 +206,7 @@ class GroupResource(Resource):
 
     def _add_devices(self, group_id, device_ids):
         if device_ids:
-            self.client.call("group_add_devices", {GROUP_ADD_DEVICES_KEY: [_as_api_id(item) for item in device_ids]},
-                             group=_as_api_id(group_id))
+            self.client.call("group_add_devices", {GROUP_ADD_DEVICES_KEY: [_as_api_id(item) for item in device_ids]}, group=_as_api_id(group_id))
 
     def delete(self, current):
         self.client.call("group_delete", None, group=_as_api_id(current["id"]))

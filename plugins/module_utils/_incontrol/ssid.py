@@ -50,16 +50,19 @@ class SsidProfileResource(Resource):
         if not params.get("group"):
             raise InputError("%s: group is required (the group whose SSID profile this is)" % platform, platform=platform)
         if params.get("id") is not None and not str(params["id"]).isdigit():
-            raise InputError("%s: id must be an SSID profile id (a number); got %r" % (platform, params["id"]),
-                             platform=platform)
+            raise InputError("%s: id must be an SSID profile id (a number); got %r" % (platform, params["id"]), platform=platform)
         security = params.get("security")
         if security is not None and security not in SSID_SECURITY:
-            raise UnsupportedError("%s: security %s is not available for InControl 2 SSID profiles; choose one of %s"
-                                   % (platform, security, ", ".join(SSID_SECURITY)), platform=platform)
+            raise UnsupportedError(
+                "%s: security %s is not available for InControl 2 SSID profiles; choose one of %s" % (platform, security, ", ".join(SSID_SECURITY)),
+                platform=platform,
+            )
         band = params.get("band")
         if band is not None and band not in SSID_RADIO_SELECT:
-            raise UnsupportedError("%s: band %s is not available for InControl 2 SSID profiles; choose 2.4 or 5 "
-                                   "(leave band out to keep the profile's radios)" % (platform, band), platform=platform)
+            raise UnsupportedError(
+                "%s: band %s is not available for InControl 2 SSID profiles; choose 2.4 or 5 (leave band out to keep the profile's radios)" % (platform, band),
+                platform=platform,
+            )
         if params.get("passphrase") is not None:
             self.client.redactor.add(params["passphrase"])
 
@@ -101,27 +104,27 @@ class SsidProfileResource(Resource):
     def desired(self, current):
         params = self.params
         if current is None and params.get("id") is not None:
-            raise NotFoundError("%s: group %s has no SSID profile with id %s; its profiles: %s" % (
-                PLATFORM, self._group.name, params["id"],
-                ", ".join("%s (id %s)" % (item["name"], item["id"]) for item in self._profiles or []) or "none"),
-                platform=PLATFORM)
+            raise NotFoundError(
+                "%s: group %s has no SSID profile with id %s; its profiles: %s"
+                % (PLATFORM, self._group.name, params["id"], ", ".join("%s (id %s)" % (item["name"], item["id"]) for item in self._profiles or []) or "none"),
+                platform=PLATFORM,
+            )
         wanted = dict((key, params.get(key)) for key in self.SETTABLE)
         have = current or {}
         if current is None and wanted["security"] is None:
             if wanted["passphrase"] is None:
-                raise InputError("%s: to create SSID profile %r give security (and a passphrase unless it is open)"
-                                 % (PLATFORM, params["name"]), platform=PLATFORM)
+                raise InputError(
+                    "%s: to create SSID profile %r give security (and a passphrase unless it is open)" % (PLATFORM, params["name"]), platform=PLATFORM
+                )
             wanted["security"] = "wpa2_personal"
         security = wanted["security"] or have.get("security")
         if security == "open":
             if wanted["passphrase"] is not None:
-                raise InputError("%s: SSID profile %r is open: set security to use a passphrase" % (PLATFORM, params["name"]),
-                                 platform=PLATFORM)
+                raise InputError("%s: SSID profile %r is open: set security to use a passphrase" % (PLATFORM, params["name"]), platform=PLATFORM)
         elif wanted["passphrase"] is None and (current is None or have.get("security") == "open"):
             raise InputError("%s: security=%s needs a passphrase" % (PLATFORM, security), platform=PLATFORM)
         if wanted["fast_transition"] and security != "wpa2_personal":
-            raise InputError("%s: fast_transition needs security=wpa2_personal (the profile has %s)" % (PLATFORM, security),
-                             platform=PLATFORM)
+            raise InputError("%s: fast_transition needs security=wpa2_personal (the profile has %s)" % (PLATFORM, security), platform=PLATFORM)
         if current is None or changes_between(wanted, current, self.secret_keys, (), params.get("update_passphrase") or "always"):
             self._note_devices_not_following()
         return wanted
@@ -129,14 +132,16 @@ class SsidProfileResource(Resource):
     def _note_devices_not_following(self):
         """Warn about the group's devices whose `wifi_cfg` (documented) says their SSIDs are not the group's:
         the group profile does not reach them (their own layer owns their SSIDs)."""
-        others = [device for device in self.client.devices(group=self._group.id, detail=True)
-                  if (device.raw or {}).get(WIFI_CFG_KEY) not in (None, WIFI_CFG_GROUP)]
+        others = [
+            device for device in self.client.devices(group=self._group.id, detail=True) if (device.raw or {}).get(WIFI_CFG_KEY) not in (None, WIFI_CFG_GROUP)
+        ]
         if others:
             self.client.notices.append(
                 "SSID profiles of group %s do not reach %s: their wifi_cfg says their SSIDs are set per device "
                 "(device) or on the router itself (not_managed); change those with platform peplink_router or in "
-                "InControl's device settings" % (self._group.name, ", ".join(
-                    "%s (wifi_cfg %s)" % (device.name or device.id, device.raw[WIFI_CFG_KEY]) for device in others)))
+                "InControl's device settings"
+                % (self._group.name, ", ".join("%s (wifi_cfg %s)" % (device.name or device.id, device.raw[WIFI_CFG_KEY]) for device in others))
+            )
 
     # -- writes --
 
@@ -163,11 +168,9 @@ class SsidProfileResource(Resource):
         values = dict(changes)
         if "security" in values and values["security"] != "open" and "passphrase" not in values:
             values["passphrase"] = desired.get("passphrase")  # a new policy takes its key along
-        if values.get("security") not in (None, "wpa2_personal") and current.get("fast_transition") \
-                and desired.get("fast_transition") is None:
+        if values.get("security") not in (None, "wpa2_personal") and current.get("fast_transition") and desired.get("fast_transition") is None:
             values["fast_transition"] = False  # only WPA2 Personal has it; it cannot stay on
-        reply = self.client.call("ssid_profile_update", self._body(values), group=_as_api_id(self._group.id),
-                                 ssid=_as_api_id(current["id"]))
+        reply = self.client.call("ssid_profile_update", self._body(values), group=_as_api_id(self._group.id), ssid=_as_api_id(current["id"]))
         if isinstance(reply, dict) and reply.get("id") is not None:
             return self._normalise(reply)
         after = dict(current)

@@ -49,15 +49,16 @@ class WanPriorityResource(Resource):
         for item in connections:
             label = item.get("name") if item.get("id") is None else item.get("id")
             if item.get("id") is not None and not str(item["id"]).isdigit():
-                raise InputError("%s: connection id must be a number (the router's connection id); got %r"
-                                 % (platform, item["id"]), platform=platform)
+                raise InputError("%s: connection id must be a number (the router's connection id); got %r" % (platform, item["id"]), platform=platform)
             priority = item.get("priority")
             if priority is not None and not low <= priority <= high:
-                raise InputError("%s: connection %s: priority must be %d to %d (Peplink priority groups); got %s"
-                                 % (platform, label, low, high, priority), platform=platform)
+                raise InputError(
+                    "%s: connection %s: priority must be %d to %d (Peplink priority groups); got %s" % (platform, label, low, high, priority), platform=platform
+                )
             if priority is not None and item.get("enabled") is False:
-                raise InputError("%s: connection %s: a disabled connection has no priority; leave priority out or "
-                                 "set enabled: true" % (platform, label), platform=platform)
+                raise InputError(
+                    "%s: connection %s: a disabled connection has no priority; leave priority out or set enabled: true" % (platform, label), platform=platform
+                )
             key = ("id", str(item["id"])) if item.get("id") is not None else ("name", item["name"])
             if key in seen:
                 raise InputError("%s: connection %s is listed twice" % (platform, label), platform=platform)
@@ -67,9 +68,11 @@ class WanPriorityResource(Resource):
         self._device = self.client.find_device(self.params["device"], detail=False)
         device = self._device
         if device.status == "offline":
-            raise ApiError("%s: device %s (id %s) is offline; its WAN priorities are read and set through InControl's "
-                           "device API, which needs the device online" % (PLATFORM, device.name, device.id),
-                           platform=PLATFORM)
+            raise ApiError(
+                "%s: device %s (id %s) is offline; its WAN priorities are read and set through InControl's "
+                "device API, which needs the device online" % (PLATFORM, device.name, device.id),
+                platform=PLATFORM,
+            )
         try:
             raw = self.client.devapi(device.group_id, device.id, DEVAPI_WAN_STATUS)
             connections = dict((conn_id, _wan_state(item)) for conn_id, item in _keyed_map(raw))
@@ -78,26 +81,27 @@ class WanPriorityResource(Resource):
                 raise
             # the router has no status.wan.connection (firmware before 8.0.0): IC2's copy of the interfaces
             detail = self.client.device_detail(device.group_id, device.id)
-            connections = dict((wan.id, {"name": wan.name, "priority": wan.priority if wan.enabled is not False else None,
-                                         "enabled": wan.enabled}) for wan in detail.wan)
+            connections = dict(
+                (wan.id, {"name": wan.name, "priority": wan.priority if wan.enabled is not False else None, "enabled": wan.enabled}) for wan in detail.wan
+            )
         return {"connections": connections}
 
     def desired(self, current):
         known = current["connections"]
-        listing = ", ".join("%s (%s)" % (conn_id, known[conn_id].get("name"))
-                            for conn_id in sorted(known, key=lambda key: (len(key), key))) or "none"
+        listing = ", ".join("%s (%s)" % (conn_id, known[conn_id].get("name")) for conn_id in sorted(known, key=lambda key: (len(key), key))) or "none"
         wanted = {}
         for item in self.params["connections"]:
             conn_id = self._connection_id(item, known, listing)
             entry = dict((key, item[key]) for key in ("priority", "enabled") if item.get(key) is not None)
             enabled = entry.get("enabled", known[conn_id].get("enabled"))
             if entry.get("priority") is not None and enabled is False:
-                raise InputError("%s: connection %s (%s) is disabled on device %s, so it has no priority; add enabled: true "
-                                 "or leave priority out" % (PLATFORM, conn_id, known[conn_id].get("name"), self._device.name),
-                                 platform=PLATFORM)
+                raise InputError(
+                    "%s: connection %s (%s) is disabled on device %s, so it has no priority; add enabled: true "
+                    "or leave priority out" % (PLATFORM, conn_id, known[conn_id].get("name"), self._device.name),
+                    platform=PLATFORM,
+                )
             if conn_id in wanted:
-                raise InputError("%s: connection %s (%s) is listed twice" % (PLATFORM, conn_id, known[conn_id].get("name")),
-                                 platform=PLATFORM)
+                raise InputError("%s: connection %s (%s) is listed twice" % (PLATFORM, conn_id, known[conn_id].get("name")), platform=PLATFORM)
             wanted[conn_id] = entry
         if changes_between({"connections": wanted}, current):
             self._refuse_owned()
@@ -110,32 +114,36 @@ class WanPriorityResource(Resource):
         raw = self.client.device_detail(device.group_id, device.id).raw or {}
         for flag, (refusing, meaning, advice) in DEVICE_API_OWNERSHIP.items():
             if raw.get(flag) is refusing:
-                raise UnsupportedError("%s: device %s (id %s) has %s: %s (%s), so its WAN priorities are not written "
-                                       "through the device API: %s. Nothing was changed."
-                                       % (PLATFORM, device.name, device.id, flag, str(refusing).lower(), meaning, advice),
-                                       platform=PLATFORM)
+                raise UnsupportedError(
+                    "%s: device %s (id %s) has %s: %s (%s), so its WAN priorities are not written "
+                    "through the device API: %s. Nothing was changed." % (PLATFORM, device.name, device.id, flag, str(refusing).lower(), meaning, advice),
+                    platform=PLATFORM,
+                )
 
     def _connection_id(self, item, known, listing):
         if item.get("id") is not None:
             conn_id = str(item["id"])
             if conn_id not in known:
-                raise InputError("%s: device %s has no WAN connection with id %s; it has: %s"
-                                 % (PLATFORM, self._device.name, conn_id, listing), platform=PLATFORM)
+                raise InputError(
+                    "%s: device %s has no WAN connection with id %s; it has: %s" % (PLATFORM, self._device.name, conn_id, listing), platform=PLATFORM
+                )
             if item.get("name") and known[conn_id].get("name") != item["name"]:
-                raise InputError("%s: WAN connection %s of device %s is named %r, not %r"
-                                 % (PLATFORM, conn_id, self._device.name, known[conn_id].get("name"), item["name"]),
-                                 platform=PLATFORM)
+                raise InputError(
+                    "%s: WAN connection %s of device %s is named %r, not %r" % (PLATFORM, conn_id, self._device.name, known[conn_id].get("name"), item["name"]),
+                    platform=PLATFORM,
+                )
             return conn_id
         for same in (lambda name: name == item["name"], lambda name: name.lower() == item["name"].lower()):
             hits = [conn_id for conn_id, value in known.items() if value.get("name") is not None and same(value["name"])]
             if len(hits) > 1:
-                raise AmbiguousError("%s: %d WAN connections of device %s are named %r; give the id: %s"
-                                     % (PLATFORM, len(hits), self._device.name, item["name"], ", ".join(sorted(hits))),
-                                     platform=PLATFORM)
+                raise AmbiguousError(
+                    "%s: %d WAN connections of device %s are named %r; give the id: %s"
+                    % (PLATFORM, len(hits), self._device.name, item["name"], ", ".join(sorted(hits))),
+                    platform=PLATFORM,
+                )
             if hits:
                 return hits[0]
-        raise InputError("%s: device %s has no WAN connection named %r; it has: %s"
-                         % (PLATFORM, self._device.name, item["name"], listing), platform=PLATFORM)
+        raise InputError("%s: device %s has no WAN connection named %r; it has: %s" % (PLATFORM, self._device.name, item["name"], listing), platform=PLATFORM)
 
     def create(self, desired):
         raise UnsupportedError("%s: WAN connections cannot be created" % PLATFORM, platform=PLATFORM)
@@ -157,8 +165,7 @@ class WanPriorityResource(Resource):
         body = {"list": items}
         if self.params.get("apply", True):
             body["instantActive"] = True
-        reply = self.client.devapi(self._device.group_id, self._device.id, DEVAPI_WAN_PRIORITY, method="POST",
-                                   body=body, idempotent=True)
+        reply = self.client.devapi(self._device.group_id, self._device.id, DEVAPI_WAN_PRIORITY, method="POST", body=body, idempotent=True)
         after = dict((conn_id, dict(value)) for conn_id, value in current["connections"].items())
         for conn_id, entry in changes["connections"].items():
             after[conn_id].update(entry)
@@ -180,5 +187,4 @@ def _wan_state(item, name=None):
     """A router WAN_Status_Obj (or a config.wan.connection.priority answer) -> {name, priority, enabled}."""
     enabled = item.get("enable")
     priority = _int_or_none(item.get("priority"))
-    return {"name": item.get("name", name), "priority": priority if enabled is not False else None,
-            "enabled": enabled if isinstance(enabled, bool) else None}
+    return {"name": item.get("name", name), "priority": priority if enabled is not False else None, "enabled": enabled if isinstance(enabled, bool) else None}

@@ -33,29 +33,34 @@ class AlertRuleResource(Resource):
     def __init__(self, client, params):
         super(AlertRuleResource, self).__init__(client, params)
         self.raw = None
-        self._groups = {}        # id -> name
-        self._users = {}         # id -> email
+        self._groups = {}  # id -> name
+        self._users = {}  # id -> email
         self._destinations = None
-        self._ids = {}           # option -> [ids] of the user's values
+        self._ids = {}  # option -> [ids] of the user's values
 
     def validate(self):
         params, module = self.params, self.MODULE
         rule_id = params.get("id")
         if rule_id is not None and not _UUID.match(str(rule_id).strip()):
-            raise _input(module, "id must be the rule's alert_config_id (a UUID such as "
-                                 "e81f4500-1e13-11b2-bfff-ffffffffffff); got %r" % (rule_id,))
+            raise _input(module, "id must be the rule's alert_config_id (a UUID such as e81f4500-1e13-11b2-bfff-ffffffffffff); got %r" % (rule_id,))
         types = params.get("alert_types")
         if types is not None:
             if not types:
                 raise _input(module, "alert_types must list at least one alert type")
             bad = [item for item in types if not _ALERT_TYPE.match(str(item))]
             if bad:
-                raise _input(module, "alert_types: %s not an alert type name (lower case letters, digits and "
-                                     "underscores, for example connection_state)" % ", ".join(repr(item) for item in bad))
+                raise _input(
+                    module,
+                    "alert_types: %s not an alert type name (lower case letters, digits and "
+                    "underscores, for example connection_state)" % ", ".join(repr(item) for item in bad),
+                )
             data_plan = [item for item in types if item in PDP_ALERT_TYPES]
             if data_plan:
-                raise _input(module, "alert types %s need data-plan settings (carrier and thresholds), which this module "
-                                     "does not manage" % ", ".join(data_plan), UnsupportedError)
+                raise _input(
+                    module,
+                    "alert types %s need data-plan settings (carrier and thresholds), which this module does not manage" % ", ".join(data_plan),
+                    UnsupportedError,
+                )
         for email in params.get("email_recipients") or []:
             if not _EMAIL.match(str(email or "")):
                 raise _input(module, "email_recipients: %r is not an e-mail address" % (email,))
@@ -84,12 +89,10 @@ class AlertRuleResource(Resource):
             for key in keys:
                 matches = [group_id for group_id, name in self._groups.items() if key in (group_id, name)]
                 if len(matches) > 1:
-                    raise _input(self.MODULE, "several groups are named %r: %s; give the id" % (key, ", ".join(matches)),
-                                 AmbiguousError)
+                    raise _input(self.MODULE, "several groups are named %r: %s; give the id" % (key, ", ".join(matches)), AmbiguousError)
                 if not matches:
                     known = [item.name for item in self.client.groups()]
-                    raise not_existing(_input(self.MODULE, "unknown group %r; groups: %s" % (key, _listing(sorted(known)))),
-                                       "group", key)
+                    raise not_existing(_input(self.MODULE, "unknown group %r; groups: %s" % (key, _listing(sorted(known)))), "group", key)
                 ids.append(matches[0])
             self._ids["groups"] = ids
         return self._ids["groups"]
@@ -100,11 +103,9 @@ class AlertRuleResource(Resource):
         for key in [_filter_value(key).strip() for key in self.params.get("accounts") or []]:
             matches = [item["id"] for item in accounts if key in (item["id"], item["name"])]
             if len(matches) > 1:
-                raise _input(self.MODULE, "several accounts are named %r: %s; give the id" % (key, ", ".join(matches)),
-                             AmbiguousError)
+                raise _input(self.MODULE, "several accounts are named %r: %s; give the id" % (key, ", ".join(matches)), AmbiguousError)
             if not matches:
-                raise _input(self.MODULE, "unknown account %r; accounts: %s"
-                             % (key, _listing("%s (id %s)" % (item["name"], item["id"]) for item in accounts)))
+                raise _input(self.MODULE, "unknown account %r; accounts: %s" % (key, _listing("%s (id %s)" % (item["name"], item["id"]) for item in accounts)))
             ids.append(matches[0])
         return ids
 
@@ -115,8 +116,7 @@ class AlertRuleResource(Resource):
         users = [{"id": user_id, "email": email} for user_id, email in self._users.items()]  # the rule's own
 
         def missing():
-            return [email for email in emails
-                    if not any(str(user["email"] or "").casefold() == email.casefold() for user in users)]
+            return [email for email in emails if not any(str(user["email"] or "").casefold() == email.casefold() for user in users)]
 
         if missing():
             users += self.client.users(missing())
@@ -124,34 +124,36 @@ class AlertRuleResource(Resource):
             users += self.client.users()
         ids = []
         for email in emails:
-            matches = [user for user in users if user["email"] == email] or \
-                [user for user in users if str(user["email"] or "").casefold() == email.casefold()]
+            matches = [user for user in users if user["email"] == email] or [user for user in users if str(user["email"] or "").casefold() == email.casefold()]
             if not matches:
-                raise _input(self.MODULE, "email_recipients: no NCM user has the e-mail address %r (alert e-mails go to "
-                                          "NCM users)" % email)
+                raise _input(self.MODULE, "email_recipients: no NCM user has the e-mail address %r (alert e-mails go to NCM users)" % email)
             self._users[matches[0]["id"]] = matches[0]["email"]
             ids.append(matches[0]["id"])
         return ids
 
     def _destination_list(self):
         if self._destinations is None:
-            self._destinations = [{"id": str(item.get("destination_config_id")), "name": item.get("name")}
-                                  for item in self.client.list("alert_push_destinations",
-                                                               fields=("destination_config_id", "name"))]
+            self._destinations = [
+                {"id": str(item.get("destination_config_id")), "name": item.get("name")}
+                for item in self.client.list("alert_push_destinations", fields=("destination_config_id", "name"))
+            ]
         return self._destinations
 
     def _destination_ids(self):
         destinations = self._destination_list()
         ids = []
         for key in [str(key).strip() for key in self.params.get("http_destinations") or []]:
-            matches = [item["id"] for item in destinations if key.lower() == item["id"].lower()] or \
-                [item["id"] for item in destinations if key == item["name"]]
+            matches = [item["id"] for item in destinations if key.lower() == item["id"].lower()] or [item["id"] for item in destinations if key == item["name"]]
             if len(matches) > 1:
-                raise _input(self.MODULE, "several HTTP push destinations are named %r: %s; give the destination_config_id"
-                             % (key, ", ".join(matches)), AmbiguousError)
+                raise _input(
+                    self.MODULE, "several HTTP push destinations are named %r: %s; give the destination_config_id" % (key, ", ".join(matches)), AmbiguousError
+                )
             if not matches:
-                raise _input(self.MODULE, "unknown http_destinations entry %r; push destinations: %s"
-                             % (key, _listing("%s (%s)" % (item["name"], item["id"]) for item in destinations)))
+                raise _input(
+                    self.MODULE,
+                    "unknown http_destinations entry %r; push destinations: %s"
+                    % (key, _listing("%s (%s)" % (item["name"], item["id"]) for item in destinations)),
+                )
             ids.append(matches[0])
         return ids
 
@@ -165,13 +167,24 @@ class AlertRuleResource(Resource):
         else:
             types = set(params["alert_types"])
             groups = set(self._group_ids())
-            matches = [item for item in self.client.list("alert_rules")
-                       if set((item.get("filter_criteria") or {}).get("alert_type__in") or []) == types
-                       and set(_ref_id(group) for group in item.get("associated_groups") or []) == groups]
+            matches = [
+                item
+                for item in self.client.list("alert_rules")
+                if set((item.get("filter_criteria") or {}).get("alert_type__in") or []) == types
+                and set(_ref_id(group) for group in item.get("associated_groups") or []) == groups
+            ]
             if len(matches) > 1:
-                raise _input(self.MODULE, "%d alert rules have the alert types %s and groups %s: %s; give id"
-                             % (len(matches), ", ".join(sorted(types)), ", ".join(params.get("groups") or []) or "(none)",
-                                ", ".join(str(item.get("alert_config_id")) for item in matches)), AmbiguousError)
+                raise _input(
+                    self.MODULE,
+                    "%d alert rules have the alert types %s and groups %s: %s; give id"
+                    % (
+                        len(matches),
+                        ", ".join(sorted(types)),
+                        ", ".join(params.get("groups") or []) or "(none)",
+                        ", ".join(str(item.get("alert_config_id")) for item in matches),
+                    ),
+                    AmbiguousError,
+                )
             rule = matches[0] if matches else None
         if rule is None:
             return None
@@ -189,10 +202,8 @@ class AlertRuleResource(Resource):
         if unknown:
             for user in self._users_by_id(unknown):
                 self._users[user["id"]] = user["email"]
-        accounts = dict((item["id"], item["name"]) for item in self.client.all_accounts()) \
-            if rule.get("associated_accounts") else {}
-        destinations = dict((item["id"], item["name"]) for item in self._destination_list()) \
-            if rule.get("http_destinations") else {}
+        accounts = dict((item["id"], item["name"]) for item in self.client.all_accounts()) if rule.get("associated_accounts") else {}
+        destinations = dict((item["id"], item["name"]) for item in self._destination_list()) if rule.get("http_destinations") else {}
         schedule = rule.get("schedule")
         return {
             "id": str(rule.get("alert_config_id")),
@@ -206,16 +217,20 @@ class AlertRuleResource(Resource):
 
     def _users_by_id(self, ids):
         fields = ("id", "email")
-        return [{"id": _ref_id(item.get("id")), "email": item.get("email")}
-                for item in self.client.list_in("users", "id", ids, fields=fields)]
+        return [{"id": _ref_id(item.get("id")), "email": item.get("email")} for item in self.client.list_in("users", "id", ids, fields=fields)]
 
     def desired(self, current):
         params = self.params
         if current is None and params.get("id") not in (None, ""):
             raise _input(self.MODULE, "no alert rule has the id %s" % params["id"])
-        desired = {"alert_types": sorted(params["alert_types"]) if params.get("alert_types") is not None else None,
-                   "groups": None, "accounts": None, "email_recipients": None, "http_destinations": None,
-                   "schedule": params.get("schedule")}
+        desired = {
+            "alert_types": sorted(params["alert_types"]) if params.get("alert_types") is not None else None,
+            "groups": None,
+            "accounts": None,
+            "email_recipients": None,
+            "http_destinations": None,
+            "schedule": params.get("schedule"),
+        }
         if params.get("groups") is not None:
             desired["groups"] = [self._groups[group_id] for group_id in self._group_ids()]
         if params.get("accounts") is not None:
@@ -239,8 +254,7 @@ class AlertRuleResource(Resource):
             criteria = dict((self.raw or {}).get("filter_criteria") or {})  # keeps external_id__in
             criteria["alert_type__in"] = list(values["alert_types"])
             body["filter_criteria"] = criteria
-        for option, field in (("groups", "associated_groups"), ("accounts", "associated_accounts"),
-                              ("email_recipients", "email_destinations")):
+        for option, field in (("groups", "associated_groups"), ("accounts", "associated_accounts"), ("email_recipients", "email_destinations")):
             if values.get(option) is not None:
                 body[field] = [int(item) for item in self._ids[option]]
         if values.get("http_destinations") is not None:
@@ -252,12 +266,11 @@ class AlertRuleResource(Resource):
     def create(self, desired):
         body = self._body(desired)
         body.setdefault("http_destinations", [])  # required on POST (alert_rules field table)
-        body.setdefault("schedule", None)         # required on POST (alert_rules field table)
+        body.setdefault("schedule", None)  # required on POST (alert_rules field table)
         created = self.client.create("alert_rules", body) or {}
         rule_id = created.get("alert_config_id")
         if not rule_id:
-            raise MalformedResponseError("ncm: POST alert_rules/ answered without the new rule's alert_config_id",
-                                         platform=self.client.platform)
+            raise MalformedResponseError("ncm: POST alert_rules/ answered without the new rule's alert_config_id", platform=self.client.platform)
         record = dict((key, value) for key, value in desired.items() if value is not None)
         for key in ("groups", "accounts", "email_recipients", "http_destinations"):
             record.setdefault(key, [])

@@ -53,10 +53,28 @@ class NcmClient(NcmConfiguration, NcmDevices, ApiClient):
     platform = "ncm"
     retry_statuses = RETRY_STATUSES
 
-    def __init__(self, settings, session, redactor=None, token_cache=None, max_retries=DEFAULT_MAX_RETRIES,
-                 sleep=time.sleep, retry_max_wait=RETRY_MAX_WAIT, rate_limiter=None, rate_limit=None):
-        super().__init__(settings["url"], session, redactor=redactor, max_retries=max_retries,
-                         retry_max_wait=retry_max_wait, sleep=sleep, rate_limiter=rate_limiter, rate_limit=rate_limit)
+    def __init__(
+        self,
+        settings,
+        session,
+        redactor=None,
+        token_cache=None,
+        max_retries=DEFAULT_MAX_RETRIES,
+        sleep=time.sleep,
+        retry_max_wait=RETRY_MAX_WAIT,
+        rate_limiter=None,
+        rate_limit=None,
+    ):
+        super().__init__(
+            settings["url"],
+            session,
+            redactor=redactor,
+            max_retries=max_retries,
+            retry_max_wait=retry_max_wait,
+            sleep=sleep,
+            rate_limiter=rate_limiter,
+            rate_limit=rate_limit,
+        )
         for option in SECRET_OPTIONS:
             self.redactor.add(settings.get(option))
         missing = [option for option, header in AUTH_HEADERS if not settings.get(option)]
@@ -139,11 +157,9 @@ class NcmClient(NcmConfiguration, NcmDevices, ApiClient):
         _mask_config_values(error.body)
         hint = None
         if cls is AuthError:
-            hint = ("check ncm.cp_api_id, cp_api_key, ecm_api_id and ecm_api_key, "
-                    "or X_CP_API_ID, X_CP_API_KEY, X_ECM_API_ID and X_ECM_API_KEY")
+            hint = "check ncm.cp_api_id, cp_api_key, ecm_api_id and ecm_api_key, or X_CP_API_ID, X_CP_API_KEY, X_ECM_API_ID and X_ECM_API_KEY"
         elif cls is PermissionDeniedError:
-            hint = ("NCM answers 403 for an id that does not exist or is not visible to these keys, "
-                    "and for a role without write access")
+            hint = "NCM answers 403 for an id that does not exist or is not visible to these keys, and for a role without write access"
         elif status in TIMEOUT_STATUSES and method == "GET":
             hint = "NCM timed out; a narrower query (fewer records per request) usually succeeds"
         elif status in TIMEOUT_STATUSES and method not in IDEMPOTENT_METHODS:
@@ -227,14 +243,17 @@ class NcmClient(NcmConfiguration, NcmDevices, ApiClient):
 
     def _page_splitter(self, page_url):
         def split(payload):
-            if not isinstance(payload, dict) or not isinstance(payload.get("data"), list) \
-                    or not all(isinstance(item, dict) for item in payload["data"]):
+            if not isinstance(payload, dict) or not isinstance(payload.get("data"), list) or not all(isinstance(item, dict) for item in payload["data"]):
                 raise MalformedResponseError(
                     "ncm: GET %s answered without the documented {data: [objects], meta} list envelope" % self._path(page_url),
-                    platform=self.platform, method="GET", url=page_url)
+                    platform=self.platform,
+                    method="GET",
+                    url=page_url,
+                )
             meta = payload.get("meta")
             next_url = meta.get("next") if isinstance(meta, dict) else None
             if next_url and not isinstance(next_url, str):
                 raise self.malformed("GET", page_url, "a meta.next that is not a URL: %r" % (next_url,))
             return payload["data"], urljoin(page_url, next_url) if next_url else None
+
         return split

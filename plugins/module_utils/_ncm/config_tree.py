@@ -33,6 +33,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils._ncm.facts import
 
 # ---- configuration helpers (for the modules) -------------------------------------------
 
+
 def read_secret(value):
     """A password read back from a configuration: "*" means "set, but unreadable" (UNKNOWN)."""
     return UNKNOWN if value == PASSWORD_MASK else value
@@ -79,8 +80,7 @@ def ssids_from_config(config):
     for radio_key, radio in _children(config_get(config, WLAN_RADIO_PATH)):
         for bss_key, bss in _children(radio.get("bss") if isinstance(radio, dict) else None):
             if isinstance(bss, dict):
-                ssids.append(Ssid(id=ssid_slot(radio_key, bss_key), name=bss.get(SSID_NAME_KEY),
-                                  enabled=_as_bool(bss.get(SSID_ENABLED_KEY))))
+                ssids.append(Ssid(id=ssid_slot(radio_key, bss_key), name=bss.get(SSID_NAME_KEY), enabled=_as_bool(bss.get(SSID_ENABLED_KEY))))
     return ssids
 
 
@@ -96,13 +96,21 @@ def wan_rules_from_config(config):
     order. `name` is the rule's trigger_name, else its name; `names` holds both (WAN_RULE_NAME_KEYS)."""
     rules = config_get(config, WAN_RULES_PATH)
     found = []
-    for key, rule in (rules.items() if isinstance(rules, dict) else _children(rules)):
+    for key, rule in rules.items() if isinstance(rules, dict) else _children(rules):
         if not isinstance(rule, dict):
             continue
         names = [str(rule[name_key]) for name_key in WAN_RULE_NAME_KEYS if rule.get(name_key) not in (None, "")]
-        found.append((str(rule.get("_id_") or key),
-                      {"name": names[0] if names else None, "priority": _priority_value(rule.get(WAN_RULE_PRIORITY_KEY)),
-                       "enabled": not _as_bool(rule.get(WAN_RULE_DISABLED_KEY))}, names))
+        found.append(
+            (
+                str(rule.get("_id_") or key),
+                {
+                    "name": names[0] if names else None,
+                    "priority": _priority_value(rule.get(WAN_RULE_PRIORITY_KEY)),
+                    "enabled": not _as_bool(rule.get(WAN_RULE_DISABLED_KEY)),
+                },
+                names,
+            )
+        )
     return found
 
 
@@ -137,8 +145,7 @@ def _merge_tree(node, updates):
         elif isinstance(value, dict) and isinstance(node.get(key), dict):
             child = node[key]
             if any(_UUID.match(str(name)) for name in value) and child and all(str(name).isdigit() for name in child):
-                child = node[key] = dict((item.get("_id_") if isinstance(item, dict) and item.get("_id_") else name, item)
-                                         for name, item in child.items())
+                child = node[key] = dict((item.get("_id_") if isinstance(item, dict) and item.get("_id_") else name, item) for name, item in child.items())
             _merge_tree(child, value)
         else:
             node[key] = _tree_copy(value)
@@ -182,8 +189,9 @@ class NcmConfiguration(object):
         """The configuration_managers object of a router (its id is not the router's: Configuration Manager Schema)."""
         managers = self.list("configuration_managers", {"router": router_id}, fields=fields)
         if not managers:
-            raise NotFoundError("ncm: router %s has no configuration manager (no such router, or not visible to these keys)"
-                                % _ref_id(router_id), platform=self.platform)
+            raise NotFoundError(
+                "ncm: router %s has no configuration manager (no such router, or not visible to these keys)" % _ref_id(router_id), platform=self.platform
+            )
         return managers[0]
 
     def router_configurations(self, router_ids, fields=CONFIG_FIELDS):
@@ -214,16 +222,20 @@ class NcmConfiguration(object):
 
     def _check_patchable(self, removals):
         if removals:
-            raise InputError("ncm: a configuration PATCH cannot remove anything (NCM API v2, configuration_managers); "
-                             "removals need a PUT of the whole configuration", platform=self.platform)
+            raise InputError(
+                "ncm: a configuration PATCH cannot remove anything (NCM API v2, configuration_managers); removals need a PUT of the whole configuration",
+                platform=self.platform,
+            )
 
     def config_backup(self, device):
         """A router's backup: its configuration_managers record's `configuration` (the individual
         config) and `actual` (what the router last reported), as JSON (Configuration Manager Schema). Passwords read back
         as "*" (configuration appendix: Passwords), so they never reach the file and do not change it from run to run."""
         manager = self.router_configuration(device.id, fields=BACKUP_CONFIG_FIELDS)
-        return {"format": "json", "document": {"router": device.name or device.id, "configuration": manager.get("configuration"),
-                                               "actual": manager.get("actual")}}
+        return {
+            "format": "json",
+            "document": {"router": device.name or device.id, "configuration": manager.get("configuration"), "actual": manager.get("actual")},
+        }
 
     def group_config_backup(self, group):
         """A group's backup: its `configuration` (Group Configurations: "GET, PUT and PATCH work the same for groups")."""
@@ -290,5 +302,4 @@ class _ConfigScope(object):
 
 def _require_scope(module, params):
     if params.get("device") in (None, "") and params.get("group") in (None, ""):
-        raise _input(module, "give device (a router's own configuration) or group (the group's configuration, "
-                             "which its routers inherit)")
+        raise _input(module, "give device (a router's own configuration) or group (the group's configuration, which its routers inherit)")

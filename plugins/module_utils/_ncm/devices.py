@@ -89,12 +89,14 @@ class NcmDevices(object):
 
     def _cellular_of(self, router_ids):
         """cellular() of up to 100 routers, with an entry ({} when none) for each of them."""
-        modems = [item for item in self.list_in("net_devices", "router", router_ids, fields=CELLULAR_NET_DEVICE_FIELDS)
-                  if str(item.get("mode") or "").lower() == NET_DEVICE_WAN_MODE and item.get("type") in MODEM_TYPES]
+        modems = [
+            item
+            for item in self.list_in("net_devices", "router", router_ids, fields=CELLULAR_NET_DEVICE_FIELDS)
+            if str(item.get("mode") or "").lower() == NET_DEVICE_WAN_MODE and item.get("type") in MODEM_TYPES
+        ]
         newest = {}
         if modems:
-            for sample in self.list_in("net_device_signal_samples", "net_device", [item["id"] for item in modems],
-                                       fields=SIGNAL_SAMPLE_FIELDS):
+            for sample in self.list_in("net_device_signal_samples", "net_device", [item["id"] for item in modems], fields=SIGNAL_SAMPLE_FIELDS):
                 key = _ref_id(sample.get("net_device"))
                 if key not in newest or str(sample.get("created_at")) > str(newest[key].get("created_at")):
                     newest[key] = sample
@@ -104,10 +106,19 @@ class NcmDevices(object):
             sample = newest.get(modem_id, {})
             roam = item.get("roam")
             found.setdefault(_ref_id(item.get("router")), {})[modem_id] = cellular_record(
-                carrier=item.get("carrier"), technology=item.get("service_type"), band=item.get("rfband"),
-                rsrp=sample.get("rsrp"), rsrq=sample.get("rsrq"), sinr=sample.get("sinr"), rssi=sample.get("rssi"),
-                imei=item.get("imei"), iccid=item.get("iccid"), imsi=item.get("imsi"), apn=item.get("apn"),
-                roaming=None if roam in (None, "") else str(roam) != ROAM_HOME)
+                carrier=item.get("carrier"),
+                technology=item.get("service_type"),
+                band=item.get("rfband"),
+                rsrp=sample.get("rsrp"),
+                rsrq=sample.get("rsrq"),
+                sinr=sample.get("sinr"),
+                rssi=sample.get("rssi"),
+                imei=item.get("imei"),
+                iccid=item.get("iccid"),
+                imsi=item.get("imsi"),
+                apn=item.get("apn"),
+                roaming=None if roam in (None, "") else str(roam) != ROAM_HOME,
+            )
         return found
 
     def _locations_of(self, router_ids):
@@ -115,8 +126,8 @@ class NcmDevices(object):
         found = dict((router_id, None) for router_id in router_ids)
         for item in self.list_in("locations", "router", router_ids, fields=LOCATION_FIELDS):
             found[_ref_id(item.get("router"))] = location_record(
-                item.get("latitude"), item.get("longitude"), accuracy_m=item.get("accuracy"), method=item.get("method"),
-                updated_at=item.get("updated_at"))
+                item.get("latitude"), item.get("longitude"), accuracy_m=item.get("accuracy"), method=item.get("method"), updated_at=item.get("updated_at")
+            )
         return found
 
     # ---- firmware ----------------------------------------------------------------------------
@@ -143,8 +154,10 @@ class NcmDevices(object):
             return {"id": matches[0]["id"], "version": matches[0]["version"]}
         names = dict((item["id"], item["name"]) for item in self.products())
         versions = sorted(set(item["version"] for item in self.firmwares(product=product_id)))
-        raise InputError("ncm: firmware %r is not available for product %s; its versions: %s"
-                         % (version, names.get(product_id, product_id), _listing(versions, limit=40)), platform=self.platform)
+        raise InputError(
+            "ncm: firmware %r is not available for product %s; its versions: %s" % (version, names.get(product_id, product_id), _listing(versions, limit=40)),
+            platform=self.platform,
+        )
 
     def set_group_firmware(self, group_id, firmware_id):
         """PATCH the group's target_firmware (a full URL); its routers then upgrade (NCM API v2 docs, groups endpoint)."""
@@ -177,9 +190,10 @@ class NcmDevices(object):
     def products(self):
         """[{id, name, device_type, series}], listed once per client (products do not change during a run)."""
         if self._products is None:
-            self._products = [dict(id=_ref_id(item.get("id")), name=item.get("name"), device_type=item.get("device_type"),
-                                   series=item.get("series"))
-                              for item in self.list("products", fields=("id", "name", "device_type", "series"))]
+            self._products = [
+                dict(id=_ref_id(item.get("id")), name=item.get("name"), device_type=item.get("device_type"), series=item.get("series"))
+                for item in self.list("products", fields=("id", "name", "device_type", "series"))
+            ]
         return self._products
 
     def find_product(self, key):
@@ -193,16 +207,18 @@ class NcmDevices(object):
         client because firmwares cannot be filtered by product (NCM API v2 docs, firmwares endpoint)."""
         product_id = self.find_product(product)["id"] if product not in (None, "") else None
         params = {"version": version} if version not in (None, "") else None
-        records = [dict(id=_ref_id(item.get("id")), version=item.get("version"), product_id=_ref_id(item.get("product")),
-                        is_deprecated=item.get("is_deprecated"))
-                   for item in self.list("firmwares", params, fields=("id", "version", "product", "is_deprecated"))]
+        records = [
+            dict(id=_ref_id(item.get("id")), version=item.get("version"), product_id=_ref_id(item.get("product")), is_deprecated=item.get("is_deprecated"))
+            for item in self.list("firmwares", params, fields=("id", "version", "product", "is_deprecated"))
+        ]
         return [record for record in records if product_id is None or record["product_id"] == product_id]
 
     def accounts(self, params=None):
         """[{id, name, parent_id, is_disabled}]."""
-        return [dict(id=_ref_id(item.get("id")), name=item.get("name"), parent_id=_ref_id(item.get("account")),
-                     is_disabled=item.get("is_disabled"))
-                for item in self.list("accounts", params, fields=("id", "name", "account", "is_disabled"))]
+        return [
+            dict(id=_ref_id(item.get("id")), name=item.get("name"), parent_id=_ref_id(item.get("account")), is_disabled=item.get("is_disabled"))
+            for item in self.list("accounts", params, fields=("id", "name", "account", "is_disabled"))
+        ]
 
     def find_account(self, key):
         key = _filter_value(key)
@@ -213,9 +229,17 @@ class NcmDevices(object):
         """[{id, email, username, first_name, last_name, account_id}]; `emails` filters with email__in."""
         fields = ("id", "email", "username", "first_name", "last_name", "account")
         items = self.list_in("users", "email", emails, fields=fields) if emails is not None else self.list("users", fields=fields)
-        return [dict(id=_ref_id(item.get("id")), email=item.get("email"), username=item.get("username"),
-                     first_name=item.get("first_name"), last_name=item.get("last_name"), account_id=_ref_id(item.get("account")))
-                for item in items]
+        return [
+            dict(
+                id=_ref_id(item.get("id")),
+                email=item.get("email"),
+                username=item.get("username"),
+                first_name=item.get("first_name"),
+                last_name=item.get("last_name"),
+                account_id=_ref_id(item.get("account")),
+            )
+            for item in items
+        ]
 
     def _one(self, matches, key, kind, describe):
         if not matches:
@@ -223,8 +247,9 @@ class NcmDevices(object):
             # a group or device an earlier task of a --check play may create; not a product or firmware
             raise not_existing(error, kind, key) if kind in ("group", "device") else error
         if len(matches) > 1:
-            raise AmbiguousError("ncm: %s %r is ambiguous; candidates: %s; give the id"
-                                 % (kind, key, ", ".join(describe(item) for item in matches)), platform=self.platform)
+            raise AmbiguousError(
+                "ncm: %s %r is ambiguous; candidates: %s; give the id" % (kind, key, ", ".join(describe(item) for item in matches)), platform=self.platform
+            )
         return matches[0]
 
     def _group(self, item):
@@ -245,8 +270,7 @@ class NcmDevices(object):
         cellular() and locations() to answer without a request.
         """
         patterns = dict((key, value) for key, value in (filters or {}).items() if key in PATTERN_FILTERS and has_pattern(value))
-        params, product_ids = self._router_filters(dict((key, value) for key, value in (filters or {}).items()
-                                                        if key not in patterns))
+        params, product_ids = self._router_filters(dict((key, value) for key, value in (filters or {}).items() if key not in patterns))
         known_groups = {}
         if group not in (None, ""):
             found = self.find_group(group)
@@ -277,9 +301,11 @@ class NcmDevices(object):
                 product_ids = set(self.find_product(item)["id"] for item in _as_list(value))
                 continue
             if field not in ROUTER_FILTERS or operator not in ROUTER_FILTERS[field]:
-                raise InputError("ncm: %r is not a device filter; use one of: %s" % (
-                    key, ", ".join(sorted(set(ROUTER_FILTERS) | set(ROUTER_FILTER_ALIASES) | set(CLIENT_SIDE_FILTERS)))),
-                    platform=self.platform)
+                raise InputError(
+                    "ncm: %r is not a device filter; use one of: %s"
+                    % (key, ", ".join(sorted(set(ROUTER_FILTERS) | set(ROUTER_FILTER_ALIASES) | set(CLIENT_SIDE_FILTERS)))),
+                    platform=self.platform,
+                )
             values = _as_list(value)
             if field == "group":
                 values = [self.find_group(item).id for item in values]
@@ -308,8 +334,7 @@ class NcmDevices(object):
 
     def _routers(self, params, fields, on_page=None):
         """routers/ with the filters; an `__in` filter of more than 100 values is split."""
-        long_filters = [key for key, value in params.items()
-                        if key.endswith("__in") and isinstance(value, list) and len(value) > IN_FILTER_LIMIT]
+        long_filters = [key for key, value in params.items() if key.endswith("__in") and isinstance(value, list) and len(value) > IN_FILTER_LIMIT]
         if len(long_filters) > 1:
             raise InputError("ncm: only one filter may list more than %d values" % IN_FILTER_LIMIT, platform=self.platform)
         if long_filters:
@@ -331,12 +356,16 @@ class NcmDevices(object):
         for field, value in candidates:
             found = self.list("routers", dict(params, **{field: value}), fields=fields)
             if found:
-                self._one(found, key, "device", lambda item: "%s (id %s, serial %s)"
-                          % (item.get("name"), item.get("id"), item.get("serial_number")))
+                self._one(found, key, "device", lambda item: "%s (id %s, serial %s)" % (item.get("name"), item.get("id"), item.get("serial_number")))
                 return found
-        raise not_existing(NotFoundError("ncm: no device has the id, MAC, serial number or name %r%s"
-                                         % (key, " in group %s" % params["group"] if params.get("group") else ""),
-                                         platform=self.platform), "device", key)
+        raise not_existing(
+            NotFoundError(
+                "ncm: no device has the id, MAC, serial number or name %r%s" % (key, " in group %s" % params["group"] if params.get("group") else ""),
+                platform=self.platform,
+            ),
+            "device",
+            key,
+        )
 
     def _device_records(self, routers, detail, found):
         """Device records of raw routers, with the names and detail that _DeviceLookups.results() found."""
@@ -345,15 +374,24 @@ class NcmDevices(object):
             router_id, group_id = _ref_id(router.get("id")), _ref_id(router.get("group"))
             product = found["products"].get(_ref_id(router.get("product")))
             full_name = router.get("full_product_name")
-            devices.append(Device(
-                platform=self.platform, id=router_id, name=router.get("name"), serial=router.get("serial_number"),
-                mac=_safe_mac(router.get("mac")),
-                model=product or (full_name if full_name not in (None, "", "unknown") else None),
-                firmware=found["firmwares"].get(_ref_id(router.get("actual_firmware"))),
-                status=router.get("state"), group=found["groups"].get(group_id), group_id=group_id,
-                wan=found["wan"].get(router_id, []), ssids=found["ssids"].get(router_id, []),
-                wan_rules=found["wan_rules"].get(router_id, []) if detail else None, raw=router,
-            ))
+            devices.append(
+                Device(
+                    platform=self.platform,
+                    id=router_id,
+                    name=router.get("name"),
+                    serial=router.get("serial_number"),
+                    mac=_safe_mac(router.get("mac")),
+                    model=product or (full_name if full_name not in (None, "", "unknown") else None),
+                    firmware=found["firmwares"].get(_ref_id(router.get("actual_firmware"))),
+                    status=router.get("state"),
+                    group=found["groups"].get(group_id),
+                    group_id=group_id,
+                    wan=found["wan"].get(router_id, []),
+                    ssids=found["ssids"].get(router_id, []),
+                    wan_rules=found["wan_rules"].get(router_id, []) if detail else None,
+                    raw=router,
+                )
+            )
         return devices
 
     def _wan_connections(self, router_ids):
@@ -365,11 +403,16 @@ class NcmDevices(object):
             # The doc's own example has "router": null; with one router asked, it is that one.
             router_id = _ref_id(item.get("router")) or (router_ids[0] if len(router_ids) == 1 else None)
             state = item.get("connection_state")
-            connections.setdefault(router_id, []).append(WanConnection(
-                id=_ref_id(item.get("id")), name=item.get("name"), type=item.get("type"),
-                status=str(state).lower() if state not in (None, "") else None, ip=item.get("ipv4_address"),
-                priority=_priority(item.get(NET_DEVICE_PRIORITY_FIELD)) if NET_DEVICE_PRIORITY_FIELD else None,
-            ))
+            connections.setdefault(router_id, []).append(
+                WanConnection(
+                    id=_ref_id(item.get("id")),
+                    name=item.get("name"),
+                    type=item.get("type"),
+                    status=str(state).lower() if state not in (None, "") else None,
+                    ip=item.get("ipv4_address"),
+                    priority=_priority(item.get(NET_DEVICE_PRIORITY_FIELD)) if NET_DEVICE_PRIORITY_FIELD else None,
+                )
+            )
         return connections
 
     def _configured(self, routers, router_ids):
@@ -377,8 +420,7 @@ class NcmDevices(object):
         read). SSIDs come from the diff as it is; WAN rules from the diff laid over the firmware's
         defaults, as wan_priority compares them (one default_configuration read per firmware)."""
         managers = self.router_configurations(router_ids, fields=("router", SSID_CONFIG_SOURCE))
-        firmware = dict((_ref_id(router.get("id")), router.get("target_firmware") or router.get("actual_firmware"))
-                        for router in routers)
+        firmware = dict((_ref_id(router.get("id")), router.get("target_firmware") or router.get("actual_firmware")) for router in routers)
         ssids, wan_rules = {}, {}
         for router_id, manager in managers.items():
             diff = manager.get(SSID_CONFIG_SOURCE) or [{}, []]
@@ -392,8 +434,7 @@ class NcmDevices(object):
     def reboot_router(self, router_id):
         """Ask NCM to reboot a router (201). Never resent: a lost answer must not mean two reboots.
         An offline router's request is lost (NCM API v2 docs, reboot_activity endpoint)."""
-        return self.request("POST", self.resource_url("reboot_activity"),
-                            json={"router": self.resource_url("routers", router_id)}, idempotent=False)
+        return self.request("POST", self.resource_url("reboot_activity"), json={"router": self.resource_url("routers", router_id)}, idempotent=False)
 
     def reboot_device(self, device):
         """The reboot module's call: one POST reboot_activity/ for this router (reboot_activity endpoint)."""
@@ -446,8 +487,7 @@ class NcmDevices(object):
                 by_field["mac"].extend(router_mac_notations(key))
             by_field["serial_number"].append(key)
             by_field["name"].append(key)
-        found = dict((field, self.list_in("routers", field, values, fields=fields) if values else [])
-                     for field, values in by_field.items())
+        found = dict((field, self.list_in("routers", field, values, fields=fields) if values else []) for field, values in by_field.items())
         for key in keys:
             if key in result:
                 continue
@@ -460,15 +500,18 @@ class NcmDevices(object):
                 else:
                     matches = [item for item in found[field] if str(item.get(field)) == key]
                 if matches:
-                    result[key] = self._one(matches, key, "device", lambda item: "%s (id %s, serial %s)" % (
-                        item.get("name"), item.get("id"), item.get("serial_number")))
+                    result[key] = self._one(
+                        matches, key, "device", lambda item: "%s (id %s, serial %s)" % (item.get("name"), item.get("id"), item.get("serial_number"))
+                    )
                     break
             else:
                 missing.append(key)
         if missing:
-            raise not_existing(InputError("ncm: no router has the id, MAC, serial number or name %s"
-                                          % ", ".join(repr(key) for key in missing), platform=self.platform),
-                               "device", ", ".join(missing))
+            raise not_existing(
+                InputError("ncm: no router has the id, MAC, serial number or name %s" % ", ".join(repr(key) for key in missing), platform=self.platform),
+                "device",
+                ", ".join(missing),
+            )
         return result
 
     def default_configuration(self, firmware_id):
@@ -481,9 +524,11 @@ class NcmDevices(object):
                 body = self.request("GET", self.resource_url("firmwares", firmware_id) + FIRMWARE_DEFAULTS_PATH + "/")
             except FIRMWARE_DEFAULTS_UNKNOWN as exc:
                 body = {}
-                self.notices.append("the factory defaults of firmware %s are unknown (firmwares/%s/%s/ answered HTTP %s): "
-                                    "the configuration is compared without them, so a setting left at its default "
-                                    "may show as unset" % (firmware_id, firmware_id, FIRMWARE_DEFAULTS_PATH, exc.status))
+                self.notices.append(
+                    "the factory defaults of firmware %s are unknown (firmwares/%s/%s/ answered HTTP %s): "
+                    "the configuration is compared without them, so a setting left at its default "
+                    "may show as unset" % (firmware_id, firmware_id, FIRMWARE_DEFAULTS_PATH, exc.status)
+                )
             self._defaults[firmware_id] = _default_tree(body)
         return self._defaults[firmware_id]
 
@@ -588,6 +633,5 @@ class _DeviceLookups(_SideListings):
         found["wan_rules"] = dict((key, value) for dummy, rules in configured for key, value in rules.items())
         for endpoint, attribute in _NAME_ATTRIBUTES.items():
             found[endpoint] = dict(self.known_groups) if endpoint == "groups" else {}
-            found[endpoint].update((_ref_id(item.get("id")), item.get(attribute))
-                                   for items in self.values(endpoint) for item in items)
+            found[endpoint].update((_ref_id(item.get("id")), item.get(attribute)) for items in self.values(endpoint) for item in items)
         return found

@@ -63,8 +63,7 @@ ROUTER_FILTER_ALIASES = {"serial": "serial_number", "status": "state", "model": 
 CLIENT_SIDE_FILTERS = ("product",)
 
 # What device_info shows without detail (fields=, NCM API v2 docs: Limit the Fields Returned in a Result Set).
-ROUTER_SUMMARY_FIELDS = ("id", "name", "serial_number", "mac", "state", "group", "product",
-                         "full_product_name", "actual_firmware", "account")
+ROUTER_SUMMARY_FIELDS = ("id", "name", "serial_number", "mac", "state", "group", "product", "full_product_name", "actual_firmware", "account")
 GROUP_FIELDS = ("id", "name", "account", "product", "target_firmware", "device_type")
 # Only `configuration` and `suspended` are writable (NCM API v2 docs, Configuration Manager Schema); `actual` is left out (large, rarely needed).
 CONFIG_FIELDS = ("id", "router", "configuration", "target", "pending", "synched", "suspended", "version_number")
@@ -89,8 +88,7 @@ NET_DEVICE_WAN_MODE = "wan"
 NET_DEVICE_FIELDS = ("id", "router", "name", "type", "mode", "connection_state", "ipv4_address")
 # device_info include cellular: the modem fields of net_devices (documented field table) and of
 # net_device_signal_samples (documented: rsrp, rsrq, sinr, rssi, dbm, signal_percent).
-CELLULAR_NET_DEVICE_FIELDS = ("id", "router", "mode", "type", "carrier", "service_type", "rfband", "imei", "iccid", "imsi",
-                              "apn", "roam")
+CELLULAR_NET_DEVICE_FIELDS = ("id", "router", "mode", "type", "carrier", "service_type", "rfband", "imei", "iccid", "imsi", "apn", "roam")
 MODEM_TYPES = ("mdm", "modem", "lte")  # documented net_devices `type` values other than ethernet
 SIGNAL_SAMPLE_FIELDS = ("net_device", "created_at", "rsrp", "rsrq", "sinr", "rssi", "signal_percent")
 # documented: roam "0 non-preferred roaming / 1 home / 2 preferred roaming"
@@ -114,7 +112,7 @@ def router_mac_notations(mac):
 # -- ssid_profile. The path wlan.radio.<r>.bss.<b> and the keys `ssid` and `wpapsk` are documented
 # (configuration appendix examples); every other BSS key below is the NCOS configuration tree's name, not in the vendor document.
 SSID_PASSPHRASE_KEY = "wpapsk"  # documented (configuration appendix examples); read back as "*" (Passwords)
-SSID_HIDDEN_KEY = "hidden"      # inferred: NCOS; the module's `broadcast` is its inverse
+SSID_HIDDEN_KEY = "hidden"  # inferred: NCOS; the module's `broadcast` is its inverse
 SSID_AUTHMODE_KEY = "authmode"  # inferred: NCOS
 # inferred: the module's security choices as NCOS authmode values (personal/PSK modes only).
 SECURITY_AUTHMODES = {
@@ -140,12 +138,12 @@ FIRMWARE_DEFAULTS_UNKNOWN = (NotFoundError, PermissionDeniedError, ValidationErr
 # -- wan_priority: WAN rules live at wan.rules2.<_id_> on firmware >= 6.0 (documented: NCM API v2 docs, configuration appendix, WAN examples); NCM
 # documents no priority or name key on them. inferred from the NCOS configuration tree:
 WAN_RULES_PATH = ("wan", "rules2")
-WAN_RULE_NAME_KEY = "trigger_name"    # the rule's name, e.g. "Ethernet", "LTE" (the module's `name`)
+WAN_RULE_NAME_KEY = "trigger_name"  # the rule's name, e.g. "Ethernet", "LTE" (the module's `name`)
 # inferred: an older public client (Cradlepoint's SDK examples) names rules by `name`; a rule matches a
 # connection's `name` by either key, trigger_name first
 WAN_RULE_NAME_KEYS = (WAN_RULE_NAME_KEY, "name")
-WAN_RULE_PRIORITY_KEY = "priority"    # a float, lower is preferred (the failovers endpoint's floats)
-WAN_RULE_DISABLED_KEY = "disabled"    # the module's `enabled` is its inverse
+WAN_RULE_PRIORITY_KEY = "priority"  # a float, lower is preferred (the failovers endpoint's floats)
+WAN_RULE_DISABLED_KEY = "disabled"  # the module's `enabled` is its inverse
 
 # -- group membership: not documented. PUT routers/<id>/ {"group": <group URL>} moves a router in and
 # {"group": null} takes it out (Cradlepoint's SDK: assign_router_to_group, remove_router_from_group).

@@ -60,8 +60,9 @@ class GroupResource(Resource):
     def _by_name(self, name):
         found = self.client.list("groups", {"name": name}, fields=GROUP_FIELDS)
         if len(found) > 1:
-            raise _input(self.MODULE, "several groups are named %r: %s; give id"
-                         % (name, ", ".join("id %s" % _ref_id(item.get("id")) for item in found)), AmbiguousError)
+            raise _input(
+                self.MODULE, "several groups are named %r: %s; give id" % (name, ", ".join("id %s" % _ref_id(item.get("id")) for item in found)), AmbiguousError
+            )
         return found[0] if found else None
 
     def read(self):
@@ -77,8 +78,9 @@ class GroupResource(Resource):
             elif group is not None and new_name and new_name != params["name"] and params.get("state") != "absent":
                 other = self._by_name(new_name)
                 if other is not None:
-                    raise _input(self.MODULE, "cannot rename group %r to %r: group id %s already has that name"
-                                 % (params["name"], new_name, _ref_id(other.get("id"))))
+                    raise _input(
+                        self.MODULE, "cannot rename group %r to %r: group id %s already has that name" % (params["name"], new_name, _ref_id(other.get("id")))
+                    )
         if group is None:
             return None
         self.raw = group
@@ -121,8 +123,7 @@ class GroupResource(Resource):
         if not matches:
             matches = [item for item in products if str(item["name"]).casefold() == key.casefold()]
         if len(matches) != 1:
-            raise _input(self.MODULE, "unknown product %r; NCM products: %s"
-                         % (key, _listing(sorted(set(str(item["name"]) for item in products)), limit=60)))
+            raise _input(self.MODULE, "unknown product %r; NCM products: %s" % (key, _listing(sorted(set(str(item["name"]) for item in products)), limit=60)))
         return matches[0]
 
     def _resolve_firmware(self, key, product):
@@ -131,41 +132,34 @@ class GroupResource(Resource):
         if current_id is not None and key in (current_id, self._firmware_versions.get(current_id)):
             return {"id": current_id, "version": self._firmware_version(current_id)}
         params = {"id": key} if key.isdigit() else {"version": key}
-        found = [item for item in self.client.list("firmwares", params, fields=("id", "version", "product"))
-                 if _ref_id(item.get("product")) == product["id"]]
+        found = [item for item in self.client.list("firmwares", params, fields=("id", "version", "product")) if _ref_id(item.get("product")) == product["id"]]
         if len(found) == 1:
             return {"id": _ref_id(found[0].get("id")), "version": found[0].get("version")}
         versions = sorted(set(item["version"] for item in self.client.firmwares(product=product["id"])))
-        raise _input(self.MODULE, "unknown target_firmware %r for product %s; its firmware versions: %s"
-                     % (key, product["name"], _listing(versions, limit=40)))
+        raise _input(self.MODULE, "unknown target_firmware %r for product %s; its firmware versions: %s" % (key, product["name"], _listing(versions, limit=40)))
 
     def _resolve_account(self, key):
         key = _filter_value(key).strip()
         accounts = self.client.all_accounts()
         matches = [item for item in accounts if key in (item["id"], item["name"])]
         if len(matches) > 1:
-            raise _input(self.MODULE, "several accounts are named %r: %s; give the id"
-                         % (key, ", ".join(item["id"] for item in matches)), AmbiguousError)
+            raise _input(self.MODULE, "several accounts are named %r: %s; give the id" % (key, ", ".join(item["id"] for item in matches)), AmbiguousError)
         if not matches:
-            raise _input(self.MODULE, "unknown account %r; accounts: %s"
-                         % (key, _listing("%s (id %s)" % (item["name"], item["id"]) for item in accounts)))
+            raise _input(self.MODULE, "unknown account %r; accounts: %s" % (key, _listing("%s (id %s)" % (item["name"], item["id"]) for item in accounts)))
         return matches[0]
 
     def desired(self, current):
         params, module = self.params, self.MODULE
         if current is None and params.get("id") not in (None, ""):
             raise _input(module, "no group has the id %s; to create a group give its name (NCM assigns the id)" % params["id"])
-        desired = {"name": params.get("new_name") or params.get("name"), "product": None, "target_firmware": None,
-                   "account": None, "devices": None}
+        desired = {"name": params.get("new_name") or params.get("name"), "product": None, "target_firmware": None, "account": None, "devices": None}
         if params.get("product") not in (None, ""):
             product = self._resolve_product(params["product"])
             if current is not None and product["name"] != current["product"]:
-                raise _input(module, "the product of group %r is %s and cannot be changed (asked: %s)"
-                             % (current["name"], current["product"], product["name"]))
+                raise _input(module, "the product of group %r is %s and cannot be changed (asked: %s)" % (current["name"], current["product"], product["name"]))
             desired["product"] = product["name"]
         elif current is None:
-            raise _input(module, "product is required to create group %r (the model of its routers, for example IBR900)"
-                         % desired["name"])
+            raise _input(module, "product is required to create group %r (the model of its routers, for example IBR900)" % desired["name"])
         else:
             product = {"id": _ref_id(self.raw.get("product")), "name": current["product"]}
         if params.get("target_firmware") not in (None, ""):
@@ -173,8 +167,7 @@ class GroupResource(Resource):
             desired["target_firmware"] = firmware["version"]
             self._ids["target_firmware"] = firmware["id"]
         elif current is None:
-            raise _input(module, "target_firmware is required to create group %r: the NCOS version its routers run "
-                                 "(for example 7.24.10)" % desired["name"])
+            raise _input(module, "target_firmware is required to create group %r: the NCOS version its routers run (for example 7.24.10)" % desired["name"])
         if params.get("account") not in (None, ""):
             # Without it NCM creates the group in the requestor's account (NCM API v2, "Create a
             # Resource": "By default, the resource is added to the requestor's account").
@@ -184,12 +177,17 @@ class GroupResource(Resource):
         if params.get("devices") is not None:
             routers = self.client.find_routers(params["devices"], fields=self.ROUTER_FIELDS) if params["devices"] else {}
             names = dict((item["id"], item["name"]) for item in self.client.products())
-            wrong = ["%s (id %s) is %s" % (router.get("name"), _ref_id(router.get("id")),
-                                           names.get(_ref_id(router.get("product")), _ref_id(router.get("product"))))
-                     for router in routers.values() if _ref_id(router.get("product")) != product["id"]]
+            wrong = [
+                "%s (id %s) is %s" % (router.get("name"), _ref_id(router.get("id")), names.get(_ref_id(router.get("product")), _ref_id(router.get("product"))))
+                for router in routers.values()
+                if _ref_id(router.get("product")) != product["id"]
+            ]
             if wrong:
-                raise _input(module, "only %s routers can join group %r (every router of an NCM group is the same "
-                                     "product): %s" % (product["name"], desired["name"], "; ".join(wrong)))
+                raise _input(
+                    module,
+                    "only %s routers can join group %r (every router of an NCM group is the same "
+                    "product): %s" % (product["name"], desired["name"], "; ".join(wrong)),
+                )
             wanted = set(_ref_id(router.get("id")) for router in routers.values())
             self._group_of = dict((member, current["id"]) for member in (current or {}).get("devices") or [])
             self._group_of.update((_ref_id(router.get("id")), _ref_id(router.get("group"))) for router in routers.values())
@@ -215,8 +213,11 @@ class GroupResource(Resource):
     def create(self, desired):
         client = self.client
         product = self._resolve_product(desired["product"])
-        body = {"name": desired["name"], "product": client.resource_url("products", product["id"]),
-                "target_firmware": client.resource_url("firmwares", self._ids["target_firmware"])}
+        body = {
+            "name": desired["name"],
+            "product": client.resource_url("products", product["id"]),
+            "target_firmware": client.resource_url("firmwares", self._ids["target_firmware"]),
+        }
         if "account" in self._ids:
             body["account"] = client.resource_url("accounts", self._ids["account"])
         created = client.create("groups", body)
@@ -227,16 +228,21 @@ class GroupResource(Resource):
         group_id = self._keep_oldest(desired["name"], group_id, _ref_id(created.get("account")))
         devices = desired.get("devices") or []
         self._move(devices, group_id)
-        return dict(desired, id=group_id, devices=list(devices),
-                    account=desired["account"] or self._account_name(created.get("account")))
+        return dict(desired, id=group_id, devices=list(devices), account=desired["account"] or self._account_name(created.get("account")))
 
     def _keep_oldest(self, name, created_id, account_id):
         """The id of the group to go on with: another run creating the same group at the same time also succeeds,
         so every run keeps the oldest group of the name in the new group's account (the lowest id; inferred: NCM
         numbers objects as it creates them) and deletes the one it made when that is not it, before moving any
         router. A group of the same name in another (sub)account is another group, never a duplicate."""
-        ids = sorted((_ref_id(item.get("id")) for item in self.client.list("groups", {"name": name}, fields=("id", "account"))
-                      if account_id is None or _ref_id(item.get("account")) == account_id), key=_id_order)
+        ids = sorted(
+            (
+                _ref_id(item.get("id"))
+                for item in self.client.list("groups", {"name": name}, fields=("id", "account"))
+                if account_id is None or _ref_id(item.get("account")) == account_id
+            ),
+            key=_id_order,
+        )
         if not ids or ids[0] == created_id:
             return created_id
         self.delete({"id": created_id})

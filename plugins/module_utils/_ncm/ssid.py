@@ -57,16 +57,21 @@ class SsidProfileResource(Resource):
             raise _input(module, "id must be <radio>.<bss>, for example 0.1 (radio 0, BSS 1); got %r" % (slot,))
         band = params.get("band")
         if band not in (None, "") and band not in BAND_RADIOS:
-            raise _input(module, "band %s has no known radio index in the NCM configuration; give id (<radio>.<bss>) "
-                                 "instead (known bands: %s)" % (band, ", ".join(sorted(BAND_RADIOS))), UnsupportedError)
+            raise _input(
+                module,
+                "band %s has no known radio index in the NCM configuration; give id (<radio>.<bss>) "
+                "instead (known bands: %s)" % (band, ", ".join(sorted(BAND_RADIOS))),
+                UnsupportedError,
+            )
         if band and slot not in (None, ""):
             radio = _SLOT.match(str(slot)).group(1)
             if str(int(radio)) != BAND_RADIOS[band]:
                 raise _input(module, "id %s is on radio %s, but band %s GHz is radio %s" % (slot, radio, band, BAND_RADIOS[band]))
         security = params.get("security")
         if security not in (None, "") and security not in SECURITY_AUTHMODES:
-            raise _input(module, "security %s is not supported on platform ncm; use one of: %s"
-                         % (security, ", ".join(sorted(SECURITY_AUTHMODES))), UnsupportedError)
+            raise _input(
+                module, "security %s is not supported on platform ncm; use one of: %s" % (security, ", ".join(sorted(SECURITY_AUTHMODES))), UnsupportedError
+            )
 
     # ---- reading -----------------------------------------------------------------------------
 
@@ -99,8 +104,7 @@ class SsidProfileResource(Resource):
         """An SSID exists when its slot is enabled or the configuration names it."""
         slot, bss = entry[0], entry[2]
         radio_key, bss_key = slot.split(".")
-        return (_as_bool(bss.get(SSID_ENABLED_KEY)) is True
-                or self.scope.configured(WLAN_RADIO_PATH + (radio_key, "bss", bss_key, SSID_NAME_KEY)))
+        return _as_bool(bss.get(SSID_ENABLED_KEY)) is True or self.scope.configured(WLAN_RADIO_PATH + (radio_key, "bss", bss_key, SSID_NAME_KEY))
 
     def read(self):
         params, module = self.params, self.MODULE
@@ -114,30 +118,33 @@ class SsidProfileResource(Resource):
             wanted = ssid_slot(int(match.group(1)), int(match.group(2)))
             entries = [entry for entry in slots if entry[0] == wanted]
             if not entries:
-                raise _input(module, "%s has no SSID slot %s; its slots: %s"
-                             % (self.scope.label, wanted, _listing(entry[0] for entry in slots)))
+                raise _input(module, "%s has no SSID slot %s; its slots: %s" % (self.scope.label, wanted, _listing(entry[0] for entry in slots)))
             entry = entries[0]
         else:
-            matches = [entry for entry in slots if entry[2].get(SSID_NAME_KEY) == params["name"]
-                       and (band_radio is None or entry[1] == band_radio)]
+            matches = [entry for entry in slots if entry[2].get(SSID_NAME_KEY) == params["name"] and (band_radio is None or entry[1] == band_radio)]
             if len(matches) > 1:
                 used = [entry for entry in matches if self._exists(entry)]
                 if len(used) != 1:
-                    raise _input(module, "SSID %r is on several slots of %s: %s; give id (<radio>.<bss>) or band"
-                                 % (params["name"], self.scope.label, ", ".join(entry[0] for entry in used or matches)),
-                                 AmbiguousError)
+                    raise _input(
+                        module,
+                        "SSID %r is on several slots of %s: %s; give id (<radio>.<bss>) or band"
+                        % (params["name"], self.scope.label, ", ".join(entry[0] for entry in used or matches)),
+                        AmbiguousError,
+                    )
                 matches = used
             entry = matches[0] if matches else None
             if entry is None:
                 if params.get("state") == "absent":
                     return None
                 if band_radio is None:
-                    raise _input(module, "%s has no SSID named %r; give id (<radio>.<bss>) or band to choose a free slot"
-                                 % (self.scope.label, params["name"]))
+                    raise _input(module, "%s has no SSID named %r; give id (<radio>.<bss>) or band to choose a free slot" % (self.scope.label, params["name"]))
                 free = [item for item in slots if item[1] == band_radio and not self._exists(item)]
                 if not free:
-                    raise _input(module, "%s has no unused SSID slot on the %s GHz radio; give id to reuse one of: %s"
-                                 % (self.scope.label, band, _listing(item[0] for item in slots if item[1] == band_radio)))
+                    raise _input(
+                        module,
+                        "%s has no unused SSID slot on the %s GHz radio; give id to reuse one of: %s"
+                        % (self.scope.label, band, _listing(item[0] for item in slots if item[1] == band_radio)),
+                    )
                 entry = free[0]
         self.slot = entry[0]
         self.slot_record = self._record(*entry)
@@ -159,8 +166,9 @@ class SsidProfileResource(Resource):
                 desired["enabled"] = True  # an SSID that is made to exist is switched on unless told otherwise
             security = desired["security"] or self.slot_record["security"]
             if security != "open" and desired["passphrase"] is None and self.slot_record["passphrase"] == "":
-                raise _input(self.MODULE, "passphrase is required to set up the secured SSID %r in slot %s of %s"
-                             % (params["name"], self.slot, self.scope.label))
+                raise _input(
+                    self.MODULE, "passphrase is required to set up the secured SSID %r in slot %s of %s" % (params["name"], self.slot, self.scope.label)
+                )
         return desired
 
     # ---- writing -----------------------------------------------------------------------------

@@ -47,8 +47,7 @@ class WanPriorityResource(Resource):
             if item.get("priority") is None and item.get("enabled") is None:
                 raise _input(module, "%s: give priority or enabled (or both)" % where)
             if item.get("priority") is not None and not low <= item["priority"] <= high:
-                raise _input(module, "%s: priority must be %d to %d (1 is the most preferred); got %s"
-                             % (where, low, high, item["priority"]))
+                raise _input(module, "%s: priority must be %d to %d (1 is the most preferred); got %s" % (where, low, high, item["priority"]))
 
     def read(self):
         self.scope.load()
@@ -67,29 +66,30 @@ class WanPriorityResource(Resource):
             rule_id = str(rule_id).strip()
             if rule_id.isdigit():
                 if int(rule_id) >= len(self.order):
-                    raise _input(module, "connections[%d]: %s has no WAN rule with index %s; its rules: %s"
-                                 % (index, self.scope.label, rule_id, self._known(connections)))
+                    raise _input(
+                        module,
+                        "connections[%d]: %s has no WAN rule with index %s; its rules: %s" % (index, self.scope.label, rule_id, self._known(connections)),
+                    )
                 found = self.order[int(rule_id)]
             else:
                 matches = [known for known in self.order if known.lower() == rule_id.lower()]
                 if not matches:
-                    raise _input(module, "connections[%d]: %s has no WAN rule %s; its rules: %s"
-                                 % (index, self.scope.label, rule_id, self._known(connections)))
+                    raise _input(module, "connections[%d]: %s has no WAN rule %s; its rules: %s" % (index, self.scope.label, rule_id, self._known(connections)))
                 found = matches[0]
             if name not in (None, "") and name.casefold() not in [known.casefold() for known in self.names.get(found, [])]:
-                raise _input(module, "connections[%d]: WAN rule %s is named %r, not %r"
-                             % (index, found, connections[found].get("name"), name))
+                raise _input(module, "connections[%d]: WAN rule %s is named %r, not %r" % (index, found, connections[found].get("name"), name))
             return found
         matches = [known for known in self.order if name in self.names.get(known, [])]
         if not matches:
-            matches = [known for known in self.order
-                       if name.casefold() in [other.casefold() for other in self.names.get(known, [])]]
+            matches = [known for known in self.order if name.casefold() in [other.casefold() for other in self.names.get(known, [])]]
         if len(matches) > 1:
-            raise _input(module, "connections[%d]: several WAN rules of %s are named %r: %s; give id"
-                         % (index, self.scope.label, name, ", ".join(matches)), AmbiguousError)
+            raise _input(
+                module,
+                "connections[%d]: several WAN rules of %s are named %r: %s; give id" % (index, self.scope.label, name, ", ".join(matches)),
+                AmbiguousError,
+            )
         if not matches:
-            raise _input(module, "connections[%d]: %s has no WAN rule named %r; its rules: %s"
-                         % (index, self.scope.label, name, self._known(connections)))
+            raise _input(module, "connections[%d]: %s has no WAN rule named %r; its rules: %s" % (index, self.scope.label, name, self._known(connections)))
         return matches[0]
 
     def desired(self, current):
@@ -98,8 +98,7 @@ class WanPriorityResource(Resource):
         for index, item in enumerate(self.params["connections"]):
             rule_id = self._resolve(index, item, connections)
             if rule_id in wanted:
-                raise _input(self.MODULE, "connections[%d] names WAN rule %s (%s) a second time"
-                             % (index, rule_id, connections[rule_id].get("name")))
+                raise _input(self.MODULE, "connections[%d] names WAN rule %s (%s) a second time" % (index, rule_id, connections[rule_id].get("name")))
             entry = {}
             if item.get("priority") is not None:
                 entry["priority"] = item["priority"]

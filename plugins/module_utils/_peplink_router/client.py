@@ -92,23 +92,21 @@ class PeplinkRouterClient(ApiClient):
 
     platform = "peplink_router"
 
-    def __init__(self, settings, session, redactor=None, token_cache=None, max_retries=DEFAULT_MAX_RETRIES,
-                 sleep=time.sleep, clock=time.time, rate_limit=None):
+    def __init__(self, settings, session, redactor=None, token_cache=None, max_retries=DEFAULT_MAX_RETRIES, sleep=time.sleep, clock=time.time, rate_limit=None):
         # rate_limit is not used: each router is its own server, and its 429 means "too many sessions"
-        super(PeplinkRouterClient, self).__init__(settings["url"], session, redactor=redactor,
-                                                  max_retries=max_retries, sleep=sleep, rate_limit=rate_limit)
+        super(PeplinkRouterClient, self).__init__(settings["url"], session, redactor=redactor, max_retries=max_retries, sleep=sleep, rate_limit=rate_limit)
         self.settings = dict(settings)
         self.auth_mode = _auth_mode(settings)
         for name in ("password", "client_secret"):
             self.redactor.add(settings.get(name))
         self.token_cache = token_cache if token_cache is not None else TokenCache(enabled=False)
-        self.notices = []        # the router's `notice`s (beta / deprecated APIs), for warnings
-        self.permission = None   # {"GET": 0|1, "POST": 0|1}, from the login or the token's scope
+        self.notices = []  # the router's `notice`s (beta / deprecated APIs), for warnings
+        self.permission = None  # {"GET": 0|1, "POST": 0|1}, from the login or the token's scope
         self.close_error = None  # why the logout in close() failed, if it did
-        self.sent_writes = 0     # POSTs other than login/logout/grant that went out (rollback needs to know)
-        self._reboots = {}       # device id -> {"seen_down": bool}, for is_back()
+        self.sent_writes = 0  # POSTs other than login/logout/grant that went out (rollback needs to know)
+        self._reboots = {}  # device id -> {"seen_down": bool}, for is_back()
         self._clock = clock
-        self._cookie = None      # "bauth=<session id>": this client's own session, never the shared jar's
+        self._cookie = None  # "bauth=<session id>": this client's own session, never the shared jar's
         self._token = None
         self._cache_key = None
         if self.auth_mode == "token":
@@ -167,9 +165,11 @@ class PeplinkRouterClient(ApiClient):
         self.authenticate()
         if self._read_only():
             raise PermissionDeniedError(
-                "%s: POST /api/%s needs read-write permission, but %s has read-only access to this router"
-                % (self.platform, _api_name(api_name), self._who()),
-                platform=self.platform, method="POST", url=self.url(self._api(api_name)))
+                "%s: POST /api/%s needs read-write permission, but %s has read-only access to this router" % (self.platform, _api_name(api_name), self._who()),
+                platform=self.platform,
+                method="POST",
+                url=self.url(self._api(api_name)),
+            )
         self.sent_writes += 1
         return self.request("POST", self._api(api_name), json=body if body is not None else {}, idempotent=idempotent)
 
@@ -236,8 +236,7 @@ class PeplinkRouterClient(ApiClient):
         """
         device_id, serial = router_identity(self.base_url)
         if device.id not in (device_id, serial):
-            raise InputError("%s: device %s is not the router at %s" % (self.platform, device.id, self.base_url),
-                             platform=self.platform)
+            raise InputError("%s: device %s is not the router at %s" % (self.platform, device.id, self.base_url), platform=self.platform)
         self._reboots[device.id] = {"seen_down": False}
         return self.reboot(firmware_id)
 
@@ -307,15 +306,20 @@ class PeplinkRouterClient(ApiClient):
         filters = _check_filters(filters, self.platform)
         device_id, serial = router_identity(self.base_url)
         if device is not None and not self._names_this_router(device, device_id, serial):
-            raise NotFoundError("%s: device %r is not the router at %s (known as %s); on this platform the device is the router at url"
-                                % (self.platform, device, self.base_url, device_id), platform=self.platform)
+            raise NotFoundError(
+                "%s: device %r is not the router at %s (known as %s); on this platform the device is the router at url"
+                % (self.platform, device, self.base_url, device_id),
+                platform=self.platform,
+            )
         raw = {"firmware": self.get(FIRMWARE), "system": self.system_info()}
-        record = dict(platform=self.platform, id=device_id, serial=serial, status="online",
-                      firmware=_firmware_record(raw["firmware"])["version"])
+        record = dict(platform=self.platform, id=device_id, serial=serial, status="online", firmware=_firmware_record(raw["firmware"])["version"])
         identity = (raw["system"] or {}).get("device")
         if isinstance(identity, dict):
-            record.update((key, str(identity[field])) for key, field in SYSTEM_INFO_FIELDS.items()
-                          if identity.get(field) not in (None, "") and not (key == "firmware" and record["firmware"]))
+            record.update(
+                (key, str(identity[field]))
+                for key, field in SYSTEM_INFO_FIELDS.items()
+                if identity.get(field) not in (None, "") and not (key == "firmware" and record["firmware"])
+            )
         if detail:
             raw["wan"] = self.get(WAN_STATUS)
             raw["ssid"] = self.get(SSID_PROFILE)
@@ -386,8 +390,7 @@ class PeplinkRouterClient(ApiClient):
         except (NotFoundError, ValidationError, MalformedResponseError):
             return {}
         wanted = set(str(wan_id) for wan_id in ids)
-        return dict((str(wan_id), _wan_config_record(item)) for wan_id, item in _keyed_items(response, WAN_CONFIG)
-                    if str(wan_id) in wanted)
+        return dict((str(wan_id), _wan_config_record(item)) for wan_id, item in _keyed_items(response, WAN_CONFIG) if str(wan_id) in wanted)
 
     def set_wan_priorities(self, connections, instant_active=False):
         """Set priority/enabled of WAN connections ([{id, priority, enabled}]); returns the
@@ -418,8 +421,7 @@ class PeplinkRouterClient(ApiClient):
             return
         try:
             # auth=False: an expired session must not be logged into again just to log out.
-            self.request("POST", self._api(LOGOUT), json={}, headers={"Cookie": cookie},
-                         auth=False, idempotent=False, unwrap=False)
+            self.request("POST", self._api(LOGOUT), json={}, headers={"Cookie": cookie}, auth=False, idempotent=False, unwrap=False)
         except Exception as exc:  # a dead router must not fail the task at teardown
             self.close_error = self.redactor.text(str(exc))
 
@@ -441,7 +443,11 @@ class PeplinkRouterClient(ApiClient):
             raise AuthError(
                 "%s: POST %s answered ok but set no session cookie (%s); the router sets it only over HTTPS, so use an https:// url"
                 % (self.platform, self._path(url), "/".join(SESSION_COOKIES)),
-                platform=self.platform, method="POST", url=url, status=response.status_code).redacted(self.redactor)
+                platform=self.platform,
+                method="POST",
+                url=url,
+                status=response.status_code,
+            ).redacted(self.redactor)
         self.redactor.add(value)
         self._forget_shared_cookie(name, value)
         self._cookie = "%s=%s" % (name, value)
@@ -460,8 +466,12 @@ class PeplinkRouterClient(ApiClient):
                     raise
         token = payload.get("accessToken") if isinstance(payload, dict) else None
         if not token:
-            raise MalformedResponseError("%s: POST /api/%s answered ok without an accessToken" % (self.platform, TOKEN_GRANT),
-                                         platform=self.platform, method="POST", url=self.url(self._api(TOKEN_GRANT)))
+            raise MalformedResponseError(
+                "%s: POST /api/%s answered ok without an accessToken" % (self.platform, TOKEN_GRANT),
+                platform=self.platform,
+                method="POST",
+                url=self.url(self._api(TOKEN_GRANT)),
+            )
         self.redactor.add(token)
         lifetime = _as_int(payload.get("expiresIn")) or DEFAULT_TOKEN_LIFETIME
         return {"token": token, "expires_at": self._clock() + lifetime, "scope": payload.get("scope") or scope}

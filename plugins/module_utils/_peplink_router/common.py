@@ -41,9 +41,11 @@ def _check_router_selection(client, params, module):
     """`device` must name this router, checked without a request (`group` is refused by the module's contract)."""
     device = params.get("device")
     if device is not None and not client.names_this_router(device):
-        raise InputError("peplink_router: %s: device %r is not the router at %s (known as %s); on this platform the device is "
-                         "the router at url" % (module, device, client.base_url, router_identity(client.base_url)[0]),
-                         platform="peplink_router")
+        raise InputError(
+            "peplink_router: %s: device %r is not the router at %s (known as %s); on this platform the device is "
+            "the router at url" % (module, device, client.base_url, router_identity(client.base_url)[0]),
+            platform="peplink_router",
+        )
 
 
 def _discard_after_failure(client, writes_before):
@@ -62,13 +64,12 @@ def _auth_mode(settings):
         return "login"
     if settings.get("client_id") and settings.get("client_secret"):
         return "token"
-    raise InputError("peplink_router: credentials are missing: set username+password or client_id+client_secret",
-                     platform="peplink_router")
+    raise InputError("peplink_router: credentials are missing: set username+password or client_id+client_secret", platform="peplink_router")
 
 
 def _api_name(api_name):
     name = str(api_name).lstrip("/")
-    return name[len(API_PREFIX):] if name.startswith(API_PREFIX) else name
+    return name[len(API_PREFIX) :] if name.startswith(API_PREFIX) else name
 
 
 def _query(params):
@@ -113,18 +114,27 @@ def _router_cellular(modem):
     roaming = modem.get("roamingStatus") if isinstance(modem.get("roamingStatus"), dict) else {}
     carrier = modem.get("carrier") if isinstance(modem.get("carrier"), dict) else {}
     return cellular_record(
-        carrier=carrier.get("name"), technology=modem.get("mobileType") or modem.get("network"),
+        carrier=carrier.get("name"),
+        technology=modem.get("mobileType") or modem.get("network"),
         band=", ".join(str(band.get("name")) for band in bands if band.get("name")) or None,
-        rsrp=signal.get("rsrp"), rsrq=signal.get("rsrq"), sinr=signal.get("sinr"), rssi=signal.get("rssi"),
-        signal_bar=_as_int(modem.get("signalLevel")), imei=modem.get("imei") or None, iccid=sim.get("iccid") or None,
-        imsi=sim.get("imsi") or None, apn=sim.get("apn") or None,
-        roaming=None if not roaming.get("message") else roaming["message"] != "home")
+        rsrp=signal.get("rsrp"),
+        rsrq=signal.get("rsrq"),
+        sinr=signal.get("sinr"),
+        rssi=signal.get("rssi"),
+        signal_bar=_as_int(modem.get("signalLevel")),
+        imei=modem.get("imei") or None,
+        iccid=sim.get("iccid") or None,
+        imsi=sim.get("imsi") or None,
+        apn=sim.get("apn") or None,
+        roaming=None if not roaming.get("message") else roaming["message"] != "home",
+    )
 
 
 def _firmware_record(raw):
-    images = [{"id": _as_int(key) if _as_int(key) is not None else key, "version": item.get("version"),
-               "bootable": item.get("bootable"), "in_use": item.get("inUse")}
-              for key, item in _keyed_items(raw, FIRMWARE)]
+    images = [
+        {"id": _as_int(key) if _as_int(key) is not None else key, "version": item.get("version"), "bootable": item.get("bootable"), "in_use": item.get("inUse")}
+        for key, item in _keyed_items(raw, FIRMWARE)
+    ]
     running = [image["version"] for image in images if image["in_use"]]
     if not running and len(images) == 1:
         running = [images[0]["version"]]
@@ -135,16 +145,20 @@ def _wan_config_record(item):
     """A config.wan.connection.priority answer item as {name, priority, enabled}; no priority when
     disabled, like status.wan.connection ("The field will not appear if the WAN is disabled")."""
     enabled = item.get("enable")
-    return {"name": item.get("name"), "priority": None if enabled is False else _as_int(item.get("priority")),
-            "enabled": enabled if isinstance(enabled, bool) else None}
+    return {
+        "name": item.get("name"),
+        "priority": None if enabled is False else _as_int(item.get("priority")),
+        "enabled": enabled if isinstance(enabled, bool) else None,
+    }
 
 
 def _wan_record(wan_id, item):
     status = item.get("message")
     if not status and item.get("enable") is False:
         status = "disabled"
-    return WanConnection(id=wan_id, name=item.get("name"), type=item.get("type"), status=status,
-                         ip=item.get("ip"), priority=item.get("priority"), enabled=item.get("enable"))
+    return WanConnection(
+        id=wan_id, name=item.get("name"), type=item.get("type"), status=status, ip=item.get("ip"), priority=item.get("priority"), enabled=item.get("enable")
+    )
 
 
 def _snake(text):
@@ -157,8 +171,9 @@ def _check_filters(filters, platform):
     known = set(Device.model_fields) - {"raw", "wan", "ssids"}
     unknown = sorted(set(filters) - known)
     if unknown:
-        raise InputError("%s: unknown filter(s) %s; a router can be filtered on %s"
-                         % (platform, ", ".join(unknown), ", ".join(sorted(known))), platform=platform)
+        raise InputError(
+            "%s: unknown filter(s) %s; a router can be filtered on %s" % (platform, ", ".join(unknown), ", ".join(sorted(known))), platform=platform
+        )
     return dict(filters)
 
 

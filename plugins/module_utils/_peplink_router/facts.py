@@ -9,9 +9,9 @@ import re
 
 
 SESSION_COOKIE = "bauth"
-TOKEN_PARAM = "accessToken"                  # the token travels as a query parameter
-READ_ONLY_SCOPE = "api.read-only"            # the other scope is "api", read-write
-DEFAULT_TOKEN_LIFETIME = 172800              # the document's expiresIn example, used when a grant omits it
+TOKEN_PARAM = "accessToken"  # the token travels as a query parameter
+READ_ONLY_SCOPE = "api.read-only"  # the other scope is "api", read-write
+DEFAULT_TOKEN_LIFETIME = 172800  # the document's expiresIn example, used when a grant omits it
 
 # The two policies the router API reads and writes, by the collection's names.
 SECURITY_POLICIES = {"wpa2_personal": "WPA2 Personal", "wpa_wpa2_personal": "WPA/WPA2 Personal"}
@@ -59,7 +59,7 @@ SYSTEM_INFO_FIELDS = {"serial": "serialNumber", "model": "model", "name": "name"
 # vlanId: absent means the LAN (documented); 0 is what the module calls untagged, and is sent as 0
 # to move a profile back onto the LAN (inferred: the document shows no way to remove vlanId).
 UNTAGGED_VLAN = 0
-VLAN_RANGE = (1, 4094)          # as status.lan.profile's vlanId [1, 4094]
+VLAN_RANGE = (1, 4094)  # as status.lan.profile's vlanId [1, 4094]
 # inferred: a WAN's `uptime` of 0 means "not connected", not "just restarted" (the document's
 # example shows uptime only for connected WANs), so is_back() cannot tell a restart from it.
 UPTIME_NOT_CONNECTED = 0
@@ -67,5 +67,7 @@ UPTIME_NOT_CONNECTED = 0
 
 # The router API documents no configuration export (peplink-router-api: no config download or
 # backup call); the config_backup module refuses the platform with this, before any request.
-NO_CONFIG_EXPORT = ("peplink_router: the router's local API has no configuration export call; back up Peplink "
-                    "routers through InControl 2 (platform incontrol), which keeps their configuration files")
+NO_CONFIG_EXPORT = (
+    "peplink_router: the router's local API has no configuration export call; back up Peplink "
+    "routers through InControl 2 (platform incontrol), which keeps their configuration files"
+)

@@ -52,15 +52,17 @@ class SsidProfileResource(Resource):
         _check_router_selection(self.client, params, "ssid_profile")
         security = params.get("security")
         if security is not None and security not in SUPPORTED_SECURITY:
-            raise UnsupportedError("peplink_router: ssid_profile: security %s is not supported by the router API; it supports %s"
-                                   % (security, ", ".join(SUPPORTED_SECURITY)), platform="peplink_router")
+            raise UnsupportedError(
+                "peplink_router: ssid_profile: security %s is not supported by the router API; it supports %s" % (security, ", ".join(SUPPORTED_SECURITY)),
+                platform="peplink_router",
+            )
         if params.get("id") is not None and _profile_number(params["id"]) is None:
-            raise InputError("peplink_router: ssid_profile: id must be an SSID profile number (1, 2, ...), got %r" % params["id"],
-                             platform="peplink_router")
+            raise InputError("peplink_router: ssid_profile: id must be an SSID profile number (1, 2, ...), got %r" % params["id"], platform="peplink_router")
         # The router keeps fast_transition inside the WPA2 Personal settings: even false cannot be sent with another policy.
         if params.get("fast_transition") is not None and security not in (None, "wpa2_personal"):
-            raise InputError("peplink_router: ssid_profile: fast_transition can be set only with security wpa2_personal, not %s"
-                             % security, platform="peplink_router")
+            raise InputError(
+                "peplink_router: ssid_profile: fast_transition can be set only with security wpa2_personal, not %s" % security, platform="peplink_router"
+            )
 
     def read(self):
         params = self.params
@@ -73,14 +75,19 @@ class SsidProfileResource(Resource):
             found = [item for item in profiles if item["name"] == params["name"]]
             wanted = "name %r" % params["name"]
             if len(found) > 1:
-                raise AmbiguousError("peplink_router: ssid_profile: several SSID profiles are named %r: ids %s; give id"
-                                     % (params["name"], ", ".join(str(item["id"]) for item in found)), platform="peplink_router")
+                raise AmbiguousError(
+                    "peplink_router: ssid_profile: several SSID profiles are named %r: ids %s; give id"
+                    % (params["name"], ", ".join(str(item["id"]) for item in found)),
+                    platform="peplink_router",
+                )
             if not found and params.get("state") == "absent":
                 return None  # no SSID of that name: nothing to disable
         if not found:
             known = ", ".join("%s (%s)" % (item["id"], item["name"]) for item in profiles) or "none (this router has no Wi-Fi)"
-            raise InputError("peplink_router: ssid_profile: no SSID profile with %s; the router API cannot create profiles, "
-                             "only update these: %s" % (wanted, known), platform="peplink_router")
+            raise InputError(
+                "peplink_router: ssid_profile: no SSID profile with %s; the router API cannot create profiles, only update these: %s" % (wanted, known),
+                platform="peplink_router",
+            )
         current = found[0]
         self._refuse_incontrol_managed(current)
         return current
@@ -91,19 +98,27 @@ class SsidProfileResource(Resource):
         have = (current or {}).get("security")
         security = wanted["security"] or have
         if wanted["security"] == OPEN_SECURITY and have != OPEN_SECURITY:
-            raise InputError("peplink_router: ssid_profile: the router API cannot turn an SSID's security off (its policy "
-                             "takes only %s); profile %s is %s" % (", ".join(sorted(SECURITY_POLICIES.values())),
-                                                                   current["id"], have), platform="peplink_router")
+            raise InputError(
+                "peplink_router: ssid_profile: the router API cannot turn an SSID's security off (its policy "
+                "takes only %s); profile %s is %s" % (", ".join(sorted(SECURITY_POLICIES.values())), current["id"], have),
+                platform="peplink_router",
+            )
         if wanted["fast_transition"] is not None and security != "wpa2_personal":
-            raise InputError("peplink_router: ssid_profile: fast_transition can be set only with security wpa2_personal; "
-                             "profile %s is %s" % (current["id"], security), platform="peplink_router")
+            raise InputError(
+                "peplink_router: ssid_profile: fast_transition can be set only with security wpa2_personal; profile %s is %s" % (current["id"], security),
+                platform="peplink_router",
+            )
         if wanted["passphrase"] is not None and security not in SECURITY_POLICIES:
-            raise InputError("peplink_router: ssid_profile: a passphrase needs security wpa2_personal or wpa_wpa2_personal; "
-                             "profile %s is %s (give security)" % (current["id"], security), platform="peplink_router")
-        if (wanted["security"] in SECURITY_POLICIES and have not in SECURITY_POLICIES and wanted["passphrase"] is None
-                and not (current or {}).get("passphrase")):
-            raise InputError("peplink_router: ssid_profile: profile %s has no passphrase yet: give passphrase to turn on %s"
-                             % (current["id"], wanted["security"]), platform="peplink_router")
+            raise InputError(
+                "peplink_router: ssid_profile: a passphrase needs security wpa2_personal or wpa_wpa2_personal; "
+                "profile %s is %s (give security)" % (current["id"], security),
+                platform="peplink_router",
+            )
+        if wanted["security"] in SECURITY_POLICIES and have not in SECURITY_POLICIES and wanted["passphrase"] is None and not (current or {}).get("passphrase"):
+            raise InputError(
+                "peplink_router: ssid_profile: profile %s has no passphrase yet: give passphrase to turn on %s" % (current["id"], wanted["security"]),
+                platform="peplink_router",
+            )
         return wanted
 
     def update(self, current, desired, changes):
@@ -129,7 +144,9 @@ class SsidProfileResource(Resource):
             raise InputError(
                 "peplink_router: ssid_profile: SSID profile %s (%s) is managed by InControl (incontrolManaged); the router "
                 "does not take local changes to it (%s): change it with platform incontrol, in its group's SSID profiles"
-                % (current["id"], current["name"], ", ".join(sorted(changes))), platform="peplink_router")
+                % (current["id"], current["name"], ", ".join(sorted(changes))),
+                platform="peplink_router",
+            )
 
 
 def _profile_number(value):
@@ -144,6 +161,7 @@ def _profile_number(value):
 
 # ---- helpers ------------------------------------------------------------------------------------
 
+
 def ssid_update_body(profile_id, changes, current=None):
     """The config.ssid.profile update body for `changes` (ssid_profiles()' keys). Raises InputError."""
     if changes.get("band") is not None:
@@ -156,8 +174,10 @@ def ssid_update_body(profile_id, changes, current=None):
         return body
     wanted = changes.get("security") or (current or {}).get("security")
     if wanted not in SECURITY_POLICIES:
-        raise InputError("peplink_router: security %r cannot be set through the router API; it supports %s"
-                         % (wanted, ", ".join(sorted(SECURITY_POLICIES))), platform="peplink_router")
+        raise InputError(
+            "peplink_router: security %r cannot be set through the router API; it supports %s" % (wanted, ", ".join(sorted(SECURITY_POLICIES))),
+            platform="peplink_router",
+        )
     policy = SECURITY_POLICIES[wanted]
     security = {}
     if changes.get("security") is not None:
@@ -167,8 +187,7 @@ def ssid_update_body(profile_id, changes, current=None):
         settings["key"] = changes["passphrase"]
     if changes.get("fast_transition") is not None:
         if wanted != "wpa2_personal":
-            raise InputError("peplink_router: fast_transition can be set only with security wpa2_personal",
-                             platform="peplink_router")
+            raise InputError("peplink_router: fast_transition can be set only with security wpa2_personal", platform="peplink_router")
         settings["fastTransition"] = bool(changes["fast_transition"])
     if settings:
         security[SECURITY_OBJECTS[policy]] = settings

@@ -49,26 +49,30 @@ class WanPriorityResource(Resource):
             label = "connections[%d]" % index
             wan_id, name = item.get("id"), item.get("name")
             if wan_id is not None and _profile_number(wan_id) is None:
-                raise InputError("peplink_router: wan_priority: %s: id must be a WAN connection number (1, 2, ...), got %r"
-                                 % (label, wan_id), platform="peplink_router")
+                raise InputError(
+                    "peplink_router: wan_priority: %s: id must be a WAN connection number (1, 2, ...), got %r" % (label, wan_id), platform="peplink_router"
+                )
             priority = item.get("priority")
             if priority is not None and not low <= priority <= high:
-                raise InputError("peplink_router: wan_priority: %s: priority must be %d (most preferred) to %d, got %s"
-                                 % (label, low, high, priority), platform="peplink_router")
+                raise InputError(
+                    "peplink_router: wan_priority: %s: priority must be %d (most preferred) to %d, got %s" % (label, low, high, priority),
+                    platform="peplink_router",
+                )
             if priority is None and item.get("enabled") is None:
-                raise InputError("peplink_router: wan_priority: %s: give priority and/or enabled" % label,
-                                 platform="peplink_router")
+                raise InputError("peplink_router: wan_priority: %s: give priority and/or enabled" % label, platform="peplink_router")
             for seen, key in ((ids, _profile_number(wan_id) if wan_id is not None else None), (names, name)):
                 if key is not None and key in seen:
-                    raise InputError("peplink_router: wan_priority: connections[%d] and %s name the same connection %s"
-                                     % (seen[key], label, key), platform="peplink_router")
+                    raise InputError(
+                        "peplink_router: wan_priority: connections[%d] and %s name the same connection %s" % (seen[key], label, key), platform="peplink_router"
+                    )
                 if key is not None:
                     seen[key] = index
 
     def read(self):
-        running = dict((str(wan.id), {"name": wan.name, "priority": None if wan.enabled is False else wan.priority,
-                                      "enabled": wan.enabled})
-                       for wan in self.client.wan_connections())
+        running = dict(
+            (str(wan.id), {"name": wan.name, "priority": None if wan.enabled is False else wan.priority, "enabled": wan.enabled})
+            for wan in self.client.wan_connections()
+        )
         self._resolved = self._resolve(running)
         current = running
         if self.params.get("apply") is False:
@@ -87,8 +91,7 @@ class WanPriorityResource(Resource):
         have = current["connections"]
         items = []
         for wan_id, entry in changes["connections"].items():
-            differs = dict((key, value) for key, value in entry.items()
-                           if value is not None and (have.get(wan_id) or {}).get(key) != value)
+            differs = dict((key, value) for key, value in entry.items() if value is not None and (have.get(wan_id) or {}).get(key) != value)
             if not differs:
                 continue
             if wan_id in self._unread_priority:
@@ -138,24 +141,32 @@ class WanPriorityResource(Resource):
             if item.get("id") is not None:
                 wan_id = str(_profile_number(item["id"]))
                 if wan_id not in running:
-                    raise InputError("peplink_router: wan_priority: %s: this router has no WAN connection %s; it has %s"
-                                     % (label, wan_id, known), platform="peplink_router")
+                    raise InputError(
+                        "peplink_router: wan_priority: %s: this router has no WAN connection %s; it has %s" % (label, wan_id, known), platform="peplink_router"
+                    )
                 if name is not None and running[wan_id]["name"] != name:
-                    raise InputError("peplink_router: wan_priority: %s: connection %s is named %r, not %r"
-                                     % (label, wan_id, running[wan_id]["name"], name), platform="peplink_router")
+                    raise InputError(
+                        "peplink_router: wan_priority: %s: connection %s is named %r, not %r" % (label, wan_id, running[wan_id]["name"], name),
+                        platform="peplink_router",
+                    )
             else:
                 matches = [key for key, wan in running.items() if wan["name"] == name]
                 matches = matches or [key for key, wan in running.items() if str(wan["name"] or "").lower() == name.lower()]
                 if not matches:
-                    raise InputError("peplink_router: wan_priority: %s: this router has no WAN connection named %r; it has %s"
-                                     % (label, name, known), platform="peplink_router")
+                    raise InputError(
+                        "peplink_router: wan_priority: %s: this router has no WAN connection named %r; it has %s" % (label, name, known),
+                        platform="peplink_router",
+                    )
                 if len(matches) > 1:
-                    raise AmbiguousError("peplink_router: wan_priority: %s: several WAN connections are named %r: ids %s; give id"
-                                         % (label, name, ", ".join(matches)), platform="peplink_router")
+                    raise AmbiguousError(
+                        "peplink_router: wan_priority: %s: several WAN connections are named %r: ids %s; give id" % (label, name, ", ".join(matches)),
+                        platform="peplink_router",
+                    )
                 wan_id = matches[0]
             if wan_id in seen:
-                raise InputError("peplink_router: wan_priority: connections[%d] and %s are the same connection %s"
-                                 % (seen[wan_id], label, wan_id), platform="peplink_router")
+                raise InputError(
+                    "peplink_router: wan_priority: connections[%d] and %s are the same connection %s" % (seen[wan_id], label, wan_id), platform="peplink_router"
+                )
             seen[wan_id] = index
             resolved.append((wan_id, item))
         return resolved

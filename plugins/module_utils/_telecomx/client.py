@@ -50,8 +50,7 @@ def _error_key(body, status):
             if isinstance(value, str) and value:
                 texts.append(value)
             elif isinstance(value, list):
-                texts.extend(str(item.get("message") or item.get("error") or item) if isinstance(item, dict) else str(item)
-                             for item in value if item)
+                texts.extend(str(item.get("message") or item.get("error") or item) if isinstance(item, dict) else str(item) for item in value if item)
             elif isinstance(value, dict):
                 texts.extend("%s: %s" % item for item in value.items())
     elif isinstance(body, list):
@@ -75,18 +74,17 @@ class TelecomXClient(TelecomXDevices, ApiClient):
 
     platform = "telecomx"
 
-    def __init__(self, settings, session, redactor=None, token_cache=None, max_retries=DEFAULT_MAX_RETRIES,
-                 sleep=time.sleep, clock=time.monotonic, rate_limit=None):
-        super(TelecomXClient, self).__init__(settings["url"], session, redactor=redactor,
-                                             max_retries=max_retries, sleep=sleep, rate_limit=rate_limit)
+    def __init__(
+        self, settings, session, redactor=None, token_cache=None, max_retries=DEFAULT_MAX_RETRIES, sleep=time.sleep, clock=time.monotonic, rate_limit=None
+    ):
+        super(TelecomXClient, self).__init__(settings["url"], session, redactor=redactor, max_retries=max_retries, sleep=sleep, rate_limit=rate_limit)
         self.settings = settings
         self.customer = settings.get("customer") or None
         self.username = settings.get("username")
         self._password = settings.get("password")
         self._given_token = settings.get("token") if "token" in (settings.get("auth") or ("token",)) else None
         if self._given_token is None and not (self.username and self._password):
-            raise InputError("telecomx: credentials are missing: set telecomx.token or telecomx.username and telecomx.password",
-                             platform=self.platform)
+            raise InputError("telecomx: credentials are missing: set telecomx.token or telecomx.username and telecomx.password", platform=self.platform)
         for secret in (self._password, self._given_token):
             self.redactor.add(secret)
         self.token_cache = token_cache or TokenCache(enabled=False)
@@ -121,12 +119,12 @@ class TelecomXClient(TelecomXDevices, ApiClient):
         # Never `persist`: a token that never expires, cached on disk, outlives its need, and the
         # only way to kill it (logout) kills every session of the account.
         # Resending a login is harmless (it only issues another token), so it may be retried.
-        payload = self.request("POST", LOGIN_PATH, json={"username": self.username, "password": self._password},
-                               auth=False, idempotent=True)
+        payload = self.request("POST", LOGIN_PATH, json={"username": self.username, "password": self._password}, auth=False, idempotent=True)
         token = payload.get("token") if isinstance(payload, dict) else None
         if not token or not isinstance(token, str):
-            raise MalformedResponseError("telecomx: POST %s answered without a token" % LOGIN_PATH,
-                                         platform=self.platform, method="POST", url=self.url(LOGIN_PATH))
+            raise MalformedResponseError(
+                "telecomx: POST %s answered without a token" % LOGIN_PATH, platform=self.platform, method="POST", url=self.url(LOGIN_PATH)
+            )
         self.redactor.add(token)
         minutes = payload.get("expiresInMinutes", DEFAULT_TOKEN_MINUTES)
         try:
@@ -193,8 +191,9 @@ class TelecomXClient(TelecomXDevices, ApiClient):
         if level in READ_ONLY_ACCESS_LEVELS:
             who = "the account %s" % self.username if self.username else "the token's account"
             raise PermissionDeniedError(
-                "telecomx: %s has access level %s, which cannot %s; that needs %s"
-                % (who, level, action, ", ".join(WRITE_ACCESS_LEVELS)), platform=self.platform)
+                "telecomx: %s has access level %s, which cannot %s; that needs %s" % (who, level, action, ", ".join(WRITE_ACCESS_LEVELS)),
+                platform=self.platform,
+            )
 
     def close(self):
         """Nothing to release: the token stays cached for the run's later tasks, and logout is never called."""
@@ -210,9 +209,15 @@ class TelecomXClient(TelecomXDevices, ApiClient):
         if isinstance(payload, dict) and payload.get("success") is False:
             # Undocumented (errors are documented as HTTP statuses), handled all the same.
             vendor = self.vendor_message(payload) or "success: false"
-            raise ApiError("telecomx: %s %s answered HTTP %s with success false: %s" % (method, self._path(url), response.status_code, vendor),
-                           platform=self.platform, method=method, url=url, status=response.status_code,
-                           vendor_message=vendor, body=payload)
+            raise ApiError(
+                "telecomx: %s %s answered HTTP %s with success false: %s" % (method, self._path(url), response.status_code, vendor),
+                platform=self.platform,
+                method=method,
+                url=url,
+                status=response.status_code,
+                vendor_message=vendor,
+                body=payload,
+            )
         return payload
 
     def vendor_message(self, body):
@@ -236,7 +241,8 @@ class TelecomXClient(TelecomXDevices, ApiClient):
         elif status == 403 and key == "access_denied":
             level = self._known_access_level()
             explanation = "access denied: the account's access level%s is not enough for this call, or the customer is not one of the account's" % (
-                " " + level if level else "")
+                " " + level if level else ""
+            )
             if level in READ_ONLY_ACCESS_LEVELS and method != "GET":
                 explanation += " (writes need %s)" % ", ".join(WRITE_ACCESS_LEVELS)
         elif status == 404 and key == "id" and path.startswith(DEVICES_PATH + "/"):
@@ -262,18 +268,23 @@ class TelecomXClient(TelecomXDevices, ApiClient):
             message += " [%s]" % text
         if body is not None and key is None and not text and not isinstance(body, str):
             message += ": %s" % (body,)
-        return cls(re.sub(r"\s+", " ", message).strip(), platform=self.platform, method=method, url=url, status=status,
-                   vendor_message=key or text or None, body=body)
+        return cls(
+            re.sub(r"\s+", " ", message).strip(), platform=self.platform, method=method, url=url, status=status, vendor_message=key or text or None, body=body
+        )
 
     def _auth_explanation(self, path, meaning):
         reason = " (%s)" % meaning if meaning else ""
         if self._given_token is not None:
-            return ("the given token (telecomx.token / TELECOMX_TOKEN) was refused%s: it is invalid or expired; "
-                    "create a new one, or use telecomx.username and telecomx.password" % reason)
+            return (
+                "the given token (telecomx.token / TELECOMX_TOKEN) was refused%s: it is invalid or expired; "
+                "create a new one, or use telecomx.username and telecomx.password" % reason
+            )
         if path == LOGIN_PATH:
-            return ("login as %s was refused: check telecomx.username / telecomx.password (TELECOMX_USERNAME / "
-                    "TELECOMX_PASSWORD); an account that must log in with an SMS or authenticator code cannot be used "
-                    "here: use an M2M token (telecomx.token)" % self.username)
+            return (
+                "login as %s was refused: check telecomx.username / telecomx.password (TELECOMX_USERNAME / "
+                "TELECOMX_PASSWORD); an account that must log in with an SMS or authenticator code cannot be used "
+                "here: use an M2M token (telecomx.token)" % self.username
+            )
         return "the token was refused%s even after a new login; the account may not log in from this IP address" % reason
 
     @staticmethod
@@ -286,8 +297,9 @@ class TelecomXClient(TelecomXDevices, ApiClient):
         return body.get(name) if isinstance(body, dict) else None
 
     def _malformed(self, path, detail, payload=None):
-        return MalformedResponseError("telecomx: GET %s answered %s" % (path, detail), platform=self.platform, method="GET",
-                                      url=self.url(path), body=payload).redacted(self.redactor)
+        return MalformedResponseError(
+            "telecomx: GET %s answered %s" % (path, detail), platform=self.platform, method="GET", url=self.url(path), body=payload
+        ).redacted(self.redactor)
 
     # ---- paging ---------------------------------------------------------------------------
 

@@ -47,8 +47,7 @@ def _module_to_api(obj, fields, where):
     names = dict(fields)
     unknown = sorted(set(obj) - set(names))
     if unknown:
-        raise InputError("telecomx: unknown %s option(s) %s; known: %s" % (where, ", ".join(unknown), ", ".join(sorted(names))),
-                         platform="telecomx")
+        raise InputError("telecomx: unknown %s option(s) %s; known: %s" % (where, ", ".join(unknown), ", ".join(sorted(names))), platform="telecomx")
     return dict((names[key], value) for key, value in obj.items())
 
 
@@ -104,8 +103,7 @@ def _reservation_to_api(client, index):
 
 
 def dhcp_from_api(dhcp):
-    return _api_to_module(dhcp, DHCP_FIELDS, nested={
-        "reserved_clients": lambda clients: [_reservation_from_api(client) for client in clients]})
+    return _api_to_module(dhcp, DHCP_FIELDS, nested={"reserved_clients": lambda clients: [_reservation_from_api(client) for client in clients]})
 
 
 def dhcp_to_api(dhcp):
@@ -119,11 +117,15 @@ def dhcp_to_api(dhcp):
 
 def device_from_api(raw):
     """An API device object (full or condensed) -> the telecomx_device module's snake_case record."""
-    record = _api_to_module(raw, DEVICE_FIELDS + DEVICE_READ_ONLY_FIELDS, nested={
-        "wifi": wifi_from_api,
-        "dhcp": dhcp_from_api,
-        "status": lambda status: _api_to_module(status, ()),
-    })
+    record = _api_to_module(
+        raw,
+        DEVICE_FIELDS + DEVICE_READ_ONLY_FIELDS,
+        nested={
+            "wifi": wifi_from_api,
+            "dhcp": dhcp_from_api,
+            "status": lambda status: _api_to_module(status, ()),
+        },
+    )
     if record.get("mac_address"):
         record["mac_address"] = _mac_in(record["mac_address"])
     return record
@@ -156,6 +158,5 @@ def mask_wifi_passwords(raw):
     """A copy of an API device object with the wifi passwords masked (the API returns them in clear)."""
     if not isinstance(raw, dict) or not isinstance(raw.get("wifi"), dict):
         return raw
-    wifi = dict((key, MASK if key in WIFI_PASSWORD_KEYS and value not in (None, "") else value)
-                for key, value in raw["wifi"].items())
+    wifi = dict((key, MASK if key in WIFI_PASSWORD_KEYS and value not in (None, "") else value) for key, value in raw["wifi"].items())
     return dict(raw, wifi=wifi)

@@ -33,6 +33,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils._telecomx.inputs 
 
 # ---- telecomx_device ---------------------------------------------------------------------------
 
+
 class TelecomXDeviceResource(Resource):
     """One network device for the telecomx_device module (records: device_from_api's snake_case).
 
@@ -77,8 +78,12 @@ class TelecomXDeviceResource(Resource):
         if current is not None and current.get("state") == DELETING_STATE:
             self._deleting = current  # on its way out: absent already, and its MAC is not free yet
             return None
-        if current is not None and self.params.get("wait") and self.params.get("state") != "absent" \
-                and (current.get("state") != PROVISIONED_STATE or current.get("jobs")):
+        if (
+            current is not None
+            and self.params.get("wait")
+            and self.params.get("state") != "absent"
+            and (current.get("state") != PROVISIONED_STATE or current.get("jobs"))
+        ):
             # Still provisioning (a create whose wait was interrupted, or another run's): `wait` means the device is
             # ready when the task returns, whether or not this run changes it.
             current = self.client.wait_provisioned(current["id"], timeout=self.params.get("wait_timeout") or 0)
@@ -107,16 +112,22 @@ class TelecomXDeviceResource(Resource):
     def _check_creatable(self):
         params = self.params
         if self._deleting is not None:
-            raise ConflictError("telecomx: device %s (MAC %s) is being deleted (state DELETING) and its MAC address stays in use "
-                                "until TelecomX has finished; run again later, or delete it with state=absent and wait=true first"
-                                % (self._deleting.get("id"), self._deleting.get("mac_address")), platform="telecomx")
+            raise ConflictError(
+                "telecomx: device %s (MAC %s) is being deleted (state DELETING) and its MAC address stays in use "
+                "until TelecomX has finished; run again later, or delete it with state=absent and wait=true first"
+                % (self._deleting.get("id"), self._deleting.get("mac_address")),
+                platform="telecomx",
+            )
         if params.get("id"):
-            raise NotFoundError("telecomx: no network device with id %s; TelecomX assigns ids, so to create a device give "
-                                "its mac_address without id" % params["id"], platform="telecomx")
+            raise NotFoundError(
+                "telecomx: no network device with id %s; TelecomX assigns ids, so to create a device give its mac_address without id" % params["id"],
+                platform="telecomx",
+            )
         missing = [key for key in ("name", "model", "mac_address") if not params.get(key)]
         if missing:
-            raise _input_error("no device has MAC address %s; creating it needs %s (missing: %s)"
-                               % (self._mac, "name, model and mac_address", ", ".join(missing)))
+            raise _input_error(
+                "no device has MAC address %s; creating it needs %s (missing: %s)" % (self._mac, "name, model and mac_address", ", ".join(missing))
+            )
 
     def _model(self, current):
         """The model object for `model` (id or name), else the current device's; None when unknown or not needed."""
@@ -147,9 +158,16 @@ class TelecomXDeviceResource(Resource):
                 raise UnsupportedError("telecomx: model %s has no Wi-Fi; leave the wifi option out" % label, platform="telecomx")
             for band, enabled, ssid, password in SNAKE_WIFI_BANDS:
                 if band not in bands and (wifi.get(enabled) is True or wifi.get(ssid) or wifi.get(password)):
-                    raise UnsupportedError("telecomx: model %s has no %s radio, so wifi.%s cannot be set (its bands: %s)"
-                                           % (label, _band_label(band), enabled if wifi.get(enabled) else (ssid if wifi.get(ssid) else password),
-                                              ", ".join(_band_label(item) for item in bands) or "none"), platform="telecomx")
+                    raise UnsupportedError(
+                        "telecomx: model %s has no %s radio, so wifi.%s cannot be set (its bands: %s)"
+                        % (
+                            label,
+                            _band_label(band),
+                            enabled if wifi.get(enabled) else (ssid if wifi.get(ssid) else password),
+                            ", ".join(_band_label(item) for item in bands) or "none",
+                        ),
+                        platform="telecomx",
+                    )
         merged = dict(have, **wifi)
         for band, enabled, ssid, password in SNAKE_WIFI_BANDS:
             if merged.get(enabled) and not merged.get(ssid):
@@ -170,9 +188,12 @@ class TelecomXDeviceResource(Resource):
         for key in ("model", "customer", "serial_number", "mvno_account"):
             wanted = desired.get(key)
             if wanted is not None and str(wanted).lower() != str(current.get(key)).lower():
-                raise UnsupportedError("telecomx: the %s of an existing device cannot be changed (the update call takes %s): device %s "
-                                       "has %r, the task asks for %r; delete and re-create the device to change it"
-                                       % (key, ", ".join(UPDATABLE_KEYS), current.get("id"), current.get(key), wanted), platform="telecomx")
+                raise UnsupportedError(
+                    "telecomx: the %s of an existing device cannot be changed (the update call takes %s): device %s "
+                    "has %r, the task asks for %r; delete and re-create the device to change it"
+                    % (key, ", ".join(UPDATABLE_KEYS), current.get("id"), current.get(key), wanted),
+                    platform="telecomx",
+                )
 
     def create(self, desired):
         device = self.client.create_device(dict((key, value) for key, value in desired.items() if value is not None))
@@ -191,7 +212,6 @@ class TelecomXDeviceResource(Resource):
             try:
                 return self.client.wait_provisioned(device["id"], timeout=self.params.get("wait_timeout") or 0)
             except Interrupted as error:
-                error.message += ("; device %s was saved and was still provisioning: the next run finds it and "
-                                  "compares it again" % device["id"])
+                error.message += "; device %s was saved and was still provisioning: the next run finds it and compares it again" % device["id"]
                 raise
         return device

@@ -61,8 +61,7 @@ class TelecomXDevices(object):
         customer = customer or self.customer
         if customer:
             params["customer"] = customer
-        return self.paginate_offset(DEVICES_PATH, params, PAGE_LIMIT, self._split(DEVICES_PATH, (DEVICE_LIST_KEY,)),
-                                    concurrency=LIST_CONCURRENCY)
+        return self.paginate_offset(DEVICES_PATH, params, PAGE_LIMIT, self._split(DEVICES_PATH, (DEVICE_LIST_KEY,)), concurrency=LIST_CONCURRENCY)
 
     def list_models(self):
         """Every network device model (raw model objects: _id, brand, name, type, capabilities, ...)."""
@@ -82,17 +81,20 @@ class TelecomXDevices(object):
         found = [model for model in models if str(model.get("_id")) == wanted]
         if not found:
             lowered = wanted.lower()
-            found = [model for model in models
-                     if lowered in (str(model.get("name") or "").lower(), self.model_label(model).lower())]
+            found = [model for model in models if lowered in (str(model.get("name") or "").lower(), self.model_label(model).lower())]
         if len(found) == 1:
             return found[0]
         if found:
-            raise AmbiguousError("telecomx: model %r matches %d models: %s; give its id"
-                                 % (wanted, len(found), ", ".join("%s (%s)" % (model.get("_id"), self.model_label(model)) for model in found)),
-                                 platform=self.platform)
-        raise NotFoundError("telecomx: no network device model %r; models: %s"
-                            % (wanted, ", ".join("%s (%s)" % (self.model_label(model), model.get("_id")) for model in models) or "none"),
-                            platform=self.platform)
+            raise AmbiguousError(
+                "telecomx: model %r matches %d models: %s; give its id"
+                % (wanted, len(found), ", ".join("%s (%s)" % (model.get("_id"), self.model_label(model)) for model in found)),
+                platform=self.platform,
+            )
+        raise NotFoundError(
+            "telecomx: no network device model %r; models: %s"
+            % (wanted, ", ".join("%s (%s)" % (self.model_label(model), model.get("_id")) for model in models) or "none"),
+            platform=self.platform,
+        )
 
     # ---- devices: CRUD --------------------------------------------------------------------
 
@@ -101,9 +103,13 @@ class TelecomXDevices(object):
 
     def _device_payload(self, payload, method, path):
         if not isinstance(payload, dict) or "_id" not in payload:
-            raise MalformedResponseError("telecomx: %s %s answered something that is not a network device" % (method, path),
-                                         platform=self.platform, method=method, url=self.url(path),
-                                         body=self.redactor.data(mask_wifi_passwords(payload))).redacted(self.redactor)
+            raise MalformedResponseError(
+                "telecomx: %s %s answered something that is not a network device" % (method, path),
+                platform=self.platform,
+                method=method,
+                url=self.url(path),
+                body=self.redactor.data(mask_wifi_passwords(payload)),
+            ).redacted(self.redactor)
         for key in WIFI_PASSWORD_KEYS:  # wifi passwords come back in clear: keep them out of any message
             self.redactor.add((payload.get("wifi") or {}).get(key))
         return payload
@@ -186,14 +192,15 @@ class TelecomXDevices(object):
         """
         unsupported = sorted(set(changes) - set(UPDATABLE_KEYS))
         if unsupported:
-            raise UnsupportedError("telecomx: an existing device's %s cannot be changed (the update takes %s); "
-                                   "delete and re-create the device to change it" % (", ".join(unsupported), ", ".join(UPDATABLE_KEYS)),
-                                   platform=self.platform)
+            raise UnsupportedError(
+                "telecomx: an existing device's %s cannot be changed (the update takes %s); "
+                "delete and re-create the device to change it" % (", ".join(unsupported), ", ".join(UPDATABLE_KEYS)),
+                platform=self.platform,
+            )
         changes = dict(changes)
         for key in ("wifi", "dhcp"):
             if current is not None and isinstance(changes.get(key), dict) and isinstance(current.get(key), dict):
-                changes[key] = dict((name, value) for name, value in _drop_none(changes[key]).items()
-                                    if values_differ(value, current[key].get(name)))
+                changes[key] = dict((name, value) for name, value in _drop_none(changes[key]).items() if values_differ(value, current[key].get(name)))
         return device_from_api(self.post_update(device_id, device_to_api(changes, partial=True)))
 
     def post_update(self, device_id, body):
@@ -235,14 +242,22 @@ class TelecomXDevices(object):
         def provisioned():
             last["raw"] = raw = self._get_raw(device_id)
             if raw.get("state") == DELETING_STATE:
-                raise ApiError("telecomx: device %s is being deleted (state DELETING); it will not be provisioned" % device_id,
-                               platform=self.platform, method="GET", url=self.url(DEVICE_PATH % device_id))
+                raise ApiError(
+                    "telecomx: device %s is being deleted (state DELETING); it will not be provisioned" % device_id,
+                    platform=self.platform,
+                    method="GET",
+                    url=self.url(DEVICE_PATH % device_id),
+                )
             return raw.get("state") == PROVISIONED_STATE and not raw.get("jobs")
 
         if not self._wait_until(provisioned, timeout, sleep, first_sleep):
-            raise WaitTimeoutError("telecomx: device %s was not provisioned within %ss (state %s, %s job(s) in progress)"
-                                   % (device_id, _seconds(timeout), last["raw"].get("state"), last["raw"].get("jobs") or 0),
-                                   platform=self.platform, method="GET", url=self.url(DEVICE_PATH % device_id))
+            raise WaitTimeoutError(
+                "telecomx: device %s was not provisioned within %ss (state %s, %s job(s) in progress)"
+                % (device_id, _seconds(timeout), last["raw"].get("state"), last["raw"].get("jobs") or 0),
+                platform=self.platform,
+                method="GET",
+                url=self.url(DEVICE_PATH % device_id),
+            )
         return device_from_api(last["raw"])
 
     def wait_deleted(self, device_id, timeout=300.0, sleep=WAIT_MAX_POLL_SECONDS, first_sleep=WAIT_FIRST_POLL_SECONDS):
@@ -257,14 +272,16 @@ class TelecomXDevices(object):
             return False
 
         if not self._wait_until(gone, timeout, sleep, first_sleep):
-            raise WaitTimeoutError("telecomx: device %s was not gone within %ss after its deletion (state %s)"
-                                   % (device_id, _seconds(timeout), last["raw"].get("state")),
-                                   platform=self.platform, method="GET", url=self.url(DEVICE_PATH % device_id))
+            raise WaitTimeoutError(
+                "telecomx: device %s was not gone within %ss after its deletion (state %s)" % (device_id, _seconds(timeout), last["raw"].get("state")),
+                platform=self.platform,
+                method="GET",
+                url=self.url(DEVICE_PATH % device_id),
+            )
         return True
 
     def _wait_until(self, ready, timeout, sleep, first_sleep):
-        return wait_until(ready, timeout, min(float(first_sleep), float(sleep)), max_interval=sleep,
-                          clock=self._clock, sleep=self._sleep)
+        return wait_until(ready, timeout, min(float(first_sleep), float(sleep)), max_interval=sleep, clock=self._clock, sleep=self._sleep)
 
     # ---- devices: the device_info / inventory records ---------------------------------------
 
@@ -279,8 +296,10 @@ class TelecomXDevices(object):
         filters = dict(filters or {})
         unknown = sorted(set(filters) - set(DEVICE_FILTER_KEYS))
         if unknown:
-            raise InputError("telecomx: unknown filter(s) %s; TelecomX devices can be filtered by %s"
-                             % (", ".join(unknown), ", ".join(DEVICE_FILTER_KEYS)), platform=self.platform)
+            raise InputError(
+                "telecomx: unknown filter(s) %s; TelecomX devices can be filtered by %s" % (", ".join(unknown), ", ".join(DEVICE_FILTER_KEYS)),
+                platform=self.platform,
+            )
         customer = filters.pop("customer", None)
         if device is not None:
             raws = [self._one_raw(str(device).strip(), customer)]
@@ -302,15 +321,27 @@ class TelecomXDevices(object):
         if len(found) == 1:
             return found[0]
         if found:
-            raise AmbiguousError("telecomx: %r matches %d devices: %s; give the id or MAC address"
-                                 % (key, len(found), ", ".join("%s (name %s, MAC %s, serial %s)"
-                                                               % (raw.get("_id"), raw.get("name"), _mac_in(raw.get("macAddress")),
-                                                                  raw.get("serialNumber")) for raw in found)),
-                                 platform=self.platform)
-        raise not_existing(NotFoundError(
-            "telecomx: no network device matches %r by id, MAC address, serial number or name (%d devices listed%s)"
-            % (key, len(candidates), " for customer %s" % (customer or self.customer) if customer or self.customer else ""),
-            platform=self.platform), "device", key)
+            raise AmbiguousError(
+                "telecomx: %r matches %d devices: %s; give the id or MAC address"
+                % (
+                    key,
+                    len(found),
+                    ", ".join(
+                        "%s (name %s, MAC %s, serial %s)" % (raw.get("_id"), raw.get("name"), _mac_in(raw.get("macAddress")), raw.get("serialNumber"))
+                        for raw in found
+                    ),
+                ),
+                platform=self.platform,
+            )
+        raise not_existing(
+            NotFoundError(
+                "telecomx: no network device matches %r by id, MAC address, serial number or name (%d devices listed%s)"
+                % (key, len(candidates), " for customer %s" % (customer or self.customer) if customer or self.customer else ""),
+                platform=self.platform,
+            ),
+            "device",
+            key,
+        )
 
     def _model_labels(self):
         """model id -> 'brand name'; a model list the account cannot read only costs the label."""
@@ -331,9 +362,17 @@ class TelecomXDevices(object):
         except ValueError:
             mac = None  # not a MAC: leave it out of the record rather than fail the listing (raw keeps it)
         return Device(
-            platform=self.platform, id=raw.get("_id"), name=raw.get("name"), serial=raw.get("serialNumber"), mac=mac,
-            model=model, firmware=firmware, status="unknown" if online is None else online,
-            wan=_wan(status, online), ssids=_ssids(raw.get("wifi")), raw=mask_wifi_passwords(raw),
+            platform=self.platform,
+            id=raw.get("_id"),
+            name=raw.get("name"),
+            serial=raw.get("serialNumber"),
+            mac=mac,
+            model=model,
+            firmware=firmware,
+            status="unknown" if online is None else online,
+            wan=_wan(status, online),
+            ssids=_ssids(raw.get("wifi")),
+            raw=mask_wifi_passwords(raw),
         )
 
 
@@ -343,8 +382,11 @@ def _wan(status, online):
     if ip is None:
         return []
     network = MOBILE_NETWORK_TYPES.get(str(status.get("networkType")))
-    return [WanConnection(id="wan", name="WAN", type="cellular" if network else None,
-                          status=None if online is None else ("connected" if online else "disconnected"), ip=ip)]
+    return [
+        WanConnection(
+            id="wan", name="WAN", type="cellular" if network else None, status=None if online is None else ("connected" if online else "disconnected"), ip=ip
+        )
+    ]
 
 
 def _ssids(wifi):

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 # ---- what the documents say, and what is inferred: correct it here ---------------------------
 
-LOGIN_PATH = "/auth/login"                    # documented: wiki api:auth:login (POST, JSON body username/password)
-VALIDATE_TOKEN_PATH = "/auth/validateToken"   # documented: wiki api:auth:validatetoken (reply: success, employee, customer, accessLevel)
-DEVICES_PATH = "/network/device"              # documented: wiki api:networkmanagement:device:list (GET list), create page (POST)
-DEVICE_PATH = "/network/device/%s"            # documented: wiki api:networkmanagement:device:get (GET), update page (POST, partial)
-DEVICE_DELETE_PATH = "/network/device/%s"     # inferred: no delete page; the wiki's DELETE /<resource>/<ID> convention of other resources
-MODELS_PATH = "/network/device/model"         # documented: wiki api:networkmanagement:devicemodel:list
-TOKEN_PARAM = "token"                         # documented: every wiki example uses ?token=; no header is documented
-DEFAULT_TOKEN_MINUTES = 15                    # documented: wiki api:auth:login `expiresInMinutes` default
-PAGE_LIMIT = 500                              # documented: wiki device and model list pages, limit max 500
-LIST_CONCURRENCY = 4                          # pages after the first, fetched in parallel (total is known)
-DEVICE_LIST_KEY = "networkDevices"            # documented: wiki api:networkmanagement:device:list
+LOGIN_PATH = "/auth/login"  # documented: wiki api:auth:login (POST, JSON body username/password)
+VALIDATE_TOKEN_PATH = "/auth/validateToken"  # documented: wiki api:auth:validatetoken (reply: success, employee, customer, accessLevel)
+DEVICES_PATH = "/network/device"  # documented: wiki api:networkmanagement:device:list (GET list), create page (POST)
+DEVICE_PATH = "/network/device/%s"  # documented: wiki api:networkmanagement:device:get (GET), update page (POST, partial)
+DEVICE_DELETE_PATH = "/network/device/%s"  # inferred: no delete page; the wiki's DELETE /<resource>/<ID> convention of other resources
+MODELS_PATH = "/network/device/model"  # documented: wiki api:networkmanagement:devicemodel:list
+TOKEN_PARAM = "token"  # documented: every wiki example uses ?token=; no header is documented
+DEFAULT_TOKEN_MINUTES = 15  # documented: wiki api:auth:login `expiresInMinutes` default
+PAGE_LIMIT = 500  # documented: wiki device and model list pages, limit max 500
+LIST_CONCURRENCY = 4  # pages after the first, fetched in parallel (total is known)
+DEVICE_LIST_KEY = "networkDevices"  # documented: wiki api:networkmanagement:device:list
 # conflict: wiki api:networkmanagement:devicemodel:list, the model list documents `networkDevices` (a copy-paste error of the device list);
 # accept the likely real names too, then any top-level array.
 MODEL_LIST_KEYS = ("networkDeviceModels", "models", "networkDevices")
@@ -125,7 +125,7 @@ DHCP_FIELDS = (
     ("enable", "enable"),
     ("ip_pool_start", "ipPoolStart"),
     ("ip_pool_end", "ipPoolEnd"),
-    ("lease_time", "leaseTime"),             # minutes (documented)
+    ("lease_time", "leaseTime"),  # minutes (documented)
     ("primary_dns_server", "primaryDnsServer"),
     ("reserved_clients", "reservedClients"),
 )

@@ -91,12 +91,14 @@ def dhcp_input(dhcp):
             for key in ("mac", "ip"):
                 if client.get(key) in (None, ""):
                     raise _input_error("%s.%s is required" % (where, key))
-            record = {"mac": _mac_option(client["mac"], where + ".mac"), "ip": _ipv4(client["ip"], where + ".ip"),
-                      "enable": True if client.get("enable") is None else bool(_as_bool(client["enable"]))}
+            record = {
+                "mac": _mac_option(client["mac"], where + ".mac"),
+                "ip": _ipv4(client["ip"], where + ".ip"),
+                "enable": True if client.get("enable") is None else bool(_as_bool(client["enable"])),
+            }
             for field, seen in (("mac", macs), ("ip", ips)):
                 if record[field] in seen:
-                    raise _input_error("%s.%s %s is already reserved by dhcp.reserved_clients[%d]"
-                                       % (where, field, record[field], seen[record[field]]))
+                    raise _input_error("%s.%s %s is already reserved by dhcp.reserved_clients[%d]" % (where, field, record[field], seen[record[field]]))
                 seen[record[field]] = index
             clients.append(record)
         given["reserved_clients"] = clients
@@ -117,12 +119,10 @@ def check_dhcp_pool(dhcp, complete=False, current=False):
     if anchor:
         subnet = ipaddress.IPv4Network("%s/%d" % (anchor, DHCP_SUBNET_PREFIX), strict=False)
         if start and end and ipaddress.IPv4Address(end) not in subnet:
-            raise _input_error("dhcp.ip_pool_start %s and dhcp.ip_pool_end %s are not in one /%d subnet%s"
-                               % (start, end, DHCP_SUBNET_PREFIX, whose))
+            raise _input_error("dhcp.ip_pool_start %s and dhcp.ip_pool_end %s are not in one /%d subnet%s" % (start, end, DHCP_SUBNET_PREFIX, whose))
         for index, client in enumerate(dhcp.get("reserved_clients") or []):
             if client.get("ip") and ipaddress.IPv4Address(client["ip"]) not in subnet:
-                raise _input_error("dhcp.reserved_clients[%d].ip %s is outside the DHCP pool's subnet %s%s"
-                                   % (index, client["ip"], subnet, whose))
+                raise _input_error("dhcp.reserved_clients[%d].ip %s is outside the DHCP pool's subnet %s%s" % (index, client["ip"], subnet, whose))
     if complete and dhcp.get("enable") and not (start and end):
         raise _input_error("dhcp.enable needs dhcp.ip_pool_start and dhcp.ip_pool_end%s" % (" (the device has none)" if current else ""))
 

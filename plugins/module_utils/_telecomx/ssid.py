@@ -22,6 +22,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils._telecomx.inputs 
 
 # ---- ssid_profile --------------------------------------------------------------------------------
 
+
 class SsidProfileResource(Resource):
     """One band's SSID of a TelecomX device (the device's `wifi` object, per `band`).
 
@@ -43,9 +44,11 @@ class SsidProfileResource(Resource):
         contract.validate("telecomx", params)
         security = params.get("security")
         if security not in (None, SECURITY_OPEN, SECURITY_WITH_PASSWORD):
-            raise UnsupportedError("telecomx: ssid_profile security %s is not supported on platform telecomx: a band is %s (no password) "
-                                   "or %s (a password); the API has no security mode" % (security, SECURITY_OPEN, SECURITY_WITH_PASSWORD),
-                                   platform="telecomx")
+            raise UnsupportedError(
+                "telecomx: ssid_profile security %s is not supported on platform telecomx: a band is %s (no password) "
+                "or %s (a password); the API has no security mode" % (security, SECURITY_OPEN, SECURITY_WITH_PASSWORD),
+                platform="telecomx",
+            )
         if not params.get("device"):
             raise _input_error("ssid_profile needs device (id, MAC address, serial number or name): each TelecomX device has its own SSIDs")
         if not params.get("band"):
@@ -76,16 +79,22 @@ class SsidProfileResource(Resource):
             raise UnsupportedError("telecomx: %s has no Wi-Fi" % where, platform="telecomx")
         band = self._band()[0]
         if band not in bands:
-            raise UnsupportedError("telecomx: %s has no %s radio; its bands: %s"
-                                   % (where, _band_label(band), ", ".join(bands)), platform="telecomx")
+            raise UnsupportedError("telecomx: %s has no %s radio; its bands: %s" % (where, _band_label(band), ", ".join(bands)), platform="telecomx")
 
     def _record(self, raw):
         band, enabled, ssid, password = self._band()
         wifi = raw.get("wifi") or {}
         secret = wifi.get(password)
-        return {"device": raw.get("_id"), "device_name": raw.get("name"), "band": band, "name": wifi.get(ssid),
-                "enabled": bool(wifi.get(enabled)), "security": SECURITY_WITH_PASSWORD if secret else SECURITY_OPEN,
-                "passphrase": secret or "", "band_steering": wifi.get("bandsteering")}
+        return {
+            "device": raw.get("_id"),
+            "device_name": raw.get("name"),
+            "band": band,
+            "name": wifi.get(ssid),
+            "enabled": bool(wifi.get(enabled)),
+            "security": SECURITY_WITH_PASSWORD if secret else SECURITY_OPEN,
+            "passphrase": secret or "",
+            "band_steering": wifi.get("bandsteering"),
+        }
 
     def desired(self, current):
         params = self.params
@@ -95,8 +104,10 @@ class SsidProfileResource(Resource):
         elif passphrase is not None and security is None:
             security = SECURITY_WITH_PASSWORD
         if security == SECURITY_WITH_PASSWORD and not passphrase and not (current or {}).get("passphrase"):
-            raise _input_error("ssid_profile: security=%s needs a passphrase: the %s band of device %s has none (it is open)"
-                               % (SECURITY_WITH_PASSWORD, _band_label(self._band()[0]), params["device"]))
+            raise _input_error(
+                "ssid_profile: security=%s needs a passphrase: the %s band of device %s has none (it is open)"
+                % (SECURITY_WITH_PASSWORD, _band_label(self._band()[0]), params["device"])
+            )
         return {"name": params.get("name"), "enabled": params.get("enabled"), "security": security, "passphrase": passphrase}
 
     def create(self, desired):

@@ -18,8 +18,7 @@ _NCM_GROUP = "NCM groups have none"
 
 # The options a platform does not take, and why (the message the user sees).
 UNSUPPORTED = {
-    "incontrol": dict((option, "option %s is NetCloud Manager only; %s" % (option, _IC2_GROUP))
-                      for option in ("account", "product", "target_firmware")),
+    "incontrol": dict((option, "option %s is NetCloud Manager only; %s" % (option, _IC2_GROUP)) for option in ("account", "product", "target_firmware")),
     "ncm": dict((option, "%s is an InControl 2 option; %s" % (option, _NCM_GROUP)) for option in ("country", "timezone")),
 }
 
@@ -32,5 +31,4 @@ CANNOT_REMOVE_MEMBERS = {
 def validate(platform: str, params: Mapping[str, Any]) -> None:
     """Raises UnsupportedError (before any request) for an option `platform` does not take."""
     # "" is what a role passes for an option it leaves out: not a value to refuse.
-    support.refuse_unsupported(MODULE, platform, dict((key, value) for key, value in params.items() if value != ""),
-                               UNSUPPORTED)
+    support.refuse_unsupported(MODULE, platform, dict((key, value) for key, value in params.items() if value != ""), UNSUPPORTED)

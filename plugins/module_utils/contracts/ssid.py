@@ -33,8 +33,7 @@ UNSUPPORTED = {
     },
     "peplink_router": {
         "group": "a router has no groups (group is an InControl/NCM option); omit group, the router is the one at url",
-        "band": "band cannot be set on a router's SSID profile (config.ssid.profile has no band; a profile covers "
-                "every radio); leave band out",
+        "band": "band cannot be set on a router's SSID profile (config.ssid.profile has no band; a profile covers every radio); leave band out",
     },
     "telecomx": {
         "id": "a TelecomX device has one SSID per band: choose it with band",
@@ -63,13 +62,13 @@ def validate(platform: str, params: Mapping[str, Any]) -> None:
     check_ssid(name or "" if platform in NAME_REQUIRED else name, where)
     vlan = params.get("vlan_id")
     if vlan is not None and vlan != UNTAGGED_VLAN and not VLAN_RANGE[0] <= vlan <= VLAN_RANGE[1]:
-        raise InputError("%s: vlan_id must be %d to %d, or %d for untagged (the LAN); got %s"
-                         % (where, VLAN_RANGE[0], VLAN_RANGE[1], UNTAGGED_VLAN, vlan), platform=platform)
+        raise InputError(
+            "%s: vlan_id must be %d to %d, or %d for untagged (the LAN); got %s" % (where, VLAN_RANGE[0], VLAN_RANGE[1], UNTAGGED_VLAN, vlan), platform=platform
+        )
     security, passphrase = params.get("security"), params.get("passphrase")
     if passphrase is not None:
         if security == OPEN:
             raise InputError("%s: passphrase is not allowed with security open" % where, platform=platform)
         check_passphrase(passphrase, platform, MODULE + ": passphrase")
     if params.get("fast_transition") and security not in (None, FAST_TRANSITION_SECURITY):
-        raise InputError("%s: fast_transition can be set only with security %s, not %s"
-                         % (where, FAST_TRANSITION_SECURITY, security), platform=platform)
+        raise InputError("%s: fast_transition can be set only with security %s, not %s" % (where, FAST_TRANSITION_SECURITY, security), platform=platform)

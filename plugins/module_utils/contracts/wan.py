@@ -28,8 +28,7 @@ PRIORITY_RANGE = {"incontrol": PEPLINK_PRIORITY_RANGE, "peplink_router": PEPLINK
 # The options a platform does not take, and why (see contracts/support.py for the `option=value` form).
 UNSUPPORTED = {
     "incontrol": {
-        "group": "wan_priority sets one device's WAN priorities; a group-level setting is NetCloud Manager only: "
-                 "give device",
+        "group": "wan_priority sets one device's WAN priorities; a group-level setting is NetCloud Manager only: give device",
     },
     "ncm": {
         "apply=false": "NCM sends a configuration change to the router itself (configuration sync)",
@@ -65,8 +64,7 @@ def validate(platform: str, params: Mapping[str, Any]) -> None:
         raise InputError("%s: %s" % (where, wanted), platform=platform)
     connections = params.get("connections") or []
     if not connections:
-        raise InputError("%s: connections must list at least one WAN connection (connections is empty)" % where,
-                         platform=platform)
+        raise InputError("%s: connections must list at least one WAN connection (connections is empty)" % where, platform=platform)
     for index, item in enumerate(connections):
         if item.get("id") in (None, "") and item.get("name") in (None, ""):
             raise InputError("%s: connections[%d]: give id or name" % (where, index), platform=platform)

@@ -31,8 +31,7 @@ class CallbackModule(CallbackBase):
         path = os.environ.get("WANFLEET_RESULTS_FILE")
         if not path:
             return
-        entry = {"task": result.task_name, "host": result._host.get_name(), "status": status,
-                 "result": result._result}
+        entry = {"task": result.task_name, "host": result._host.get_name(), "status": status, "result": result._result}
         with open(path, "a") as handle:
             handle.write(json.dumps(entry, default=str) + "\n")
 

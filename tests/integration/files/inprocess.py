@@ -39,6 +39,7 @@ PASSPHRASE = "Fault-matrix-passphrase-1"
 
 # ---- running a module in-process -----------------------------------------------------------------
 
+
 def run_module(module, args, check=False, diff=False):
     """Run wanfleet.routers.<module> with `args`; return its result as Ansible would receive it.
 
@@ -48,17 +49,16 @@ def run_module(module, args, check=False, diff=False):
     code = importlib.import_module(MODULES + module)
     ansible_warnings._global_warnings.clear()  # pylint: disable=protected-access
     ansible_warnings._global_deprecations.clear()  # pylint: disable=protected-access
-    module_args = dict(args, _ansible_module_name="wanfleet.routers." + module,
-                       _ansible_check_mode=check, _ansible_diff=diff)
+    module_args = dict(args, _ansible_module_name="wanfleet.routers." + module, _ansible_check_mode=check, _ansible_diff=diff)
     out = io.StringIO()
     crash = None
     # As under ansible-playbook in these tests: no credentials from the environment (env fallbacks).
-    environment = dict((name, value) for name, value in os.environ.items()
-                       if not name.startswith(CREDENTIAL_ENV) or name == "WANFLEET_CACHE_DIR")
+    environment = dict((name, value) for name, value in os.environ.items() if not name.startswith(CREDENTIAL_ENV) or name == "WANFLEET_CACHE_DIR")
     # A module process is not the controller: once a test of the same process has imported a controller
     # module (ansible.utils.display), ansible-core sends module warnings to Display instead of the result.
-    with patch_module_args(module_args), contextlib.redirect_stdout(out), mock.patch.dict(os.environ, environment, clear=True), \
-            mock.patch.object(ansible_internal, "is_controller", False):
+    with patch_module_args(module_args), contextlib.redirect_stdout(out), mock.patch.dict(os.environ, environment, clear=True), mock.patch.object(
+        ansible_internal, "is_controller", False
+    ):
         try:
             code.main()
         except SystemExit:
@@ -69,7 +69,7 @@ def run_module(module, args, check=False, diff=False):
         return {"failed": True, "crashed": True, "msg": crash, "stdout": out.getvalue()}
     text = out.getvalue().strip()
     try:
-        result = json.loads(text[text.index("{"):])
+        result = json.loads(text[text.index("{") :])
     except ValueError:
         return {"failed": True, "crashed": True, "msg": "not a module result: %r" % text[:2000]}
     # ansible-core 2.19 modules return warnings as WarningSummary objects; the controller shows their text.
@@ -113,11 +113,29 @@ def instant_retries():
 
 # Keys whose values move with the clock or with every login (uptimes, tokens, sessions, counters,
 # provisioning progress), or are new random ids; what is left is configuration.
-VOLATILE_KEYS = frozenset((
-    "uptime", "upTime", "lastComm", "connectionTime", "tokens", "refresh_tokens", "sessions", "clients",
-    "api_calls", "updated_at", "config_status", "version_number", "alert_config_id", "rev", "reboots",
-    "online", "jobs", "state", "status",
-))
+VOLATILE_KEYS = frozenset(
+    (
+        "uptime",
+        "upTime",
+        "lastComm",
+        "connectionTime",
+        "tokens",
+        "refresh_tokens",
+        "sessions",
+        "clients",
+        "api_calls",
+        "updated_at",
+        "config_status",
+        "version_number",
+        "alert_config_id",
+        "rev",
+        "reboots",
+        "online",
+        "jobs",
+        "state",
+        "status",
+    )
+)
 
 
 def normalized(value):
@@ -149,6 +167,7 @@ def differences(before, after, prefix=""):
 
 
 # ---- the module x platform cases -----------------------------------------------------------------
+
 
 def ncm_router(state, product="IBR900"):
     return next(item for item in state["ncm"]["routers"] if item["product"] == product)["name"]
@@ -182,10 +201,10 @@ class Case(object):
     def __init__(self, module, platform, args, targets, router=first_router, kind="config"):
         self.module = module
         self.platform = platform
-        self.args = args          # state -> module arguments
-        self.targets = targets    # [Target]
-        self.router = router      # state -> the router serial the peplink_router options point at
-        self.kind = kind          # "config" (compare configurations), "reboot", "read"
+        self.args = args  # state -> module arguments
+        self.targets = targets  # [Target]
+        self.router = router  # state -> the router serial the peplink_router options point at
+        self.kind = kind  # "config" (compare configurations), "reboot", "read"
 
     @property
     def id(self):
@@ -193,6 +212,7 @@ class Case(object):
 
     def module_args(self, sim, state, **extra):
         from tests.integration.conftest import credentials
+
         args = dict(credentials(sim, self.router(state)), platform=self.platform, token_cache=False)
         args.update(self.args(state))
         args.update(extra)
@@ -205,83 +225,147 @@ def _peplink(api):
 
 CASES = [
     # -- device_info: reads only; the fault hits the main listing
-    Case("device_info", "peplink_router", lambda state: {},
-         [Target("read", "GET", _peplink("status.wan.connection"), True, write=False)], kind="read"),
-    Case("device_info", "incontrol", lambda state: {},
-         [Target("read", "GET", r"^/rest/o/[^/]+/d$", True, write=False)], kind="read"),
-    Case("device_info", "ncm", lambda state: {},
-         [Target("read", "GET", r"^/api/v2/routers/$", True, write=False)], kind="read"),
-    Case("device_info", "telecomx", lambda state: {},
-         [Target("read", "GET", r"^/network/device$", True, write=False)], kind="read"),
+    Case("device_info", "peplink_router", lambda state: {}, [Target("read", "GET", _peplink("status.wan.connection"), True, write=False)], kind="read"),
+    Case("device_info", "incontrol", lambda state: {}, [Target("read", "GET", r"^/rest/o/[^/]+/d$", True, write=False)], kind="read"),
+    Case("device_info", "ncm", lambda state: {}, [Target("read", "GET", r"^/api/v2/routers/$", True, write=False)], kind="read"),
+    Case("device_info", "telecomx", lambda state: {}, [Target("read", "GET", r"^/network/device$", True, write=False)], kind="read"),
     # -- ssid_profile
-    Case("ssid_profile", "peplink_router",
-         lambda state: dict(id="2", name="Guest SSID", vlan_id=30, broadcast=False, passphrase=PASSPHRASE),
-         [Target("read", "GET", _peplink("config.ssid.profile"), True, write=False),
-          Target("write", "POST", _peplink("config.ssid.profile"), True),
-          Target("apply", "POST", _peplink("cmd.config.apply"), True)],
-         router=lambda state: peplink_named(state, "router-001")),
-    Case("ssid_profile", "incontrol",
-         lambda state: dict(group="Branches", name="Branch WiFi", vlan_id=20, passphrase=PASSPHRASE, broadcast=False),
-         [Target("read", "GET", r"^/rest/o/[^/]+/g/\d+/ssid_profiles$", True, write=False),
-          Target("write", "PUT", r"^/rest/o/[^/]+/g/\d+/ssid_profiles/\d+$", True)]),
-    Case("ssid_profile", "ncm",
-         lambda state: dict(device=ncm_router(state), name="Guest", band="2.4", security="wpa2_personal",
-                            passphrase=PASSPHRASE, broadcast=False, update_passphrase="on_create"),
-         [Target("read", "GET", r"^/api/v2/configuration_managers/$", True, write=False),
-          Target("write", "PATCH", r"^/api/v2/configuration_managers/\d+/$", True)]),
-    Case("ssid_profile", "telecomx",
-         lambda state: dict(device="tx-site-0001", band="5", name="Guest", enabled=True, security="wpa2_personal",
-                            passphrase=PASSPHRASE),
-         [Target("read", "GET", r"^/network/device$", True, write=False),
-          Target("write", "POST", r"^/network/device/[0-9a-f]{24}$", True)]),
+    Case(
+        "ssid_profile",
+        "peplink_router",
+        lambda state: dict(id="2", name="Guest SSID", vlan_id=30, broadcast=False, passphrase=PASSPHRASE),
+        [
+            Target("read", "GET", _peplink("config.ssid.profile"), True, write=False),
+            Target("write", "POST", _peplink("config.ssid.profile"), True),
+            Target("apply", "POST", _peplink("cmd.config.apply"), True),
+        ],
+        router=lambda state: peplink_named(state, "router-001"),
+    ),
+    Case(
+        "ssid_profile",
+        "incontrol",
+        lambda state: dict(group="Branches", name="Branch WiFi", vlan_id=20, passphrase=PASSPHRASE, broadcast=False),
+        [
+            Target("read", "GET", r"^/rest/o/[^/]+/g/\d+/ssid_profiles$", True, write=False),
+            Target("write", "PUT", r"^/rest/o/[^/]+/g/\d+/ssid_profiles/\d+$", True),
+        ],
+    ),
+    Case(
+        "ssid_profile",
+        "ncm",
+        lambda state: dict(
+            device=ncm_router(state), name="Guest", band="2.4", security="wpa2_personal", passphrase=PASSPHRASE, broadcast=False, update_passphrase="on_create"
+        ),
+        [
+            Target("read", "GET", r"^/api/v2/configuration_managers/$", True, write=False),
+            Target("write", "PATCH", r"^/api/v2/configuration_managers/\d+/$", True),
+        ],
+    ),
+    Case(
+        "ssid_profile",
+        "telecomx",
+        lambda state: dict(device="tx-site-0001", band="5", name="Guest", enabled=True, security="wpa2_personal", passphrase=PASSPHRASE),
+        [Target("read", "GET", r"^/network/device$", True, write=False), Target("write", "POST", r"^/network/device/[0-9a-f]{24}$", True)],
+    ),
     # -- wan_priority
-    Case("wan_priority", "peplink_router",
-         lambda state: dict(connections=[{"name": "Cellular", "priority": 1}, {"id": "1", "priority": 2}]),
-         [Target("read", "GET", _peplink("status.wan.connection"), True, write=False),
-          Target("write", "POST", _peplink("config.wan.connection.priority"), True)]),
-    Case("wan_priority", "incontrol",
-         lambda state: dict(device="router-002", connections=[{"name": "Cellular", "priority": 1}, {"id": "1", "priority": 2}]),
-         [Target("read", "GET", r"/devapi/status\.wan\.connection$", True, write=False),
-          Target("write", "POST", r"/devapi/config\.wan\.connection\.priority$", True)]),
-    Case("wan_priority", "ncm",
-         lambda state: dict(device=ncm_router(state), connections=[
-             {"name": "LTE", "priority": 2}, {"name": "WiFi as WAN", "enabled": False}, {"id": "0", "priority": 1}]),
-         [Target("read", "GET", r"^/api/v2/configuration_managers/$", True, write=False),
-          Target("write", "PATCH", r"^/api/v2/configuration_managers/\d+/$", True)]),
+    Case(
+        "wan_priority",
+        "peplink_router",
+        lambda state: dict(connections=[{"name": "Cellular", "priority": 1}, {"id": "1", "priority": 2}]),
+        [
+            Target("read", "GET", _peplink("status.wan.connection"), True, write=False),
+            Target("write", "POST", _peplink("config.wan.connection.priority"), True),
+        ],
+    ),
+    Case(
+        "wan_priority",
+        "incontrol",
+        lambda state: dict(device="router-002", connections=[{"name": "Cellular", "priority": 1}, {"id": "1", "priority": 2}]),
+        [
+            Target("read", "GET", r"/devapi/status\.wan\.connection$", True, write=False),
+            Target("write", "POST", r"/devapi/config\.wan\.connection\.priority$", True),
+        ],
+    ),
+    Case(
+        "wan_priority",
+        "ncm",
+        lambda state: dict(
+            device=ncm_router(state), connections=[{"name": "LTE", "priority": 2}, {"name": "WiFi as WAN", "enabled": False}, {"id": "0", "priority": 1}]
+        ),
+        [
+            Target("read", "GET", r"^/api/v2/configuration_managers/$", True, write=False),
+            Target("write", "PATCH", r"^/api/v2/configuration_managers/\d+/$", True),
+        ],
+    ),
     # -- group
-    Case("group", "incontrol",
-         lambda state: dict(name="Warehouse", timezone="Europe/Copenhagen", country="dk", devices=["router-003"]),
-         [Target("read", "GET", r"^/rest/o/[^/]+/g$", True, write=False),
-          Target("create", "POST", r"^/rest/o/[^/]+/g$", False),
-          Target("members", "POST", r"^/rest/o/[^/]+/g/\d+/add_devices$", False)]),
-    Case("group", "ncm",
-         lambda state: dict(name="Stores", product="IBR900", target_firmware="7.24.10", devices=[ncm_router(state)]),
-         [Target("read", "GET", r"^/api/v2/groups/$", True, write=False),
-          Target("create", "POST", r"^/api/v2/groups/$", False),
-          Target("members", "PUT", r"^/api/v2/routers/\d+/$", True)]),
+    Case(
+        "group",
+        "incontrol",
+        lambda state: dict(name="Warehouse", timezone="Europe/Copenhagen", country="dk", devices=["router-003"]),
+        [
+            Target("read", "GET", r"^/rest/o/[^/]+/g$", True, write=False),
+            Target("create", "POST", r"^/rest/o/[^/]+/g$", False),
+            Target("members", "POST", r"^/rest/o/[^/]+/g/\d+/add_devices$", False),
+        ],
+    ),
+    Case(
+        "group",
+        "ncm",
+        lambda state: dict(name="Stores", product="IBR900", target_firmware="7.24.10", devices=[ncm_router(state)]),
+        [
+            Target("read", "GET", r"^/api/v2/groups/$", True, write=False),
+            Target("create", "POST", r"^/api/v2/groups/$", False),
+            Target("members", "PUT", r"^/api/v2/routers/\d+/$", True),
+        ],
+    ),
     # -- alert_rule
-    Case("alert_rule", "ncm",
-         lambda state: dict(alert_types=["failover_event", "connection_state"], groups=["Depots AER2200"],
-                            email_recipients=["Grace.Hopper@example.com"], http_destinations=["noc-webhook"],
-                            schedule="hourly"),
-         [Target("read", "GET", r"^/api/v2/alert_rules/$", True, write=False),
-          Target("create", "POST", r"^/api/v2/alert_rules/$", False)]),
+    Case(
+        "alert_rule",
+        "ncm",
+        lambda state: dict(
+            alert_types=["failover_event", "connection_state"],
+            groups=["Depots AER2200"],
+            email_recipients=["Grace.Hopper@example.com"],
+            http_destinations=["noc-webhook"],
+            schedule="hourly",
+        ),
+        [Target("read", "GET", r"^/api/v2/alert_rules/$", True, write=False), Target("create", "POST", r"^/api/v2/alert_rules/$", False)],
+    ),
     # -- telecomx_device
-    Case("telecomx_device", "telecomx",
-         lambda state: dict(mac_address="00:11:22:33:44:55", name="Aarhus office", model="XVS-200", notes="rack 2",
-                            wifi={"enabled": True, "ssid": "Office", "password": PASSPHRASE}),
-         [Target("read", "GET", r"^/network/device$", True, write=False),
-          Target("create", "POST", r"^/network/device$", False)]),
+    Case(
+        "telecomx_device",
+        "telecomx",
+        lambda state: dict(
+            mac_address="00:11:22:33:44:55",
+            name="Aarhus office",
+            model="XVS-200",
+            notes="rack 2",
+            wifi={"enabled": True, "ssid": "Office", "password": PASSPHRASE},
+        ),
+        [Target("read", "GET", r"^/network/device$", True, write=False), Target("create", "POST", r"^/network/device$", False)],
+    ),
     # -- reboot: never resent
-    Case("reboot", "peplink_router", lambda state: {},
-         [Target("read", "GET", _peplink("info.firmware"), True, write=False),
-          Target("reboot", "POST", _peplink("cmd.system.reboot"), False)], kind="reboot"),
-    Case("reboot", "incontrol", lambda state: dict(device="router-001"),
-         [Target("read", "GET", r"^/rest/o/[^/]+/d/basic$", True, write=False),
-          Target("reboot", "POST", r"/tools/reboot$", False)], kind="reboot"),
-    Case("reboot", "ncm", lambda state: dict(device=ncm_router(state)),
-         [Target("read", "GET", r"^/api/v2/routers/$", True, write=False),
-          Target("reboot", "POST", r"^/api/v2/reboot_activity/$", False)], kind="reboot"),
+    Case(
+        "reboot",
+        "peplink_router",
+        lambda state: {},
+        [Target("read", "GET", _peplink("info.firmware"), True, write=False), Target("reboot", "POST", _peplink("cmd.system.reboot"), False)],
+        kind="reboot",
+    ),
+    Case(
+        "reboot",
+        "incontrol",
+        lambda state: dict(device="router-001"),
+        [Target("read", "GET", r"^/rest/o/[^/]+/d/basic$", True, write=False), Target("reboot", "POST", r"/tools/reboot$", False)],
+        kind="reboot",
+    ),
+    Case(
+        "reboot",
+        "ncm",
+        lambda state: dict(device=ncm_router(state)),
+        [Target("read", "GET", r"^/api/v2/routers/$", True, write=False), Target("reboot", "POST", r"^/api/v2/reboot_activity/$", False)],
+        kind="reboot",
+    ),
 ]
 
 CASES_BY_ID = dict((case.id, case) for case in CASES)
@@ -290,6 +374,7 @@ CASES_BY_ID = dict((case.id, case) for case in CASES)
 def wait_until_answered(sim, timeout=10.0):
     """Wait until every logged request has been answered (a delayed one lands after the client gave up)."""
     import time
+
     deadline = time.time() + timeout
     while time.time() < deadline:
         if all(entry["status"] is not None for entry in sim.requests()):

@@ -24,8 +24,9 @@ from ansible.plugins.action import ActionBase
 
 def _call(url, method, path, body=None):
     data = None if body is None else json.dumps(body)
-    response = open_url(url.rstrip("/") + "/_sim/" + path, method=method, data=data,
-                        headers={"Content-Type": "application/json"}, timeout=30, validate_certs=False)
+    response = open_url(
+        url.rstrip("/") + "/_sim/" + path, method=method, data=data, headers={"Content-Type": "application/json"}, timeout=30, validate_certs=False
+    )
     return json.loads(response.read().decode("utf-8"))
 
 

@@ -24,9 +24,20 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.models import Dev
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 CREDENTIAL_TYPES = os.path.join(ROOT, "extensions", "awx", "credential_types")
 DEFAULTS = {
-    "sources": [], "hostnames": ["name", "serial", "mac", "id"], "duplicate_hostnames": "suffix",
-    "strict_permissions": True, "concurrency": 4, "detail": False, "include": [], "compose": {}, "groups": {},
-    "keyed_groups": [], "strict": False, "leading_separator": True, "use_extra_vars": False, "cache": False,
+    "sources": [],
+    "hostnames": ["name", "serial", "mac", "id"],
+    "duplicate_hostnames": "suffix",
+    "strict_permissions": True,
+    "concurrency": 4,
+    "detail": False,
+    "include": [],
+    "compose": {},
+    "groups": {},
+    "keyed_groups": [],
+    "strict": False,
+    "leading_separator": True,
+    "use_extra_vars": False,
+    "cache": False,
 }
 
 
@@ -46,6 +57,7 @@ class Display(object):
 try:
     from ansible.template import trust_as_template as trusted
 except ImportError:  # before 2.19 every string is a template
+
     def trusted(value):
         return value
 
@@ -62,8 +74,19 @@ def make_plugin(**options):
 
 
 def record(platform="ncm", id="1", name=None, serial=None, mac=None, model=None, status="online", group=None, **extra):
-    base = {"platform": platform, "id": id, "name": name, "serial": serial, "mac": mac, "model": model, "firmware": None,
-            "status": status, "group": group, "group_id": None, "source": platform}
+    base = {
+        "platform": platform,
+        "id": id,
+        "name": name,
+        "serial": serial,
+        "mac": mac,
+        "model": model,
+        "firmware": None,
+        "status": status,
+        "group": group,
+        "group_id": None,
+        "source": platform,
+    }
     base.update(extra)
     return base
 
@@ -86,6 +109,7 @@ def clean_env(monkeypatch):
 
 
 # ---- host names --------------------------------------------------------------------------------------
+
 
 def test_hostnames_follow_the_precedence_list():
     plugin = make_plugin(hostnames=["serial", "name"])
@@ -120,8 +144,7 @@ def test_the_warning_shows_a_few_clashes_only():
 
 def test_a_suffix_that_is_taken_gets_the_platform_too():
     plugin = make_plugin()
-    plugin.populate([record(id="9", name="x_5"), record(id="5", name="x"), record(id="5", name="x", platform="telecomx"),
-                     record("telecomx", "5", name="x_5")])
+    plugin.populate([record(id="9", name="x_5"), record(id="5", name="x"), record(id="5", name="x", platform="telecomx"), record("telecomx", "5", name="x_5")])
     assert hostnames(plugin) == ["x", "x_5", "x_5_5", "x_telecomx_5"]
 
 
@@ -136,10 +159,12 @@ def test_duplicates_error_lists_the_clashes():
 
 # ---- variables and groups ------------------------------------------------------------------------------
 
+
 def test_hostvars_and_groups():
     plugin = make_plugin()
-    plugin.populate([record(id="1", name="r1", model="IBR900-600M", group="Stores / East", status="offline"),
-                     record("incontrol", "2", name="r2", status="unknown")])
+    plugin.populate(
+        [record(id="1", name="r1", model="IBR900-600M", group="Stores / East", status="offline"), record("incontrol", "2", name="r2", status="unknown")]
+    )
     variables = plugin.inventory.hosts["r1"].vars
     assert variables["wanfleet_id"] == "1" and variables["wanfleet_group"] == "Stores / East"
     assert variables["ansible_connection"] == "local"
@@ -165,8 +190,11 @@ def test_the_interpreter_is_a_template_the_core_trusts():
 
 def test_constructed_options_see_the_hostvars():
     # what the file gives is trusted as a template (ansible-core 2.19 marks it so when it reads the file)
-    plugin = make_plugin(compose={"upper": trusted("wanfleet_name | upper")}, groups={"down": trusted("wanfleet_status != 'online'")},
-                         keyed_groups=[{"key": trusted("wanfleet_source"), "prefix": "src"}])
+    plugin = make_plugin(
+        compose={"upper": trusted("wanfleet_name | upper")},
+        groups={"down": trusted("wanfleet_status != 'online'")},
+        keyed_groups=[{"key": trusted("wanfleet_source"), "prefix": "src"}],
+    )
     plugin.populate([record(name="r1"), record(id="2", name="r2", status="offline")])
     assert plugin.inventory.hosts["r1"].vars["upper"] == "R1"
     assert members(plugin, "down") == ["r2"]
@@ -184,8 +212,9 @@ NCM = {"cp_api_id": "a", "cp_api_key": "bbbb", "ecm_api_id": "c", "ecm_api_key":
 
 def test_sources_are_completed_from_the_environment(monkeypatch):
     monkeypatch.setenv("X_CP_API_ID", "from-env")
-    plugin = make_plugin(sources=[{"platform": "ncm", "ncm": {"cp_api_key": "k"}, "detail": True},
-                                  {"platform": "ncm", "filters": {"state": "online"}}], detail=False)
+    plugin = make_plugin(
+        sources=[{"platform": "ncm", "ncm": {"cp_api_key": "k"}, "detail": True}, {"platform": "ncm", "filters": {"state": "online"}}], detail=False
+    )
     first, second = plugin.sources()
     assert first["ncm"]["cp_api_id"] == "from-env" and first["ncm"]["cp_api_key"] == "k"
     assert first["detail"] is True and second["detail"] is False
@@ -194,16 +223,19 @@ def test_sources_are_completed_from_the_environment(monkeypatch):
     assert first["timeout"] == 30.0 and first["validate_certs"] is True
 
 
-@pytest.mark.parametrize("given, message", [
-    ([], "non-empty list"),
-    (["ncm"], "must be a dictionary"),
-    ([{"platform": "peplink_router"}], "InControl organization"),
-    ([{"platform": "ncm", "filter": {}}], "unknown key(s) filter"),
-    ([{"platform": "ncm", "telecomx": {}}], "put the telecomx credentials in a source of its own"),
-    ([{"platform": "ncm", "filters": ["state"]}], "filters must be a dictionary"),
-    ([{"platform": "ncm", "ncm": {"api_key": "x"}}], "unknown option(s) api_key"),
-    ([{"platform": "ncm", "timeout": "soon"}], "timeout must be of type float"),
-])
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        ([], "non-empty list"),
+        (["ncm"], "must be a dictionary"),
+        ([{"platform": "peplink_router"}], "InControl organization"),
+        ([{"platform": "ncm", "filter": {}}], "unknown key(s) filter"),
+        ([{"platform": "ncm", "telecomx": {}}], "put the telecomx credentials in a source of its own"),
+        ([{"platform": "ncm", "filters": ["state"]}], "filters must be a dictionary"),
+        ([{"platform": "ncm", "ncm": {"api_key": "x"}}], "unknown option(s) api_key"),
+        ([{"platform": "ncm", "timeout": "soon"}], "timeout must be of type float"),
+    ],
+)
 def test_source_errors(given, message):
     with pytest.raises(AnsibleParserError) as raised:
         make_plugin(sources=given).sources()
@@ -212,11 +244,9 @@ def test_source_errors(given, message):
 
 def test_templates_in_sources_are_rendered(monkeypatch):
     monkeypatch.setenv("SECOND_KEY", "from-lookup")
-    plugin = make_plugin(sources=[{"platform": "ncm", "ncm": dict(NCM, cp_api_key="{{ lookup('env', 'SECOND_KEY') }}",
-                                                                  ecm_api_id="{{ account }}")}])
+    plugin = make_plugin(sources=[{"platform": "ncm", "ncm": dict(NCM, cp_api_key="{{ lookup('env', 'SECOND_KEY') }}", ecm_api_id="{{ account }}")}])
     plugin._vars = {"account": "from-extra-vars"}
-    plugin.options["sources"] = [{"platform": "ncm", "ncm": dict(
-        (key, trusted(value)) for key, value in plugin.get_option("sources")[0]["ncm"].items())}]
+    plugin.options["sources"] = [{"platform": "ncm", "ncm": dict((key, trusted(value)) for key, value in plugin.get_option("sources")[0]["ncm"].items())}]
     source = plugin.sources()[0]
     assert source["ncm"]["cp_api_key"] == "from-lookup" and source["ncm"]["ecm_api_id"] == "from-extra-vars"
     assert source["ncm"]["cp_api_key"].__class__ is str  # plain text, whatever tags the template had
@@ -244,6 +274,7 @@ def test_cache_key_covers_the_listing_but_no_secret():
 
 
 # ---- listing ----------------------------------------------------------------------------------------------
+
 
 class FakeClient(object):
     def __init__(self, outcome):
@@ -287,8 +318,9 @@ def test_fetch_in_source_order_sorted_by_id_without_repeats(clients):
     clients["ic"] = FakeClient([device("incontrol", "10", "b"), device("incontrol", "9", "a")])
     clients["ncm"] = FakeClient([device("ncm", "100", "x"), device("ncm", "20", "y")])
     clients["again"] = FakeClient([device("ncm", "20", "y")])
-    plugin = make_plugin(sources=[{"platform": "incontrol", "name": "ic", "incontrol": {"client_id": "i", "client_secret": "ssss"}},
-                                  ncm_source(), ncm_source("again")])
+    plugin = make_plugin(
+        sources=[{"platform": "incontrol", "name": "ic", "incontrol": {"client_id": "i", "client_secret": "ssss"}}, ncm_source(), ncm_source("again")]
+    )
     records, complete = plugin.fetch(plugin.sources())
     assert complete is True
     assert [(r["source"], r["id"]) for r in records] == [("ic", "9"), ("ic", "10"), ("ncm", "20"), ("ncm", "100")]
@@ -310,20 +342,19 @@ def test_retries_are_reported_once_per_source(clients):
     clients["ncm"] = FakeClient([device("ncm", "1", "x")])
     plugin = make_plugin(sources=[ncm_source(filters={"throttled": True})])
     plugin.fetch(plugin.sources())
-    assert plugin.display.warnings == ["wanfleet.routers.fleet: source ncm: 2 request(s) were retried (429 x1, 503 x1); "
-                                       "the listing is complete"]
+    assert plugin.display.warnings == ["wanfleet.routers.fleet: source ncm: 2 request(s) were retried (429 x1, 503 x1); the listing is complete"]
 
 
 def test_a_failed_source_fails_everything(clients):
     clients["ic"] = FakeClient([device("incontrol", "1", "a")])
-    clients["ncm"] = FakeClient(ServerError("ncm: GET /routers/ failed with HTTP 503 (while listing, after 500 items; "
-                                            "no partial list is returned)"))
-    plugin = make_plugin(sources=[{"platform": "incontrol", "name": "ic", "incontrol": {"client_id": "i", "client_secret": "ssss"}},
-                                  ncm_source()])
+    clients["ncm"] = FakeClient(ServerError("ncm: GET /routers/ failed with HTTP 503 (while listing, after 500 items; no partial list is returned)"))
+    plugin = make_plugin(sources=[{"platform": "incontrol", "name": "ic", "incontrol": {"client_id": "i", "client_secret": "ssss"}}, ncm_source()])
     with pytest.raises(AnsibleError) as raised:
         plugin.fetch(plugin.sources())
-    assert str(raised.value) == ("wanfleet.routers.fleet: the fleet could not be listed, so no host is added: ncm: GET /routers/ "
-                                 "failed with HTTP 503 (while listing, after 500 items; no partial list is returned)")
+    assert str(raised.value) == (
+        "wanfleet.routers.fleet: the fleet could not be listed, so no host is added: ncm: GET /routers/ "
+        "failed with HTTP 503 (while listing, after 500 items; no partial list is returned)"
+    )
 
 
 def test_every_failed_source_is_named(clients):
@@ -346,9 +377,9 @@ def test_every_failed_source_is_named(clients):
 def test_strict_permissions(clients, strict):
     clients["ncm"] = FakeClient(PermissionDeniedError("ncm: GET /routers/ failed with HTTP 403"))
     clients["ic"] = FakeClient([device("incontrol", "1", "a")])
-    plugin = make_plugin(strict_permissions=strict,
-                         sources=[ncm_source(), {"platform": "incontrol", "name": "ic",
-                                                 "incontrol": {"client_id": "i", "client_secret": "ssss"}}])
+    plugin = make_plugin(
+        strict_permissions=strict, sources=[ncm_source(), {"platform": "incontrol", "name": "ic", "incontrol": {"client_id": "i", "client_secret": "ssss"}}]
+    )
     if strict:
         with pytest.raises(AnsibleError, match="set strict_permissions: false"):
             plugin.fetch(plugin.sources())
@@ -356,8 +387,7 @@ def test_strict_permissions(clients, strict):
     records, complete = plugin.fetch(plugin.sources())
     assert [r["source"] for r in records] == ["ic"]
     assert complete is False  # so the listing is not cached
-    assert plugin.display.warnings == ["wanfleet.routers.fleet: source ncm is left out (strict_permissions is false): "
-                                       "ncm: GET /routers/ failed with HTTP 403"]
+    assert plugin.display.warnings == ["wanfleet.routers.fleet: source ncm is left out (strict_permissions is false): ncm: GET /routers/ failed with HTTP 403"]
 
 
 def test_after_a_failure_no_further_source_is_started(clients):
@@ -389,10 +419,17 @@ def test_missing_credentials_stop_before_any_client(clients):
         plugin.fetch(plugin.sources())
 
 
-@pytest.mark.parametrize("path, accepted", [
-    ("fleet.wanfleet.yml", True), ("x/ncm.wanfleet.yaml", True), ("wanfleet.yml", True),
-    ("fleet.yml", False), ("mywanfleet.yml", False), ("wanfleet.yml.bak", False),
-])
+@pytest.mark.parametrize(
+    "path, accepted",
+    [
+        ("fleet.wanfleet.yml", True),
+        ("x/ncm.wanfleet.yaml", True),
+        ("wanfleet.yml", True),
+        ("fleet.yml", False),
+        ("mywanfleet.yml", False),
+        ("wanfleet.yml.bak", False),
+    ],
+)
 def test_verify_file(tmp_path, path, accepted):
     target = tmp_path / path
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -401,6 +438,7 @@ def test_verify_file(tmp_path, path, accepted):
 
 
 # ---- documentation in step with the code ------------------------------------------------------------------
+
 
 def documentation():
     return yaml.safe_load(fleet.DOCUMENTATION)
@@ -459,10 +497,22 @@ def test_awx_fleet_credential_type_covers_every_inventory_platform():
 
 # ---- hostile names and an edited cache (issue 19) -----------------------------------------------------
 
-@pytest.mark.parametrize("value, expected", [
-    ("store-7\nall", "store-7_all"), ("a,b:c", "a_b_c"), ("web[0:3]", "web_0_3_"), ("!db01&x", "_db01_x"),
-    ("00:30:44:7a:a0:4f", "00_30_44_7a_a0_4f"), ("北京 1", "北京_1"), ("-rf", "_rf"), ("!!! ,,", None), ("", None), (None, None),
-])
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("store-7\nall", "store-7_all"),
+        ("a,b:c", "a_b_c"),
+        ("web[0:3]", "web_0_3_"),
+        ("!db01&x", "_db01_x"),
+        ("00:30:44:7a:a0:4f", "00_30_44_7a_a0_4f"),
+        ("北京 1", "北京_1"),
+        ("-rf", "_rf"),
+        ("!!! ,,", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_host_names_carry_no_pattern_characters(value, expected):
     assert fleet.host_name(value) == expected
 
@@ -471,8 +521,16 @@ def test_taken_and_reserved_names_are_suffixed_and_own_groups_hold_only_hosts():
     plugin = make_plugin()
     plugin.inventory.add_host("db01")
     plugin.inventory.add_group("webservers")
-    plugin.populate([record(id="1", name="db01"), record(id="2", name="webservers"), record(id="3", name="localhost"),
-                     record(id="4", name="all"), record(id="5", name="wanfleet_online"), record(id="6", name="ungrouped")])
+    plugin.populate(
+        [
+            record(id="1", name="db01"),
+            record(id="2", name="webservers"),
+            record(id="3", name="localhost"),
+            record(id="4", name="all"),
+            record(id="5", name="wanfleet_online"),
+            record(id="6", name="ungrouped"),
+        ]
+    )
     assert hostnames(plugin) == ["all_4", "db01", "db01_1", "localhost_3", "ungrouped_6", "wanfleet_online_5", "webservers_2"]
     assert not [key for key in plugin.inventory.hosts["db01"].vars if key.startswith(("wanfleet_", "ansible_"))]
     assert plugin.inventory.groups["webservers"].get_hosts() == [] and plugin.inventory.groups["webservers"].vars == {}
@@ -491,9 +549,13 @@ def test_a_failure_while_adding_hosts_takes_back_every_host_and_group():
 
 def test_distinct_vendor_names_giving_one_group_name_stay_apart():
     plugin = make_plugin()
-    plugin.populate([record(id="1", name="a", group="Stores East", group_id="11"),
-                     record(id="2", name="b", group="stores-east", group_id="12"),
-                     record(id="3", name="c", group="Stores East", group_id="11", platform="incontrol")])
+    plugin.populate(
+        [
+            record(id="1", name="a", group="Stores East", group_id="11"),
+            record(id="2", name="b", group="stores-east", group_id="12"),
+            record(id="3", name="c", group="Stores East", group_id="11", platform="incontrol"),
+        ]
+    )
     assert members(plugin, "wanfleet_group_stores_east") == ["a", "c"]
     assert members(plugin, "wanfleet_group_stores_east_12") == ["b"]
     assert "'stores-east' is wanfleet_group_stores_east_12" in plugin.display.warnings[0]
@@ -511,12 +573,19 @@ def test_a_cached_listing_is_plain_checked_data():
     assert records[0]["firmware"].__class__ is str  # the tag is gone: an untrusted string like any API value
 
 
-@pytest.mark.parametrize("edit, reason", [
-    (lambda r: dict(r, status="<img>"), "(status)"), (lambda r: 7, "is not a dictionary"),
-    (lambda r: dict(r, extra=1), "keys"), (lambda r: dict(r, id=None), "not a device record"),
-    (lambda r: dict(r, mac="nonsense"), "not a device record"), (lambda r: dict(r, platform="telecomx"), "platform"),
-    (lambda r: dict(r, source="other"), "no configured source"), (lambda r: dict(r, name=5), "not a device record"),
-])
+@pytest.mark.parametrize(
+    "edit, reason",
+    [
+        (lambda r: dict(r, status="<img>"), "(status)"),
+        (lambda r: 7, "is not a dictionary"),
+        (lambda r: dict(r, extra=1), "keys"),
+        (lambda r: dict(r, id=None), "not a device record"),
+        (lambda r: dict(r, mac="nonsense"), "not a device record"),
+        (lambda r: dict(r, platform="telecomx"), "platform"),
+        (lambda r: dict(r, source="other"), "no configured source"),
+        (lambda r: dict(r, name=5), "not a device record"),
+    ],
+)
 def test_an_edited_cache_record_is_a_miss(edit, reason):
     cached = {"format": fleet.CACHE_FORMAT, "records": [edit(record(id="7", name="r"))]}
     records, problem = fleet.cached_records(cached, SOURCES)
@@ -536,10 +605,15 @@ def test_a_cached_listing_with_includes_is_used():
     assert fleet.cached_records({"format": fleet.CACHE_FORMAT, "records": [nowhere]}, INCLUDING)[1] is None
 
 
-@pytest.mark.parametrize("edit, reason", [
-    (lambda r: dict(r, cellular="Verizon"), "cellular"), (lambda r: dict(r, cellular=[{"carrier": "x"}]), "cellular"),
-    (lambda r: dict(r, location=[1, 2]), "location"), (lambda r: dict(r, extra=1), "keys"),
-])
+@pytest.mark.parametrize(
+    "edit, reason",
+    [
+        (lambda r: dict(r, cellular="Verizon"), "cellular"),
+        (lambda r: dict(r, cellular=[{"carrier": "x"}]), "cellular"),
+        (lambda r: dict(r, location=[1, 2]), "location"),
+        (lambda r: dict(r, extra=1), "keys"),
+    ],
+)
 def test_an_edited_included_value_is_a_miss(edit, reason):
     cached = {"format": fleet.CACHE_FORMAT, "records": [edit(record(id="7", name="r", cellular=[MODEM], location=PLACE))]}
     records, problem = fleet.cached_records(cached, INCLUDING)

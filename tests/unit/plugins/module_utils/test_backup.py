@@ -53,16 +53,16 @@ def test_binary_backup_diff_is_its_digest(tmp_path):
 
 def test_history_keeps_the_newest_copies(tmp_path):
     for number in range(4):
-        backup.store(str(tmp_path), "telecomx", "d", {"format": "json", "document": {"n": number}},
-                     history=True, keep=2, now=1700000000 + number)
+        backup.store(str(tmp_path), "telecomx", "d", {"format": "json", "document": {"n": number}}, history=True, keep=2, now=1700000000 + number)
     history = tmp_path / "telecomx" / "history" / "d"
     assert sorted(os.listdir(str(history))) == ["20231114T221322Z.json", "20231114T221323Z.json"]
     assert (history / "20231114T221323Z.json").read_text() == (tmp_path / "telecomx" / "d.json").read_text()
 
 
 def test_newest_incontrol_backup():
-    listing = [{"date": "2026-01-02", "file_list": [{"size": 5, "time": "08:00:00", "id": 7}]},
-               {"date": "2026-01-03", "file_list": [{"size": 5, "time": "07:00:00", "id": 9},
-                                                    {"size": 5, "time": "09:30:00", "id": 8}]}]
+    listing = [
+        {"date": "2026-01-02", "file_list": [{"size": 5, "time": "08:00:00", "id": 7}]},
+        {"date": "2026-01-03", "file_list": [{"size": 5, "time": "07:00:00", "id": 9}, {"size": 5, "time": "09:30:00", "id": 8}]},
+    ]
     assert _newest_backup(listing) == {"id": 8, "taken_at": "2026-01-03 09:30:00"}
     assert _newest_backup([]) is None and _newest_backup(None) is None

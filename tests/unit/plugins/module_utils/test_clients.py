@@ -18,8 +18,7 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.platform_client i
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import Resource
 
 PLATFORMS = ("incontrol", "peplink_router", "ncm", "telecomx")
-MODULES = ("alert_rule", "config_backup", "device_info", "firmware", "group", "platform_check", "reboot",
-           "ssid_profile", "telecomx_device", "wan_priority")
+MODULES = ("alert_rule", "config_backup", "device_info", "firmware", "group", "platform_check", "reboot", "ssid_profile", "telecomx_device", "wan_priority")
 PACKAGE = "ansible_collections.wanfleet.routers.plugins"
 
 
@@ -49,10 +48,13 @@ def test_the_registry_holds_a_resource_exactly_for_the_platforms_of_a_resource_m
 def test_each_platform_imports_only_its_own_package():
     """clients.py imports one platform per task: InControl reuses the router API, not the router client."""
     prefix = PACKAGE + ".module_utils."
-    code = ("import sys; from %s.module_utils import clients; clients.client_class('incontrol'); "
-            "print(' '.join(name[%d:] for name in sys.modules if name.startswith(%r)))" % (PACKAGE, len(prefix), prefix))
-    loaded = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
-                            env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))).stdout.split()
+    code = (
+        "import sys; from %s.module_utils import clients; clients.client_class('incontrol'); "
+        "print(' '.join(name[%d:] for name in sys.modules if name.startswith(%r)))" % (PACKAGE, len(prefix), prefix)
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    ).stdout.split()
     assert {"incontrol", "_incontrol.client", "_router_api"} <= set(loaded)
     others = ("peplink_router", "_peplink_router", "ncm", "_ncm", "telecomx", "_telecomx")
     assert [name for name in loaded if name.split(".")[0] in others] == []

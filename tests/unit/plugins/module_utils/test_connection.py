@@ -10,12 +10,34 @@ from ansible_collections.wanfleet.routers.plugins.doc_fragments.connection impor
 from ansible_collections.wanfleet.routers.plugins.module_utils import connection
 from ansible_collections.wanfleet.routers.plugins.module_utils.errors import InputError
 
-ENV = {"WANFLEET_PLATFORM", "INCONTROL_URL", "INCONTROL_CLIENT_ID", "INCONTROL_CLIENT_SECRET", "INCONTROL_ORG",
-       "PEPLINK_URL", "PEPLINK_USERNAME", "PEPLINK_PASSWORD", "PEPLINK_CLIENT_ID", "PEPLINK_CLIENT_SECRET",
-       "CP_BASE_URL", "X_CP_API_ID", "X_CP_API_KEY", "X_ECM_API_ID", "X_ECM_API_KEY", "TELECOMX_URL",
-       "TELECOMX_USERNAME", "TELECOMX_PASSWORD", "TELECOMX_TOKEN", "TELECOMX_CUSTOMER",
-       "WANFLEET_VALIDATE_CERTS", "WANFLEET_CA_PATH", "WANFLEET_TIMEOUT", "WANFLEET_MAX_RETRIES", "WANFLEET_TOKEN_CACHE",
-       "WANFLEET_RATE_LIMIT"}
+ENV = {
+    "WANFLEET_PLATFORM",
+    "INCONTROL_URL",
+    "INCONTROL_CLIENT_ID",
+    "INCONTROL_CLIENT_SECRET",
+    "INCONTROL_ORG",
+    "PEPLINK_URL",
+    "PEPLINK_USERNAME",
+    "PEPLINK_PASSWORD",
+    "PEPLINK_CLIENT_ID",
+    "PEPLINK_CLIENT_SECRET",
+    "CP_BASE_URL",
+    "X_CP_API_ID",
+    "X_CP_API_KEY",
+    "X_ECM_API_ID",
+    "X_ECM_API_KEY",
+    "TELECOMX_URL",
+    "TELECOMX_USERNAME",
+    "TELECOMX_PASSWORD",
+    "TELECOMX_TOKEN",
+    "TELECOMX_CUSTOMER",
+    "WANFLEET_VALIDATE_CERTS",
+    "WANFLEET_CA_PATH",
+    "WANFLEET_TIMEOUT",
+    "WANFLEET_MAX_RETRIES",
+    "WANFLEET_TOKEN_CACHE",
+    "WANFLEET_RATE_LIMIT",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -59,12 +81,15 @@ def test_transport_defaults_and_environment(monkeypatch):
     assert params["validate_certs"] is False and params["token_cache"] is False
 
 
-@pytest.mark.parametrize("platform, given, hint", [
-    ("incontrol", {}, "incontrol.client_id (INCONTROL_CLIENT_ID)+incontrol.client_secret (INCONTROL_CLIENT_SECRET)"),
-    ("peplink_router", {"url": "https://10.0.0.1", "username": "admin"}, "peplink_router.password (PEPLINK_PASSWORD)"),
-    ("telecomx", {"username": "u@example.com"}, "telecomx.token (TELECOMX_TOKEN)"),
-    ("ncm", {"cp_api_id": "a"}, "ncm.ecm_api_key (X_ECM_API_KEY)"),
-])
+@pytest.mark.parametrize(
+    "platform, given, hint",
+    [
+        ("incontrol", {}, "incontrol.client_id (INCONTROL_CLIENT_ID)+incontrol.client_secret (INCONTROL_CLIENT_SECRET)"),
+        ("peplink_router", {"url": "https://10.0.0.1", "username": "admin"}, "peplink_router.password (PEPLINK_PASSWORD)"),
+        ("telecomx", {"username": "u@example.com"}, "telecomx.token (TELECOMX_TOKEN)"),
+        ("ncm", {"cp_api_id": "a"}, "ncm.ecm_api_key (X_ECM_API_KEY)"),
+    ],
+)
 def test_missing_credentials_name_option_and_variable(platform, given, hint):
     params = validate({"platform": platform, platform: given}).validated_parameters
     with pytest.raises(InputError) as caught:
@@ -122,12 +147,18 @@ def test_secret_values_lists_only_secrets():
     assert sorted(connection.secret_values(params)) == ["key1", "key2"]
 
 
-@pytest.mark.parametrize("platform, given, message", [
-    ("ncm", {"cp_api_id": "a", "cp_api_key": "b", "ecm_api_id": "c"}, "ncm: credentials are missing: set ncm.ecm_api_key (X_ECM_API_KEY)"),
-    ("peplink_router", {"url": "https://10.0.0.1", "username": "admin"},
-     "peplink_router: credentials are missing: set peplink_router.password (PEPLINK_PASSWORD) or "
-     "peplink_router.client_id (PEPLINK_CLIENT_ID)+peplink_router.client_secret (PEPLINK_CLIENT_SECRET)"),
-])
+@pytest.mark.parametrize(
+    "platform, given, message",
+    [
+        ("ncm", {"cp_api_id": "a", "cp_api_key": "b", "ecm_api_id": "c"}, "ncm: credentials are missing: set ncm.ecm_api_key (X_ECM_API_KEY)"),
+        (
+            "peplink_router",
+            {"url": "https://10.0.0.1", "username": "admin"},
+            "peplink_router: credentials are missing: set peplink_router.password (PEPLINK_PASSWORD) or "
+            "peplink_router.client_id (PEPLINK_CLIENT_ID)+peplink_router.client_secret (PEPLINK_CLIENT_SECRET)",
+        ),
+    ],
+)
 def test_missing_credentials_message_names_only_what_is_missing(platform, given, message):
     params = validate({"platform": platform, platform: given}).validated_parameters
     with pytest.raises(InputError) as caught:
@@ -137,6 +168,7 @@ def test_missing_credentials_message_names_only_what_is_missing(platform, given,
 
 def test_the_transport_defaults_live_in_connection_and_everyone_uses_them():
     from ansible_collections.wanfleet.routers.plugins.module_utils import clients, http
+
     assert (http.DEFAULT_TIMEOUT, http.DEFAULT_MAX_RETRIES) == (connection.DEFAULT_TIMEOUT, connection.DEFAULT_MAX_RETRIES) == (30.0, 5)
     assert connection.transport_value({"timeout": None}, "timeout") == connection.DEFAULT_TIMEOUT
     assert connection.transport_value({}, "max_retries") == connection.DEFAULT_MAX_RETRIES

@@ -40,14 +40,12 @@ def test_the_table_names_only_the_module_s_platforms_and_options():
         assert set(options) <= set(ssid_profile.SPEC["argument_spec"]), platform
 
 
-@pytest.mark.parametrize("platform,option", [(platform, option) for platform, options in sorted(ssid.UNSUPPORTED.items())
-                                             for option in sorted(options)])
+@pytest.mark.parametrize("platform,option", [(platform, option) for platform, options in sorted(ssid.UNSUPPORTED.items()) for option in sorted(options)])
 def test_the_documentation_says_what_the_table_refuses(platform, option):
     assert "O(%s)" % option in notes_of(platform)
 
 
-@pytest.mark.parametrize("platform,option", [(platform, option) for platform, options in sorted(ssid.UNSUPPORTED.items())
-                                             for option in sorted(options)])
+@pytest.mark.parametrize("platform,option", [(platform, option) for platform, options in sorted(ssid.UNSUPPORTED.items()) for option in sorted(options)])
 def test_every_platform_refuses_an_unsupported_option_the_same_way(platform, option):
     params = dict((key, None) for key in ssid_profile.SPEC["argument_spec"])
     params.update(VALID, platform=platform, update_passphrase="always", **SCOPE[platform])
@@ -58,7 +56,11 @@ def test_every_platform_refuses_an_unsupported_option_the_same_way(platform, opt
     with pytest.raises(UnsupportedError) as caught:
         resource.validate()
     assert caught.value.message == "%s: ssid_profile option %s is not supported on platform %s: %s" % (
-        platform, option, platform, ssid.UNSUPPORTED[platform][option])
+        platform,
+        option,
+        platform,
+        ssid.UNSUPPORTED[platform][option],
+    )
 
 
 COMMON_RULES = [
@@ -66,14 +68,22 @@ COMMON_RULES = [
     (dict(vlan_id=4095), "ssid_profile: vlan_id must be 1 to 4094, or 0 for untagged (the LAN); got 4095"),
     (dict(security="open", passphrase="abcdefgh"), "ssid_profile: passphrase is not allowed with security open"),
     (dict(passphrase="short"), "ssid_profile: passphrase must be 8 to 63 printable ASCII characters"),
-    (dict(security="wpa_wpa2_personal", fast_transition=True),
-     "ssid_profile: fast_transition can be set only with security wpa2_personal, not wpa_wpa2_personal"),
+    (
+        dict(security="wpa_wpa2_personal", fast_transition=True),
+        "ssid_profile: fast_transition can be set only with security wpa2_personal, not wpa_wpa2_personal",
+    ),
 ]
 
 
-@pytest.mark.parametrize("platform,params,message", [
-    (platform, params, message) for platform in sorted(ssid.UNSUPPORTED) for params, message in COMMON_RULES
-    if not set(params) & set(ssid.UNSUPPORTED[platform])])
+@pytest.mark.parametrize(
+    "platform,params,message",
+    [
+        (platform, params, message)
+        for platform in sorted(ssid.UNSUPPORTED)
+        for params, message in COMMON_RULES
+        if not set(params) & set(ssid.UNSUPPORTED[platform])
+    ],
+)
 def test_the_common_rules_read_the_same_on_every_platform(platform, params, message):
     with pytest.raises(InputError) as caught:
         ssid.validate(platform, dict(dict(name="Staff"), **params))
@@ -102,11 +112,11 @@ def test_each_table_names_only_its_module_s_platforms_and_options(contract, modu
         assert set(contract.SELECTORS) == platforms  # every platform says how a task selects its target
 
 
-@pytest.mark.parametrize("contract,module,platform,key", [
-    (contract, module, platform, key) for contract, module in CONTRACTS for platform, key in table_keys(contract.UNSUPPORTED)])
+@pytest.mark.parametrize(
+    "contract,module,platform,key", [(contract, module, platform, key) for contract, module in CONTRACTS for platform, key in table_keys(contract.UNSUPPORTED)]
+)
 def test_the_documentation_notes_every_refusal_of_every_table(contract, module, platform, key):
-    notes = " ".join(note for note in yaml.safe_load(module.DOCUMENTATION)["notes"]
-                     if note.startswith("O(platform=%s)" % platform))
+    notes = " ".join(note for note in yaml.safe_load(module.DOCUMENTATION)["notes"] if note.startswith("O(platform=%s)" % platform))
     assert "O(%s)" % key in notes
 
 
@@ -120,15 +130,18 @@ def test_a_key_with_a_value_refuses_that_value_only():
 WAN_VALID = {"device": "router-1", "group": None, "apply": True, "connections": [{"id": "1", "name": None, "priority": 1, "enabled": None}]}
 
 
-@pytest.mark.parametrize("platform,params,message", [
-    ("incontrol", dict(group="Branches", device=None), "incontrol: wan_priority option group is not supported on platform incontrol"),
-    ("peplink_router", dict(group="Branches", device=None), "peplink_router: wan_priority option group is not supported"),
-    ("ncm", dict(apply=False), "ncm: wan_priority: apply: false is not supported on platform ncm"),
-    ("incontrol", dict(device=None), "incontrol: wan_priority: device is required"),
-    ("ncm", dict(device=None), "ncm: wan_priority: give device"),
-    ("peplink_router", dict(connections=[]), "peplink_router: wan_priority: connections must list at least one WAN connection"),
-    ("ncm", dict(connections=[{"id": None, "name": ""}]), "ncm: wan_priority: connections[0]: give id or name"),
-])
+@pytest.mark.parametrize(
+    "platform,params,message",
+    [
+        ("incontrol", dict(group="Branches", device=None), "incontrol: wan_priority option group is not supported on platform incontrol"),
+        ("peplink_router", dict(group="Branches", device=None), "peplink_router: wan_priority option group is not supported"),
+        ("ncm", dict(apply=False), "ncm: wan_priority: apply: false is not supported on platform ncm"),
+        ("incontrol", dict(device=None), "incontrol: wan_priority: device is required"),
+        ("ncm", dict(device=None), "ncm: wan_priority: give device"),
+        ("peplink_router", dict(connections=[]), "peplink_router: wan_priority: connections must list at least one WAN connection"),
+        ("ncm", dict(connections=[{"id": None, "name": ""}]), "ncm: wan_priority: connections[0]: give id or name"),
+    ],
+)
 def test_the_wan_contract_refuses_the_same_way_on_every_platform(platform, params, message):
     with pytest.raises(InputError) as caught:
         wan.validate(platform, dict(WAN_VALID, **params))
@@ -155,8 +168,7 @@ def test_each_ssid_resource_requires_what_the_selector_tables_say(platform):
     for option in needed:
         params = dict((key, None) for key in ssid_profile.SPEC["argument_spec"])
         params.update(VALID, platform=platform, update_passphrase="always", **SCOPE[platform])
-        params.update(dict((other, None) for other in ssid.SELECTORS[platform]) if option in ssid.SELECTORS[platform]
-                      else {option: None})
+        params.update(dict((other, None) for other in ssid.SELECTORS[platform]) if option in ssid.SELECTORS[platform] else {option: None})
         with pytest.raises(InputError, match=option):
             clients.resource_class(platform, "ssid_profile")(None, params).validate()
 
@@ -188,8 +200,7 @@ def test_each_device_module_documents_group_for_the_platforms_the_table_lets_tak
 
 @pytest.mark.parametrize("platform,key", table_keys(devices.UNSUPPORTED))
 def test_the_clients_refuse_a_selection_from_the_table_before_any_request(platform, key, session, monkeypatch):
-    settings = {"url": "http://127.0.0.1:9", "username": "u", "password": "p", "client_id": "a", "client_secret": "b",
-                "auth": ("username", "password")}
+    settings = {"url": "http://127.0.0.1:9", "username": "u", "password": "p", "client_id": "a", "client_secret": "b", "auth": ("username", "password")}
     client = clients.client_class(platform)(settings, session)
     option = support.split_key(key)[0]
     with respx.mock(assert_all_called=False) as mock:  # no route: a request would fail the test
@@ -204,6 +215,7 @@ def test_the_clients_refuse_a_selection_from_the_table_before_any_request(platfo
 
 # ---- the role reads the same tables ------------------------------------------------------------------
 
+
 def role_errors(platform, **variables):
     """The messages roles/site_provision/templates/input_errors.json.j2 renders (the role's first check)."""
     with open(os.path.join(ROOT, "roles", "site_provision", "templates", "input_errors.json.j2")) as handle:
@@ -211,9 +223,17 @@ def role_errors(platform, **variables):
     environment = jinja2.Environment(extensions=["jinja2.ext.do"])
     environment.filters["to_json"] = json.dumps
     environment.filters["wanfleet.routers.platform_support"] = platform_support.platform_support
-    values = dict(site_provision_platform=platform, site_provision__group_name="", site_provision__group={},
-                  site_provision_devices=[], site_provision_purge_devices=False, site_provision_alert_rules=[],
-                  site_provision_reboot_on=[], site_provision_ssids=[], site_provision_wan=[])
+    values = dict(
+        site_provision_platform=platform,
+        site_provision__group_name="",
+        site_provision__group={},
+        site_provision_devices=[],
+        site_provision_purge_devices=False,
+        site_provision_alert_rules=[],
+        site_provision_reboot_on=[],
+        site_provision_ssids=[],
+        site_provision_wan=[],
+    )
     values.update(variables)
     return json.loads(environment.from_string(source).render(**values))
 
@@ -230,30 +250,34 @@ def test_the_filter_reads_the_spec_and_the_contracts():
 def test_the_role_s_verdict_follows_the_tables(monkeypatch):
     ssid_item = [{"name": "S", "device": "router-1"}]
     assert role_errors("incontrol", site_provision__group_name="G", site_provision_ssids=ssid_item) == [
-        "site_provision_ssids[0] (S): device is not used on incontrol (%s)" % ssid.UNSUPPORTED["incontrol"]["device"]]
+        "site_provision_ssids[0] (S): device is not used on incontrol (%s)" % ssid.UNSUPPORTED["incontrol"]["device"]
+    ]
     monkeypatch.setitem(ssid.UNSUPPORTED, "incontrol", {})
     monkeypatch.setitem(ssid.SELECTORS, "incontrol", ("device", "group"))
     assert role_errors("incontrol", site_provision__group_name="G", site_provision_ssids=ssid_item) == []
     group_keys = {"name": "G", "country": "DK"}
     assert role_errors("ncm", site_provision__group_name="G", site_provision__group=group_keys) == [
-        "site_provision_group.country: not on ncm: " + group.UNSUPPORTED["ncm"]["country"]]
+        "site_provision_group.country: not on ncm: " + group.UNSUPPORTED["ncm"]["country"]
+    ]
     monkeypatch.setitem(group.UNSUPPORTED, "ncm", {})
     assert role_errors("ncm", site_provision__group_name="G", site_provision__group=group_keys) == []
 
 
 def test_the_role_s_platform_checks_come_from_the_module_platforms(monkeypatch):
     rules = [{"alert_types": ["x"]}]
-    assert role_errors("incontrol", site_provision_alert_rules=rules) == [
-        "site_provision_alert_rules: only ncm has alert rules, not incontrol"]
-    monkeypatch.setattr(platform_support, "module_platforms", lambda: {"alert_rule": ["incontrol", "ncm"], "group": ["incontrol"],
-                                                                       "reboot": [], "ssid_profile": ["incontrol"]})
+    assert role_errors("incontrol", site_provision_alert_rules=rules) == ["site_provision_alert_rules: only ncm has alert rules, not incontrol"]
+    monkeypatch.setattr(
+        platform_support, "module_platforms", lambda: {"alert_rule": ["incontrol", "ncm"], "group": ["incontrol"], "reboot": [], "ssid_profile": ["incontrol"]}
+    )
     assert role_errors("incontrol", site_provision_alert_rules=rules) == []
     assert role_errors("incontrol", site_provision_reboot_on=["changed"]) == [
-        "site_provision_reboot_on: incontrol devices cannot be rebooted through this collection"]
+        "site_provision_reboot_on: incontrol devices cannot be rebooted through this collection"
+    ]
 
 
-@pytest.mark.parametrize("path", ["tasks/main.yml", "tasks/backup.yml", "handlers/main.yml", "vars/main.yml",
-                                  "templates/input_errors.json.j2", "templates/summary.json.j2"])
+@pytest.mark.parametrize(
+    "path", ["tasks/main.yml", "tasks/backup.yml", "handlers/main.yml", "vars/main.yml", "templates/input_errors.json.j2", "templates/summary.json.j2"]
+)
 def test_the_role_names_no_platform(path):
     """Which platform takes what is the collection's (the tables, SPEC): the role's tasks, vars and templates
     compare the platform with none (meta/argument_specs.yml lists the choices, the README explains them)."""

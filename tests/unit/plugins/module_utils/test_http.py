@@ -65,11 +65,13 @@ def test_backoff_grows_and_is_capped():
 
 @respx.mock
 def test_429_is_retried_honouring_retry_after(session):
-    route = respx.get(BASE + "/things").mock(side_effect=[
-        httpx.Response(429, headers={"retry-after": "3"}),
-        httpx.Response(503),
-        httpx.Response(200, json={"ok": True}),
-    ])
+    route = respx.get(BASE + "/things").mock(
+        side_effect=[
+            httpx.Response(429, headers={"retry-after": "3"}),
+            httpx.Response(503),
+            httpx.Response(200, json={"ok": True}),
+        ]
+    )
     client, sleeps = make_client(session)
     assert client.request("GET", "/things") == {"ok": True}
     assert route.call_count == 3
@@ -80,8 +82,7 @@ def test_429_is_retried_honouring_retry_after(session):
 @respx.mock
 def test_retry_after_http_date_is_honoured(session):
     when = email.utils.formatdate(time.time() + 20, usegmt=True)
-    respx.get(BASE + "/x").mock(side_effect=[httpx.Response(429, headers={"Retry-After": when}),
-                                             httpx.Response(200, json={})])
+    respx.get(BASE + "/x").mock(side_effect=[httpx.Response(429, headers={"Retry-After": when}), httpx.Response(200, json={})])
     client, sleeps = make_client(session)
     client.request("GET", "/x")
     assert 18 <= sleeps[0] <= 21
@@ -136,8 +137,7 @@ def test_idempotent_post_opts_in_to_retries(session):
 
 @respx.mock
 def test_timeouts_and_drops_are_retried_for_get(session):
-    route = respx.get(BASE + "/x").mock(side_effect=[httpx.ReadTimeout("slow"), httpx.ConnectError("refused"),
-                                                     httpx.Response(200, json=[1])])
+    route = respx.get(BASE + "/x").mock(side_effect=[httpx.ReadTimeout("slow"), httpx.ConnectError("refused"), httpx.Response(200, json=[1])])
     client, sleeps = make_client(session)
     assert client.request("GET", "/x") == [1]
     assert route.call_count == 3 and len(sleeps) == 2
@@ -163,8 +163,14 @@ def test_malformed_json_is_a_typed_error(session):
 
 @respx.mock
 def test_status_maps_to_error_types(session):
-    for status, cls in [(400, errors.ValidationError), (401, errors.AuthError), (403, errors.PermissionDeniedError),
-                        (404, errors.NotFoundError), (409, errors.ConflictError), (500, errors.ServerError)]:
+    for status, cls in [
+        (400, errors.ValidationError),
+        (401, errors.AuthError),
+        (403, errors.PermissionDeniedError),
+        (404, errors.NotFoundError),
+        (409, errors.ConflictError),
+        (500, errors.ServerError),
+    ]:
         respx.get(BASE + "/s%d" % status).mock(return_value=httpx.Response(status, json={"message": "m%d" % status}))
         client = make_client(session, max_retries=0)[0]
         with pytest.raises(cls) as caught:
@@ -175,8 +181,7 @@ def test_status_maps_to_error_types(session):
 @respx.mock
 def test_secrets_never_appear_in_errors(session):
     secret = "s3cr3t-token-value"
-    respx.get(url__startswith=BASE + "/x").mock(return_value=httpx.Response(
-        400, json={"message": "bad token %s" % secret, "token": secret}))
+    respx.get(url__startswith=BASE + "/x").mock(return_value=httpx.Response(400, json={"message": "bad token %s" % secret, "token": secret}))
     client = make_client(session)[0]
     client.redactor.add(secret)
     with pytest.raises(errors.ValidationError) as caught:
@@ -191,7 +196,10 @@ def test_redactor_masks_query_parameters_and_nested_keys():
     redactor = errors.Redactor(["abcd1234"])
     assert redactor.text("https://h/p?a=1&access_token=zzz&token=abcd1234") == "https://h/p?a=1&access_token=********&token=********"
     assert redactor.data({"wpa_passphrase": "hunter22", "name": "x", "list": [{"password": "p4ss"}]}) == {
-        "wpa_passphrase": errors.MASK, "name": "x", "list": [{"password": errors.MASK}]}
+        "wpa_passphrase": errors.MASK,
+        "name": "x",
+        "list": [{"password": errors.MASK}],
+    }
 
 
 @respx.mock
@@ -227,10 +235,10 @@ def test_expired_auth_reauthenticates_once_and_resends(session):
 @respx.mock
 def test_paginate_next_keeps_the_next_urls_own_query(session):
     # respx matches params by inclusion, so the more specific route goes first.
-    second = respx.get(BASE + "/items", params={"limit": "2", "offset": "2"}).mock(return_value=httpx.Response(
-        200, json={"data": [3], "next": None}))
-    first = respx.get(BASE + "/items", params={"limit": "2"}).mock(return_value=httpx.Response(
-        200, json={"data": [1, 2], "next": BASE + "/items?limit=2&offset=2"}))
+    second = respx.get(BASE + "/items", params={"limit": "2", "offset": "2"}).mock(return_value=httpx.Response(200, json={"data": [3], "next": None}))
+    first = respx.get(BASE + "/items", params={"limit": "2"}).mock(
+        return_value=httpx.Response(200, json={"data": [1, 2], "next": BASE + "/items?limit=2&offset=2"})
+    )
     client = make_client(session)[0]
     items = client.paginate_next("/items", {"limit": 2}, lambda page: (page["data"], page["next"]))
     assert items == [1, 2, 3]
@@ -240,8 +248,7 @@ def test_paginate_next_keeps_the_next_urls_own_query(session):
 
 @respx.mock
 def test_a_failing_page_fails_the_listing(session):
-    respx.get(BASE + "/items", params={"offset": "0"}).mock(return_value=httpx.Response(
-        200, json={"data": [1, 2], "next": BASE + "/items?offset=2"}))
+    respx.get(BASE + "/items", params={"offset": "0"}).mock(return_value=httpx.Response(200, json={"data": [1, 2], "next": BASE + "/items?offset=2"}))
     respx.get(BASE + "/items", params={"offset": "2"}).mock(return_value=httpx.Response(500))
     client = make_client(session, max_retries=1)[0]
     with pytest.raises(errors.ServerError) as caught:
@@ -251,8 +258,7 @@ def test_a_failing_page_fails_the_listing(session):
 
 @respx.mock
 def test_paginate_next_detects_a_loop(session):
-    respx.get(url__startswith=BASE + "/items").mock(return_value=httpx.Response(
-        200, json={"data": [1], "next": BASE + "/items?page=2"}))
+    respx.get(url__startswith=BASE + "/items").mock(return_value=httpx.Response(200, json={"data": [1], "next": BASE + "/items?page=2"}))
     client = make_client(session)[0]
     with pytest.raises(errors.PaginationError):
         client.paginate_next("/items", None, lambda page: (page["data"], page["next"]))
@@ -260,6 +266,7 @@ def test_paginate_next_detects_a_loop(session):
 
 def offset_listing(data, limit_cap=None):
     """A Tastypie-like listing: `next` is an offset link while records remain."""
+
     def page(request):
         params = request.url.params
         offset, limit = int(params.get("offset", 0)), int(params["limit"])
@@ -267,7 +274,8 @@ def offset_listing(data, limit_cap=None):
         following = None
         if offset + limit < len(data):
             following = "%s/routers/?limit=%d&offset=%d&state=online" % (BASE, limit, offset + limit)
-        return httpx.Response(200, json={"data": data[offset:offset + limit], "meta": {"next": following}})
+        return httpx.Response(200, json={"data": data[offset : offset + limit], "meta": {"next": following}})
+
     return page
 
 
@@ -276,9 +284,18 @@ def split_meta(page):
 
 
 @respx.mock
-@pytest.mark.parametrize("count, concurrency, pages", [
-    (23, 1, 5), (23, 4, 5), (20, 4, 4), (5, 4, 1), (3, 4, 1), (41, 3, 9), (200, 8, 40),
-])
+@pytest.mark.parametrize(
+    "count, concurrency, pages",
+    [
+        (23, 1, 5),
+        (23, 4, 5),
+        (20, 4, 4),
+        (5, 4, 1),
+        (3, 4, 1),
+        (41, 3, 9),
+        (200, 8, 40),
+    ],
+)
 def test_paginate_next_fetches_offset_pages_ahead(session, count, concurrency, pages):
     data = list(range(count))
     route = respx.get(url__startswith=BASE + "/routers/").mock(side_effect=offset_listing(data))
@@ -355,7 +372,7 @@ def test_paginate_next_window_shrinks_on_429_and_never_passes_the_cap(session, m
     sizes = windows[0].sizes
     assert most[0] <= 6 and max(sizes) == 6  # it grew to the cap, never past it
     throttled_at = sizes.index(max(sizes), 0)
-    assert any(after < before for before, after in zip(sizes[throttled_at:], sizes[throttled_at + 1:]))  # the 429 cut it
+    assert any(after < before for before, after in zip(sizes[throttled_at:], sizes[throttled_at + 1 :]))  # the 429 cut it
     assert route.call_count <= 60 + 1 + 5  # 60 pages, the one resent after the 429, at most cap - 1 past the end
 
 
@@ -416,8 +433,9 @@ def test_paginate_next_ahead_fails_the_whole_listing_when_one_page_fails(session
 @respx.mock
 def test_paginate_next_ahead_detects_a_server_that_ignores_offset(session):
     # Every page is the first one again, with the same `next`: a loop, not an endless listing.
-    respx.get(url__startswith=BASE + "/routers/").mock(return_value=httpx.Response(
-        200, json={"data": [1, 2], "meta": {"next": BASE + "/routers/?limit=2&offset=2"}}))
+    respx.get(url__startswith=BASE + "/routers/").mock(
+        return_value=httpx.Response(200, json={"data": [1, 2], "meta": {"next": BASE + "/routers/?limit=2&offset=2"}})
+    )
     client = make_client(session)[0]
     with pytest.raises(errors.PaginationError):
         client.paginate_next("/routers/", {"limit": 2}, split_meta, concurrency=4)
@@ -443,7 +461,7 @@ def test_paginate_offset_with_total(session, concurrency):
 
     def page(request):
         offset, limit = int(request.url.params["offset"]), int(request.url.params["limit"])
-        return httpx.Response(200, json={"items": data[offset:offset + limit], "total": len(data)})
+        return httpx.Response(200, json={"items": data[offset : offset + limit], "total": len(data)})
 
     route = respx.get(url__startswith=BASE + "/devices").mock(side_effect=page)
     client = make_client(session)[0]

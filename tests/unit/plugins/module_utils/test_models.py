@@ -36,15 +36,25 @@ def test_ids_from_urls_and_numbers():
     assert id_from_url(42) == "42" and id_from_url(None) is None
 
 
-@pytest.mark.parametrize("given, expected", [("ONLINE", "online"), ("offline", "offline"), (True, "online"),
-                                             (False, "offline"), ("initialized", "unknown"), (None, "unknown")])
+@pytest.mark.parametrize(
+    "given, expected", [("ONLINE", "online"), ("offline", "offline"), (True, "online"), (False, "offline"), ("initialized", "unknown"), (None, "unknown")]
+)
 def test_status(given, expected):
     assert normalize_status(given) == expected
 
 
 def test_device_record_normalises_and_matches():
-    device = Device(platform="ncm", id=7, name="r1", serial="S1", mac="00-11-22-33-44-55", status="online",
-                    group_id="https://x/api/v2/groups/3/", wan=[{"id": 1, "priority": 1}], raw={"a": 1})
+    device = Device(
+        platform="ncm",
+        id=7,
+        name="r1",
+        serial="S1",
+        mac="00-11-22-33-44-55",
+        status="online",
+        group_id="https://x/api/v2/groups/3/",
+        wan=[{"id": 1, "priority": 1}],
+        raw={"a": 1},
+    )
     record = device.record()
     assert record["id"] == "7" and record["group_id"] == "3" and record["mac"] == "00:11:22:33:44:55"
     assert "raw" not in record and device.record(include_raw=True)["raw"] == {"a": 1}
@@ -76,8 +86,7 @@ def import_and_report(setting=None):
     env["PYTHONPATH"] = os.pathsep.join(path for path in sys.path if path)
     if setting is not None:
         env["PYDANTIC_DISABLE_PLUGINS"] = setting
-    process = subprocess.run([sys.executable, "-c", IMPORT_AND_REPORT], env=env, capture_output=True, text=True,
-                             timeout=120, check=True)
+    process = subprocess.run([sys.executable, "-c", IMPORT_AND_REPORT], env=env, capture_output=True, text=True, timeout=120, check=True)
     return json.loads(process.stdout)
 
 
@@ -89,19 +98,21 @@ def test_a_users_own_pydantic_plugin_setting_is_kept():
     assert import_and_report("some_plugin") == {"setting": "some_plugin", "searched": True, "unbuilt": []}
 
 
-@pytest.mark.parametrize("key, wanted, result", [
-    ("name", "store-*", True),           # a shell pattern, case ignored
-    ("name", ["x*", "Store-01"], True),  # any of a list
-    ("name", "Store-0", False),          # no pattern: the whole value
-    ("model", "BR1*", True),
-    ("serial", "1824-????-*", True),
-    ("status", "ONLINE", True),          # not a pattern key: exact, case ignored
-    ("status", "on*", False),
-    ("group", None, False),
-])
+@pytest.mark.parametrize(
+    "key, wanted, result",
+    [
+        ("name", "store-*", True),  # a shell pattern, case ignored
+        ("name", ["x*", "Store-01"], True),  # any of a list
+        ("name", "Store-0", False),  # no pattern: the whole value
+        ("model", "BR1*", True),
+        ("serial", "1824-????-*", True),
+        ("status", "ONLINE", True),  # not a pattern key: exact, case ignored
+        ("status", "on*", False),
+        ("group", None, False),
+    ],
+)
 def test_one_filter_behaviour_for_every_platform(key, wanted, result):
-    device = Device(platform="ncm", id="1", name="Store-01", model="BR1 Mini", serial="1824-ABCD-0001", status="online",
-                    group="Stores")
+    device = Device(platform="ncm", id="1", name="Store-01", model="BR1 Mini", serial="1824-ABCD-0001", status="online", group="Stores")
     assert device.passes(key, wanted) is result
 
 

@@ -80,6 +80,7 @@ def assert_no_secret(error):
 
 # ---- auth and URLs ------------------------------------------------------------------------
 
+
 @respx.mock
 def test_the_four_key_headers_go_with_every_request_and_no_login(client):
     listing = respx.get(BASE + "/groups/").mock(return_value=httpx.Response(200, json=page([{"id": "1", "name": "a"}])))
@@ -111,8 +112,7 @@ def test_urls_always_end_with_a_slash(client):
     assert client.resource_url("routers") == BASE + "/routers/"
     assert client.resource_url("/routers/", 42) == BASE + "/routers/42/"
     assert client.resource_url("groups", BASE + "/groups/9/") == BASE + "/groups/9/"
-    assert client.resource_url("alert_rules", "e81f4500-1e13-11b2-bfff-ffffffffffff") == \
-        BASE + "/alert_rules/e81f4500-1e13-11b2-bfff-ffffffffffff/"
+    assert client.resource_url("alert_rules", "e81f4500-1e13-11b2-bfff-ffffffffffff") == BASE + "/alert_rules/e81f4500-1e13-11b2-bfff-ffffffffffff/"
     assert client.url("routers/5") == BASE + "/routers/5/"
     assert client.url("groups/5?fields=configuration") == BASE + "/groups/5/?fields=configuration"
     next_url = "https://elsewhere.test/api/v2/routers/?offset=500"
@@ -152,7 +152,8 @@ def test_delete_of_an_object_gone_already_is_no_error(client):
 @respx.mock
 def test_success_data_variant_of_the_config_appendix_is_unwrapped(client):
     respx.get(BASE + "/configuration_managers/123/").mock(
-        return_value=httpx.Response(200, json={"success": True, "data": {"id": "123", "configuration": [{}, []]}}))
+        return_value=httpx.Response(200, json={"success": True, "data": {"id": "123", "configuration": [{}, []]}})
+    )
     assert client.get("configuration_managers", 123) == {"id": "123", "configuration": [{}, []]}
 
 
@@ -165,13 +166,10 @@ def test_a_success_body_that_is_not_json_is_malformed(client):
 
 # ---- error shapes ---------------------------------------------------------------------------
 
-UNAUTHORIZED = {"status_code": 401, "exception": "unauthorized",
-                "message": " Invalid Credentials i.e. missing or invalid keys.", "success": False}
-GENERIC = {"errors": [{"path": BASE + "/groups/"}, {"method": "POST"}],
-           "exception": {"message": "method not allowed", "type": "error"}}
+UNAUTHORIZED = {"status_code": 401, "exception": "unauthorized", "message": " Invalid Credentials i.e. missing or invalid keys.", "success": False}
+GENERIC = {"errors": [{"path": BASE + "/groups/"}, {"method": "POST"}], "exception": {"message": "method not allowed", "type": "error"}}
 FORBIDDEN = {"exception": {"message": "forbidden", "type": "error"}, "errors": []}
-SERVER_ERROR = {"exception": {"message": "Expecting ',' delimiter or '}': line 3 column 2 (char 70)", "type": "server_error"},
-                "errors": []}
+SERVER_ERROR = {"exception": {"message": "Expecting ',' delimiter or '}': line 3 column 2 (char 70)", "type": "server_error"}, "errors": []}
 VALIDATION = {"exception": {"type": "validation", "message": "bad or missing data"}, "errors": [{"foo": "no such field"}]}
 CONFIG_INVALID = {
     "errors": [{"configuration": {"message": "cannot set foo to bar: invalid path", "reason": "invalid path", "value": "bar", "path": ["foo"]}}],
@@ -179,16 +177,19 @@ CONFIG_INVALID = {
 }
 
 
-@pytest.mark.parametrize("status, body, cls, expected", [
-    (401, UNAUTHORIZED, errors.AuthError, "Invalid Credentials i.e. missing or invalid keys."),
-    (405, GENERIC, errors.ValidationError, "method not allowed"),
-    (403, FORBIDDEN, errors.PermissionDeniedError, "forbidden"),
-    (500, SERVER_ERROR, errors.ServerError, "Expecting ',' delimiter"),
-    (400, VALIDATION, errors.ValidationError, "bad or missing data: foo: no such field"),
-    (400, CONFIG_INVALID, errors.ValidationError, "bad or missing data: configuration foo: invalid path"),
-    (409, CONFIG_INVALID, errors.ValidationError, "bad or missing data: configuration foo: invalid path"),
-    (404, {"exception": {"message": "not found", "type": "error"}, "errors": []}, errors.NotFoundError, "not found"),
-])
+@pytest.mark.parametrize(
+    "status, body, cls, expected",
+    [
+        (401, UNAUTHORIZED, errors.AuthError, "Invalid Credentials i.e. missing or invalid keys."),
+        (405, GENERIC, errors.ValidationError, "method not allowed"),
+        (403, FORBIDDEN, errors.PermissionDeniedError, "forbidden"),
+        (500, SERVER_ERROR, errors.ServerError, "Expecting ',' delimiter"),
+        (400, VALIDATION, errors.ValidationError, "bad or missing data: foo: no such field"),
+        (400, CONFIG_INVALID, errors.ValidationError, "bad or missing data: configuration foo: invalid path"),
+        (409, CONFIG_INVALID, errors.ValidationError, "bad or missing data: configuration foo: invalid path"),
+        (404, {"exception": {"message": "not found", "type": "error"}, "errors": []}, errors.NotFoundError, "not found"),
+    ],
+)
 @respx.mock
 def test_each_documented_error_shape_is_a_typed_error_with_the_vendor_message(client, status, body, cls, expected):
     respx.post(BASE + "/groups/").mock(return_value=httpx.Response(status, json=body))
@@ -213,9 +214,19 @@ def test_unauthorized_message_is_trimmed_and_names_the_options(client):
 
 @respx.mock
 def test_config_validation_never_shows_a_secret_value(client):
-    body = {"errors": [{"configuration": {"message": "cannot set wpapsk to hunter2hunter2: too short", "reason": "too short (min length=8)",
-                                          "value": "hunter2hunter2", "path": ["wlan", "radio", "0", "bss", "0", "wpapsk"]}}],
-            "exception": {"message": "bad or missing data", "type": "validation"}}
+    body = {
+        "errors": [
+            {
+                "configuration": {
+                    "message": "cannot set wpapsk to hunter2hunter2: too short",
+                    "reason": "too short (min length=8)",
+                    "value": "hunter2hunter2",
+                    "path": ["wlan", "radio", "0", "bss", "0", "wpapsk"],
+                }
+            }
+        ],
+        "exception": {"message": "bad or missing data", "type": "validation"},
+    }
     respx.patch(BASE + "/configuration_managers/2/").mock(return_value=httpx.Response(400, json=body))
     with pytest.raises(errors.ValidationError) as caught:
         client.patch_configuration(2, {"wlan": {"radio": {"0": {"bss": {"0": {"wpapsk": "hunter2hunter2"}}}}}})
@@ -227,8 +238,9 @@ def test_config_validation_never_shows_a_secret_value(client):
 @respx.mock
 def test_an_html_timeout_page_is_summarised(session):
     client = make_client(session, max_retries=0)
-    respx.get(BASE + "/routers/").mock(return_value=httpx.Response(
-        524, text="<!DOCTYPE html><html><head><title>example.test | 524: A timeout occurred</title></head><body>" + "x" * 5000))
+    respx.get(BASE + "/routers/").mock(
+        return_value=httpx.Response(524, text="<!DOCTYPE html><html><head><title>example.test | 524: A timeout occurred</title></head><body>" + "x" * 5000)
+    )
     with pytest.raises(errors.ServerError) as caught:
         client.list("routers")
     assert "524: A timeout occurred" in caught.value.message
@@ -244,6 +256,7 @@ def test_success_false_in_a_2xx_body_is_an_error(client):
 
 
 # ---- paging ----------------------------------------------------------------------------------
+
 
 @respx.mock
 def test_paging_follows_meta_next_and_keeps_its_query(client):
@@ -270,10 +283,12 @@ def test_paging_follows_meta_next_and_keeps_its_query(client):
 @respx.mock
 def test_offsetless_endpoints_page_by_next_only(client):
     cursor = BASE + "/alert_rules/?limit=500&alert_config_id__lt=e81f4500-1e13-11b2-bfff-ffffffffffff"
-    route = respx.get(BASE + "/alert_rules/").mock(side_effect=[
-        httpx.Response(200, json={"data": [{"alert_config_id": "b"}], "meta": {"limit": 500, "next": cursor}}),
-        httpx.Response(200, json={"data": [{"alert_config_id": "a"}], "meta": {"limit": 500, "next": None}}),
-    ])
+    route = respx.get(BASE + "/alert_rules/").mock(
+        side_effect=[
+            httpx.Response(200, json={"data": [{"alert_config_id": "b"}], "meta": {"limit": 500, "next": cursor}}),
+            httpx.Response(200, json={"data": [{"alert_config_id": "a"}], "meta": {"limit": 500, "next": None}}),
+        ]
+    )
     assert [item["alert_config_id"] for item in client.list("alert_rules")] == ["b", "a"]
     assert all("offset" not in query_of(call) for call in route.calls)
     assert str(route.calls[1].request.url) == cursor
@@ -281,10 +296,12 @@ def test_offsetless_endpoints_page_by_next_only(client):
 
 @respx.mock
 def test_relative_next_links_resolve_against_the_page(client):
-    route = respx.get(BASE + "/groups/").mock(side_effect=[
-        httpx.Response(200, json=page([{"id": "1"}], "/api/v2/groups/?limit=500&offset=500")),
-        httpx.Response(200, json=page([{"id": "2"}])),
-    ])
+    route = respx.get(BASE + "/groups/").mock(
+        side_effect=[
+            httpx.Response(200, json=page([{"id": "1"}], "/api/v2/groups/?limit=500&offset=500")),
+            httpx.Response(200, json=page([{"id": "2"}])),
+        ]
+    )
     assert len(client.list("groups")) == 2
     assert str(route.calls[1].request.url) == BASE + "/groups/?limit=500&offset=500"
 
@@ -292,11 +309,13 @@ def test_relative_next_links_resolve_against_the_page(client):
 @respx.mock
 def test_a_failing_second_page_fails_the_listing(session):
     client = make_client(session, max_retries=1)
-    respx.get(BASE + "/routers/").mock(side_effect=[
-        httpx.Response(200, json=page([{"id": "1"}], BASE + "/routers/?limit=500&offset=500")),
-        httpx.Response(500, json=SERVER_ERROR),
-        httpx.Response(500, json=SERVER_ERROR),
-    ])
+    respx.get(BASE + "/routers/").mock(
+        side_effect=[
+            httpx.Response(200, json=page([{"id": "1"}], BASE + "/routers/?limit=500&offset=500")),
+            httpx.Response(500, json=SERVER_ERROR),
+            httpx.Response(500, json=SERVER_ERROR),
+        ]
+    )
     with pytest.raises(errors.ServerError) as caught:
         client.list("routers")
     assert "no partial list" in caught.value.message and "after 1 items" in caught.value.message
@@ -305,10 +324,12 @@ def test_a_failing_second_page_fails_the_listing(session):
 
 @respx.mock
 def test_a_page_without_the_list_envelope_fails_the_listing(client):
-    respx.get(BASE + "/routers/").mock(side_effect=[
-        httpx.Response(200, json=page([{"id": "1"}], BASE + "/routers/?limit=500&offset=500")),
-        httpx.Response(200, json={"id": "2"}),
-    ])
+    respx.get(BASE + "/routers/").mock(
+        side_effect=[
+            httpx.Response(200, json=page([{"id": "1"}], BASE + "/routers/?limit=500&offset=500")),
+            httpx.Response(200, json={"id": "2"}),
+        ]
+    )
     with pytest.raises(errors.MalformedResponseError):
         client.list("routers")
 
@@ -316,8 +337,10 @@ def test_a_page_without_the_list_envelope_fails_the_listing(client):
 @respx.mock
 def test_list_in_chunks_at_100_values(client):
     route = respx.get(BASE + "/net_devices/").mock(
-        side_effect=lambda request: httpx.Response(200, json=page(
-            [{"id": "nd" + value, "router": value} for value in request.url.params["router__in"].split(",")])))
+        side_effect=lambda request: httpx.Response(
+            200, json=page([{"id": "nd" + value, "router": value} for value in request.url.params["router__in"].split(",")])
+        )
+    )
     values = list(range(250)) + [3, 4]  # duplicates are asked once
     items = client.list_in("net_devices", "router", values, params={"mode": "wan"})
     assert len(items) == 250
@@ -329,6 +352,7 @@ def test_list_in_chunks_at_100_values(client):
 
 
 # ---- retries ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("status", [408, 524, 500, 429])
 @respx.mock
@@ -353,10 +377,12 @@ def test_posts_are_never_resent(client, status):
 @respx.mock
 def test_retry_after_as_an_http_date_is_honoured(client):
     when = email.utils.formatdate(time.time() + 30, usegmt=True)
-    route = respx.get(BASE + "/routers/").mock(side_effect=[
-        httpx.Response(429, headers={"Retry-After": when}),
-        httpx.Response(200, json=page([])),
-    ])
+    route = respx.get(BASE + "/routers/").mock(
+        side_effect=[
+            httpx.Response(429, headers={"Retry-After": when}),
+            httpx.Response(200, json=page([])),
+        ]
+    )
     assert client.list("routers") == []
     assert route.call_count == 2
     assert 27 <= client.retries[0][3] <= 31
@@ -372,6 +398,7 @@ def test_config_patch_is_idempotent_and_retried(client):
 
 # ---- redaction -------------------------------------------------------------------------------
 
+
 @respx.mock
 def test_keys_never_appear_in_errors(session):
     client = make_client(session, max_retries=0)
@@ -379,12 +406,13 @@ def test_keys_never_appear_in_errors(session):
     respx.get(BASE + "/routers/1/").mock(return_value=httpx.Response(401, json=echo))
     respx.get(BASE + "/routers/2/").mock(return_value=httpx.Response(502, text="upstream said " + SECRETS[0]))
     respx.get(BASE + "/routers/3/").mock(side_effect=httpx.ConnectError("refused for " + SECRETS[1]))
-    respx.get(BASE + "/routers/").mock(side_effect=[
-        httpx.Response(200, json=page([{"id": "1"}], BASE + "/routers/?limit=500&offset=500&x=" + SECRETS[0])),
-        httpx.Response(403, json=FORBIDDEN),
-    ])
-    calls = (lambda: client.get("routers", 1), lambda: client.get("routers", 2), lambda: client.get("routers", 3),
-             lambda: client.list("routers"))
+    respx.get(BASE + "/routers/").mock(
+        side_effect=[
+            httpx.Response(200, json=page([{"id": "1"}], BASE + "/routers/?limit=500&offset=500&x=" + SECRETS[0])),
+            httpx.Response(403, json=FORBIDDEN),
+        ]
+    )
+    calls = (lambda: client.get("routers", 1), lambda: client.get("routers", 2), lambda: client.get("routers", 3), lambda: client.list("routers"))
     for call in calls:
         with pytest.raises(errors.WanfleetError) as caught:
             call()
@@ -394,12 +422,15 @@ def test_keys_never_appear_in_errors(session):
 
 # ---- configuration ---------------------------------------------------------------------------
 
+
 @respx.mock
 def test_router_configuration_is_looked_up_by_router(client):
-    route = respx.get(BASE + "/configuration_managers/").mock(side_effect=[
-        httpx.Response(200, json=page([{"id": "2163609", "router": BASE + "/routers/2162719/", "configuration": [{}, []]}])),
-        httpx.Response(200, json=page([])),
-    ])
+    route = respx.get(BASE + "/configuration_managers/").mock(
+        side_effect=[
+            httpx.Response(200, json=page([{"id": "2163609", "router": BASE + "/routers/2162719/", "configuration": [{}, []]}])),
+            httpx.Response(200, json=page([])),
+        ]
+    )
     assert client.router_configuration(2162719)["id"] == "2163609"
     assert query_of(route.calls[0])["router"] == "2162719"
     with pytest.raises(errors.NotFoundError):
@@ -419,8 +450,7 @@ def test_patch_cannot_remove_and_empty_patches_send_nothing(client):
 
 @respx.mock
 def test_group_configuration_read_and_patch(client):
-    get = respx.get(BASE + "/groups/35/").mock(return_value=httpx.Response(
-        200, json={"configuration": [{"system": {"logging": {"level": "debug"}}}, []]}))
+    get = respx.get(BASE + "/groups/35/").mock(return_value=httpx.Response(200, json={"configuration": [{"system": {"logging": {"level": "debug"}}}, []]}))
     patch = respx.patch(BASE + "/groups/35/").mock(return_value=httpx.Response(202))
     assert client.group_configuration(35) == [{"system": {"logging": {"level": "debug"}}}, []]
     assert query_of(get.calls.last) == {"fields": "configuration"}
@@ -447,6 +477,7 @@ def test_config_helpers():
 
 # ---- reboot ----------------------------------------------------------------------------------
 
+
 @respx.mock
 def test_reboot_posts_full_urls(client):
     route = respx.post(BASE + "/reboot_activity/").mock(return_value=httpx.Response(201))
@@ -462,6 +493,7 @@ def test_reboot_of_an_invalid_id_is_permission_denied_with_a_hint(client):
 
 
 # ---- reference data --------------------------------------------------------------------------
+
 
 @respx.mock
 def test_find_group_by_id_or_name(client):
@@ -488,16 +520,34 @@ def test_find_group_by_id_or_name(client):
 
 @respx.mock
 def test_products_firmwares_accounts_users(client):
-    products = respx.get(BASE + "/products/").mock(return_value=httpx.Response(200, json=page([
-        {"id": "23", "name": "IBR1100", "device_type": "router", "series": 3},
-        {"id": "48", "name": "AP22", "device_type": "access_point", "series": 3}])))
-    respx.get(BASE + "/firmwares/").mock(return_value=httpx.Response(200, json=page([
-        {"id": "29", "version": "7.2.0", "product": BASE + "/products/23/", "is_deprecated": False},
-        {"id": "30", "version": "7.2.0", "product": BASE + "/products/48/", "is_deprecated": False}])))
-    respx.get(BASE + "/accounts/").mock(return_value=httpx.Response(200, json=page([
-        {"id": "241", "name": "cradlepoint", "account": BASE + "/accounts/308/", "is_disabled": False}])))
-    users = respx.get(BASE + "/users/").mock(return_value=httpx.Response(200, json=page([
-        {"id": "63944", "email": "a@example.com", "username": "a", "account": BASE + "/accounts/241/"}])))
+    products = respx.get(BASE + "/products/").mock(
+        return_value=httpx.Response(
+            200,
+            json=page(
+                [
+                    {"id": "23", "name": "IBR1100", "device_type": "router", "series": 3},
+                    {"id": "48", "name": "AP22", "device_type": "access_point", "series": 3},
+                ]
+            ),
+        )
+    )
+    respx.get(BASE + "/firmwares/").mock(
+        return_value=httpx.Response(
+            200,
+            json=page(
+                [
+                    {"id": "29", "version": "7.2.0", "product": BASE + "/products/23/", "is_deprecated": False},
+                    {"id": "30", "version": "7.2.0", "product": BASE + "/products/48/", "is_deprecated": False},
+                ]
+            ),
+        )
+    )
+    respx.get(BASE + "/accounts/").mock(
+        return_value=httpx.Response(200, json=page([{"id": "241", "name": "cradlepoint", "account": BASE + "/accounts/308/", "is_disabled": False}]))
+    )
+    users = respx.get(BASE + "/users/").mock(
+        return_value=httpx.Response(200, json=page([{"id": "63944", "email": "a@example.com", "username": "a", "account": BASE + "/accounts/241/"}]))
+    )
     assert client.find_product("IBR1100")["id"] == "23"
     assert client.find_product(BASE + "/products/48/")["name"] == "AP22"
     assert products.call_count == 1  # listed once per client
@@ -510,12 +560,30 @@ def test_products_firmwares_accounts_users(client):
 # ---- devices ---------------------------------------------------------------------------------
 
 ROUTERS = [
-    {"id": "861605", "name": "AP22-154", "serial_number": "WA1801AA001172", "mac": "00:30:44:24:61:54", "state": "online",
-     "group": BASE + "/groups/85136/", "product": BASE + "/products/48/", "full_product_name": "AP22",
-     "actual_firmware": BASE + "/firmwares/877/", "account": BASE + "/accounts/1/"},
-    {"id": "1437919", "name": "AP22-new", "serial_number": None, "mac": "00:30:44:24:61:55", "state": "initialized",
-     "group": None, "product": BASE + "/products/48/", "full_product_name": "unknown", "actual_firmware": None,
-     "account": BASE + "/accounts/1/"},
+    {
+        "id": "861605",
+        "name": "AP22-154",
+        "serial_number": "WA1801AA001172",
+        "mac": "00:30:44:24:61:54",
+        "state": "online",
+        "group": BASE + "/groups/85136/",
+        "product": BASE + "/products/48/",
+        "full_product_name": "AP22",
+        "actual_firmware": BASE + "/firmwares/877/",
+        "account": BASE + "/accounts/1/",
+    },
+    {
+        "id": "1437919",
+        "name": "AP22-new",
+        "serial_number": None,
+        "mac": "00:30:44:24:61:55",
+        "state": "initialized",
+        "group": None,
+        "product": BASE + "/products/48/",
+        "full_product_name": "unknown",
+        "actual_firmware": None,
+        "account": BASE + "/accounts/1/",
+    },
 ]
 
 
@@ -537,22 +605,76 @@ def mock_fleet(routers=None):
         "groups": respx.get(BASE + "/groups/").mock(return_value=httpx.Response(200, json=page([{"id": "85136", "name": "AP22 Group"}]))),
         "products": respx.get(BASE + "/products/").mock(return_value=httpx.Response(200, json=page([{"id": "48", "name": "AP22"}]))),
         "firmwares": respx.get(BASE + "/firmwares/").mock(return_value=httpx.Response(200, json=page([{"id": "877", "version": "7.21.40"}]))),
-        "net_devices": respx.get(BASE + "/net_devices/").mock(return_value=httpx.Response(200, json=page([
-            {"id": "32081658", "router": BASE + "/routers/861605/", "name": "mdm-c5be779", "type": "mdm", "mode": "wan",
-             "connection_state": "Connected", "ipv4_address": "10.0.0.2"},
-            {"id": "32081659", "router": BASE + "/routers/861605/", "name": "ethernet-lan", "type": "ethernet", "mode": "LAN",
-             "connection_state": "connected", "ipv4_address": "192.168.0.1"},
-            {"id": "32081660", "router": BASE + "/routers/1437919/", "name": "ethernet-wan", "type": "ethernet", "mode": "WAN",
-             "connection_state": "unplugged", "ipv4_address": None}]))),
-        "configuration_managers": respx.get(BASE + "/configuration_managers/").mock(return_value=httpx.Response(200, json=page([
-            {"router": BASE + "/routers/861605/",
-             "target": [{"wlan": {"radio": {"0": {"bss": {"0": {"ssid": "AER2200-b09-JE-Home", "wpapsk": "*"}}}}},
-                         "wan": {"rules2": {"1": {"priority": 0.5, "disabled": True}}}}, []]},
-            {"router": BASE + "/routers/1437919/", "target": [{}, []]}]))),
+        "net_devices": respx.get(BASE + "/net_devices/").mock(
+            return_value=httpx.Response(
+                200,
+                json=page(
+                    [
+                        {
+                            "id": "32081658",
+                            "router": BASE + "/routers/861605/",
+                            "name": "mdm-c5be779",
+                            "type": "mdm",
+                            "mode": "wan",
+                            "connection_state": "Connected",
+                            "ipv4_address": "10.0.0.2",
+                        },
+                        {
+                            "id": "32081659",
+                            "router": BASE + "/routers/861605/",
+                            "name": "ethernet-lan",
+                            "type": "ethernet",
+                            "mode": "LAN",
+                            "connection_state": "connected",
+                            "ipv4_address": "192.168.0.1",
+                        },
+                        {
+                            "id": "32081660",
+                            "router": BASE + "/routers/1437919/",
+                            "name": "ethernet-wan",
+                            "type": "ethernet",
+                            "mode": "WAN",
+                            "connection_state": "unplugged",
+                            "ipv4_address": None,
+                        },
+                    ]
+                ),
+            )
+        ),
+        "configuration_managers": respx.get(BASE + "/configuration_managers/").mock(
+            return_value=httpx.Response(
+                200,
+                json=page(
+                    [
+                        {
+                            "router": BASE + "/routers/861605/",
+                            "target": [
+                                {
+                                    "wlan": {"radio": {"0": {"bss": {"0": {"ssid": "AER2200-b09-JE-Home", "wpapsk": "*"}}}}},
+                                    "wan": {"rules2": {"1": {"priority": 0.5, "disabled": True}}},
+                                },
+                                [],
+                            ],
+                        },
+                        {"router": BASE + "/routers/1437919/", "target": [{}, []]},
+                    ]
+                ),
+            )
+        ),
         # the factory WAN rules of firmware 877: one named by trigger_name, one (older) by name
-        "defaults": respx.get(BASE + "/firmwares/877/default_configuration/").mock(return_value=httpx.Response(200, json={
-            "wan": {"rules2": {"0": {"_id_": "00000000-aaaa", "trigger_name": "Ethernet", "priority": 1.0},
-                               "1": {"_id_": "00000001-bbbb", "name": "LTE", "priority": 2.0}}}})),
+        "defaults": respx.get(BASE + "/firmwares/877/default_configuration/").mock(
+            return_value=httpx.Response(
+                200,
+                json={
+                    "wan": {
+                        "rules2": {
+                            "0": {"_id_": "00000000-aaaa", "trigger_name": "Ethernet", "priority": 1.0},
+                            "1": {"_id_": "00000001-bbbb", "name": "LTE", "priority": 2.0},
+                        }
+                    }
+                },
+            )
+        ),
     }
 
 
@@ -567,14 +689,23 @@ def test_devices_with_detail_one_request_per_endpoint(client):
     assert {name: route.call_count for name, route in routes.items()} == dict.fromkeys(routes, 1)
     first, second = devices
     assert first.record() == {
-        "platform": "ncm", "id": "861605", "name": "AP22-154", "serial": "WA1801AA001172", "mac": "00:30:44:24:61:54",
-        "model": "AP22", "firmware": "7.21.40", "status": "online", "group": "AP22 Group", "group_id": "85136",
-        "wan": [{"id": "32081658", "name": "mdm-c5be779", "type": "mdm", "status": "connected", "ip": "10.0.0.2",
-                 "priority": None, "enabled": None}],
+        "platform": "ncm",
+        "id": "861605",
+        "name": "AP22-154",
+        "serial": "WA1801AA001172",
+        "mac": "00:30:44:24:61:54",
+        "model": "AP22",
+        "firmware": "7.21.40",
+        "status": "online",
+        "group": "AP22 Group",
+        "group_id": "85136",
+        "wan": [{"id": "32081658", "name": "mdm-c5be779", "type": "mdm", "status": "connected", "ip": "10.0.0.2", "priority": None, "enabled": None}],
         "ssids": [{"id": "0.0", "name": "AER2200-b09-JE-Home", "enabled": None}],
         # what wan_priority compares: each WAN rule's name, priority and enabled state
-        "wan_rules": [{"id": "00000000-aaaa", "name": "Ethernet", "priority": 1, "enabled": True},
-                      {"id": "00000001-bbbb", "name": "LTE", "priority": 0.5, "enabled": False}],
+        "wan_rules": [
+            {"id": "00000000-aaaa", "name": "Ethernet", "priority": 1, "enabled": True},
+            {"id": "00000001-bbbb", "name": "LTE", "priority": 0.5, "enabled": False},
+        ],
     }
     assert second.status == "unknown" and second.group is None and second.firmware is None and second.model == "AP22"
     assert [w.name for w in second.wan] == ["ethernet-wan"]
@@ -589,8 +720,16 @@ def paged_fleet(count, last_page_waits_for=None, failing_offset=None, signals=("
     """respx routes for `count` routers (groups g0-g9, firmware 877, a modem and a position each) in NCM offset
     pages of 500. The last page answers only once `last_page_waits_for` (an Event) is set by a request to one
     of the `signals` endpoints, or after 10 s: whether it was set is recorded."""
-    routers = [{"id": str(index), "name": "r%d" % index, "group": BASE + "/groups/g%d/" % (index % 10),
-                "product": BASE + "/products/48/", "actual_firmware": BASE + "/firmwares/877/"} for index in range(count)]
+    routers = [
+        {
+            "id": str(index),
+            "name": "r%d" % index,
+            "group": BASE + "/groups/g%d/" % (index % 10),
+            "product": BASE + "/products/48/",
+            "actual_firmware": BASE + "/firmwares/877/",
+        }
+        for index in range(count)
+    ]
     waited = []
 
     def router_page(request):
@@ -601,7 +740,7 @@ def paged_fleet(count, last_page_waits_for=None, failing_offset=None, signals=("
         if last_page_waits_for is not None and offset <= count - 1 < offset + limit:
             waited.append(last_page_waits_for.wait(10))
         following = BASE + "/routers/?limit=%d&offset=%d" % (limit, offset + limit) if offset + limit < count else None
-        return httpx.Response(200, json=page(routers[offset:offset + limit], following, offset))
+        return httpx.Response(200, json=page(routers[offset : offset + limit], following, offset))
 
     def side(name, items):
         def answer(request):
@@ -609,6 +748,7 @@ def paged_fleet(count, last_page_waits_for=None, failing_offset=None, signals=("
                 last_page_waits_for.set()
             asked = request.url.params.get("router__in")
             return httpx.Response(200, json=page(items(asked.split(",")) if callable(items) else items))
+
         return respx.get(BASE + "/%s/" % name).mock(side_effect=answer)
 
     routes = {
@@ -616,12 +756,17 @@ def paged_fleet(count, last_page_waits_for=None, failing_offset=None, signals=("
         "groups": side("groups", [{"id": "g%d" % index, "name": "group %d" % index} for index in range(10)]),
         "products": side("products", [{"id": "48", "name": "AP22"}]),
         "firmwares": side("firmwares", [{"id": "877", "version": "7.21.40"}]),
-        "net_devices": side("net_devices", lambda ids: [
-            {"id": "m" + router_id, "router": BASE + "/routers/%s/" % router_id, "mode": "wan", "type": "mdm",
-             "carrier": "Carrier %s" % router_id} for router_id in ids]),
+        "net_devices": side(
+            "net_devices",
+            lambda ids: [
+                {"id": "m" + router_id, "router": BASE + "/routers/%s/" % router_id, "mode": "wan", "type": "mdm", "carrier": "Carrier %s" % router_id}
+                for router_id in ids
+            ],
+        ),
         "net_device_signal_samples": side("net_device_signal_samples", []),
-        "locations": side("locations", lambda ids: [
-            {"router": BASE + "/routers/%s/" % router_id, "latitude": 45.5, "longitude": float(router_id)} for router_id in ids]),
+        "locations": side(
+            "locations", lambda ids: [{"router": BASE + "/routers/%s/" % router_id, "latitude": 45.5, "longitude": float(router_id)} for router_id in ids]
+        ),
     }
     return routes, waited
 
@@ -693,10 +838,16 @@ def test_devices_without_detail_ask_only_for_needed_fields(client):
     assert {"id", "name", "serial_number", "mac", "state", "group", "product", "actual_firmware"} <= set(fields)
 
 
-@pytest.mark.parametrize("key, field", [
-    ("861605", "id"), ("WA1801AA001172", "serial_number"), ("AP22-154", "name"), ("00-30-44-24-61-54", "mac__in"),
-    ("003044246154", "mac__in"),
-])
+@pytest.mark.parametrize(
+    "key, field",
+    [
+        ("861605", "id"),
+        ("WA1801AA001172", "serial_number"),
+        ("AP22-154", "name"),
+        ("00-30-44-24-61-54", "mac__in"),
+        ("003044246154", "mac__in"),
+    ],
+)
 @respx.mock
 def test_one_device_by_id_serial_name_or_mac(client, key, field):
     routes = mock_fleet()
@@ -782,7 +933,7 @@ class FakeNcm(object):
         self.sub = {}  # path -> body for GETs of sub-resources (default_configuration)
 
     def __call__(self, request):
-        path = request.url.path[len("/api/v2/"):].strip("/")
+        path = request.url.path[len("/api/v2/") :].strip("/")
         if request.method != "GET":
             body = json.loads(request.content) if request.content else None
             self.writes.append((request.method, path, body))
@@ -816,20 +967,37 @@ def wlan(*slots):
     return {"wlan": {"radio": radios}}
 
 
-DEFAULTS = dict(wlan(
-    (0, 0, {"ssid": "IBR900", "enabled": True, "hidden": False, "authmode": "wpa2psk", "wpapsk": "*"}),
-    (0, 1, {"ssid": "IBR900-1", "enabled": False, "hidden": False, "authmode": "wpa2psk"}),
-    (1, 0, {"ssid": "IBR900", "enabled": True, "hidden": False, "authmode": "wpa2psk", "wpapsk": "*"}),
-    (1, 1, {"ssid": "IBR900-1", "enabled": False, "hidden": False, "authmode": "wpa2psk"})),
-    wan={"rules2": dict((rule, {"_id_": rule, "trigger_name": name, "priority": priority, "disabled": False})
-                        for rule, name, priority in ((RULE_ETH, "Ethernet", 0.0), (RULE_LTE, "LTE", 1.1)))})
+DEFAULTS = dict(
+    wlan(
+        (0, 0, {"ssid": "IBR900", "enabled": True, "hidden": False, "authmode": "wpa2psk", "wpapsk": "*"}),
+        (0, 1, {"ssid": "IBR900-1", "enabled": False, "hidden": False, "authmode": "wpa2psk"}),
+        (1, 0, {"ssid": "IBR900", "enabled": True, "hidden": False, "authmode": "wpa2psk", "wpapsk": "*"}),
+        (1, 1, {"ssid": "IBR900-1", "enabled": False, "hidden": False, "authmode": "wpa2psk"}),
+    ),
+    wan={
+        "rules2": dict(
+            (rule, {"_id_": rule, "trigger_name": name, "priority": priority, "disabled": False})
+            for rule, name, priority in ((RULE_ETH, "Ethernet", 0.0), (RULE_LTE, "LTE", 1.1))
+        )
+    },
+)
 
 
 def router_fake(target):
     fake = FakeNcm(
-        routers=[{"id": "42", "name": "store-1", "serial_number": "MM1", "mac": "00:30:44:00:00:01", "group": None,
-                  "product": BASE + "/products/46/", "actual_firmware": BASE + "/firmwares/7/", "target_firmware": None,
-                  "state": "online"}],
+        routers=[
+            {
+                "id": "42",
+                "name": "store-1",
+                "serial_number": "MM1",
+                "mac": "00:30:44:00:00:01",
+                "group": None,
+                "product": BASE + "/products/46/",
+                "actual_firmware": BASE + "/firmwares/7/",
+                "target_firmware": None,
+                "state": "online",
+            }
+        ],
         configuration_managers=[{"id": "1042", "router": BASE + "/routers/42/", "target": target}],
     )
     fake.sub["firmwares/7/default_configuration"] = DEFAULTS
@@ -837,17 +1005,31 @@ def router_fake(target):
 
 
 def ssid_params(**params):
-    base = dict(name=None, id=None, device="store-1", group=None, enabled=None, broadcast=None, vlan_id=None, security=None,
-                passphrase=None, update_passphrase="always", fast_transition=None, band=None, state="present")
+    base = dict(
+        name=None,
+        id=None,
+        device="store-1",
+        group=None,
+        enabled=None,
+        broadcast=None,
+        vlan_id=None,
+        security=None,
+        passphrase=None,
+        update_passphrase="always",
+        fast_transition=None,
+        band=None,
+        state="present",
+    )
     base.update(params)
     return base
 
 
 def test_config_effective_applies_removals_then_updates_and_rekeys_id_arrays():
-    defaults = {"wan": {"rules2": {"0": {"_id_": RULE_ETH, "priority": 0.0}, "1": {"_id_": RULE_LTE, "priority": 1.1}}},
-                "wlan": {"radio": {"0": {"bss": {"0": {"ssid": "a"}, "1": {"ssid": "b"}}}}}}
-    diff = [{"wan": {"rules2": {RULE_LTE: {"_id_": RULE_LTE, "priority": 2.0}}}, "lan": ["x", "y"]},
-            [["wlan", "radio", 0, "bss", 1]]]
+    defaults = {
+        "wan": {"rules2": {"0": {"_id_": RULE_ETH, "priority": 0.0}, "1": {"_id_": RULE_LTE, "priority": 1.1}}},
+        "wlan": {"radio": {"0": {"bss": {"0": {"ssid": "a"}, "1": {"ssid": "b"}}}}},
+    }
+    diff = [{"wan": {"rules2": {RULE_LTE: {"_id_": RULE_LTE, "priority": 2.0}}}, "lan": ["x", "y"]}, [["wlan", "radio", 0, "bss", 1]]]
     effective = config_effective(defaults, diff)
     assert effective["wan"]["rules2"] == {RULE_ETH: {"_id_": RULE_ETH, "priority": 0.0}, RULE_LTE: {"_id_": RULE_LTE, "priority": 2.0}}
     assert effective["wlan"]["radio"]["0"]["bss"] == {"0": {"ssid": "a"}}
@@ -855,20 +1037,23 @@ def test_config_effective_applies_removals_then_updates_and_rekeys_id_arrays():
     assert defaults["wan"]["rules2"]["1"]["priority"] == 1.1  # the defaults are not changed
 
 
-@pytest.mark.parametrize("params, message", [
-    (dict(passphrase="short"), "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits"),
-    (dict(passphrase="x" * 64), "passphrase must be 8 to 63"),
-    (dict(passphrase="caf\u00e9-caf\u00e9-caf\u00e9"), "passphrase must be 8 to 63"),
-    (dict(vlan_id=5000), "vlan_id is not supported on platform ncm"),
-    (dict(vlan_id=20), "vlan_id is not supported on platform ncm"),
-    (dict(fast_transition=False), "fast_transition is not supported on platform ncm"),
-    (dict(band="6"), "band 6 has no known radio index"),
-    (dict(id="1"), "id must be <radio>.<bss>"),
-    (dict(id="0.1", band="5"), "id 0.1 is on radio 0, but band 5 GHz is radio 1"),
-    (dict(security="open", passphrase="long enough"), "passphrase is not allowed with security open"),
-    (dict(device=None), "give device"),
-    (dict(name="\u00e9" * 17), "name (the SSID) must be 1 to 32 bytes"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (dict(passphrase="short"), "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits"),
+        (dict(passphrase="x" * 64), "passphrase must be 8 to 63"),
+        (dict(passphrase="caf\u00e9-caf\u00e9-caf\u00e9"), "passphrase must be 8 to 63"),
+        (dict(vlan_id=5000), "vlan_id is not supported on platform ncm"),
+        (dict(vlan_id=20), "vlan_id is not supported on platform ncm"),
+        (dict(fast_transition=False), "fast_transition is not supported on platform ncm"),
+        (dict(band="6"), "band 6 has no known radio index"),
+        (dict(id="1"), "id must be <radio>.<bss>"),
+        (dict(id="0.1", band="5"), "id 0.1 is on radio 0, but band 5 GHz is radio 1"),
+        (dict(security="open", passphrase="long enough"), "passphrase is not allowed with security open"),
+        (dict(device=None), "give device"),
+        (dict(name="\u00e9" * 17), "name (the SSID) must be 1 to 32 bytes"),
+    ],
+)
 def test_ssid_validate_refuses_bad_input_before_any_request(params, message):
     resource = SsidProfileResource(None, ssid_params(**dict(dict(name="Guest", band="2.4"), **params)))
     with pytest.raises(errors.InputError) as caught:
@@ -887,8 +1072,7 @@ def test_ssid_read_layers_the_target_over_the_firmware_defaults(client):
     fake_api(router_fake([wlan((0, 0, {"ssid": "Corp", "hidden": True, "authmode": "wpa1wpa2psk", "wpapsk": "*"})), []]))
     resource = SsidProfileResource(client, ssid_params(name="Corp"))
     current = resource.read()
-    assert current == {"id": "0.0", "name": "Corp", "enabled": True, "broadcast": False, "security": "wpa_wpa2_personal",
-                       "passphrase": UNKNOWN, "band": "2.4"}
+    assert current == {"id": "0.0", "name": "Corp", "enabled": True, "broadcast": False, "security": "wpa_wpa2_personal", "passphrase": UNKNOWN, "band": "2.4"}
     # on_create leaves an unreadable passphrase alone; always sends it
     desired = resource.desired(current)
     assert changes_between(dict(desired, passphrase="new-secret"), current, ("passphrase",), update_secrets="on_create") == {}
@@ -901,8 +1085,9 @@ def test_ssid_takes_the_first_unused_slot_of_the_band_and_writes_ncos_keys(clien
     resource = SsidProfileResource(client, ssid_params(name="Guest", band="5", security="open", broadcast=False))
     result = ensure(resource, "present", check_mode=False, result_key="profile")
     assert result["changed"] is True and result["profile"]["id"] == "1.1"
-    assert fake.writes == [("PATCH", "configuration_managers/1042", {"configuration": [
-        wlan((1, 1, {"ssid": "Guest", "enabled": True, "hidden": True, "authmode": "none"})), []]})]
+    assert fake.writes == [
+        ("PATCH", "configuration_managers/1042", {"configuration": [wlan((1, 1, {"ssid": "Guest", "enabled": True, "hidden": True, "authmode": "none"})), []]})
+    ]
 
 
 @respx.mock
@@ -931,33 +1116,45 @@ def wan_params(connections, **params):
 @respx.mock
 def test_wan_read_normalises_priorities_and_resolves_names_ids_and_indexes(client):
     fake_api(router_fake([{"wan": {"rules2": {RULE_LTE: {"_id_": RULE_LTE, "disabled": True}}}}, []]))
-    resource = WanPriorityResource(client, wan_params([{"name": "lte", "priority": 2, "id": None, "enabled": None},
-                                                       {"id": "0", "enabled": False, "name": None, "priority": None}]))
+    resource = WanPriorityResource(
+        client, wan_params([{"name": "lte", "priority": 2, "id": None, "enabled": None}, {"id": "0", "enabled": False, "name": None, "priority": None}])
+    )
     current = resource.read()
-    assert current == {"connections": {RULE_ETH: {"name": "Ethernet", "priority": 0, "enabled": True},
-                                       RULE_LTE: {"name": "LTE", "priority": 1.1, "enabled": False}}}
+    assert current == {
+        "connections": {RULE_ETH: {"name": "Ethernet", "priority": 0, "enabled": True}, RULE_LTE: {"name": "LTE", "priority": 1.1, "enabled": False}}
+    }
     assert resource.desired(current) == {"connections": {RULE_LTE: {"priority": 2}, RULE_ETH: {"enabled": False}}}
 
 
 @respx.mock
 def test_wan_update_sends_only_what_differs_with_the_rule_id(client):
     fake = fake_api(router_fake([{}, []]))
-    resource = WanPriorityResource(client, wan_params([{"id": RULE_LTE, "priority": 2, "enabled": True, "name": None},
-                                                       {"name": "Ethernet", "priority": 0 + 1, "enabled": None, "id": None}]))
+    resource = WanPriorityResource(
+        client,
+        wan_params([{"id": RULE_LTE, "priority": 2, "enabled": True, "name": None}, {"name": "Ethernet", "priority": 0 + 1, "enabled": None, "id": None}]),
+    )
     result = ensure(resource, "present", check_mode=False, result_key="wan")
     assert result["changed"] is True
-    assert fake.writes == [("PATCH", "configuration_managers/1042", {"configuration": [{"wan": {"rules2": {
-        RULE_LTE: {"_id_": RULE_LTE, "priority": 2.0}, RULE_ETH: {"_id_": RULE_ETH, "priority": 1.0}}}}, []]})]
+    assert fake.writes == [
+        (
+            "PATCH",
+            "configuration_managers/1042",
+            {"configuration": [{"wan": {"rules2": {RULE_LTE: {"_id_": RULE_LTE, "priority": 2.0}, RULE_ETH: {"_id_": RULE_ETH, "priority": 1.0}}}}, []]},
+        )
+    ]
 
 
-@pytest.mark.parametrize("connections, params, message", [
-    ([{"name": "LTE", "priority": 0}], {}, "priority must be 1 to 1000"),
-    ([{"name": "LTE", "priority": 10 ** 29}], {}, "priority must be 1 to 1000"),
-    ([{"name": "LTE"}], {}, "give priority or enabled"),
-    ([{"id": "wan-1", "priority": 1}], {}, "id must be a WAN rule _id_"),
-    ([{"name": "LTE", "priority": 1}], {"apply": False}, "apply: false is not supported"),
-    ([], {}, "connections must list at least one"),
-])
+@pytest.mark.parametrize(
+    "connections, params, message",
+    [
+        ([{"name": "LTE", "priority": 0}], {}, "priority must be 1 to 1000"),
+        ([{"name": "LTE", "priority": 10**29}], {}, "priority must be 1 to 1000"),
+        ([{"name": "LTE"}], {}, "give priority or enabled"),
+        ([{"id": "wan-1", "priority": 1}], {}, "id must be a WAN rule _id_"),
+        ([{"name": "LTE", "priority": 1}], {"apply": False}, "apply: false is not supported"),
+        ([], {}, "connections must list at least one"),
+    ],
+)
 def test_wan_validate(connections, params, message):
     connections = [dict({"id": None, "name": None, "priority": None, "enabled": None}, **item) for item in connections]
     with pytest.raises(errors.InputError, match=re.escape(message)):
@@ -965,24 +1162,38 @@ def test_wan_validate(connections, params, message):
 
 
 def group_params(**params):
-    base = dict(name="Stores", id=None, new_name=None, state="present", product=None, target_firmware=None, account=None,
-                timezone=None, country=None, devices=None, purge_devices=False)
+    base = dict(
+        name="Stores",
+        id=None,
+        new_name=None,
+        state="present",
+        product=None,
+        target_firmware=None,
+        account=None,
+        timezone=None,
+        country=None,
+        devices=None,
+        purge_devices=False,
+    )
     base.update(params)
     return base
 
 
 def group_fake():
     return FakeNcm(
-        groups=[{"id": "87", "name": "Stores", "account": BASE + "/accounts/1/", "product": BASE + "/products/46/",
-                 "target_firmware": BASE + "/firmwares/7/"}],
+        groups=[{"id": "87", "name": "Stores", "account": BASE + "/accounts/1/", "product": BASE + "/products/46/", "target_firmware": BASE + "/firmwares/7/"}],
         products=[{"id": "46", "name": "IBR900"}, {"id": "41", "name": "AER2200"}],
-        firmwares=[{"id": "7", "version": "7.24.10", "product": BASE + "/products/46/"},
-                   {"id": "8", "version": "7.23.40", "product": BASE + "/products/46/"},
-                   {"id": "9", "version": "7.24.10", "product": BASE + "/products/41/"}],
+        firmwares=[
+            {"id": "7", "version": "7.24.10", "product": BASE + "/products/46/"},
+            {"id": "8", "version": "7.23.40", "product": BASE + "/products/46/"},
+            {"id": "9", "version": "7.24.10", "product": BASE + "/products/41/"},
+        ],
         accounts=[{"id": "1", "name": "root", "account": BASE + "/accounts/1/"}],
-        routers=[{"id": "5", "name": "store-5", "serial_number": "S5", "mac": None, "product": BASE + "/products/46/", "group": BASE + "/groups/87/"},
-                 {"id": "6", "name": "store-6", "serial_number": "S6", "mac": None, "product": BASE + "/products/46/", "group": None},
-                 {"id": "7", "name": "depot-7", "serial_number": "S7", "mac": None, "product": BASE + "/products/41/", "group": None}],
+        routers=[
+            {"id": "5", "name": "store-5", "serial_number": "S5", "mac": None, "product": BASE + "/products/46/", "group": BASE + "/groups/87/"},
+            {"id": "6", "name": "store-6", "serial_number": "S6", "mac": None, "product": BASE + "/products/46/", "group": None},
+            {"id": "7", "name": "depot-7", "serial_number": "S7", "mac": None, "product": BASE + "/products/41/", "group": None},
+        ],
     )
 
 
@@ -991,8 +1202,7 @@ def test_group_devices_are_added_to_the_members_unless_purged(client):
     fake_api(group_fake())
     resource = GroupResource(client, group_params(devices=["store-6"]))
     current = resource.read()
-    assert current == {"id": "87", "name": "Stores", "product": "IBR900", "target_firmware": "7.24.10", "account": "root",
-                       "devices": ["5"]}
+    assert current == {"id": "87", "name": "Stores", "product": "IBR900", "target_firmware": "7.24.10", "account": "root", "devices": ["5"]}
     assert resource.desired(current)["devices"] == ["5", "6"]
     purge = GroupResource(client, group_params(devices=["S6"], purge_devices=True))
     assert purge.desired(purge.read())["devices"] == ["6"]
@@ -1001,12 +1211,15 @@ def test_group_devices_are_added_to_the_members_unless_purged(client):
 @respx.mock
 def test_group_membership_writes_put_the_router_group_url_or_null(client):
     fake = fake_api(group_fake())
-    result = ensure(GroupResource(client, group_params(devices=["6"], purge_devices=True, target_firmware="7.23.40")),
-                    "present", check_mode=False, result_key="group")
+    result = ensure(
+        GroupResource(client, group_params(devices=["6"], purge_devices=True, target_firmware="7.23.40")), "present", check_mode=False, result_key="group"
+    )
     assert result["changed_keys"] == ["devices", "target_firmware"]
-    assert fake.writes == [("PUT", "groups/87", {"target_firmware": BASE + "/firmwares/8/"}),
-                           ("PUT", "routers/6", {"group": BASE + "/groups/87/"}),
-                           ("PUT", "routers/5", {"group": None})]
+    assert fake.writes == [
+        ("PUT", "groups/87", {"target_firmware": BASE + "/firmwares/8/"}),
+        ("PUT", "routers/6", {"group": BASE + "/groups/87/"}),
+        ("PUT", "routers/5", {"group": None}),
+    ]
 
 
 @respx.mock
@@ -1024,17 +1237,14 @@ def test_group_create_resolves_names_to_urls_and_needs_product_and_firmware(clie
         ensure(GroupResource(client, group_params(name="Shops", product="IBR900")), "present", check_mode=False)
     with pytest.raises(errors.InputError, match="unknown product 'IBR9'; NCM products: AER2200, IBR900"):
         ensure(GroupResource(client, group_params(name="Shops", product="IBR9")), "present", check_mode=False)
-    result = ensure(GroupResource(client, group_params(name="Shops", product="46", target_firmware="7.24.10")),
-                    "present", check_mode=False, result_key="group")
+    result = ensure(GroupResource(client, group_params(name="Shops", product="46", target_firmware="7.24.10")), "present", check_mode=False, result_key="group")
     assert result["group"]["id"] == "900" and result["group"]["account"] == "root"
     # no account given: none sent, NCM puts the group in the requestor's account (the answer names it)
-    assert fake.writes == [("POST", "groups", {"name": "Shops", "product": BASE + "/products/46/",
-                                               "target_firmware": BASE + "/firmwares/7/"})]
+    assert fake.writes == [("POST", "groups", {"name": "Shops", "product": BASE + "/products/46/", "target_firmware": BASE + "/firmwares/7/"})]
 
 
 def alert_params(**params):
-    base = dict(id=None, alert_types=None, groups=None, accounts=None, email_recipients=None, http_destinations=None,
-                schedule=None, state="present")
+    base = dict(id=None, alert_types=None, groups=None, accounts=None, email_recipients=None, http_destinations=None, schedule=None, state="present")
     base.update(params)
     return base
 
@@ -1049,51 +1259,67 @@ def alert_fake(*rules):
     )
 
 
-RULE = {"alert_config_id": "e81f4500-1e13-11b2-bfff-ffffffffffff", "associated_accounts": [], "associated_groups": [87],
-        "email_destinations": [63944],
-        "filter_criteria": {"alert_type__in": ["failover_event", "connection_state"], "external_id__in": ["x"]},
-        "http_destinations": [], "schedule": "Daily"}
+RULE = {
+    "alert_config_id": "e81f4500-1e13-11b2-bfff-ffffffffffff",
+    "associated_accounts": [],
+    "associated_groups": [87],
+    "email_destinations": [63944],
+    "filter_criteria": {"alert_type__in": ["failover_event", "connection_state"], "external_id__in": ["x"]},
+    "http_destinations": [],
+    "schedule": "Daily",
+}
 
 
 @respx.mock
 def test_alert_rule_is_matched_by_types_and_groups_and_normalised(client):
     fake_api(alert_fake(RULE, dict(RULE, alert_config_id="f81f4500-1e13-11b2-bfff-ffffffffffff", associated_groups=[])))
     resource = AlertRuleResource(client, alert_params(alert_types=["connection_state", "failover_event"], groups=["Stores"]))
-    assert resource.read() == {"id": RULE["alert_config_id"], "alert_types": ["connection_state", "failover_event"],
-                               "groups": ["Stores"], "accounts": [], "email_recipients": ["ada@example.com"],
-                               "http_destinations": [], "schedule": "daily"}
+    assert resource.read() == {
+        "id": RULE["alert_config_id"],
+        "alert_types": ["connection_state", "failover_event"],
+        "groups": ["Stores"],
+        "accounts": [],
+        "email_recipients": ["ada@example.com"],
+        "http_destinations": [],
+        "schedule": "daily",
+    }
 
 
 @respx.mock
 def test_alert_rule_update_patches_ids_and_keeps_external_ids(client):
     fake = fake_api(alert_fake(RULE))
-    resource = AlertRuleResource(client, alert_params(alert_types=["connection_state", "failover_event"], groups=["87"],
-                                                      email_recipients=["ADA@example.com"], http_destinations=["noc"],
-                                                      schedule="none"))
+    resource = AlertRuleResource(
+        client,
+        alert_params(
+            alert_types=["connection_state", "failover_event"], groups=["87"], email_recipients=["ADA@example.com"], http_destinations=["noc"], schedule="none"
+        ),
+    )
     result = ensure(resource, "present", check_mode=False, result_key="rule")
     assert result["changed_keys"] == ["http_destinations", "schedule"]
-    assert fake.writes == [("PATCH", "alert_rules/" + RULE["alert_config_id"],
-                            {"http_destinations": ["1cf2c024-64e5-11eb-be7d-42edcb7bf284"], "schedule": None})]
+    assert fake.writes == [
+        ("PATCH", "alert_rules/" + RULE["alert_config_id"], {"http_destinations": ["1cf2c024-64e5-11eb-be7d-42edcb7bf284"], "schedule": None})
+    ]
 
 
 @respx.mock
 def test_alert_rule_create_sends_the_required_fields(client):
     fake = fake_api(alert_fake())
-    result = ensure(AlertRuleResource(client, alert_params(alert_types=["config_rejected"])), "present", check_mode=False,
-                    result_key="rule")
+    result = ensure(AlertRuleResource(client, alert_params(alert_types=["config_rejected"])), "present", check_mode=False, result_key="rule")
     assert result["rule"]["id"] == "1a5faaf8-6649-11eb-9823-42edcb7bf284" and result["rule"]["schedule"] == "none"
-    assert fake.writes == [("POST", "alert_rules", {"filter_criteria": {"alert_type__in": ["config_rejected"]},
-                                                    "http_destinations": [], "schedule": None})]
+    assert fake.writes == [("POST", "alert_rules", {"filter_criteria": {"alert_type__in": ["config_rejected"]}, "http_destinations": [], "schedule": None})]
 
 
-@pytest.mark.parametrize("params, message", [
-    (dict(alert_types=[]), "alert_types must list at least one alert type"),
-    (dict(alert_types=["Connection State"]), "not an alert type name"),
-    (dict(alert_types=["pdp_account_overage"]), "need data-plan settings"),
-    (dict(id="42"), "id must be the rule's alert_config_id"),
-    (dict(alert_types=["connection_state"], email_recipients=["noc"]), "'noc' is not an e-mail address"),
-    (dict(alert_types=["connection_state"], groups=[""]), "groups must not contain empty entries"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (dict(alert_types=[]), "alert_types must list at least one alert type"),
+        (dict(alert_types=["Connection State"]), "not an alert type name"),
+        (dict(alert_types=["pdp_account_overage"]), "need data-plan settings"),
+        (dict(id="42"), "id must be the rule's alert_config_id"),
+        (dict(alert_types=["connection_state"], email_recipients=["noc"]), "'noc' is not an e-mail address"),
+        (dict(alert_types=["connection_state"], groups=[""]), "groups must not contain empty entries"),
+    ],
+)
 def test_alert_rule_validate(params, message):
     with pytest.raises(errors.InputError, match=re.escape(message)):
         AlertRuleResource(None, alert_params(**params)).validate()
@@ -1115,12 +1341,19 @@ def test_is_back_needs_a_state_change_or_a_wan_restart_after_the_reboot(client):
     assert client.is_back(device, rebooted_at) is True
     # still online from before the reboot: back only once a WAN connection restarted after it
     routers.mock(return_value=state("online", "2023-11-01T00:00:00+00:00"))
-    net_devices.mock(return_value=httpx.Response(200, json=page([
-        {"id": "1", "mode": "wan", "uptime": 5000.0, "updated_at": "2023-11-14T22:14:00+00:00"}])))
+    net_devices.mock(return_value=httpx.Response(200, json=page([{"id": "1", "mode": "wan", "uptime": 5000.0, "updated_at": "2023-11-14T22:14:00+00:00"}])))
     assert client.is_back(device, rebooted_at) is False
-    net_devices.mock(return_value=httpx.Response(200, json=page([
-        {"id": "1", "mode": "lan", "uptime": 1.0, "updated_at": "2023-11-14T22:14:00+00:00"},
-        {"id": "2", "mode": "wan", "uptime": 20.0, "updated_at": "2023-11-14T22:14:00+00:00"}])))
+    net_devices.mock(
+        return_value=httpx.Response(
+            200,
+            json=page(
+                [
+                    {"id": "1", "mode": "lan", "uptime": 1.0, "updated_at": "2023-11-14T22:14:00+00:00"},
+                    {"id": "2", "mode": "wan", "uptime": 20.0, "updated_at": "2023-11-14T22:14:00+00:00"},
+                ]
+            ),
+        )
+    )
     assert client.is_back(device, rebooted_at) is True
 
 
@@ -1139,8 +1372,9 @@ def test_reboot_device_posts_the_router_url_once(client):
 @pytest.mark.parametrize("status", [403, 400, 404])
 @respx.mock
 def test_unknown_firmware_defaults_are_compared_without_them_with_a_warning(client, status):
-    respx.get(BASE + "/firmwares/7/default_configuration/").mock(return_value=httpx.Response(
-        status, json={"success": False, "data": {"exception": "refused", "message": "not for these keys"}}))
+    respx.get(BASE + "/firmwares/7/default_configuration/").mock(
+        return_value=httpx.Response(status, json={"success": False, "data": {"exception": "refused", "message": "not for these keys"}})
+    )
     fake_api(router_fake([{"wan": {"rules2": {RULE_LTE: {"_id_": RULE_LTE, "trigger_name": "LTE", "priority": 1.5}}}}, []]))
     resource = WanPriorityResource(client, wan_params([{"name": "LTE", "priority": 2, "id": None, "enabled": None}]))
     assert resource.read() == {"connections": {RULE_LTE: {"name": "LTE", "priority": 1.5, "enabled": True}}}
@@ -1152,9 +1386,9 @@ def test_unknown_firmware_defaults_are_compared_without_them_with_a_warning(clie
 def test_wan_rules_match_by_trigger_name_or_name(client):
     rules = {RULE_ETH: {"_id_": RULE_ETH, "trigger_name": "Ethernet", "name": "WAN1"}, RULE_LTE: {"_id_": RULE_LTE, "name": "LTE"}}
     fake_api(router_fake([{"wan": {"rules2": rules}}, []]))
-    resource = WanPriorityResource(client, wan_params([
-        {"name": "wan1", "priority": 3, "id": None, "enabled": None},
-        {"name": "LTE", "priority": 2, "id": None, "enabled": None}]))
+    resource = WanPriorityResource(
+        client, wan_params([{"name": "wan1", "priority": 3, "id": None, "enabled": None}, {"name": "LTE", "priority": 2, "id": None, "enabled": None}])
+    )
     current = resource.read()
     assert current["connections"][RULE_LTE]["name"] == "LTE" and current["connections"][RULE_ETH]["name"] == "Ethernet"
     assert resource.desired(current) == {"connections": {RULE_ETH: {"priority": 3}, RULE_LTE: {"priority": 2}}}
@@ -1174,8 +1408,7 @@ def test_group_membership_put_sends_no_fields_query(client):
 def test_a_group_made_at_the_same_time_in_another_account_is_not_a_duplicate_to_remove(client):
     fake = group_fake()
     fake.tables["accounts"].append({"id": "2", "name": "east", "account": BASE + "/accounts/1/"})
-    other = {"id": "12", "name": "Shops", "account": BASE + "/accounts/2/", "product": BASE + "/products/46/",
-             "target_firmware": BASE + "/firmwares/7/"}
+    other = {"id": "12", "name": "Shops", "account": BASE + "/accounts/2/", "product": BASE + "/products/46/", "target_firmware": BASE + "/firmwares/7/"}
 
     def racing(request):  # another job creates "Shops" in the east account while this one creates it in root
         if request.method == "POST" and other not in fake.tables["groups"]:
@@ -1183,7 +1416,11 @@ def test_a_group_made_at_the_same_time_in_another_account_is_not_a_duplicate_to_
         return fake(request)
 
     respx.route(url__startswith=BASE + "/").mock(side_effect=racing)
-    result = ensure(GroupResource(client, group_params(name="Shops", product="46", target_firmware="7.24.10", account="root")),
-                    "present", check_mode=False, result_key="group")
+    result = ensure(
+        GroupResource(client, group_params(name="Shops", product="46", target_firmware="7.24.10", account="root")),
+        "present",
+        check_mode=False,
+        result_key="group",
+    )
     assert result["group"]["id"] == "900" and result["group"]["account"] == "root"
     assert [write[0] for write in fake.writes] == ["POST"]  # the east account's older "Shops" is not this run's duplicate

@@ -57,19 +57,43 @@ TOKEN_SETTINGS = {"url": BASE, "client_id": "cid-0396c250", "client_secret": CLI
 WAN_REPLY = {
     "order": [1, 2, 3],
     "1": {"name": "WAN 1", "enable": True, "message": "Connected", "type": "ethernet", "priority": 1, "ip": "10.0.1.2", "uptime": 3600},
-    "2": {"name": "Cellular 1", "enable": True, "message": "Connected", "type": "gobi", "priority": 2, "ip": "100.64.0.9", "uptime": 120,
-          "cellular": {"sim": {"order": [1], "1": {"apn": "internet", "password": "sim-pw-123456"}}}},
+    "2": {
+        "name": "Cellular 1",
+        "enable": True,
+        "message": "Connected",
+        "type": "gobi",
+        "priority": 2,
+        "ip": "100.64.0.9",
+        "uptime": 120,
+        "cellular": {"sim": {"order": [1], "1": {"apn": "internet", "password": "sim-pw-123456"}}},
+    },
     "3": {"name": "WAN 2", "enable": False, "message": "No Cable Detected", "type": "ethernet"},
 }
 SSID_REPLY = {
-    "1": {"name": "Main SSID", "enable": True, "captivePortal": True, "incontrolManaged": False, "broadcast": True,
-          "security": {"policy": "WPA2 Personal", "wpa2Personal": {"fastTransition": True, "key": "pas53or2-main"}}},
-    "2": {"name": "Guest SSID", "enable": False, "captivePortal": False, "incontrolManaged": True, "broadcast": False, "vlanId": 20,
-          "security": {"policy": "WPA/WPA2 Personal", "wpaWpa2Personal": {"key": "guest-key-2"}}},
+    "1": {
+        "name": "Main SSID",
+        "enable": True,
+        "captivePortal": True,
+        "incontrolManaged": False,
+        "broadcast": True,
+        "security": {"policy": "WPA2 Personal", "wpa2Personal": {"fastTransition": True, "key": "pas53or2-main"}},
+    },
+    "2": {
+        "name": "Guest SSID",
+        "enable": False,
+        "captivePortal": False,
+        "incontrolManaged": True,
+        "broadcast": False,
+        "vlanId": 20,
+        "security": {"policy": "WPA/WPA2 Personal", "wpaWpa2Personal": {"key": "guest-key-2"}},
+    },
     "order": [1, 2],
 }
-FIRMWARE_REPLY = {"1": {"version": "7.0.3 build 2765", "bootable": True, "inUse": False},
-                  "2": {"version": "8.1.1 build 5190", "bootable": True, "inUse": True}, "order": [1, 2]}
+FIRMWARE_REPLY = {
+    "1": {"version": "7.0.3 build 2765", "bootable": True, "inUse": False},
+    "2": {"version": "8.1.1 build 5190", "bootable": True, "inUse": True},
+    "order": [1, 2],
+}
 
 
 def ok(response=None, **extra):
@@ -85,8 +109,11 @@ def fail(code, message, status=200):
 
 
 def login_ok(session=SESSION, permission=None, cookie_name="bauth"):
-    return httpx.Response(200, json={"stat": "ok", "response": {"permission": permission or {"GET": 1, "POST": 1}}},
-                          headers={"Set-Cookie": "%s=%s; Path=/; HttpOnly; Secure" % (cookie_name, session)})
+    return httpx.Response(
+        200,
+        json={"stat": "ok", "response": {"permission": permission or {"GET": 1, "POST": 1}}},
+        headers={"Set-Cookie": "%s=%s; Path=/; HttpOnly; Secure" % (cookie_name, session)},
+    )
 
 
 def grant_ok(token=TOKEN, scope="api", expires_in=172800):
@@ -114,6 +141,7 @@ def make(session, sleeps, settings=None, **kwargs):
 
 
 # ---- login (cookie) ------------------------------------------------------------------------------
+
 
 def test_login_sends_its_cookie_explicitly_and_close_logs_out(router, session, sleeps):
     login = router.post("/api/login").mock(return_value=login_ok())
@@ -209,6 +237,7 @@ def test_close_without_a_session_sends_nothing(router, session, sleeps):
 
 # ---- token grant ---------------------------------------------------------------------------------
 
+
 def test_token_is_granted_once_and_shared_by_two_clients_through_the_cache(router, session, sleeps, tmp_path):
     grant = router.post("/api/auth.token.grant").mock(return_value=grant_ok())
     wan = router.get("/api/status.wan.connection").mock(return_value=ok(WAN_REPLY))
@@ -269,8 +298,7 @@ def test_expired_token_is_granted_again_and_the_request_resent_once(router, sess
     assert sleeps == []
 
 
-@pytest.mark.parametrize("expired", [fail(401, "Unauthorized"), httpx.Response(401, text="Unauthorized")],
-                         ids=["stat-fail-401", "http-401"])
+@pytest.mark.parametrize("expired", [fail(401, "Unauthorized"), httpx.Response(401, text="Unauthorized")], ids=["stat-fail-401", "http-401"])
 def test_expired_session_logs_in_again_and_resends_once(router, session, sleeps, expired):
     login = router.post("/api/login").mock(side_effect=[login_ok(SESSION), login_ok(SESSION_2)])
     wan = router.get("/api/status.wan.connection").mock(side_effect=[expired, ok(WAN_REPLY)])
@@ -299,17 +327,21 @@ def test_expired_write_is_resent_after_login_even_when_not_idempotent(router, se
 
 # ---- the envelope and its errors -------------------------------------------------------------------
 
-@pytest.mark.parametrize("code, message, cls", [
-    (400, "Invalid parameter: vlanId", ValidationError),
-    (404, "Profile not found", NotFoundError),
-    (403, "Permission denied", PermissionDeniedError),
-    (401, "Permission denied: read-only user", PermissionDeniedError),
-    (500, "Internal Error", ServerError),
-    (3, "invalid connId", ValidationError),
-    (405, "Method not allowed", ValidationError),
-    (429, "Too many sessions; log out unused sessions or wait for them to time out", RateLimitedError),
-    (999, "Simulated failure", ApiError),
-])
+
+@pytest.mark.parametrize(
+    "code, message, cls",
+    [
+        (400, "Invalid parameter: vlanId", ValidationError),
+        (404, "Profile not found", NotFoundError),
+        (403, "Permission denied", PermissionDeniedError),
+        (401, "Permission denied: read-only user", PermissionDeniedError),
+        (500, "Internal Error", ServerError),
+        (3, "invalid connId", ValidationError),
+        (405, "Method not allowed", ValidationError),
+        (429, "Too many sessions; log out unused sessions or wait for them to time out", RateLimitedError),
+        (999, "Simulated failure", ApiError),
+    ],
+)
 def test_stat_fail_on_http_200_is_a_typed_error_with_the_router_message(router, session, sleeps, code, message, cls):
     login = router.post("/api/login").mock(return_value=login_ok())
     route = router.post("/api/config.ssid.profile").mock(return_value=fail(code, message))
@@ -372,11 +404,14 @@ def test_read_only_refusal_from_the_router_is_a_permission_error(router, session
     assert caught.value.vendor_message == "Permission denied"
 
 
-@pytest.mark.parametrize("reply, cls", [
-    (httpx.Response(500, json={"stat": "fail", "code": 500, "message": "Internal Error"}), ServerError),
-    (httpx.Response(404, text="<html>Not Found</html>"), NotFoundError),
-    (httpx.Response(403, json={"stat": "fail", "code": 404, "message": "No such API"}), NotFoundError),
-])
+@pytest.mark.parametrize(
+    "reply, cls",
+    [
+        (httpx.Response(500, json={"stat": "fail", "code": 500, "message": "Internal Error"}), ServerError),
+        (httpx.Response(404, text="<html>Not Found</html>"), NotFoundError),
+        (httpx.Response(403, json={"stat": "fail", "code": 404, "message": "No such API"}), NotFoundError),
+    ],
+)
 def test_http_error_statuses(router, session, sleeps, reply, cls):
     router.post("/api/login").mock(return_value=login_ok())
     router.get("/api/status.pepvpn").mock(return_value=reply)
@@ -386,12 +421,15 @@ def test_http_error_statuses(router, session, sleeps, reply, cls):
     assert caught.value.status == reply.status_code
 
 
-@pytest.mark.parametrize("reply", [
-    httpx.Response(200, text="<html>login</html>"),
-    httpx.Response(200, json={"unexpected": True}),
-    httpx.Response(200, json={"stat": "maybe"}),
-    httpx.Response(200, content=b""),
-])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        httpx.Response(200, text="<html>login</html>"),
+        httpx.Response(200, json={"unexpected": True}),
+        httpx.Response(200, json={"stat": "maybe"}),
+        httpx.Response(200, content=b""),
+    ],
+)
 def test_a_reply_that_is_not_the_envelope_is_malformed(router, session, sleeps, reply):
     router.post("/api/login").mock(return_value=login_ok())
     router.get("/api/info.firmware").mock(return_value=reply)
@@ -426,10 +464,12 @@ def test_unwrap_router_reply_shapes():
 
 # ---- retries -------------------------------------------------------------------------------------
 
+
 def test_get_retries_429_after_the_retry_after_delay(router, session, sleeps):
     router.post("/api/login").mock(return_value=login_ok())
     wan = router.get("/api/status.wan.connection").mock(
-        side_effect=[httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(429, headers={"Retry-After": "1"}), ok(WAN_REPLY)])
+        side_effect=[httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(429, headers={"Retry-After": "1"}), ok(WAN_REPLY)]
+    )
     client = make(session, sleeps)
     assert len(client.wan_connections()) == 3
     assert wan.call_count == 3
@@ -449,7 +489,8 @@ def test_retries_give_up_after_max_retries(router, session, sleeps):
 def test_absolute_config_writes_are_retried(router, session, sleeps):
     router.post("/api/login").mock(return_value=login_ok())
     priority = router.post("/api/config.wan.connection.priority").mock(
-        side_effect=[httpx.Response(503), httpx.ConnectError("reset"), ok({"1": {"name": "WAN 1", "priority": 1, "enable": True}, "order": [1]})])
+        side_effect=[httpx.Response(503), httpx.ConnectError("reset"), ok({"1": {"name": "WAN 1", "priority": 1, "enable": True}, "order": [1]})]
+    )
     client = make(session, sleeps)
     result = client.set_wan_priorities([{"id": 1, "priority": 1, "enabled": True}])
     assert priority.call_count == 3 and len(sleeps) == 2
@@ -464,12 +505,15 @@ def test_a_non_idempotent_post_is_sent_once(router, session, sleeps):
     assert sms.call_count == 1 and sleeps == []
 
 
-@pytest.mark.parametrize("reply, cls", [
-    (httpx.Response(503, headers={"Retry-After": "1"}), ServerError),
-    (httpx.Response(429, headers={"Retry-After": "1"}), RateLimitedError),
-    (httpx.ConnectError("connection refused"), TransportError),
-    (httpx.ConnectTimeout("connect timed out"), TransportError),
-])
+@pytest.mark.parametrize(
+    "reply, cls",
+    [
+        (httpx.Response(503, headers={"Retry-After": "1"}), ServerError),
+        (httpx.Response(429, headers={"Retry-After": "1"}), RateLimitedError),
+        (httpx.ConnectError("connection refused"), TransportError),
+        (httpx.ConnectTimeout("connect timed out"), TransportError),
+    ],
+)
 def test_reboot_is_never_retried(router, session, sleeps, reply, cls):
     router.post("/api/login").mock(return_value=login_ok())
     reboot = router.post("/api/cmd.system.reboot").mock(side_effect=[reply, ok()])
@@ -503,11 +547,17 @@ def test_reboot_accepted(router, session, sleeps):
 
 # ---- waiting for a reboot -----------------------------------------------------------------------
 
+
 def test_is_up_asks_without_credentials_and_without_retries(router, session, sleeps):
     login = router.post("/api/login").mock(return_value=login_ok())
-    probe = router.get("/api/info.firmware").mock(side_effect=[
-        httpx.ConnectError("refused"), httpx.Response(503), httpx.Response(200, text="<html>starting</html>"),
-        ok({"order": [2], "2": {"version": "8.1.1"}})])
+    probe = router.get("/api/info.firmware").mock(
+        side_effect=[
+            httpx.ConnectError("refused"),
+            httpx.Response(503),
+            httpx.Response(200, text="<html>starting</html>"),
+            ok({"order": [2], "2": {"version": "8.1.1"}}),
+        ]
+    )
     client = make(session, sleeps)
     assert [client.is_up() for attempt in range(4)] == [False, False, False, True]
     assert probe.call_count == 4 and sleeps == [] and login.call_count == 0
@@ -524,6 +574,7 @@ def test_uptime_is_the_longest_wan_uptime(router, session, sleeps):
 
 # ---- redaction -----------------------------------------------------------------------------------
 
+
 def _assert_clean(error, *secrets):
     texts = [str(error), repr(error.args), str(error.url), str(error.vendor_message), json.dumps(error.to_result(), default=str)]
     for secret in secrets:
@@ -532,8 +583,9 @@ def _assert_clean(error, *secrets):
 
 
 def test_password_never_appears_in_a_login_error(router, session, sleeps):
-    router.post("/api/login").mock(return_value=httpx.Response(
-        200, json={"stat": "fail", "code": 401, "message": "Login failed for admin/%s" % PASSWORD, "password": PASSWORD}))
+    router.post("/api/login").mock(
+        return_value=httpx.Response(200, json={"stat": "fail", "code": 401, "message": "Login failed for admin/%s" % PASSWORD, "password": PASSWORD})
+    )
     with pytest.raises(AuthError) as caught:
         make(session, sleeps).firmware()
     _assert_clean(caught.value, PASSWORD)
@@ -551,8 +603,9 @@ def test_access_token_never_appears_in_errors_or_retry_records(router, session, 
     router.post("/api/auth.token.grant").mock(return_value=grant_ok())
     # The token travels in the URL query, so a transport error quoting the URL would carry it.
     router.get("/api/info.firmware").mock(side_effect=httpx.ConnectError("cannot reach %s/api/info.firmware?accessToken=%s" % (BASE, TOKEN)))
-    router.get("/api/status.pepvpn").mock(return_value=httpx.Response(
-        200, json={"stat": "fail", "code": 500, "message": "bad accessToken=%s" % TOKEN, "echo": {"accessToken": TOKEN}}))
+    router.get("/api/status.pepvpn").mock(
+        return_value=httpx.Response(200, json={"stat": "fail", "code": 500, "message": "bad accessToken=%s" % TOKEN, "echo": {"accessToken": TOKEN}})
+    )
     client = make(session, sleeps, settings=TOKEN_SETTINGS, max_retries=2)
     with pytest.raises(TransportError) as transport:
         client.firmware()
@@ -584,6 +637,7 @@ def test_every_secret_is_registered_with_the_redactor(router, session, sleeps):
 
 # ---- reads ---------------------------------------------------------------------------------------
 
+
 def test_wan_connections_are_normalised(router, session, sleeps):
     router.post("/api/login").mock(return_value=login_ok())
     wan = router.get("/api/status.wan.connection").mock(return_value=ok(WAN_REPLY))
@@ -601,10 +655,30 @@ def test_ssid_profiles_are_normalised_to_snake_case(router, session, sleeps):
     ssid = router.get("/api/config.ssid.profile").mock(return_value=ok(SSID_REPLY))
     client = make(session, sleeps)
     assert client.ssid_profiles() == [
-        {"id": 1, "name": "Main SSID", "enabled": True, "broadcast": True, "vlan_id": 0, "security": "wpa2_personal",
-         "passphrase": "pas53or2-main", "fast_transition": True, "captive_portal": True, "incontrol_managed": False},
-        {"id": 2, "name": "Guest SSID", "enabled": False, "broadcast": False, "vlan_id": 20, "security": "wpa_wpa2_personal",
-         "passphrase": "guest-key-2", "fast_transition": None, "captive_portal": False, "incontrol_managed": True},
+        {
+            "id": 1,
+            "name": "Main SSID",
+            "enabled": True,
+            "broadcast": True,
+            "vlan_id": 0,
+            "security": "wpa2_personal",
+            "passphrase": "pas53or2-main",
+            "fast_transition": True,
+            "captive_portal": True,
+            "incontrol_managed": False,
+        },
+        {
+            "id": 2,
+            "name": "Guest SSID",
+            "enabled": False,
+            "broadcast": False,
+            "vlan_id": 20,
+            "security": "wpa_wpa2_personal",
+            "passphrase": "guest-key-2",
+            "fast_transition": None,
+            "captive_portal": False,
+            "incontrol_managed": True,
+        },
     ]
     assert "id" not in ssid.calls[0].request.url.params
 
@@ -629,8 +703,11 @@ def test_firmware(router, session, sleeps):
     router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
     assert make(session, sleeps).firmware() == {
         "version": "8.1.1 build 5190",
-        "images": [{"id": 1, "version": "7.0.3 build 2765", "bootable": True, "in_use": False},
-                   {"id": 2, "version": "8.1.1 build 5190", "bootable": True, "in_use": True}]}
+        "images": [
+            {"id": 1, "version": "7.0.3 build 2765", "bootable": True, "in_use": False},
+            {"id": 2, "version": "8.1.1 build 5190", "bootable": True, "in_use": True},
+        ],
+    }
 
 
 def test_devices_returns_the_router_with_wan_and_ssids(router, session, sleeps):
@@ -642,7 +719,12 @@ def test_devices_returns_the_router_with_wan_and_ssids(router, session, sleeps):
     (device,) = make(session, sleeps).devices(device="1824-ABCD-0001")
     record = device.record(include_raw=True)
     assert (record["platform"], record["id"], record["serial"], record["status"], record["firmware"]) == (
-        "peplink_router", "1824-ABCD-0001", "1824-ABCD-0001", "online", "8.1.1 build 5190")
+        "peplink_router",
+        "1824-ABCD-0001",
+        "1824-ABCD-0001",
+        "online",
+        "8.1.1 build 5190",
+    )
     assert (record["name"], record["model"], record["mac"]) == ("hq-router", "MAX BR1 Pro 5G", None)
     assert [item["id"] for item in record["wan"]] == ["1", "2", "3"]
     assert record["ssids"] == [{"id": "1", "name": "Main SSID", "enabled": True}, {"id": "2", "name": "Guest SSID", "enabled": False}]
@@ -650,8 +732,10 @@ def test_devices_returns_the_router_with_wan_and_ssids(router, session, sleeps):
     assert "pas53or2-main" not in raw_text and "sim-pw-123456" not in raw_text and MASK in raw_text
 
 
-SYSTEM_INFO_REPLY = {"device": {"name": "hq-router", "model": "MAX BR1 Pro 5G", "serialNumber": "1824-ABCD-0001",
-                                "firmwareVersion": "8.1.1 build 5190"}, "macInfo": [{"mac": "00:1A:DD:00:00:01"}]}
+SYSTEM_INFO_REPLY = {
+    "device": {"name": "hq-router", "model": "MAX BR1 Pro 5G", "serialNumber": "1824-ABCD-0001", "firmwareVersion": "8.1.1 build 5190"},
+    "macInfo": [{"mac": "00:1A:DD:00:00:01"}],
+}
 
 
 def test_devices_without_detail_is_two_calls_and_survives_a_router_without_system_info(router, session, sleeps):
@@ -665,11 +749,14 @@ def test_devices_without_detail_is_two_calls_and_survives_a_router_without_syste
     assert (device.id, device.serial, device.name, device.model) == ("1824-ABCD-0001", "1824-ABCD-0001", None, None)
 
 
-@pytest.mark.parametrize("kwargs, cls", [
-    ({"device": "some-other-router"}, NotFoundError),
-    ({"group": "Branches"}, UnsupportedError),
-    ({"filters": {"colour": "blue"}}, InputError),
-])
+@pytest.mark.parametrize(
+    "kwargs, cls",
+    [
+        ({"device": "some-other-router"}, NotFoundError),
+        ({"group": "Branches"}, UnsupportedError),
+        ({"filters": {"colour": "blue"}}, InputError),
+    ],
+)
 def test_devices_refuses_before_any_request(router, session, sleeps, kwargs, cls):
     login = router.post("/api/login").mock(return_value=login_ok())
     firmware = router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))
@@ -705,6 +792,7 @@ def test_a_real_router_is_known_by_its_host(session, sleeps):
 
 # ---- writes --------------------------------------------------------------------------------------
 
+
 def test_update_ssid_profile_sends_only_the_changes(router, session, sleeps):
     router.post("/api/login").mock(return_value=login_ok())
     security = {"policy": "WPA2 Personal", "wpa2Personal": {"fastTransition": True, "key": "new-passphrase-9"}}
@@ -720,20 +808,33 @@ def test_update_ssid_profile_sends_only_the_changes(router, session, sleeps):
 
 def test_ssid_update_body_rules():
     assert ssid_update_body(2, {"security": "wpa_wpa2_personal", "passphrase": "abcdefgh", "name": "G", "broadcast": True, "vlan_id": 20}) == {
-        "action": "update", "id": 2, "name": "G", "broadcast": True, "vlanId": 20,
-        "security": {"policy": "WPA/WPA2 Personal", "wpaWpa2Personal": {"key": "abcdefgh"}}}
+        "action": "update",
+        "id": 2,
+        "name": "G",
+        "broadcast": True,
+        "vlanId": 20,
+        "security": {"policy": "WPA/WPA2 Personal", "wpaWpa2Personal": {"key": "abcdefgh"}},
+    }
     assert ssid_update_body("1", {"fast_transition": False}, {"security": "wpa2_personal"}) == {
-        "action": "update", "id": 1, "security": {"wpa2Personal": {"fastTransition": False}}}
-    for changes, current in (({"security": "open"}, None), ({"passphrase": "abcdefgh"}, {"security": "open"}),
-                             ({"fast_transition": True}, {"security": "wpa_wpa2_personal"}), ({"band": "5"}, None)):
+        "action": "update",
+        "id": 1,
+        "security": {"wpa2Personal": {"fastTransition": False}},
+    }
+    for changes, current in (
+        ({"security": "open"}, None),
+        ({"passphrase": "abcdefgh"}, {"security": "open"}),
+        ({"fast_transition": True}, {"security": "wpa_wpa2_personal"}),
+        ({"band": "5"}, None),
+    ):
         with pytest.raises(InputError):
             ssid_update_body(1, changes, current)
 
 
 def test_set_wan_priorities_body(router, session, sleeps):
     router.post("/api/login").mock(return_value=login_ok())
-    write = router.post("/api/config.wan.connection.priority").mock(return_value=ok(
-        {"1": {"name": "WAN 1", "priority": 2, "enable": True}, "2": {"name": "WAN 2", "enable": False}, "order": [1, 2]}))
+    write = router.post("/api/config.wan.connection.priority").mock(
+        return_value=ok({"1": {"name": "WAN 1", "priority": 2, "enable": True}, "2": {"name": "WAN 2", "enable": False}, "order": [1, 2]})
+    )
     result = make(session, sleeps).set_wan_priorities([{"id": "1", "priority": 2}, {"id": 2, "enabled": False}], instant_active=True)
     assert body_of(write.calls[0]) == {"instantActive": True, "list": [{"connId": 1, "priority": 2}, {"connId": 2, "enable": False}]}
     assert [(item.id, item.priority, item.enabled) for item in result] == [("1", 2, True), ("2", None, False)]
@@ -769,9 +870,23 @@ def test_missing_credentials_are_an_input_error(session, sleeps):
 
 # ---- ssid_profile: SsidProfileResource through ensure() ------------------------------------------
 
+
 def ssid_params(**options):
-    params = dict(name="Main SSID", id=None, device=None, group=None, enabled=None, broadcast=None, vlan_id=None, security=None,
-                  passphrase=None, update_passphrase="always", fast_transition=None, band=None, state="present")
+    params = dict(
+        name="Main SSID",
+        id=None,
+        device=None,
+        group=None,
+        enabled=None,
+        broadcast=None,
+        vlan_id=None,
+        security=None,
+        passphrase=None,
+        update_passphrase="always",
+        fast_transition=None,
+        band=None,
+        state="present",
+    )
     params.update(options)
     return params
 
@@ -780,25 +895,34 @@ def ssid_resource(session, sleeps, **options):
     return SsidProfileResource(make(session, sleeps), ssid_params(**options))
 
 
-@pytest.mark.parametrize("options, cls, message", [
-    (dict(passphrase="short"), InputError,
-     "ssid_profile: passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits (it has 5 characters)"),
-    (dict(passphrase="z" * 64), InputError, "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits"),
-    (dict(passphrase="caf\u00e9-latte"), InputError, "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits"),
-    (dict(vlan_id=4095), InputError, "vlan_id must be 1 to 4094, or 0 for untagged (the LAN); got 4095"),
-    (dict(vlan_id=-1), InputError, "vlan_id must be 1 to 4094"),
-    (dict(security="wpa2_wpa3_personal"), UnsupportedError,
-     "security wpa2_wpa3_personal is not supported by the router API; it supports open, wpa2_personal, wpa_wpa2_personal"),
-    (dict(band="2.4"), UnsupportedError, "band cannot be set"),
-    (dict(security="open", passphrase="abcdefgh"), InputError, "passphrase is not allowed with security open"),
-    (dict(security="wpa_wpa2_personal", fast_transition=False), InputError, "fast_transition can be set only with security wpa2_personal"),
-    (dict(name="x" * 33), InputError, "name (the SSID) must be 1 to 32 bytes (octets of UTF-8), got 33"),
-    (dict(name="\U0001F600" * 9), InputError, "got 36"),
-    (dict(id="0"), InputError, "id must be an SSID profile number"),
-    (dict(id="guest"), InputError, "id must be an SSID profile number"),
-    (dict(group="Branches"), UnsupportedError, "a router has no groups"),
-    (dict(device="another-router"), InputError, "device 'another-router' is not the router at"),
-])
+@pytest.mark.parametrize(
+    "options, cls, message",
+    [
+        (
+            dict(passphrase="short"),
+            InputError,
+            "ssid_profile: passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits (it has 5 characters)",
+        ),
+        (dict(passphrase="z" * 64), InputError, "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits"),
+        (dict(passphrase="caf\u00e9-latte"), InputError, "passphrase must be 8 to 63 printable ASCII characters or 64 hexadecimal digits"),
+        (dict(vlan_id=4095), InputError, "vlan_id must be 1 to 4094, or 0 for untagged (the LAN); got 4095"),
+        (dict(vlan_id=-1), InputError, "vlan_id must be 1 to 4094"),
+        (
+            dict(security="wpa2_wpa3_personal"),
+            UnsupportedError,
+            "security wpa2_wpa3_personal is not supported by the router API; it supports open, wpa2_personal, wpa_wpa2_personal",
+        ),
+        (dict(band="2.4"), UnsupportedError, "band cannot be set"),
+        (dict(security="open", passphrase="abcdefgh"), InputError, "passphrase is not allowed with security open"),
+        (dict(security="wpa_wpa2_personal", fast_transition=False), InputError, "fast_transition can be set only with security wpa2_personal"),
+        (dict(name="x" * 33), InputError, "name (the SSID) must be 1 to 32 bytes (octets of UTF-8), got 33"),
+        (dict(name="\U0001f600" * 9), InputError, "got 36"),
+        (dict(id="0"), InputError, "id must be an SSID profile number"),
+        (dict(id="guest"), InputError, "id must be an SSID profile number"),
+        (dict(group="Branches"), UnsupportedError, "a router has no groups"),
+        (dict(device="another-router"), InputError, "device 'another-router' is not the router at"),
+    ],
+)
 def test_ssid_validate_refuses_before_any_request(router, session, sleeps, options, cls, message):
     resource = ssid_resource(session, sleeps, **options)
     with pytest.raises(cls) as caught:
@@ -818,8 +942,12 @@ def ssid_router(router, reply=None, write_reply=None):
 
 def test_ssid_no_change_sends_no_write_and_masks_the_passphrase(router, session, sleeps):
     routes = ssid_router(router)
-    result = ensure(ssid_resource(session, sleeps, id="1", enabled=True, vlan_id=0, passphrase="pas53or2-main", security="wpa2_personal",
-                                  fast_transition=True), "present", check_mode=False, result_key="profile")
+    result = ensure(
+        ssid_resource(session, sleeps, id="1", enabled=True, vlan_id=0, passphrase="pas53or2-main", security="wpa2_personal", fast_transition=True),
+        "present",
+        check_mode=False,
+        result_key="profile",
+    )
     assert result["changed"] is False and result["profile"]["passphrase"] == MASK and result["profile"]["vlan_id"] == 0
     assert routes.get.call_count == 1 and routes.write.call_count == 0 and routes.apply.call_count == 0
 
@@ -828,8 +956,7 @@ def test_ssid_update_writes_then_applies(router, session, sleeps):
     reply = {"order": [2], "2": dict(SSID_REPLY["2"], incontrolManaged=False)}
     written = {"order": [2], "2": dict(reply["2"], vlanId=30, security={"policy": "WPA/WPA2 Personal", "wpaWpa2Personal": {"key": "new-key-123"}})}
     routes = ssid_router(router, reply, written)
-    result = ensure(ssid_resource(session, sleeps, name="Guest SSID", vlan_id=30, passphrase="new-key-123"), "present",
-                    check_mode=False, result_key="profile")
+    result = ensure(ssid_resource(session, sleeps, name="Guest SSID", vlan_id=30, passphrase="new-key-123"), "present", check_mode=False, result_key="profile")
     assert result["changed"] is True and result["changed_keys"] == ["passphrase", "vlan_id"]
     assert body_of(routes.write.calls[0]) == {"action": "update", "id": 2, "vlanId": 30, "security": {"wpaWpa2Personal": {"key": "new-key-123"}}}
     assert routes.apply.call_count == 1 and routes.discard.call_count == 0
@@ -870,13 +997,15 @@ def test_ssid_name_matching_several_profiles_is_ambiguous(router, session, sleep
     assert "ids 1, 2; give id" in str(caught.value)
 
 
-@pytest.mark.parametrize("options, message", [
-    (dict(id="1", security="open"), "cannot turn an SSID's security off"),
-    (dict(id="2", name="Guest SSID", fast_transition=True), "fast_transition can be set only with security wpa2_personal; profile 2 is "
-                                                            "wpa_wpa2_personal"),
-    (dict(id="3", name="Lobby", passphrase="abcdefgh"), "a passphrase needs security wpa2_personal or wpa_wpa2_personal; profile 3 is open"),
-    (dict(id="3", name="Lobby", security="wpa2_personal"), "profile 3 has no passphrase yet: give passphrase to turn on wpa2_personal"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (dict(id="1", security="open"), "cannot turn an SSID's security off"),
+        (dict(id="2", name="Guest SSID", fast_transition=True), "fast_transition can be set only with security wpa2_personal; profile 2 is wpa_wpa2_personal"),
+        (dict(id="3", name="Lobby", passphrase="abcdefgh"), "a passphrase needs security wpa2_personal or wpa_wpa2_personal; profile 3 is open"),
+        (dict(id="3", name="Lobby", security="wpa2_personal"), "profile 3 has no passphrase yet: give passphrase to turn on wpa2_personal"),
+    ],
+)
 def test_ssid_security_rules_that_need_the_current_profile(router, session, sleeps, options, message):
     reply = dict(SSID_REPLY, order=[1, 2, 3])
     reply["3"] = {"name": "Lobby", "enable": True, "broadcast": True}
@@ -890,8 +1019,7 @@ def test_ssid_security_rules_that_need_the_current_profile(router, session, slee
 def test_ssid_open_profile_becomes_wpa2_with_a_passphrase(router, session, sleeps):
     reply = {"order": [3], "3": {"name": "Lobby", "enable": True, "broadcast": True}}
     routes = ssid_router(router, reply)
-    result = ensure(ssid_resource(session, sleeps, id="3", name="Lobby", security="wpa2_personal", passphrase="abcdefgh"), "present",
-                    check_mode=False)
+    result = ensure(ssid_resource(session, sleeps, id="3", name="Lobby", security="wpa2_personal", passphrase="abcdefgh"), "present", check_mode=False)
     assert result["changed_keys"] == ["passphrase", "security"]
     assert body_of(routes.write.calls[0])["security"] == {"policy": "WPA2 Personal", "wpa2Personal": {"key": "abcdefgh"}}
 
@@ -937,9 +1065,11 @@ def test_ssid_read_only_user_is_refused_before_any_write_and_nothing_is_discarde
 
 # ---- wan_priority: WanPriorityResource through ensure() ------------------------------------------
 
+
 def wan_params(connections, **options):
-    params = dict(connections=[dict(dict(id=None, name=None, priority=None, enabled=None), **item) for item in connections],
-                  device=None, group=None, apply=True)
+    params = dict(
+        connections=[dict(dict(id=None, name=None, priority=None, enabled=None), **item) for item in connections], device=None, group=None, apply=True
+    )
     params.update(options)
     return params
 
@@ -948,8 +1078,7 @@ def wan_router(router, saved=None, written=None):
     """saved: the GET config.wan.connection answer (the saved config), or None for a router without that call."""
     router.post("/api/login").mock(return_value=login_ok())
     status = router.get("/api/status.wan.connection").mock(return_value=ok(WAN_REPLY))
-    config = router.get("/api/config.wan.connection").mock(
-        return_value=ok(saved) if saved is not None else fail(404, "Unknown API: config.wan.connection"))
+    config = router.get("/api/config.wan.connection").mock(return_value=ok(saved) if saved is not None else fail(404, "Unknown API: config.wan.connection"))
     write = router.post("/api/config.wan.connection.priority").mock(return_value=ok(written or {"order": []}))
     discard = router.post("/api/cmd.config.discard").mock(return_value=ok())
     return types.SimpleNamespace(status=status, config=config, write=write, discard=discard)
@@ -959,17 +1088,24 @@ def wan_resource(session, sleeps, connections, **options):
     return WanPriorityResource(make(session, sleeps), wan_params(connections, **options))
 
 
-@pytest.mark.parametrize("connections, options, cls, message", [
-    ([{"id": "1", "priority": 5}], {}, InputError, "connections[0]: priority must be 1 (most preferred) to 4, got 5"),
-    ([{"id": "1", "priority": 0}], {}, InputError, "priority must be 1 (most preferred) to 4, got 0"),
-    ([{"id": "wan1", "priority": 1}], {}, InputError, "connections[0]: id must be a WAN connection number (1, 2, ...), got 'wan1'"),
-    ([{"name": "WAN 1"}], {}, InputError, "connections[0]: give priority and/or enabled"),
-    ([{"name": "WAN 1", "priority": 1}, {"name": "WAN 1", "enabled": True}], {}, InputError,
-     "connections[0] and connections[1] name the same connection WAN 1"),
-    ([], {}, InputError, "connections is empty"),
-    ([{"id": "1", "priority": 1}], {"group": "Branches"}, UnsupportedError, "a router has no groups"),
-    ([{"id": "1", "priority": 1}], {"device": "10.1.1.1"}, InputError, "device '10.1.1.1' is not the router at"),
-])
+@pytest.mark.parametrize(
+    "connections, options, cls, message",
+    [
+        ([{"id": "1", "priority": 5}], {}, InputError, "connections[0]: priority must be 1 (most preferred) to 4, got 5"),
+        ([{"id": "1", "priority": 0}], {}, InputError, "priority must be 1 (most preferred) to 4, got 0"),
+        ([{"id": "wan1", "priority": 1}], {}, InputError, "connections[0]: id must be a WAN connection number (1, 2, ...), got 'wan1'"),
+        ([{"name": "WAN 1"}], {}, InputError, "connections[0]: give priority and/or enabled"),
+        (
+            [{"name": "WAN 1", "priority": 1}, {"name": "WAN 1", "enabled": True}],
+            {},
+            InputError,
+            "connections[0] and connections[1] name the same connection WAN 1",
+        ),
+        ([], {}, InputError, "connections is empty"),
+        ([{"id": "1", "priority": 1}], {"group": "Branches"}, UnsupportedError, "a router has no groups"),
+        ([{"id": "1", "priority": 1}], {"device": "10.1.1.1"}, InputError, "device '10.1.1.1' is not the router at"),
+    ],
+)
 def test_wan_validate_refuses_before_any_request(router, session, sleeps, connections, options, cls, message):
     with pytest.raises(cls) as caught:
         ensure(wan_resource(session, sleeps, connections, **options), "present", check_mode=False)
@@ -981,14 +1117,20 @@ def test_wan_names_resolve_to_ids_and_unknown_ones_list_the_known(router, sessio
     wan_router(router)
     resource = wan_resource(session, sleeps, [{"name": "cellular 1", "priority": 1}, {"id": "1", "name": "WAN 1", "priority": 2}])
     current = resource.read()
-    assert current == {"connections": {"1": {"name": "WAN 1", "priority": 1, "enabled": True},
-                                       "2": {"name": "Cellular 1", "priority": 2, "enabled": True},
-                                       "3": {"name": "WAN 2", "priority": None, "enabled": False}}}
+    assert current == {
+        "connections": {
+            "1": {"name": "WAN 1", "priority": 1, "enabled": True},
+            "2": {"name": "Cellular 1", "priority": 2, "enabled": True},
+            "3": {"name": "WAN 2", "priority": None, "enabled": False},
+        }
+    }
     assert resource.desired(current) == {"connections": {"2": {"priority": 1}, "1": {"priority": 2}}}
-    for connections, message in (([{"name": "LTE", "priority": 1}], "no WAN connection named 'LTE'; it has 1 (WAN 1), 2 (Cellular 1), 3 (WAN 2)"),
-                                 ([{"id": "7", "priority": 1}], "no WAN connection 7; it has 1 (WAN 1), 2 (Cellular 1), 3 (WAN 2)"),
-                                 ([{"id": "1", "name": "WAN 2", "priority": 1}], "connection 1 is named 'WAN 1', not 'WAN 2'"),
-                                 ([{"id": "3", "enabled": True}, {"name": "WAN 2", "priority": 1}], "are the same connection 3")):
+    for connections, message in (
+        ([{"name": "LTE", "priority": 1}], "no WAN connection named 'LTE'; it has 1 (WAN 1), 2 (Cellular 1), 3 (WAN 2)"),
+        ([{"id": "7", "priority": 1}], "no WAN connection 7; it has 1 (WAN 1), 2 (Cellular 1), 3 (WAN 2)"),
+        ([{"id": "1", "name": "WAN 2", "priority": 1}], "connection 1 is named 'WAN 1', not 'WAN 2'"),
+        ([{"id": "3", "enabled": True}, {"name": "WAN 2", "priority": 1}], "are the same connection 3"),
+    ):
         with pytest.raises(InputError) as caught:
             wan_resource(session, sleeps, connections).read()
         assert message in str(caught.value)
@@ -996,8 +1138,12 @@ def test_wan_names_resolve_to_ids_and_unknown_ones_list_the_known(router, sessio
 
 def test_wan_change_sends_only_what_differs_and_applies_at_once(router, session, sleeps):
     routes = wan_router(router, written={"order": [2], "2": {"name": "Cellular 1", "priority": 1, "enable": True}})
-    result = ensure(wan_resource(session, sleeps, [{"name": "Cellular 1", "priority": 1, "enabled": True}, {"id": "1", "priority": 1}]),
-                    "present", check_mode=False, result_key="wan")
+    result = ensure(
+        wan_resource(session, sleeps, [{"name": "Cellular 1", "priority": 1, "enabled": True}, {"id": "1", "priority": 1}]),
+        "present",
+        check_mode=False,
+        result_key="wan",
+    )
     assert result["changed"] is True
     assert body_of(routes.write.calls[0]) == {"instantActive": True, "list": [{"connId": 2, "priority": 1}]}
     assert result["wan"]["connections"]["2"] == {"name": "Cellular 1", "priority": 1, "enabled": True}
@@ -1085,6 +1231,7 @@ def test_wan_failed_write_is_discarded(router, session, sleeps):
 
 # ---- reboot: reboot_device() and is_back() ------------------------------------------------------
 
+
 def this_router():
     return Device(platform="peplink_router", id="1824-ABCD-0001", serial="1824-ABCD-0001", status="online")
 
@@ -1103,15 +1250,18 @@ def test_is_back_after_being_seen_down(router, session, sleeps):
     client = make(session, sleeps, clock=lambda: 1000.0)
     client.reboot_device(this_router())
     assert client.is_back(this_router(), 990.0) is False  # down
-    assert client.is_back(this_router(), 990.0) is True   # up again after being down
+    assert client.is_back(this_router(), 990.0) is True  # up again after being down
     assert status.call_count == 0
 
 
-@pytest.mark.parametrize("uptimes, back", [
-    ((3600, 120), False),  # up the whole time: not gone down yet
-    ((5, None), True),     # the WANs restarted after the reboot was sent
-    ((0, 0), False),       # no WAN up: cannot tell yet
-])
+@pytest.mark.parametrize(
+    "uptimes, back",
+    [
+        ((3600, 120), False),  # up the whole time: not gone down yet
+        ((5, None), True),  # the WANs restarted after the reboot was sent
+        ((0, 0), False),  # no WAN up: cannot tell yet
+    ],
+)
 def test_is_back_by_uptime_when_the_down_time_was_missed(router, session, sleeps, uptimes, back):
     router.post("/api/login").mock(return_value=login_ok())
     router.get("/api/info.firmware").mock(return_value=ok(FIRMWARE_REPLY))

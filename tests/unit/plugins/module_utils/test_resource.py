@@ -60,12 +60,15 @@ def test_nested_dicts_compare_only_the_given_subkeys():
     assert changes_between({"wifi": {"ssid": "x", "channel": None}}, {"wifi": {"ssid": "x", "channel": 6, "extra": 1}}) == {}
 
 
-@pytest.mark.parametrize("policy, have, expected", [
-    ("always", UNKNOWN, {"passphrase": "new-pass"}),
-    ("on_create", UNKNOWN, {}),
-    ("always", "new-pass", {}),
-    ("on_create", "old-pass", {"passphrase": "new-pass"}),  # readable secrets are compared under either policy
-])
+@pytest.mark.parametrize(
+    "policy, have, expected",
+    [
+        ("always", UNKNOWN, {"passphrase": "new-pass"}),
+        ("on_create", UNKNOWN, {}),
+        ("always", "new-pass", {}),
+        ("on_create", "old-pass", {"passphrase": "new-pass"}),  # readable secrets are compared under either policy
+    ],
+)
 def test_secret_policy(policy, have, expected):
     assert changes_between({"passphrase": "new-pass"}, {"passphrase": have}, ("passphrase",), update_secrets=policy) == expected
 

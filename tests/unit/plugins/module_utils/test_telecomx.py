@@ -43,23 +43,43 @@ DEVICE_ID = "1234567890123456789abcde"
 
 
 def login_reply(token=TOKEN, level="MANAGER", minutes=15):
-    return {"success": True, "token": token, "expiresInMinutes": minutes, "employee": "e" * 24,
-            "customer": CUSTOMER, "accessLevel": level}
+    return {"success": True, "token": token, "expiresInMinutes": minutes, "employee": "e" * 24, "customer": CUSTOMER, "accessLevel": level}
 
 
 def api_device(n=1, **extra):
     device = {
-        "_id": "%024x" % n, "state": "ACTIVE", "name": "site-%d" % n, "model": MODEL_ID, "modelType": "ROUTER",
-        "modelBrand": "TP-LINK", "customer": CUSTOMER, "macAddress": "02c0de%06x" % n, "serialNumber": "SN%05d" % n,
-        "jobs": 0, "notes": None,
-        "wifi": {"enabled": True, "ssid": "Shop", "password": "wifi-pass-24", "enabled5G": True, "ssid5G": "Shop-5G",
-                 "password5G": "wifi-pass-five", "enabled6G": False, "ssid6G": None, "password6G": None,
-                 "bandsteering": False},
-        "dhcp": {"enable": True, "ipPoolStart": "192.168.0.100", "ipPoolEnd": "192.168.0.200", "leaseTime": 10,
-                 "primaryDnsServer": "8.8.8.8",
-                 "reservedClients": [{"mac": "123456789013", "ip": "192.168.0.10", "enable": "true", "id": "r8jf84fv"}]},
-        "status": {"provisioned": True, "online": True, "wanIp": "100.64.0.123", "publicIp": "62.192.163.232",
-                   "networkType": "32", "lanIp": "192.168.0.1"},
+        "_id": "%024x" % n,
+        "state": "ACTIVE",
+        "name": "site-%d" % n,
+        "model": MODEL_ID,
+        "modelType": "ROUTER",
+        "modelBrand": "TP-LINK",
+        "customer": CUSTOMER,
+        "macAddress": "02c0de%06x" % n,
+        "serialNumber": "SN%05d" % n,
+        "jobs": 0,
+        "notes": None,
+        "wifi": {
+            "enabled": True,
+            "ssid": "Shop",
+            "password": "wifi-pass-24",
+            "enabled5G": True,
+            "ssid5G": "Shop-5G",
+            "password5G": "wifi-pass-five",
+            "enabled6G": False,
+            "ssid6G": None,
+            "password6G": None,
+            "bandsteering": False,
+        },
+        "dhcp": {
+            "enable": True,
+            "ipPoolStart": "192.168.0.100",
+            "ipPoolEnd": "192.168.0.200",
+            "leaseTime": 10,
+            "primaryDnsServer": "8.8.8.8",
+            "reservedClients": [{"mac": "123456789013", "ip": "192.168.0.10", "enable": "true", "id": "r8jf84fv"}],
+        },
+        "status": {"provisioned": True, "online": True, "wanIp": "100.64.0.123", "publicIp": "62.192.163.232", "networkType": "32", "lanIp": "192.168.0.1"},
     }
     device.update(extra)
     return device
@@ -111,6 +131,7 @@ def assert_no_secret(exc):
 
 
 # ---- auth ----------------------------------------------------------------------------------------
+
 
 def test_login_then_token_query_parameter(session, mock):
     login = mock.post("/auth/login").respond(json=login_reply())
@@ -183,8 +204,12 @@ def test_expired_cached_token_is_replaced_in_the_cache(session, mock, tmp_path):
     login = mock.post("/auth/login")
     login.side_effect = [httpx.Response(200, json=login_reply(TOKEN)), httpx.Response(200, json=login_reply(TOKEN2))]
     listing = mock.get("/network/device")
-    listing.side_effect = [httpx.Response(200, json=list_reply([], 0)), error(401, "expired"),
-                           httpx.Response(200, json=list_reply([], 0)), httpx.Response(200, json=list_reply([], 0))]
+    listing.side_effect = [
+        httpx.Response(200, json=list_reply([], 0)),
+        error(401, "expired"),
+        httpx.Response(200, json=list_reply([], 0)),
+        httpx.Response(200, json=list_reply([], 0)),
+    ]
     list_devices(make_client(session, cache=TokenCache(directory=str(tmp_path))))
     list_devices(make_client(session, cache=TokenCache(directory=str(tmp_path))))
     list_devices(make_client(session, cache=TokenCache(directory=str(tmp_path))))
@@ -237,8 +262,7 @@ def test_given_token_refused_is_a_clear_auth_error_without_login(session, mock):
 
 
 def test_given_token_access_level_from_validate_token(session, mock):
-    validate = mock.get("/auth/validateToken").respond(json={"success": True, "employee": "e" * 24,
-                                                             "customer": CUSTOMER, "accessLevel": "VIEWER"})
+    validate = mock.get("/auth/validateToken").respond(json={"success": True, "employee": "e" * 24, "customer": CUSTOMER, "accessLevel": "VIEWER"})
     create = mock.post("/network/device")
     client = token_client(session)
     with pytest.raises(PermissionDeniedError) as info:
@@ -269,15 +293,18 @@ def test_logout_is_never_called(session, mock):
 
 # ---- access level ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("operation", [
-    lambda client: client.create_device({"name": "x", "model": MODEL_ID, "mac_address": "020000000001"}),
-    lambda client: client.update_device(DEVICE_ID, {"name": "y"}),
-    lambda client: client.delete_device(DEVICE_ID),
-])
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        lambda client: client.create_device({"name": "x", "model": MODEL_ID, "mac_address": "020000000001"}),
+        lambda client: client.update_device(DEVICE_ID, {"name": "y"}),
+        lambda client: client.delete_device(DEVICE_ID),
+    ],
+)
 def test_viewer_cannot_write_and_nothing_is_sent(session, mock, operation):
     mock.post("/auth/login").respond(json=login_reply(level="VIEWER"))
-    writes = [mock.post("/network/device"), mock.post("/network/device/%s" % DEVICE_ID),
-              mock.delete("/network/device/%s" % DEVICE_ID)]
+    writes = [mock.post("/network/device"), mock.post("/network/device/%s" % DEVICE_ID), mock.delete("/network/device/%s" % DEVICE_ID)]
     client = make_client(session)
     with pytest.raises(PermissionDeniedError) as info:
         operation(client)
@@ -302,6 +329,7 @@ def test_access_denied_names_the_access_level(session, mock):
 
 # ---- envelope and errors ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def logged_in(session, mock):
     mock.post("/auth/login").respond(json=login_reply())
@@ -319,18 +347,21 @@ def test_mac_in_use_is_a_conflict_naming_the_mac(logged_in, mock):
     assert json.loads(create.calls.last.request.content)["macAddress"] == "02c0de000001"  # 12 hex digits
 
 
-@pytest.mark.parametrize("status, body, cls, words", [
-    (404, {"error": "id"}, NotFoundError, "no network device with id %s" % DEVICE_ID),
-    (409, {"error": "type", "message": "model: Value is not one of the permitted values"}, ValidationError, "permitted values"),
-    (400, {"error": "bad_request"}, ValidationError, "malformed"),
-    (500, {"error": "internal_error"}, ServerError, "internal error"),
-    (403, {"error": "blacklisted"}, PermissionDeniedError, "blacklisted"),
-    (404, "id", NotFoundError, "(id)"),                                   # a bare string body
-    (400, {"errors": ["name is required"]}, ValidationError, "name is required"),
-    (400, {"errors": {"name": "required"}}, ValidationError, "name: required"),
-    (502, "<html>Bad gateway</html>", ServerError, "<html>Bad gateway</html>"),
-    (418, {"unexpected": "shape"}, ApiError, "'unexpected': 'shape'"),   # raw body kept
-])
+@pytest.mark.parametrize(
+    "status, body, cls, words",
+    [
+        (404, {"error": "id"}, NotFoundError, "no network device with id %s" % DEVICE_ID),
+        (409, {"error": "type", "message": "model: Value is not one of the permitted values"}, ValidationError, "permitted values"),
+        (400, {"error": "bad_request"}, ValidationError, "malformed"),
+        (500, {"error": "internal_error"}, ServerError, "internal error"),
+        (403, {"error": "blacklisted"}, PermissionDeniedError, "blacklisted"),
+        (404, "id", NotFoundError, "(id)"),  # a bare string body
+        (400, {"errors": ["name is required"]}, ValidationError, "name is required"),
+        (400, {"errors": {"name": "required"}}, ValidationError, "name: required"),
+        (502, "<html>Bad gateway</html>", ServerError, "<html>Bad gateway</html>"),
+        (418, {"unexpected": "shape"}, ApiError, "'unexpected': 'shape'"),  # raw body kept
+    ],
+)
 def test_error_shapes_become_typed_errors(logged_in, mock, status, body, cls, words):
     response = httpx.Response(status, json=body) if not isinstance(body, str) or not body.startswith("<") else httpx.Response(status, text=body)
     mock.get("/network/device/%s" % DEVICE_ID).mock(return_value=response)
@@ -375,10 +406,12 @@ def test_device_reply_without_id_is_malformed_and_hides_wifi_passwords(logged_in
 
 # ---- redaction ---------------------------------------------------------------------------------
 
+
 def test_token_and_password_never_appear_in_errors(logged_in, mock):
     echo = "refused %s?token=%s password=%s" % (BASE + "/network/device", TOKEN, PASSWORD)
-    mock.get("/network/device").respond(500, json={"error": "internal_error", "message": echo, "token": TOKEN,
-                                                   "request": {"password": PASSWORD, "url": "/x?token=" + TOKEN}})
+    mock.get("/network/device").respond(
+        500, json={"error": "internal_error", "message": echo, "token": TOKEN, "request": {"password": PASSWORD, "url": "/x?token=" + TOKEN}}
+    )
     logged_in.max_retries = 0
     with pytest.raises(ServerError) as info:
         list_devices(logged_in)
@@ -414,12 +447,16 @@ def test_records_mask_wifi_passwords_in_raw(logged_in, mock):
 
 # ---- retries ---------------------------------------------------------------------------------
 
+
 def test_429_is_retried_after_retry_after(session, mock):
     mock.post("/auth/login").respond(json=login_reply())
     sleeps = []
     listing = mock.get("/network/device")
-    listing.side_effect = [httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(429, headers={"Retry-After": "1"}),
-                           httpx.Response(200, json=list_reply([], 0))]
+    listing.side_effect = [
+        httpx.Response(429, headers={"Retry-After": "3"}),
+        httpx.Response(429, headers={"Retry-After": "1"}),
+        httpx.Response(200, json=list_reply([], 0)),
+    ]
     client = make_client(session, sleeps=sleeps)
     assert list_devices(client) == []
     # (the rate schedule, which also waits out a Retry-After, sleeps with the same function: counted apart)
@@ -442,6 +479,7 @@ def test_update_sets_absolute_values_and_may_be_resent(logged_in, mock):
 
 # ---- paging ---------------------------------------------------------------------------------
 
+
 def paged_listing(mock, total, short_at=None, fail_at=None):
     devices = [api_device(n) for n in range(total)]
 
@@ -449,7 +487,7 @@ def paged_listing(mock, total, short_at=None, fail_at=None):
         offset, limit = int(request.url.params["offset"]), int(request.url.params["limit"])
         if offset == fail_at:
             return httpx.Response(500, json={"error": "internal_error"})
-        page = devices[offset:offset + limit]
+        page = devices[offset : offset + limit]
         if offset == short_at:
             page = page[:-1]
         return httpx.Response(200, json=list_reply(page, total, offset, limit))
@@ -468,8 +506,11 @@ def test_paging_follows_total_across_pages(logged_in, mock):
 
 def test_concurrent_pages_refused_together_share_one_new_login(session, mock):
     login = mock.post("/auth/login")
-    login.side_effect = [httpx.Response(200, json=login_reply(TOKEN)), httpx.Response(200, json=login_reply(TOKEN2)),
-                         httpx.Response(200, json=login_reply("tok_third_000000000"))]
+    login.side_effect = [
+        httpx.Response(200, json=login_reply(TOKEN)),
+        httpx.Response(200, json=login_reply(TOKEN2)),
+        httpx.Response(200, json=login_reply("tok_third_000000000")),
+    ]
     devices = [api_device(n) for n in range(2001)]
     together = threading.Barrier(3, timeout=10)  # the three later pages are all refused before any re-login
 
@@ -478,7 +519,7 @@ def test_concurrent_pages_refused_together_share_one_new_login(session, mock):
         if offset and request.url.params["token"] == TOKEN:
             together.wait()
             return error(401, "expired")
-        return httpx.Response(200, json=list_reply(devices[offset:offset + 500], 2001, offset))
+        return httpx.Response(200, json=list_reply(devices[offset : offset + 500], 2001, offset))
 
     mock.get("/network/device").mock(side_effect=handler)
     assert len(list_devices(make_client(session))) == 2001
@@ -495,9 +536,12 @@ def test_a_short_page_is_continued_from_where_it_ended(logged_in, mock):
 
 def test_a_listing_shorter_than_its_total_raises_instead_of_a_partial_list(logged_in, mock):
     devices = [api_device(n) for n in range(1200)]
-    mock.get("/network/device").mock(side_effect=lambda request: httpx.Response(200, json=list_reply(
-        devices[int(request.url.params["offset"]):int(request.url.params["offset"]) + 500], 1201,
-        int(request.url.params["offset"]), 500)))
+    mock.get("/network/device").mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            json=list_reply(devices[int(request.url.params["offset"]) : int(request.url.params["offset"]) + 500], 1201, int(request.url.params["offset"]), 500),
+        )
+    )
     with pytest.raises(PaginationError) as info:
         list_devices(logged_in)
     assert "1200 of 1201" in str(info.value)
@@ -542,27 +586,48 @@ def test_resolve_model_by_id_name_or_brand_and_name(logged_in, mock):
 def test_create_resolves_a_model_name_and_fills_the_customer(logged_in, mock):
     mock.get("/network/device/model").respond(json={"total": 3, "networkDevices": MODELS})
     create = mock.post("/network/device").respond(json=api_device(7, state="PROVISIONING", jobs=1))
-    device = logged_in.create_device({
-        "name": "site-7", "model": "XVS-200", "mac_address": "02:c0:de:00:00:07", "serial_number": "SN7",
-        "wifi": {"enabled": True, "ssid": "Shop", "password": "wifi-pass-24", "enabled_5g": False, "ssid_6g": None},
-        "dhcp": None,
-    })
+    device = logged_in.create_device(
+        {
+            "name": "site-7",
+            "model": "XVS-200",
+            "mac_address": "02:c0:de:00:00:07",
+            "serial_number": "SN7",
+            "wifi": {"enabled": True, "ssid": "Shop", "password": "wifi-pass-24", "enabled_5g": False, "ssid_6g": None},
+            "dhcp": None,
+        }
+    )
     body = json.loads(create.calls.last.request.content)
-    assert body == {"name": "site-7", "model": MODEL_ID, "macAddress": "02c0de000007", "serialNumber": "SN7",
-                    "customer": CUSTOMER, "wifi": {"enabled": True, "ssid": "Shop", "password": "wifi-pass-24", "enabled5G": False}}
+    assert body == {
+        "name": "site-7",
+        "model": MODEL_ID,
+        "macAddress": "02c0de000007",
+        "serialNumber": "SN7",
+        "customer": CUSTOMER,
+        "wifi": {"enabled": True, "ssid": "Shop", "password": "wifi-pass-24", "enabled5G": False},
+    }
     assert device["state"] == "PROVISIONING" and device["mac_address"] == "02:c0:de:00:00:07"
 
 
 # ---- conversions ------------------------------------------------------------------------------
+
 
 def test_camel_and_snake_round_trip():
     raw = api_device(3)
     record = telecomx.device_from_api(raw)
     assert record["id"] == raw["_id"] and record["mac_address"] == "02:c0:de:00:00:03"
     assert record["serial_number"] == "SN00003" and record["model_brand"] == "TP-LINK"
-    assert record["wifi"] == {"enabled": True, "ssid": "Shop", "password": "wifi-pass-24", "enabled_5g": True,
-                              "ssid_5g": "Shop-5G", "password_5g": "wifi-pass-five", "enabled_6g": False, "ssid_6g": None,
-                              "password_6g": None, "band_steering": False}
+    assert record["wifi"] == {
+        "enabled": True,
+        "ssid": "Shop",
+        "password": "wifi-pass-24",
+        "enabled_5g": True,
+        "ssid_5g": "Shop-5G",
+        "password_5g": "wifi-pass-five",
+        "enabled_6g": False,
+        "ssid_6g": None,
+        "password_6g": None,
+        "band_steering": False,
+    }
     assert record["dhcp"]["reserved_clients"] == [{"mac": "12:34:56:78:90:13", "ip": "192.168.0.10", "enable": True, "id": "r8jf84fv"}]
     assert record["dhcp"]["lease_time"] == 10 and record["dhcp"]["ip_pool_start"] == "192.168.0.100"
     assert record["status"]["lan_ip"] == "192.168.0.1" and record["status"]["wan_ip"] == "100.64.0.123"
@@ -575,10 +640,10 @@ def test_camel_and_snake_round_trip():
 
 
 def test_condensed_list_items_convert_too():
-    record = telecomx.device_from_api({"_id": "a" * 24, "macAddress": "02C0DE000001", "wifiEnabled": True,
-                                       "lastComm": "2025-01-01T00:00:00.000Z", "online": False})
-    assert record == {"id": "a" * 24, "mac_address": "02:c0:de:00:00:01", "wifi_enabled": True,
-                      "last_comm": "2025-01-01T00:00:00.000Z", "online": False}
+    record = telecomx.device_from_api(
+        {"_id": "a" * 24, "macAddress": "02C0DE000001", "wifiEnabled": True, "lastComm": "2025-01-01T00:00:00.000Z", "online": False}
+    )
+    assert record == {"id": "a" * 24, "mac_address": "02:c0:de:00:00:01", "wifi_enabled": True, "last_comm": "2025-01-01T00:00:00.000Z", "online": False}
 
 
 def test_unknown_or_bad_options_fail_before_any_request():
@@ -615,6 +680,7 @@ def test_update_refuses_what_the_api_cannot_change(logged_in, mock):
 
 # ---- devices(): the device_info / inventory records --------------------------------------------
 
+
 def test_devices_records(logged_in, mock):
     paged_listing(mock, 3)
     mock.get("/network/device/model").respond(json={"total": 3, "networkDevices": MODELS})
@@ -623,8 +689,7 @@ def test_devices_records(logged_in, mock):
     assert first["platform"] == "telecomx" and first["id"] == "%024x" % 0 and first["serial"] == "SN00000"
     assert first["mac"] == "02:c0:de:00:00:00" and first["model"] == "TP-LINK XVS-200" and first["firmware"] is None
     assert first["status"] == "online" and first["group"] is None
-    assert first["wan"] == [{"id": "wan", "name": "WAN", "type": "cellular", "status": "connected", "ip": "100.64.0.123",
-                             "priority": None, "enabled": None}]
+    assert first["wan"] == [{"id": "wan", "name": "WAN", "type": "cellular", "status": "connected", "ip": "100.64.0.123", "priority": None, "enabled": None}]
     assert first["ssids"] == [{"id": "2.4", "name": "Shop", "enabled": True}, {"id": "5", "name": "Shop-5G", "enabled": True}]
     assert "raw" not in first
 
@@ -688,6 +753,7 @@ def test_find_device_by_mac_or_id(logged_in, mock):
 
 # ---- delete and wait ---------------------------------------------------------------------------
 
+
 def test_delete(logged_in, mock):
     delete = mock.delete("/network/device/%s" % DEVICE_ID).respond(json={"success": True})
     assert logged_in.delete_device(DEVICE_ID) is True
@@ -712,9 +778,11 @@ def test_wait_provisioned_polls_until_active_without_jobs(session, mock, fake_cl
     mock.post("/auth/login").respond(json=login_reply())
     clock = fake_clock
     get = mock.get("/network/device/%s" % DEVICE_ID)
-    get.side_effect = [httpx.Response(200, json=api_device(1, _id=DEVICE_ID, state="PROVISIONING", jobs=2)),
-                       httpx.Response(200, json=api_device(1, _id=DEVICE_ID, state="ACTIVE", jobs=1)),
-                       httpx.Response(200, json=api_device(1, _id=DEVICE_ID, state="ACTIVE", jobs=0))]
+    get.side_effect = [
+        httpx.Response(200, json=api_device(1, _id=DEVICE_ID, state="PROVISIONING", jobs=2)),
+        httpx.Response(200, json=api_device(1, _id=DEVICE_ID, state="ACTIVE", jobs=1)),
+        httpx.Response(200, json=api_device(1, _id=DEVICE_ID, state="ACTIVE", jobs=0)),
+    ]
     device = make_client(session, clock=clock).wait_provisioned(DEVICE_ID, timeout=60, sleep=5)
     assert device["state"] == "ACTIVE" and device["jobs"] == 0
     assert clock.sleeps == [1.0, 2.0] and get.call_count == 3  # quick first polls, doubling up to `sleep`
@@ -743,12 +811,27 @@ from ansible_collections.wanfleet.routers.plugins.module_utils.errors import MAS
 from ansible_collections.wanfleet.routers.plugins.module_utils.resource import ensure  # noqa: E402
 
 CAP_MODELS = [
-    {"_id": MODEL_ID, "brand": "TP-LINK", "name": "XVS-200", "type": "ROUTER",
-     "capabilities": {"wifi": True, "wifi2G": True, "wifi5G": True, "wifi6G": False, "simSupport": True}},
-    {"_id": "12345678901234567890aaab", "brand": "TP-LINK", "name": "XVS-700", "type": "ROUTER",
-     "capabilities": {"wifi": True, "wifi2G": True, "wifi5G": True, "wifi6G": True, "simSupport": False}},
-    {"_id": "12345678901234567890aaac", "brand": "NETGEAR", "name": "XS-108", "type": "SWITCH",
-     "capabilities": {"wifi": False, "wifi2G": False, "wifi5G": False, "wifi6G": False, "simSupport": False}},
+    {
+        "_id": MODEL_ID,
+        "brand": "TP-LINK",
+        "name": "XVS-200",
+        "type": "ROUTER",
+        "capabilities": {"wifi": True, "wifi2G": True, "wifi5G": True, "wifi6G": False, "simSupport": True},
+    },
+    {
+        "_id": "12345678901234567890aaab",
+        "brand": "TP-LINK",
+        "name": "XVS-700",
+        "type": "ROUTER",
+        "capabilities": {"wifi": True, "wifi2G": True, "wifi5G": True, "wifi6G": True, "simSupport": False},
+    },
+    {
+        "_id": "12345678901234567890aaac",
+        "brand": "NETGEAR",
+        "name": "XS-108",
+        "type": "SWITCH",
+        "capabilities": {"wifi": False, "wifi2G": False, "wifi5G": False, "wifi6G": False, "simSupport": False},
+    },
 ]
 
 
@@ -761,28 +844,50 @@ def test_ssid_length_counts_utf8_bytes():
 
 
 def test_dhcp_input_normalises_what_is_given():
-    dhcp = telecomx.dhcp_input({"enable": True, "ip_pool_start": " 10.1.2.100", "ip_pool_end": "10.1.2.200", "lease_time": 60,
-                                "primary_dns_server": "1.1.1.1", "reserved_clients": [{"mac": "02-AA-BB-CC-DD-EE", "ip": "10.1.2.5"}]})
-    assert dhcp == {"enable": True, "ip_pool_start": "10.1.2.100", "ip_pool_end": "10.1.2.200", "lease_time": 60,
-                    "primary_dns_server": "1.1.1.1",
-                    "reserved_clients": [{"mac": "02:aa:bb:cc:dd:ee", "ip": "10.1.2.5", "enable": True}]}
+    dhcp = telecomx.dhcp_input(
+        {
+            "enable": True,
+            "ip_pool_start": " 10.1.2.100",
+            "ip_pool_end": "10.1.2.200",
+            "lease_time": 60,
+            "primary_dns_server": "1.1.1.1",
+            "reserved_clients": [{"mac": "02-AA-BB-CC-DD-EE", "ip": "10.1.2.5"}],
+        }
+    )
+    assert dhcp == {
+        "enable": True,
+        "ip_pool_start": "10.1.2.100",
+        "ip_pool_end": "10.1.2.200",
+        "lease_time": 60,
+        "primary_dns_server": "1.1.1.1",
+        "reserved_clients": [{"mac": "02:aa:bb:cc:dd:ee", "ip": "10.1.2.5", "enable": True}],
+    }
     assert telecomx.dhcp_input({"lease_time": None, "enable": None}) == {}
 
 
-@pytest.mark.parametrize("dhcp, words", [
-    ({"ip_pool_start": "10.0.0.300"}, "dhcp.ip_pool_start must be an IPv4 address"),
-    ({"primary_dns_server": "dns.example.com"}, "dhcp.primary_dns_server must be an IPv4 address"),
-    ({"ip_pool_start": "10.0.0.200", "ip_pool_end": "10.0.0.100"}, "dhcp.ip_pool_start 10.0.0.200 is above dhcp.ip_pool_end 10.0.0.100"),
-    ({"ip_pool_start": "10.0.0.100", "ip_pool_end": "10.0.1.100"}, "are not in one /24 subnet"),
-    ({"lease_time": 0}, "dhcp.lease_time is in minutes and must be at least 1"),
-    ({"ip_pool_start": "10.0.0.100", "reserved_clients": [{"mac": "020000000001", "ip": "10.0.9.5"}]},
-     "dhcp.reserved_clients[0].ip 10.0.9.5 is outside the DHCP pool's subnet 10.0.0.0/24"),
-    ({"reserved_clients": [{"mac": "02:00:00:00:00:0g", "ip": "10.0.0.5"}]}, "dhcp.reserved_clients[0].mac: '02:00:00:00:00:0g' is not a MAC"),
-    ({"reserved_clients": [{"mac": "020000000001", "ip": "10.0.0.5"}, {"mac": "02:00:00:00:00:01", "ip": "10.0.0.6"}]},
-     "dhcp.reserved_clients[1].mac 02:00:00:00:00:01 is already reserved by dhcp.reserved_clients[0]"),
-    ({"reserved_clients": [{"mac": "020000000001", "ip": "10.0.0.5"}, {"mac": "020000000002", "ip": "10.0.0.5"}]},
-     "dhcp.reserved_clients[1].ip 10.0.0.5 is already reserved"),
-])
+@pytest.mark.parametrize(
+    "dhcp, words",
+    [
+        ({"ip_pool_start": "10.0.0.300"}, "dhcp.ip_pool_start must be an IPv4 address"),
+        ({"primary_dns_server": "dns.example.com"}, "dhcp.primary_dns_server must be an IPv4 address"),
+        ({"ip_pool_start": "10.0.0.200", "ip_pool_end": "10.0.0.100"}, "dhcp.ip_pool_start 10.0.0.200 is above dhcp.ip_pool_end 10.0.0.100"),
+        ({"ip_pool_start": "10.0.0.100", "ip_pool_end": "10.0.1.100"}, "are not in one /24 subnet"),
+        ({"lease_time": 0}, "dhcp.lease_time is in minutes and must be at least 1"),
+        (
+            {"ip_pool_start": "10.0.0.100", "reserved_clients": [{"mac": "020000000001", "ip": "10.0.9.5"}]},
+            "dhcp.reserved_clients[0].ip 10.0.9.5 is outside the DHCP pool's subnet 10.0.0.0/24",
+        ),
+        ({"reserved_clients": [{"mac": "02:00:00:00:00:0g", "ip": "10.0.0.5"}]}, "dhcp.reserved_clients[0].mac: '02:00:00:00:00:0g' is not a MAC"),
+        (
+            {"reserved_clients": [{"mac": "020000000001", "ip": "10.0.0.5"}, {"mac": "02:00:00:00:00:01", "ip": "10.0.0.6"}]},
+            "dhcp.reserved_clients[1].mac 02:00:00:00:00:01 is already reserved by dhcp.reserved_clients[0]",
+        ),
+        (
+            {"reserved_clients": [{"mac": "020000000001", "ip": "10.0.0.5"}, {"mac": "020000000002", "ip": "10.0.0.5"}]},
+            "dhcp.reserved_clients[1].ip 10.0.0.5 is already reserved",
+        ),
+    ],
+)
 def test_dhcp_input_refuses(dhcp, words):
     with pytest.raises(InputError) as info:
         telecomx.dhcp_input(dhcp)
@@ -790,8 +895,10 @@ def test_dhcp_input_refuses(dhcp, words):
 
 
 def test_reservations_compare_as_a_set_and_keep_the_device_ids():
-    have = [{"mac": "02:00:00:00:00:01", "ip": "10.0.0.5", "enable": True, "id": "r1"},
-            {"mac": "02:00:00:00:00:02", "ip": "10.0.0.6", "enable": True, "id": "r2"}]
+    have = [
+        {"mac": "02:00:00:00:00:01", "ip": "10.0.0.5", "enable": True, "id": "r1"},
+        {"mac": "02:00:00:00:00:02", "ip": "10.0.0.6", "enable": True, "id": "r2"},
+    ]
     same = [{"mac": "02:00:00:00:00:02", "ip": "10.0.0.6", "enable": True}, {"mac": "02:00:00:00:00:01", "ip": "10.0.0.5", "enable": True}]
     assert telecomx._reservations_against(same, have) == have  # same set, other order: the device's list, unchanged
     moved = [{"mac": "02:00:00:00:00:01", "ip": "10.0.0.9", "enable": True}, {"mac": "02:00:00:00:00:03", "ip": "10.0.0.7", "enable": True}]
@@ -799,6 +906,7 @@ def test_reservations_compare_as_a_set_and_keep_the_device_ids():
 
 
 # ---- TelecomXDeviceResource -------------------------------------------------------------------
+
 
 def device_params(**options):
     params = dict.fromkeys(("id", "mac_address", "name", "model", "customer", "serial_number", "mvno_account", "notes", "wifi", "dhcp"))
@@ -808,8 +916,7 @@ def device_params(**options):
 
 
 def wifi_option(**keys):
-    wifi = dict.fromkeys(("enabled", "ssid", "password", "enabled_5g", "ssid_5g", "password_5g", "enabled_6g", "ssid_6g",
-                          "password_6g", "band_steering"))
+    wifi = dict.fromkeys(("enabled", "ssid", "password", "enabled_5g", "ssid_5g", "password_5g", "enabled_6g", "ssid_6g", "password_6g", "band_steering"))
     wifi.update(keys)
     return wifi
 
@@ -847,9 +954,13 @@ def posts(mock):
 
 
 def test_device_unchanged_sends_no_write_and_masks_every_password(logged_in, mock, fleet):
-    params = device_params(mac_address="02:C0:DE:00:00:01", name="site-1", model="XVS-200",
-                           wifi=wifi_option(ssid="Shop", password="wifi-pass-24", password_5g="wifi-pass-five"),
-                           dhcp=dhcp_option(lease_time=10, reserved_clients=[{"mac": "12:34:56:78:90:13", "ip": "192.168.0.10", "enable": True}]))
+    params = device_params(
+        mac_address="02:C0:DE:00:00:01",
+        name="site-1",
+        model="XVS-200",
+        wifi=wifi_option(ssid="Shop", password="wifi-pass-24", password_5g="wifi-pass-five"),
+        dhcp=dhcp_option(lease_time=10, reserved_clients=[{"mac": "12:34:56:78:90:13", "ip": "192.168.0.10", "enable": True}]),
+    )
     result = ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", False, result_key="device")
     assert result["changed"] is False and not posts(mock)
     assert result["device"]["wifi"]["password"] == result["device"]["wifi"]["password_5g"] == MASK
@@ -857,8 +968,7 @@ def test_device_unchanged_sends_no_write_and_masks_every_password(logged_in, moc
 
 
 def test_device_update_sends_only_the_changed_properties(logged_in, mock, fleet):
-    params = device_params(mac_address="02c0de000001", wifi=wifi_option(ssid_5g="Shop-new", password_5g="another-secret"),
-                           dhcp=dhcp_option(lease_time=10))
+    params = device_params(mac_address="02c0de000001", wifi=wifi_option(ssid_5g="Shop-new", password_5g="another-secret"), dhcp=dhcp_option(lease_time=10))
     result = ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", False, result_key="device")
     (call,) = posts(mock)
     body = json.loads(call.request.content)
@@ -881,19 +991,21 @@ def test_update_password_on_create_leaves_existing_passwords_alone(logged_in, mo
 
 def test_update_password_on_create_sets_a_band_that_has_none(logged_in, mock, fleet):
     fleet[1]["wifi"] = dict(fleet[1]["wifi"], password5G=None)
-    params = device_params(mac_address="02c0de000001", update_password="on_create",
-                           wifi=wifi_option(password="not-sent-again", password_5g="first-password"))
+    params = device_params(mac_address="02c0de000001", update_password="on_create", wifi=wifi_option(password="not-sent-again", password_5g="first-password"))
     result = ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", False, "on_create", result_key="device")
     body = json.loads(posts(mock)[0].request.content)
     assert body["wifi"] == {"password5G": "first-password"}
     assert result["changed"] is True
 
 
-@pytest.mark.parametrize("wifi, words", [
-    (wifi_option(enabled_6g=True, ssid_6g="Six"), "model TP-LINK XVS-200 has no 6 GHz radio, so wifi.enabled_6g cannot be set (its bands: 2.4 GHz, 5 GHz)"),
-    (wifi_option(password_6g="abcdefgh"), "wifi.password_6g cannot be set"),
-    (wifi_option(enabled_5g=True, ssid_5g=None), None),  # the device has a 5 GHz SSID already: fine
-])
+@pytest.mark.parametrize(
+    "wifi, words",
+    [
+        (wifi_option(enabled_6g=True, ssid_6g="Six"), "model TP-LINK XVS-200 has no 6 GHz radio, so wifi.enabled_6g cannot be set (its bands: 2.4 GHz, 5 GHz)"),
+        (wifi_option(password_6g="abcdefgh"), "wifi.password_6g cannot be set"),
+        (wifi_option(enabled_5g=True, ssid_5g=None), None),  # the device has a 5 GHz SSID already: fine
+    ],
+)
 def test_device_wifi_is_held_to_the_model_capabilities(logged_in, mock, fleet, wifi, words):
     resource = telecomx.TelecomXDeviceResource(logged_in, device_params(mac_address="02c0de000001", wifi=wifi))
     if words is None:
@@ -934,17 +1046,23 @@ def test_dhcp_server_needs_a_pool_from_the_task_or_the_device(logged_in, mock, f
 
 
 def test_device_reserved_clients_in_another_order_are_no_change(logged_in, mock, fleet):
-    fleet[1]["dhcp"] = dict(fleet[1]["dhcp"], reservedClients=[
-        {"mac": "020000000001", "ip": "192.168.0.11", "enable": True, "id": "r1"},
-        {"mac": "020000000002", "ip": "192.168.0.12", "enable": "false", "id": "r2"}])
+    fleet[1]["dhcp"] = dict(
+        fleet[1]["dhcp"],
+        reservedClients=[
+            {"mac": "020000000001", "ip": "192.168.0.11", "enable": True, "id": "r1"},
+            {"mac": "020000000002", "ip": "192.168.0.12", "enable": "false", "id": "r2"},
+        ],
+    )
     wanted = [{"mac": "02:00:00:00:00:02", "ip": "192.168.0.12", "enable": False}, {"mac": "020000000001", "ip": "192.168.0.11", "enable": True}]
     params = device_params(mac_address="02c0de000001", dhcp=dhcp_option(reserved_clients=wanted))
     assert ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", False, result_key="device")["changed"] is False
     wanted[0]["ip"] = "192.168.0.13"
     ensure(telecomx.TelecomXDeviceResource(logged_in, params), "present", False, result_key="device")
     sent = json.loads(posts(mock)[0].request.content)["dhcp"]["reservedClients"]
-    assert sent == [{"mac": "020000000002", "ip": "192.168.0.13", "enable": False, "id": "r2"},
-                    {"mac": "020000000001", "ip": "192.168.0.11", "enable": True, "id": "r1"}]
+    assert sent == [
+        {"mac": "020000000002", "ip": "192.168.0.13", "enable": False, "id": "r2"},
+        {"mac": "020000000001", "ip": "192.168.0.11", "enable": True, "id": "r1"},
+    ]
 
 
 @pytest.mark.parametrize("option, value", [("serial_number", "OTHER"), ("model", "XVS-700"), ("customer", "f" * 24)])
@@ -1013,15 +1131,18 @@ def test_device_delete(logged_in, mock, fleet):
     assert result["diff"]["before"]["wifi"]["password"] == MASK and "wifi-pass" not in json.dumps(result)
 
 
-@pytest.mark.parametrize("options, words", [
-    ({"mac_address": "00:11:22:33:44"}, "mac_address: '00:11:22:33:44' is not a MAC address"),
-    ({"id": "1234"}, "id must be a TelecomX id (24 hexadecimal digits)"),
-    ({"mac_address": "001122334455", "customer": "acme"}, "customer must be a TelecomX id"),
-    ({"mac_address": "001122334455", "wifi": wifi_option(password="short")}, "wifi.password must be 8 to 63 printable ASCII characters"),
-    ({"mac_address": "001122334455", "wifi": wifi_option(ssid_5g="x" * 33)}, "wifi.ssid_5g must be 1 to 32 characters"),
-    ({"mac_address": "001122334455", "dhcp": dhcp_option(ip_pool_start="192.168.1.50", ip_pool_end="192.168.1.10")}, "is above"),
-    ({}, "telecomx_device needs id or mac_address"),
-])
+@pytest.mark.parametrize(
+    "options, words",
+    [
+        ({"mac_address": "00:11:22:33:44"}, "mac_address: '00:11:22:33:44' is not a MAC address"),
+        ({"id": "1234"}, "id must be a TelecomX id (24 hexadecimal digits)"),
+        ({"mac_address": "001122334455", "customer": "acme"}, "customer must be a TelecomX id"),
+        ({"mac_address": "001122334455", "wifi": wifi_option(password="short")}, "wifi.password must be 8 to 63 printable ASCII characters"),
+        ({"mac_address": "001122334455", "wifi": wifi_option(ssid_5g="x" * 33)}, "wifi.ssid_5g must be 1 to 32 characters"),
+        ({"mac_address": "001122334455", "dhcp": dhcp_option(ip_pool_start="192.168.1.50", ip_pool_end="192.168.1.10")}, "is above"),
+        ({}, "telecomx_device needs id or mac_address"),
+    ],
+)
 def test_device_input_is_refused_before_any_request(session, mock, options, words):
     with pytest.raises(InputError) as info:
         ensure(telecomx.TelecomXDeviceResource(make_client(session), device_params(**options)), "present", False)
@@ -1039,6 +1160,7 @@ def test_viewer_fails_before_the_write_but_may_run_check_mode(session, mock, fle
 
 # ---- SsidProfileResource -----------------------------------------------------------------------
 
+
 def ssid_params(**options):
     params = dict.fromkeys(("id", "group", "enabled", "broadcast", "vlan_id", "security", "passphrase", "fast_transition"))
     params.update(name="Shop-5G", device="site-1", band="5", update_passphrase="always", state="present")
@@ -1046,19 +1168,22 @@ def ssid_params(**options):
     return params
 
 
-@pytest.mark.parametrize("options, cls, words", [
-    ({"vlan_id": 20}, UnsupportedError, "ssid_profile option vlan_id is not supported on platform telecomx"),
-    ({"broadcast": False}, UnsupportedError, "ssid_profile option broadcast is not supported"),
-    ({"fast_transition": True}, UnsupportedError, "ssid_profile option fast_transition is not supported"),
-    ({"id": "1"}, UnsupportedError, "one SSID per band: choose it with band"),
-    ({"group": "shops", "device": None}, UnsupportedError, "TelecomX has no device groups"),
-    ({"security": "wpa3_personal"}, UnsupportedError, "ssid_profile security wpa3_personal is not supported"),
-    ({"security": "open", "passphrase": "abcdefgh"}, InputError, "passphrase is not allowed with security open"),
-    ({"passphrase": "1234567"}, InputError, "passphrase must be 8 to 63 printable ASCII characters"),
-    ({"band": None}, InputError, "ssid_profile needs band (2.4, 5 or 6)"),
-    ({"device": None}, InputError, "ssid_profile needs device"),
-    ({"name": "n" * 33}, InputError, "name (the SSID) must be 1 to 32 bytes"),
-])
+@pytest.mark.parametrize(
+    "options, cls, words",
+    [
+        ({"vlan_id": 20}, UnsupportedError, "ssid_profile option vlan_id is not supported on platform telecomx"),
+        ({"broadcast": False}, UnsupportedError, "ssid_profile option broadcast is not supported"),
+        ({"fast_transition": True}, UnsupportedError, "ssid_profile option fast_transition is not supported"),
+        ({"id": "1"}, UnsupportedError, "one SSID per band: choose it with band"),
+        ({"group": "shops", "device": None}, UnsupportedError, "TelecomX has no device groups"),
+        ({"security": "wpa3_personal"}, UnsupportedError, "ssid_profile security wpa3_personal is not supported"),
+        ({"security": "open", "passphrase": "abcdefgh"}, InputError, "passphrase is not allowed with security open"),
+        ({"passphrase": "1234567"}, InputError, "passphrase must be 8 to 63 printable ASCII characters"),
+        ({"band": None}, InputError, "ssid_profile needs band (2.4, 5 or 6)"),
+        ({"device": None}, InputError, "ssid_profile needs device"),
+        ({"name": "n" * 33}, InputError, "name (the SSID) must be 1 to 32 bytes"),
+    ],
+)
 def test_ssid_input_is_refused_before_any_request(session, mock, options, cls, words):
     with pytest.raises(cls) as info:
         ensure(telecomx.SsidProfileResource(make_client(session), ssid_params(**options)), "present", False)
@@ -1069,13 +1194,20 @@ def test_ssid_unchanged_and_masked(logged_in, mock, fleet):
     params = ssid_params(enabled=True, security="wpa2_personal", passphrase="wifi-pass-five")
     result = ensure(telecomx.SsidProfileResource(logged_in, params), "present", False, result_key="profile")
     assert result["changed"] is False and not posts(mock)
-    assert result["profile"] == {"device": "%024x" % 1, "device_name": "site-1", "band": "5", "name": "Shop-5G", "enabled": True,
-                                 "security": "wpa2_personal", "passphrase": MASK, "band_steering": False}
+    assert result["profile"] == {
+        "device": "%024x" % 1,
+        "device_name": "site-1",
+        "band": "5",
+        "name": "Shop-5G",
+        "enabled": True,
+        "security": "wpa2_personal",
+        "passphrase": MASK,
+        "band_steering": False,
+    }
 
 
 def test_ssid_change_sends_only_the_band_keys_that_change(logged_in, mock, fleet):
-    result = ensure(telecomx.SsidProfileResource(logged_in, ssid_params(name="Guest", passphrase="guest-pass-1")), "present", False,
-                    result_key="profile")
+    result = ensure(telecomx.SsidProfileResource(logged_in, ssid_params(name="Guest", passphrase="guest-pass-1")), "present", False, result_key="profile")
     body = json.loads(posts(mock)[0].request.content)
     assert body == {"wifi": {"ssid5G": "Guest", "password5G": "guest-pass-1"}}
     assert result["changed_keys"] == ["name", "passphrase"]
@@ -1092,8 +1224,13 @@ def test_ssid_open_removes_the_password_and_a_passphrase_sets_it_back(logged_in,
         ensure(telecomx.SsidProfileResource(logged_in, ssid_params(security="wpa2_personal")), "present", False)
     assert "security=wpa2_personal needs a passphrase: the 5 GHz band of device site-1 has none" in str(info.value)
     # on_create: an open band has no password to leave alone, so the given one is set
-    result = ensure(telecomx.SsidProfileResource(logged_in, ssid_params(passphrase="now-secured", update_passphrase="on_create")),
-                    "present", False, "on_create", result_key="profile")
+    result = ensure(
+        telecomx.SsidProfileResource(logged_in, ssid_params(passphrase="now-secured", update_passphrase="on_create")),
+        "present",
+        False,
+        "on_create",
+        result_key="profile",
+    )
     assert result["changed_keys"] == ["passphrase", "security"] and fleet[1]["wifi"]["password5G"] == "now-secured"
 
 
@@ -1107,10 +1244,13 @@ def test_ssid_absent_disables_the_band_only_when_it_carries_this_ssid(logged_in,
     assert again["changed"] is False and len(posts(mock)) == 1
 
 
-@pytest.mark.parametrize("model, band, words", [
-    (MODEL_ID, "6", "device site-1 (model TP-LINK XVS-200) has no 6 GHz radio; its bands: 2.4, 5"),
-    ("12345678901234567890aaac", "2.4", "device site-1 (model NETGEAR XS-108) has no Wi-Fi"),
-])
+@pytest.mark.parametrize(
+    "model, band, words",
+    [
+        (MODEL_ID, "6", "device site-1 (model TP-LINK XVS-200) has no 6 GHz radio; its bands: 2.4, 5"),
+        ("12345678901234567890aaac", "2.4", "device site-1 (model NETGEAR XS-108) has no Wi-Fi"),
+    ],
+)
 def test_ssid_band_the_model_lacks(logged_in, mock, fleet, model, band, words):
     fleet[1] = api_device(1, model=model)
     with pytest.raises(UnsupportedError) as info:

@@ -72,8 +72,7 @@ def test_concurrent_forks_log_in_once(tmp_path):
     counter = tmp_path / "logins"
     counter.write_text("")
     barrier = multiprocessing.Barrier(6)
-    workers = [multiprocessing.Process(target=_login_in_fork, args=(str(tmp_path / "t"), str(counter), barrier))
-               for worker in range(6)]
+    workers = [multiprocessing.Process(target=_login_in_fork, args=(str(tmp_path / "t"), str(counter), barrier)) for worker in range(6)]
     for worker in workers:
         worker.start()
     for worker in workers:

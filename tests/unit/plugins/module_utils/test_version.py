@@ -42,8 +42,7 @@ def test_make_rewrites_the_version_file_from_galaxy_yml(tmp_path):
     (tmp_path / "galaxy.yml").write_text(text.replace("\nversion: %s\n" % galaxy_version(), "\nversion: 9.8.7\n"))
     os.utime(str(tmp_path / VERSION_FILE), (0, 0))  # older than galaxy.yml, as after a version bump
     env = dict((key, value) for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"))
-    subprocess.run(["make", "-f", os.path.join(ROOT, "Makefile"), "-C", str(tmp_path), VERSION_FILE], env=env,
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(["make", "-f", os.path.join(ROOT, "Makefile"), "-C", str(tmp_path), VERSION_FILE], env=env, check=True, capture_output=True, timeout=60)
     written = (tmp_path / VERSION_FILE).read_text()
     assert 'COLLECTION_VERSION = "9.8.7"\n' in written
     with open(os.path.join(ROOT, VERSION_FILE), encoding="utf-8") as handle:

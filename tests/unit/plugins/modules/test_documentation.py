@@ -12,8 +12,7 @@ import sys
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
-MODULES = sorted(os.path.basename(path)[:-3] for path in glob.glob(os.path.join(ROOT, "plugins", "modules", "*.py"))
-                 if not path.endswith("__init__.py"))
+MODULES = sorted(os.path.basename(path)[:-3] for path in glob.glob(os.path.join(ROOT, "plugins", "modules", "*.py")) if not path.endswith("__init__.py"))
 SUPPORT = ("full", "partial", "none", "N/A")
 # Platforms SPEC accepts only to refuse them with the reason (config_backup: the router API has no configuration export).
 REFUSED_WITH_A_REASON = {"config_backup": {"peplink_router"}}
@@ -23,9 +22,14 @@ REFUSED_WITH_A_REASON = {"config_backup": {"peplink_router"}}
 def rendered():
     """{module: its doc} from one ansible-doc --json run over every module (fails if any does not render)."""
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, ".build", "collections"), ANSIBLE_NOCOLOR="1")
-    process = subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible-doc"), "--json", "-t", "module"]
-                             + ["wanfleet.routers.%s" % name for name in MODULES],
-                             env=env, capture_output=True, text=True, timeout=300, check=True)
+    process = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "ansible-doc"), "--json", "-t", "module"] + ["wanfleet.routers.%s" % name for name in MODULES],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     return dict((name.split(".")[-1], entry["doc"]) for name, entry in json.loads(process.stdout).items())
 
 

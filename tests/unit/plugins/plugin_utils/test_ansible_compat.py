@@ -26,11 +26,28 @@ INTERNAL_MODULES = ("ansible.executor", "ansible.template", "ansible.utils.unsaf
 # What ansible-core's docs on action and inventory plugins have subclasses use (and ansible-core's own plugins do),
 # and AnsibleModule's `_name` (the module's name as the task called it), which modules read in every core since 2.0;
 # module_utils code runs in the module process, where plugin_utils (and so ansible_compat.py) is not shipped.
-SUBCLASS_API = frozenset((
-    "_task", "_connection", "_play_context", "_templar", "_loader", "_shared_loader_obj", "_execute_module",
-    "_remove_tmp_path", "_supports_check_mode", "_supports_async", "_cache", "_read_config_data", "_vars",
-    "_set_composite_vars", "_add_host_to_composed_groups", "_add_host_to_keyed_groups", "_options", "_name",
-))
+SUBCLASS_API = frozenset(
+    (
+        "_task",
+        "_connection",
+        "_play_context",
+        "_templar",
+        "_loader",
+        "_shared_loader_obj",
+        "_execute_module",
+        "_remove_tmp_path",
+        "_supports_check_mode",
+        "_supports_async",
+        "_cache",
+        "_read_config_data",
+        "_vars",
+        "_set_composite_vars",
+        "_add_host_to_composed_groups",
+        "_add_host_to_keyed_groups",
+        "_options",
+        "_name",
+    )
+)
 _DEFINED = re.compile(r"^\s*def (_[A-Za-z]\w*)|self\.(_[A-Za-z]\w*)\s*=[^=]|^\s+(_[A-Za-z]\w*)\s*[:=][^=]", re.M)
 
 
@@ -87,8 +104,7 @@ def test_plugins_use_private_ansible_core_apis_only_through_the_compat_module(co
         if path == COMPAT:
             continue
         with open(path, encoding="utf-8") as handle:
-            offenders += ["%s:%d %s" % (os.path.relpath(path, ROOT), line, what)
-                          for line, what in private_uses(handle.read(), core_private_names)]
+            offenders += ["%s:%d %s" % (os.path.relpath(path, ROOT), line, what) for line, what in private_uses(handle.read(), core_private_names)]
     assert offenders == []
 
 
@@ -96,29 +112,41 @@ def test_the_compat_module_holds_what_the_check_refuses(core_private_names):
     """The check finds what ansible_compat.py does (so it would find it anywhere else)."""
     with open(COMPAT, encoding="utf-8") as handle:
         found = set(what for _line, what in private_uses(handle.read(), core_private_names))
-    assert {"._no_log_values", "._warnings", "._shell", "._compute_environment_string",
-            "ansible.release import __version__", "ansible.template import trust_as_template",
-            "ansible.utils.unsafe_proxy import wrap_var"} <= found
+    assert {
+        "._no_log_values",
+        "._warnings",
+        "._shell",
+        "._compute_environment_string",
+        "ansible.release import __version__",
+        "ansible.template import trust_as_template",
+        "ansible.utils.unsafe_proxy import wrap_var",
+    } <= found
 
 
-@pytest.mark.parametrize("source", [
-    "from ansible.module_utils._internal import _traceback\n",
-    "import ansible._internal._templating\n",
-    "from ansible.executor.task_result import TaskResult\n",
-    "from ansible.utils.display import _DeferredWarningContext\n",
-    "def run(validation):\n    return validation._no_log_values\n",
-    "class A:\n    def run(self):\n        return self._compute_environment_string()\n",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from ansible.module_utils._internal import _traceback\n",
+        "import ansible._internal._templating\n",
+        "from ansible.executor.task_result import TaskResult\n",
+        "from ansible.utils.display import _DeferredWarningContext\n",
+        "def run(validation):\n    return validation._no_log_values\n",
+        "class A:\n    def run(self):\n        return self._compute_environment_string()\n",
+    ],
+)
 def test_the_check_refuses_each_kind_of_private_use(source, core_private_names):
     assert private_uses(source, core_private_names)
 
 
-@pytest.mark.parametrize("source", [
-    "from ansible.plugins.action import ActionBase\n",
-    "from ansible.module_utils.common.arg_spec import ArgumentSpecValidator\n",
-    "class A:\n    def run(self):\n        return self._execute_module(task_vars={})\n",
-    "from ansible_collections.wanfleet.routers.plugins.module_utils._ncm import client\n",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from ansible.plugins.action import ActionBase\n",
+        "from ansible.module_utils.common.arg_spec import ArgumentSpecValidator\n",
+        "class A:\n    def run(self):\n        return self._execute_module(task_vars={})\n",
+        "from ansible_collections.wanfleet.routers.plugins.module_utils._ncm import client\n",
+    ],
+)
 def test_the_check_lets_public_and_subclass_apis_pass(source, core_private_names):
     assert private_uses(source, core_private_names) == []
 

@@ -24,12 +24,18 @@ ROUTER = "https://router.test"
 PASSWORD = "pw-Controller-Secret-1"
 PASSPHRASE = "Psk-Controller-Secret-2"
 SESSION_COOKIE = "sess-controller-3"
-ROUTER_CREDENTIALS = {"platform": "peplink_router", "token_cache": False, "max_retries": 0,
-                      "peplink_router": {"url": ROUTER, "username": "admin", "password": PASSWORD}}
-WAN = {"order": [1, 2], "1": {"name": "WAN", "enable": True, "message": "Connected", "type": "ethernet", "priority": 1},
-       "2": {"name": "Cellular", "enable": True, "message": "Connected", "type": "gobi", "priority": 2}}
-SSIDS = {"order": [1], "1": {"name": "Staff", "enable": True, "broadcast": True,
-                             "security": {"policy": "WPA2 Personal", "wpa2Personal": {"key": PASSPHRASE}}}}
+ROUTER_CREDENTIALS = {
+    "platform": "peplink_router",
+    "token_cache": False,
+    "max_retries": 0,
+    "peplink_router": {"url": ROUTER, "username": "admin", "password": PASSWORD},
+}
+WAN = {
+    "order": [1, 2],
+    "1": {"name": "WAN", "enable": True, "message": "Connected", "type": "ethernet", "priority": 1},
+    "2": {"name": "Cellular", "enable": True, "message": "Connected", "type": "gobi", "priority": 2},
+}
+SSIDS = {"order": [1], "1": {"name": "Staff", "enable": True, "broadcast": True, "security": {"policy": "WPA2 Personal", "wpa2Personal": {"key": PASSPHRASE}}}}
 
 
 def run_as_module(name, args, check=False):
@@ -37,14 +43,12 @@ def run_as_module(name, args, check=False):
     code = __import__("ansible_collections.wanfleet.routers.plugins.modules." + name, fromlist=["main"])
     ansible_warnings._global_warnings.clear()  # pylint: disable=protected-access
     out = io.StringIO()
-    with patch_module_args(dict(args, _ansible_module_name="wanfleet.routers." + name, _ansible_check_mode=check)), \
-            contextlib.redirect_stdout(out):
+    with patch_module_args(dict(args, _ansible_module_name="wanfleet.routers." + name, _ansible_check_mode=check)), contextlib.redirect_stdout(out):
         with pytest.raises(SystemExit):
             code.main()
     text = out.getvalue()
-    result = json.loads(text[text.index("{"):])
-    result["warnings"] = [(item.get("event") or {}).get("msg") if isinstance(item, dict) else item
-                          for item in result.get("warnings") or ()]
+    result = json.loads(text[text.index("{") :])
+    result["warnings"] = [(item.get("event") or {}).get("msg") if isinstance(item, dict) else item for item in result.get("warnings") or ()]
     if not result["warnings"]:
         del result["warnings"]
     return result
@@ -56,19 +60,21 @@ def both_ways(name, args, check=False):
     return module, controller
 
 
-@pytest.mark.parametrize("name, args, words", [
-    ("ssid_profile", dict(ROUTER_CREDENTIALS, name="x", bogus=1), "Unsupported parameters for (wanfleet.routers.ssid_profile) module: bogus"),
-    ("ssid_profile", dict(ROUTER_CREDENTIALS, name="x", vlan_id="abc"), "argument 'vlan_id' is of type"),
-    ("ssid_profile", dict(ROUTER_CREDENTIALS, name="x", device="a", group="b"), "parameters are mutually exclusive: device|group"),
-    ("ssid_profile", dict(ROUTER_CREDENTIALS), "missing required arguments: name"),
-    ("ssid_profile", dict(ROUTER_CREDENTIALS, name="x", security="wep"), "value of security must be one of"),
-    ("group", dict(ROUTER_CREDENTIALS), "one of the following is required: name, id"),
-    ("telecomx_device", dict(ROUTER_CREDENTIALS, platform="telecomx", mac_address="00:11:22:33:44:55", wifi="on"),
-     "wifi"),
-    ("wan_priority", dict(ROUTER_CREDENTIALS, connections=[{"priority": 1}]), "one of the following is required: id, name"),
-    ("alert_rule", dict(ROUTER_CREDENTIALS, alert_types=["a"]), "wanfleet.routers.alert_rule does not support platform peplink_router"),
-    ("device_info", dict(ROUTER_CREDENTIALS, platform="cisco"), "value of platform must be one of"),
-])
+@pytest.mark.parametrize(
+    "name, args, words",
+    [
+        ("ssid_profile", dict(ROUTER_CREDENTIALS, name="x", bogus=1), "Unsupported parameters for (wanfleet.routers.ssid_profile) module: bogus"),
+        ("ssid_profile", dict(ROUTER_CREDENTIALS, name="x", vlan_id="abc"), "argument 'vlan_id' is of type"),
+        ("ssid_profile", dict(ROUTER_CREDENTIALS, name="x", device="a", group="b"), "parameters are mutually exclusive: device|group"),
+        ("ssid_profile", dict(ROUTER_CREDENTIALS), "missing required arguments: name"),
+        ("ssid_profile", dict(ROUTER_CREDENTIALS, name="x", security="wep"), "value of security must be one of"),
+        ("group", dict(ROUTER_CREDENTIALS), "one of the following is required: name, id"),
+        ("telecomx_device", dict(ROUTER_CREDENTIALS, platform="telecomx", mac_address="00:11:22:33:44:55", wifi="on"), "wifi"),
+        ("wan_priority", dict(ROUTER_CREDENTIALS, connections=[{"priority": 1}]), "one of the following is required: id, name"),
+        ("alert_rule", dict(ROUTER_CREDENTIALS, alert_types=["a"]), "wanfleet.routers.alert_rule does not support platform peplink_router"),
+        ("device_info", dict(ROUTER_CREDENTIALS, platform="cisco"), "value of platform must be one of"),
+    ],
+)
 def test_refusals_before_any_request_are_the_same_both_ways(name, args, words):
     with respx.mock(assert_all_called=False) as mock:
         module, controller = both_ways(name, args)
@@ -80,16 +86,22 @@ def test_refusals_before_any_request_are_the_same_both_ways(name, args, words):
 @pytest.fixture
 def router():
     with respx.mock(base_url=ROUTER, assert_all_called=False) as mock:
-        mock.post("/api/login").mock(return_value=httpx.Response(
-            200, json={"stat": "ok", "response": {"permission": {"GET": 1, "POST": 1}}},
-            headers={"Set-Cookie": "bauth=%s; Path=/" % SESSION_COOKIE}))
+        mock.post("/api/login").mock(
+            return_value=httpx.Response(
+                200, json={"stat": "ok", "response": {"permission": {"GET": 1, "POST": 1}}}, headers={"Set-Cookie": "bauth=%s; Path=/" % SESSION_COOKIE}
+            )
+        )
         mock.post("/api/logout").mock(return_value=httpx.Response(200, json={"stat": "ok"}))
         mock.get("/api/status.wan.connection").mock(return_value=httpx.Response(200, json={"stat": "ok", "response": WAN}))
         mock.get("/api/config.ssid.profile").mock(return_value=httpx.Response(200, json={"stat": "ok", "response": SSIDS}))
-        mock.get("/api/info.firmware").mock(return_value=httpx.Response(200, json={"stat": "ok", "response": {
-            "order": [1], "1": {"version": "8.2.1 build 5330", "inUse": True}}}))
-        mock.get("/api/status.system.info").mock(return_value=httpx.Response(200, json={"stat": "ok", "response": {
-            "device": {"name": "lab-router", "model": "Balance 20X", "serialNumber": "1111-2222-3333"}}}))
+        mock.get("/api/info.firmware").mock(
+            return_value=httpx.Response(200, json={"stat": "ok", "response": {"order": [1], "1": {"version": "8.2.1 build 5330", "inUse": True}}})
+        )
+        mock.get("/api/status.system.info").mock(
+            return_value=httpx.Response(
+                200, json={"stat": "ok", "response": {"device": {"name": "lab-router", "model": "Balance 20X", "serialNumber": "1111-2222-3333"}}}
+            )
+        )
         yield mock
 
 
@@ -112,8 +124,9 @@ def test_a_check_mode_change_gives_the_same_prediction_and_diff_both_ways(router
 
 
 def test_a_platform_error_gives_the_same_failure_both_ways(router):
-    router.get("/api/status.wan.connection").mock(return_value=httpx.Response(
-        200, json={"stat": "fail", "code": 401, "message": "Unauthorized for session %s" % SESSION_COOKIE}))
+    router.get("/api/status.wan.connection").mock(
+        return_value=httpx.Response(200, json={"stat": "fail", "code": 401, "message": "Unauthorized for session %s" % SESSION_COOKIE})
+    )
     module, controller = both_ways("device_info", ROUTER_CREDENTIALS)
     assert module == controller
     assert controller["failed"] is True and controller["platform"] == "peplink_router"
