@@ -283,14 +283,6 @@ class PeplinkRouterClient(ApiClient):
         raw = self.get(SSID_PROFILE, {"id": ids} if ids else None)
         return [self._ssid_record(profile_id, item) for profile_id, item in _keyed_items(raw, SSID_PROFILE)]
 
-    def ssid_profile(self, profile_id):
-        """One SSID profile as ssid_profiles() gives it, or None when the router has no such id."""
-        try:
-            profiles = self.ssid_profiles([profile_id])
-        except NotFoundError:
-            return None
-        return next((item for item in profiles if str(item["id"]) == str(profile_id)), None)
-
     def devices(self, device=None, group=None, filters=None, detail=True):
         """The router itself, as a one-item list of Device.
 
