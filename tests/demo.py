@@ -43,22 +43,9 @@ NCM_KEYS = {"X-CP-API-ID": "sim-cp-id", "X-CP-API-KEY": "sim-cp-key", "X-ECM-API
 def environment(sim, cache_dir):
     """Credentials the way AWX injects them: environment variables only."""
     env = dict(os.environ)
+    env.update(sim.credentials_environment())
     env.update(
         {
-            "INCONTROL_URL": sim.url,
-            "INCONTROL_CLIENT_ID": "sim-client",
-            "INCONTROL_CLIENT_SECRET": "sim-secret",
-            "INCONTROL_ORG": "sim-org",
-            "CP_BASE_URL": sim.platform_url("ncm"),
-            "X_CP_API_ID": "sim-cp-id",
-            "X_CP_API_KEY": "sim-cp-key",
-            "X_ECM_API_ID": "sim-ecm-id",
-            "X_ECM_API_KEY": "sim-ecm-key",
-            "TELECOMX_URL": sim.url,
-            "TELECOMX_USERNAME": "manager@example.com",
-            "TELECOMX_PASSWORD": "sim-password",
-            "PEPLINK_USERNAME": "admin",
-            "PEPLINK_PASSWORD": "admin",
             "WANFLEET_CACHE_DIR": cache_dir,
             "ANSIBLE_LOCAL_TEMP": os.path.join(os.path.dirname(cache_dir), "ansible-local"),
             "ANSIBLE_REMOTE_TMP": os.path.join(os.path.dirname(cache_dir), "ansible-remote"),

@@ -91,22 +91,7 @@ def credentials(sim, serial=None):
 
 def credentials_environment(sim):
     """The simulator's credentials as the environment variables a user exports (docs/simulator.md)."""
-    return {
-        "INCONTROL_URL": sim.url,
-        "INCONTROL_CLIENT_ID": "sim-client",
-        "INCONTROL_CLIENT_SECRET": "sim-secret",
-        "INCONTROL_ORG": "sim-org",
-        "CP_BASE_URL": sim.platform_url("ncm"),
-        "X_CP_API_ID": "sim-cp-id",
-        "X_CP_API_KEY": "sim-cp-key",
-        "X_ECM_API_ID": "sim-ecm-id",
-        "X_ECM_API_KEY": "sim-ecm-key",
-        "TELECOMX_URL": sim.url,
-        "TELECOMX_USERNAME": "manager@example.com",
-        "TELECOMX_PASSWORD": "sim-password",
-        "PEPLINK_USERNAME": "admin",
-        "PEPLINK_PASSWORD": "admin",
-    }
+    return sim.credentials_environment()
 
 
 def first_router_serial(sim):

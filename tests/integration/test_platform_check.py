@@ -23,23 +23,7 @@ MAX_REQUESTS_PER_PLATFORM = 16 + 3
 
 
 def environment(sim):
-    return {
-        "INCONTROL_URL": sim.url,
-        "INCONTROL_CLIENT_ID": "sim-client",
-        "INCONTROL_CLIENT_SECRET": "sim-secret",
-        "INCONTROL_ORG": "sim-org",
-        "CP_BASE_URL": sim.platform_url("ncm"),
-        "X_CP_API_ID": "sim-cp-id",
-        "X_CP_API_KEY": "sim-cp-key",
-        "X_ECM_API_ID": "sim-ecm-id",
-        "X_ECM_API_KEY": "sim-ecm-key",
-        "TELECOMX_URL": sim.url,
-        "TELECOMX_USERNAME": "manager@example.com",
-        "TELECOMX_PASSWORD": "sim-password",
-        "PEPLINK_URL": sim.platform_url("peplink_router", first_router_serial(sim)),
-        "PEPLINK_USERNAME": "admin",
-        "PEPLINK_PASSWORD": "admin",
-    }
+    return dict(sim.credentials_environment(), PEPLINK_URL=sim.platform_url("peplink_router", first_router_serial(sim)))
 
 
 def run_check(sim, ansible_env, tmp_path):

@@ -114,6 +114,26 @@ class Simulator(object):
     def expire_tokens(self, platform=None):
         return self._call("POST", "expire_tokens", json={"platform": platform} if platform else {})
 
+    def credentials_environment(self):
+        """The simulator's credentials as the environment variables a user exports (docs/simulator.md);
+        the router's URL names one router, so PEPLINK_URL is the caller's to add."""
+        return {
+            "INCONTROL_URL": self.url,
+            "INCONTROL_CLIENT_ID": "sim-client",
+            "INCONTROL_CLIENT_SECRET": "sim-secret",
+            "INCONTROL_ORG": "sim-org",
+            "CP_BASE_URL": self.platform_url("ncm"),
+            "X_CP_API_ID": "sim-cp-id",
+            "X_CP_API_KEY": "sim-cp-key",
+            "X_ECM_API_ID": "sim-ecm-id",
+            "X_ECM_API_KEY": "sim-ecm-key",
+            "TELECOMX_URL": self.url,
+            "TELECOMX_USERNAME": "manager@example.com",
+            "TELECOMX_PASSWORD": "sim-password",
+            "PEPLINK_USERNAME": "admin",
+            "PEPLINK_PASSWORD": "admin",
+        }
+
     def platform_url(self, platform, serial=None):
         """The base URL a client of `platform` is given (SPEC section 6)."""
         if platform == "peplink_router":
